@@ -1,0 +1,109 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Redactor replaces one secret with what may be shown or stored instead
+// (a mask, or a stable placeholder).
+type Redactor func(secret string) string
+
+// Redactable is implemented by events that carry secrets. Redacted returns a
+// copy of the event with every secret passed through r; the receiver is left
+// unchanged.
+type Redactable interface {
+	Redacted(r Redactor) Event
+}
+
+// Redact returns ev with its secrets passed through r, or ev itself when it
+// carries none. Empty secrets are left empty.
+func Redact(ev Event, r Redactor) Event {
+	if red, ok := ev.(Redactable); ok {
+		return red.Redacted(func(s string) string {
+			if s == "" {
+				return ""
+			}
+			return r(s)
+		})
+	}
+	return ev
+}
+
+// Mask is a Redactor for display: it hides the secret but keeps its last
+// four characters when the secret is long enough for that to be harmless.
+func Mask(secret string) string {
+	if len(secret) < 16 {
+		return "********"
+	}
+	return "********" + secret[len(secret)-4:]
+}
+
+// secretKeys are JSON object keys (and HTTP header names), compared without
+// case, whose values are secrets wherever they appear.
+var secretKeys = map[string]bool{
+	"password": true, "token": true, "session_token": true, "x-session-token": true,
+	"session-token": true, "authorization": true, "cookie": true, "set-cookie": true,
+	"csrf_token": true, "code": true, "totp_code": true, "lookup_secret": true,
+	"recovery_code": true, "verification_code": true, "secret": true, "secrets": true,
+	"totp_secret_key": true, "value_secret": true,
+}
+
+// IsSecretKey reports whether values under this JSON key or header name are
+// secrets.
+func IsSecretKey(key string) bool {
+	return secretKeys[strings.ToLower(key)]
+}
+
+// RedactJSON returns raw with every string under a secret key (see
+// IsSecretKey), at any depth, passed through r. Input that is not JSON is
+// replaced by a JSON string saying so, since it may hold anything.
+func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		out, _ := json.Marshal(fmt.Sprintf("<%d bytes of non-JSON data, not recorded>", len(raw)))
+		return out
+	}
+	v = redactValue(v, false, r)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(`"<unencodable>"`)
+	}
+	return out
+}
+
+func redactValue(v any, secret bool, r Redactor) any {
+	switch t := v.(type) {
+	case map[string]any:
+		// A form node or field {"name": "password", "value": ...} holds a
+		// secret under "value" when its name is a secret field's.
+		name, _ := t["name"].(string)
+		nodeSecret := name != "" && IsSecretField(name)
+		for k, child := range t {
+			t[k] = redactValue(child, secret || IsSecretKey(k) || (nodeSecret && k == "value"), r)
+		}
+		return t
+	case []any:
+		for i, child := range t {
+			t[i] = redactValue(child, secret, r)
+		}
+		return t
+	case string:
+		if secret && t != "" {
+			return r(t)
+		}
+		return t
+	default:
+		if secret && t != nil {
+			return r(fmt.Sprint(t))
+		}
+		return t
+	}
+}
