@@ -1,0 +1,140 @@
+package kratos
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+
+	ory "github.com/ory/client-go"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+)
+
+// exchange is one complete HTTP answer from Kratos.
+type exchange struct {
+	status      int
+	contentType string
+	body        []byte
+}
+
+// sendFunc performs one client-go call and returns its raw response.
+type sendFunc func(ctx context.Context) (*http.Response, error)
+
+// call runs send under the per-call timeout and returns Kratos's answer,
+// whatever its status, or an *adapters.Error when no complete answer arrived.
+func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.Error) {
+	ctx, cancel := c.callContext(ctx)
+	defer cancel()
+	resp, err := send(ctx)
+	if resp == nil {
+		if err == nil {
+			return nil, &adapters.Error{Class: adapters.ClassInternal,
+				Message: "kratos: no response and no error from client-go"}
+		}
+		return nil, c.transportError(ctx, err)
+	}
+	// client-go has already read the body and replaced it with a buffer.
+	body, rerr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	var apiErr *ory.GenericOpenAPIError
+	if err != nil && !errors.As(err, &apiErr) {
+		// The body could not be read completely.
+		return nil, c.readError(ctx, resp.StatusCode, err)
+	}
+	if rerr != nil {
+		return nil, c.readError(ctx, resp.StatusCode, rerr)
+	}
+	return &exchange{
+		status:      resp.StatusCode,
+		contentType: resp.Header.Get("Content-Type"),
+		body:        body,
+	}, nil
+}
+
+// unreachable builds the ClassUnavailable error for a failed exchange.
+func (c *Client) unreachable(cause string) *adapters.Error {
+	return &adapters.Error{
+		Class:   adapters.ClassUnavailable,
+		Message: fmt.Sprintf("cannot reach Kratos at %s: %s", c.baseURL, cause),
+	}
+}
+
+// transportError classifies a failure to get any response.
+func (c *Client) transportError(ctx context.Context, err error) *adapters.Error {
+	var apiErr *ory.GenericOpenAPIError
+	if errors.As(err, &apiErr) {
+		// client-go failed before sending (e.g. while building the request).
+		return &adapters.Error{Class: adapters.ClassInternal,
+			Message: fmt.Sprintf("kratos: cannot build the request: %s", apiErr.Error())}
+	}
+	return c.unreachable(transportCause(ctx, err))
+}
+
+// readError classifies a failure while reading a response body.
+func (c *Client) readError(ctx context.Context, status int, err error) *adapters.Error {
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return &adapters.Error{Class: adapters.ClassBadResponse, Status: status,
+			Message: fmt.Sprintf("Kratos at %s answered HTTP %d with a body larger than %d bytes",
+				c.baseURL, status, maxBodyBytes)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &adapters.Error{Class: adapters.ClassBadResponse, Status: status,
+			Message: fmt.Sprintf("Kratos at %s answered HTTP %d but the body was cut short",
+				c.baseURL, status)}
+	}
+	e := c.unreachable(transportCause(ctx, err) + " while reading the answer")
+	e.Status = status
+	return e
+}
+
+// transportCause describes a transport failure in plain words, without
+// the request URL (which the caller names itself).
+func transportCause(ctx context.Context, err error) string {
+	var (
+		dnsErr  *net.DNSError
+		certErr *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+		recErr  tls.RecordHeaderError
+		netErr  net.Error
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "the request was cancelled"
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return "timed out waiting for an answer"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the server"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return "host unreachable"
+	case errors.Is(err, syscall.ENETUNREACH):
+		return "network unreachable"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return fmt.Sprintf("host %q not found", dnsErr.Name)
+		}
+		return fmt.Sprintf("DNS lookup of %q failed", dnsErr.Name)
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
+		return "its TLS certificate is not trusted"
+	case errors.As(err, &recErr):
+		return "the server does not speak TLS"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before an answer"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timed out waiting for an answer"
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,66 @@
+package kratos
+
+import (
+	"context"
+	"net/http"
+
+	ory "github.com/ory/client-go"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+)
+
+// Whoami returns the session the token belongs to. An empty, invalid,
+// expired or revoked token yields ClassUnauthorized; a session below the
+// required assurance level yields ClassAAL2Required.
+func (c *Client) Whoami(ctx context.Context, token string) (*adapters.Session, error) {
+	if token == "" {
+		return nil, noToken()
+	}
+	x, aerr := c.call(ctx, func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := c.api.ToSession(ctx).XSessionToken(token).Execute()
+		return resp, err
+	})
+	if aerr == nil && (x.status < 200 || x.status >= 300) {
+		aerr = c.errorFrom(opWhoami, x)
+	}
+	if aerr != nil {
+		return nil, fail(aerr, token)
+	}
+	s, aerr := c.decodeSession(x, token)
+	if aerr != nil {
+		return nil, fail(aerr, token)
+	}
+	return s, nil
+}
+
+// CurrentSession implements adapters.SessionSource with Whoami, for when no
+// backend is configured.
+func (c *Client) CurrentSession(ctx context.Context, token string) (*adapters.Session, error) {
+	return c.Whoami(ctx, token)
+}
+
+// Logout revokes the session the token belongs to. Kratos answers 204 also
+// for an already revoked token; an unknown token (403) or a rejected one
+// (401) yields ClassUnauthorized, after which the caller should still end
+// the local session.
+func (c *Client) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return noToken()
+	}
+	x, aerr := c.call(ctx, func(ctx context.Context) (*http.Response, error) {
+		return c.api.PerformNativeLogout(ctx).
+			PerformNativeLogoutBody(*ory.NewPerformNativeLogoutBody(token)).Execute()
+	})
+	if aerr == nil && (x.status < 200 || x.status >= 300) {
+		aerr = c.errorFrom(opLogout, x)
+	}
+	if aerr != nil {
+		return fail(aerr, token)
+	}
+	return nil
+}
+
+// noToken is the error for a call that needs a token and got none.
+func noToken() error {
+	return &adapters.Error{Class: adapters.ClassUnauthorized, Message: "no session token"}
+}
