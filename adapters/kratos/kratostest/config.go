@@ -1,0 +1,134 @@
+package kratostest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"text/template"
+)
+
+const (
+	templateFile = "kratos.yml.tmpl"
+	schemaFile   = "identity.schema.json"
+	configFile   = "kratos.yml"
+	dbFile       = "db.sqlite"
+	loopback     = "127.0.0.1"
+)
+
+// Options configures a Kratos started by Start or New. The zero value is a
+// usable default.
+type Options struct {
+	// LoginLifespan, RegistrationLifespan, SettingsLifespan,
+	// RecoveryLifespan and VerificationLifespan are Go-style durations
+	// ("10m", "1s") for the flows' lifespans; default "10m".
+	LoginLifespan, RegistrationLifespan, SettingsLifespan, RecoveryLifespan, VerificationLifespan string
+	// PrivilegedSessionMaxAge is how long after sign-in a session may change
+	// its credentials without re-authenticating; default "15m".
+	PrivilegedSessionMaxAge string
+	// NoSessionHookAfterRegistration removes the session hook after
+	// password registration: the account is made but no token is issued.
+	NoSessionHookAfterRegistration bool
+	// CourierURL, when set, makes the courier POST each message as JSON to
+	// this URL (delivery_strategy http). When empty, messages are only
+	// queued (see Server.ListCourierMessages).
+	CourierURL string
+	// DataDir holds the SQLite database and the rendered config. Default: a
+	// new temporary directory, removed by Stop. A caller-given directory is
+	// kept.
+	DataDir string
+	// LogWriter receives Kratos's stdout and stderr; default discard. The
+	// last 64 KiB are kept in any case and included in startup errors.
+	LogWriter io.Writer
+}
+
+func (o Options) withDefaults() Options {
+	for _, p := range []*string{&o.LoginLifespan, &o.RegistrationLifespan, &o.SettingsLifespan, &o.RecoveryLifespan, &o.VerificationLifespan} {
+		if *p == "" {
+			*p = "10m"
+		}
+	}
+	if o.PrivilegedSessionMaxAge == "" {
+		o.PrivilegedSessionMaxAge = "15m"
+	}
+	if o.LogWriter == nil {
+		o.LogWriter = io.Discard
+	}
+	return o
+}
+
+// configData is what kratos.yml.tmpl is rendered with.
+type configData struct {
+	Host                    string
+	PublicPort, AdminPort   int
+	SMTPPort                int
+	PublicURL, AdminURL     string
+	UIURL                   string
+	DSN                     string
+	SchemaURL               string
+	LoginLifespan           string
+	RegistrationLifespan    string
+	SettingsLifespan        string
+	RecoveryLifespan        string
+	VerificationLifespan    string
+	PrivilegedSessionMaxAge string
+	RegistrationHooks       []string
+	CourierURL              string
+}
+
+func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath string) configData {
+	hooks := []string{"session", "show_verification_ui"}
+	if o.NoSessionHookAfterRegistration {
+		hooks = []string{"show_verification_ui"}
+	}
+	return configData{
+		Host:                    loopback,
+		PublicPort:              publicPort,
+		AdminPort:               adminPort,
+		SMTPPort:                smtpPort,
+		PublicURL:               fmt.Sprintf("http://%s:%d", loopback, publicPort),
+		AdminURL:                fmt.Sprintf("http://%s:%d", loopback, adminPort),
+		UIURL:                   fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
+		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc",
+		SchemaURL:               (&url.URL{Scheme: "file", Path: filepath.ToSlash(schemaPath)}).String(),
+		LoginLifespan:           o.LoginLifespan,
+		RegistrationLifespan:    o.RegistrationLifespan,
+		SettingsLifespan:        o.SettingsLifespan,
+		RecoveryLifespan:        o.RecoveryLifespan,
+		VerificationLifespan:    o.VerificationLifespan,
+		PrivilegedSessionMaxAge: o.PrivilegedSessionMaxAge,
+		RegistrationHooks:       hooks,
+		CourierURL:              o.CourierURL,
+	}
+}
+
+// quoteYAML quotes s as a JSON string, which is also a valid YAML scalar.
+func quoteYAML(s string) (string, error) {
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// renderConfig renders the template in dir into path.
+func renderConfig(dir, path string, data configData) error {
+	tmpl, err := template.New(templateFile).
+		Funcs(template.FuncMap{"q": quoteYAML}).
+		Option("missingkey=error").
+		ParseFiles(filepath.Join(dir, templateFile))
+	if err != nil {
+		return fmt.Errorf("render kratos config: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("render kratos config: %w", err)
+	}
+	if err := tmpl.Execute(f, data); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("render kratos config: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("render kratos config: %w", err)
+	}
+	return nil
+}
