@@ -88,14 +88,14 @@ func (c *Client) decodeBody(x *exchange, v any) *adapters.Error {
 
 // jsonProblem describes a JSON decoding error without quoting the body.
 func jsonProblem(err error) string {
+	if err.Error() == "unexpected end of JSON input" {
+		return "JSON cut short"
+	}
 	switch e := err.(type) {
 	case *json.SyntaxError:
 		return fmt.Sprintf("invalid JSON at byte %d", e.Offset)
 	case *json.UnmarshalTypeError:
 		return fmt.Sprintf("field %q has the wrong type (%s)", e.Field, e.Value)
-	}
-	if err.Error() == "unexpected end of JSON input" {
-		return "JSON cut short"
 	}
 	return "invalid JSON"
 }
