@@ -1,0 +1,146 @@
+// Package httplog records the HTTP exchanges an adapter call makes, so that
+// traces and recordings show every request and response. The state machine
+// puts a Collector in the call's context; Transport, wrapped around an
+// adapter's HTTP transport, appends each exchange to it. Bodies are kept as
+// sent; whoever writes them out redacts them (events.RedactJSON).
+package httplog
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// MaxBody bounds how much of a body is kept.
+const MaxBody = 64 << 10
+
+type collectorKey struct{}
+
+// Collector gathers the exchanges of one adapter call. It is safe for
+// concurrent use.
+type Collector struct {
+	mu        sync.Mutex
+	exchanges []events.HTTPExchange
+}
+
+// WithCollector returns ctx carrying c.
+func WithCollector(ctx context.Context, c *Collector) context.Context {
+	return context.WithValue(ctx, collectorKey{}, c)
+}
+
+// From returns the collector in ctx, or nil.
+func From(ctx context.Context) *Collector {
+	c, _ := ctx.Value(collectorKey{}).(*Collector)
+	return c
+}
+
+func (c *Collector) add(ex events.HTTPExchange) {
+	c.mu.Lock()
+	c.exchanges = append(c.exchanges, ex)
+	c.mu.Unlock()
+}
+
+// Take returns the exchanges gathered so far and forgets them.
+func (c *Collector) Take() []events.HTTPExchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.exchanges
+	c.exchanges = nil
+	return out
+}
+
+// Transport records each exchange whose request context carries a
+// Collector; others pass through untouched.
+type Transport struct {
+	// Base does the real work; http.DefaultTransport when nil.
+	Base http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c := From(req.Context())
+	if c == nil {
+		return base.RoundTrip(req)
+	}
+	ex := events.HTTPExchange{Method: req.Method, URL: req.URL.RequestURI(), Headers: interestingHeaders(req.Header)}
+	if req.Body != nil && req.GetBody != nil {
+		if body, err := req.GetBody(); err == nil {
+			ex.Request = bodyJSON(body)
+		}
+	}
+	start := time.Now()
+	resp, err := base.RoundTrip(req)
+	ex.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		ex.Error = err.Error()
+		c.add(ex)
+		return resp, err
+	}
+	ex.Status = resp.StatusCode
+	if resp.Body != nil {
+		// A read error here (a body cut short) comes back to the adapter
+		// when it reads past what was kept.
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+		rest := resp.Body
+		resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(data), rest), closer: rest}
+		if len(data) > MaxBody {
+			data = data[:MaxBody]
+		}
+		ex.Response = asJSON(data)
+	}
+	c.add(ex)
+	return resp, nil
+}
+
+// interestingHeaders keeps the headers worth tracing. Secret ones are kept
+// so that redaction can replace them with placeholders.
+func interestingHeaders(h http.Header) map[string][]string {
+	out := map[string][]string{}
+	for _, k := range []string{"Accept", "Content-Type", "X-Session-Token", "Session_token", "Cookie", "Authorization"} {
+		if v := h.Values(k); len(v) > 0 {
+			out[k] = append([]string(nil), v...)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func bodyJSON(body io.ReadCloser) json.RawMessage {
+	defer body.Close()
+	data, _ := io.ReadAll(io.LimitReader(body, MaxBody))
+	return asJSON(data)
+}
+
+// asJSON keeps a JSON body as is and turns anything else into a JSON string
+// so that the trace stays one JSON document.
+func asJSON(data []byte) json.RawMessage {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if json.Valid(data) {
+		return json.RawMessage(bytes.Clone(data))
+	}
+	s, _ := json.Marshal(string(data))
+	return s
+}
+
+// replayBody hands back what was read for the trace, then the rest.
+type replayBody struct {
+	io.Reader
+	closer io.Closer
+}
+
+// Close implements io.Closer.
+func (b *replayBody) Close() error { return b.closer.Close() }

@@ -1,0 +1,85 @@
+package fsm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/httplog"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// call runs one adapter call and traces it: AdapterCalled before,
+// AdapterReturned after, with the result, the error and the HTTP exchanges
+// the adapter made. Under a Responder the adapter is not called; the
+// recorded answer is returned instead. Errors come back as *adapters.Error.
+func call[T any](ctx context.Context, m *Machine, op string, request any, do func(context.Context) (T, error)) (T, error) {
+	var zero T
+	reqJSON, err := marshalRequest(request)
+	if err != nil {
+		return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("%s: encode request: %v", op, err)}
+	}
+	m.publish(events.AdapterCalled{Operation: op, Request: reqJSON})
+
+	if m.cfg.Responder != nil {
+		rec, err := m.cfg.Responder.Respond(op, events.RedactJSON(reqJSON, placeholderFor))
+		if err != nil {
+			ae := &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay: %v", err)}
+			m.publish(events.AdapterReturned{Operation: op, Error: ae})
+			return zero, ae
+		}
+		m.publish(rec)
+		var out T
+		if rec.Error == nil && len(rec.Result) > 0 && string(rec.Result) != "null" {
+			if err := json.Unmarshal(rec.Result, &out); err != nil {
+				return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay %s: decode recorded result: %v", op, err)}
+			}
+		}
+		if rec.Error != nil {
+			return out, rec.Error
+		}
+		return out, nil
+	}
+
+	collector := &httplog.Collector{}
+	start := time.Now()
+	out, callErr := do(httplog.WithCollector(ctx, collector))
+	latency := time.Since(start)
+	ret := events.AdapterReturned{
+		Operation: op,
+		LatencyMS: float64(latency.Microseconds()) / 1000,
+		HTTP:      collector.Take(),
+	}
+	if callErr != nil {
+		ae := adapters.AsError(callErr)
+		ret.Error = ae
+		m.publish(ret)
+		return out, ae
+	}
+	if res, err := json.Marshal(out); err == nil {
+		ret.Result = res
+	}
+	m.publish(ret)
+	return out, nil
+}
+
+// placeholderFor stands for a secret in a request handed to a Responder;
+// recordings hold placeholders, never secrets.
+func placeholderFor(string) string { return "«redacted»" }
+
+func marshalRequest(request any) (json.RawMessage, error) {
+	if request == nil {
+		return nil, nil
+	}
+	return json.Marshal(request)
+}
+
+// tokenRequest is the request of calls that take only a session token.
+type tokenRequest struct {
+	Token string `json:"token"`
+}
+
+// none is the result of calls that return nothing.
+type none struct{}

@@ -1,0 +1,247 @@
+// Package fsm is the state machine of kratos-tui. It takes intents from the
+// bus, moves a looplab/fsm machine through the transitions in Transitions,
+// calls the adapters (Kratos, the backend, the token store) on the way, and
+// publishes a state event for every state it enters, with a trace of every
+// transition and adapter call.
+package fsm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	looplab "github.com/looplab/fsm"
+	"github.com/rs/zerolog"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+)
+
+// Responder answers adapter calls from a recording instead of the real
+// adapters, for replay.
+type Responder interface {
+	// Respond returns the recorded result of the next adapter call, which
+	// must be op with the given (redacted) request; an error means the run
+	// diverged from the recording.
+	Respond(op string, request json.RawMessage) (events.AdapterReturned, error)
+}
+
+// Config holds what a Machine needs.
+type Config struct {
+	// Bus carries intents in and state and trace events out; required.
+	Bus *bus.Bus
+	// Kratos is the Kratos public API; required unless Responder is set.
+	Kratos adapters.Kratos
+	// Sessions answers who is signed in with a token at launch (the
+	// backend, or Kratos whoami); required unless Responder is set.
+	Sessions adapters.SessionSource
+	// Tokens keeps the session token; required unless Responder is set.
+	Tokens adapters.TokenStore
+	// Responder, when set, answers every adapter call instead of the
+	// adapters (replay).
+	Responder Responder
+	// Logger receives diagnostics; never secrets.
+	Logger zerolog.Logger
+}
+
+// Machine is the state machine. Intents are handled one at a time.
+type Machine struct {
+	cfg Config
+	fsm *looplab.FSM
+	log zerolog.Logger
+
+	// mu guards the fields below against readers such as State.
+	mu sync.Mutex
+	// cause is the intent being handled.
+	cause events.Envelope
+	// view is what the state events show.
+	view view
+	// token is the session token of the signed-in user.
+	token string
+	// handling tells callbacks that an intent is being handled.
+	handling bool
+	// publishErr is the first publish failure of the intent being handled.
+	publishErr error
+}
+
+// New makes a machine in StateUninitialized. Call Start to connect it to
+// the bus.
+func New(cfg Config) (*Machine, error) {
+	if cfg.Bus == nil {
+		return nil, errors.New("new state machine: a bus is required")
+	}
+	if cfg.Responder == nil && (cfg.Kratos == nil || cfg.Sessions == nil || cfg.Tokens == nil) {
+		return nil, errors.New("new state machine: the Kratos, session and token adapters are required")
+	}
+	m := &Machine{cfg: cfg, log: cfg.Logger}
+	m.fsm = looplab.NewFSM(StateUninitialized, Transitions, m.callbacks())
+	return m, nil
+}
+
+// Start subscribes the machine to the intents topic. It handles intents
+// until ctx ends or the bus closes.
+func (m *Machine) Start(ctx context.Context) error {
+	if err := m.cfg.Bus.Subscribe(ctx, m.handleEnvelope, bus.TopicIntents); err != nil {
+		return fmt.Errorf("start state machine: %w", err)
+	}
+	return nil
+}
+
+// State returns the current state.
+func (m *Machine) State() string {
+	return m.fsm.Current()
+}
+
+func (m *Machine) handleEnvelope(ctx context.Context, env events.Envelope) {
+	if err := m.Handle(ctx, env); err != nil {
+		m.log.Error().Err(err).Str("intent", env.Type).Uint64("seq", env.Seq).Msg("intent failed")
+	}
+}
+
+// Handle acts on one intent. An intent that does not apply in the current
+// state is rejected: the machine publishes IntentRejected and the state does
+// not change. The returned error reports a failure to publish.
+func (m *Machine) Handle(ctx context.Context, env events.Envelope) error {
+	if env.Kind != events.KindIntent {
+		return fmt.Errorf("handle %s: not an intent", env.Type)
+	}
+	m.mu.Lock()
+	m.cause = env
+	m.handling = true
+	m.publishErr = nil
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.handling = false
+		m.mu.Unlock()
+	}()
+
+	step, ok := steps[env.Type]
+	if !ok {
+		m.reject(env, fmt.Sprintf("%s is not an intent this client knows", env.Type))
+		return m.takePublishErr()
+	}
+	if err := m.fire(ctx, env.Type, env.Event); err != nil {
+		m.reject(env, err.Error())
+		return m.takePublishErr()
+	}
+	if step != nil {
+		step(m, ctx, env.Event)
+	}
+	return m.takePublishErr()
+}
+
+// fire triggers a machine event. Self-transitions count as success.
+func (m *Machine) fire(ctx context.Context, event string, args ...any) error {
+	err := m.fsm.Event(ctx, event, args...)
+	var none looplab.NoTransitionError
+	if err == nil || errors.As(err, &none) {
+		return nil
+	}
+	var invalid looplab.InvalidEventError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("%s does not apply in state %s", event, invalid.State)
+	}
+	var canceled looplab.CanceledError
+	if errors.As(err, &canceled) && canceled.Err != nil {
+		return canceled.Err
+	}
+	return fmt.Errorf("%s in state %s: %w", event, m.fsm.Current(), err)
+}
+
+// must fires an outcome event, which the table allows by construction; a
+// failure here is a bug in the table and is logged loudly.
+func (m *Machine) must(ctx context.Context, event string) {
+	if err := m.fire(ctx, event); err != nil {
+		m.log.Error().Err(err).Str("event", event).Msg("state machine: outcome event refused")
+	}
+}
+
+func (m *Machine) reject(env events.Envelope, reason string) {
+	m.publish(events.IntentRejected{Intent: env.Type, State: m.fsm.Current(), Reason: reason})
+}
+
+// publish puts an event on the bus, caused by the intent being handled.
+func (m *Machine) publish(ev events.Event) {
+	m.mu.Lock()
+	meta := bus.Meta{CorrelationID: m.cause.CorrelationID, CausationID: m.cause.ID, FlowID: m.view.form.FlowID}
+	m.mu.Unlock()
+	if _, err := m.cfg.Bus.Publish(ev, meta); err != nil {
+		m.mu.Lock()
+		if m.publishErr == nil {
+			m.publishErr = err
+		}
+		m.mu.Unlock()
+	}
+}
+
+func (m *Machine) takePublishErr() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.publishErr
+}
+
+// callbacks binds the machine's reactions to looplab's hooks. Every key
+// must name a real state or event: TestCallbackKeysBind checks it.
+func (m *Machine) callbacks() looplab.Callbacks {
+	return looplab.Callbacks{
+		"after_event": func(_ context.Context, e *looplab.Event) {
+			m.publish(events.TransitionMade{From: e.Src, Event: e.Event, To: e.Dst})
+			m.publish(m.stateEvent(e.Dst))
+			m.mu.Lock()
+			m.view.notice = ""
+			m.mu.Unlock()
+		},
+		"before_" + EventFieldChanged: func(_ context.Context, e *looplab.Event) {
+			if len(e.Args) == 1 {
+				if fc, ok := e.Args[0].(events.FieldChanged); ok {
+					m.view.form.clearField(fc)
+				}
+			}
+		},
+		"before_" + EventSignInSubmitted: func(_ context.Context, e *looplab.Event) {
+			if m.view.form.FlowID == "" && flowIDOf(e.Args) == "" {
+				e.Cancel(errors.New("there is no sign-in form to submit; request one first"))
+			}
+		},
+		"before_" + EventSignUpSubmitted: func(_ context.Context, e *looplab.Event) {
+			if m.view.form.FlowID == "" && flowIDOf(e.Args) == "" {
+				e.Cancel(errors.New("there is no sign-up form to submit; request one first"))
+			}
+		},
+		"enter_" + StateUnauthenticated: func(context.Context, *looplab.Event) {
+			m.view.session = nil
+			m.view.form = form{}
+			m.token = ""
+		},
+		"enter_" + StateLoading: func(_ context.Context, e *looplab.Event) {
+			m.view.operation = operations[e.Event]
+		},
+	}
+}
+
+// operations names what a RequestStarted is for, by the event entering
+// StateLoading.
+var operations = map[string]string{
+	EventLoginFlowRequested:        "create_login_flow",
+	EventRegistrationFlowRequested: "create_registration_flow",
+	EventSignInSubmitted:           "sign_in",
+	EventSignUpSubmitted:           "sign_up",
+	EventSignOutRequested:          "sign_out",
+}
+
+func flowIDOf(args []any) string {
+	if len(args) != 1 {
+		return ""
+	}
+	switch ev := args[0].(type) {
+	case events.SignInSubmitted:
+		return ev.FlowID
+	case events.SignUpSubmitted:
+		return ev.FlowID
+	}
+	return ""
+}

@@ -1,0 +1,283 @@
+package fsm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// stepFunc does an intent's work after its transition: the adapter calls
+// and the outcome event.
+type stepFunc func(m *Machine, ctx context.Context, intent events.Event)
+
+// steps maps each intent type to its work; nil means the transition is all.
+var steps = map[string]stepFunc{
+	EventAppStarted:                (*Machine).checkSession,
+	EventLoginFlowRequested:        (*Machine).createLoginFlow,
+	EventRegistrationFlowRequested: (*Machine).createRegistrationFlow,
+	EventSignInSubmitted:           (*Machine).signIn,
+	EventSignUpSubmitted:           (*Machine).signUp,
+	EventFieldChanged:              nil,
+	EventSignOutRequested:          (*Machine).signOut,
+}
+
+// MessageSessionExpired is shown when a stored token is no longer valid.
+const MessageSessionExpired = "Your session expired. Please sign in."
+
+func (m *Machine) checkSession(ctx context.Context, _ events.Event) {
+	token, err := call(ctx, m, "tokens.load", nil, func(context.Context) (string, error) {
+		return m.cfg.Tokens.Load()
+	})
+	if err != nil {
+		m.launchFailed(ctx, err, "Could not read the stored session")
+		return
+	}
+	if token == "" {
+		m.signedOut(events.ReasonNoSession, "", nil)
+		m.must(ctx, EventSessionNotFound)
+		return
+	}
+	sess, err := call(ctx, m, "session.current", tokenRequest{Token: token}, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Sessions.CurrentSession(ctx, token)
+	})
+	switch adapters.ClassOf(err) {
+	case "":
+		m.setSession(sess, token, "")
+		m.must(ctx, EventSessionFound)
+	case adapters.ClassUnauthorized:
+		m.deleteToken(ctx)
+		m.signedOut(events.ReasonSessionExpired, MessageSessionExpired, nil)
+		m.must(ctx, EventSessionNotFound)
+	default:
+		m.launchFailed(ctx, err, "Could not check your session")
+	}
+}
+
+func (m *Machine) launchFailed(ctx context.Context, err error, what string) {
+	ae := adapters.AsError(err)
+	m.mu.Lock()
+	m.view.failure = ae
+	m.view.message = fmt.Sprintf("%s: %s. Retry when it is back.", what, strings.TrimSuffix(ae.Message, "."))
+	m.mu.Unlock()
+	m.must(ctx, EventSessionCheckFailed)
+}
+
+func (m *Machine) signedOut(reason, message string, failure *adapters.Error) {
+	m.mu.Lock()
+	m.view.signedOutReason = reason
+	m.view.message = message
+	m.view.failure = failure
+	m.mu.Unlock()
+}
+
+func (m *Machine) setSession(sess *adapters.Session, token, notice string) {
+	m.mu.Lock()
+	m.view.session = sess
+	m.token = token
+	m.view.notice = notice
+	m.mu.Unlock()
+}
+
+func (m *Machine) setForm(f form, notice string) {
+	m.mu.Lock()
+	m.view.form = f
+	m.view.notice = notice
+	m.mu.Unlock()
+}
+
+func (m *Machine) createLoginFlow(ctx context.Context, _ events.Event) {
+	m.openForm(ctx, "kratos.create_login_flow", m.kratosCreateLogin(), EventLoginFlowCreated, "", "")
+}
+
+func (m *Machine) createRegistrationFlow(ctx context.Context, _ events.Event) {
+	m.openForm(ctx, "kratos.create_registration_flow", m.kratosCreateRegistration(), EventRegistrationFlowCreated, "", "")
+}
+
+// openForm creates a flow and enters its form with the given outcome
+// event; when Kratos cannot make one, the user lands in StateUnauthenticated
+// with the reason and can ask again.
+func (m *Machine) openForm(ctx context.Context, op string, create func(context.Context) (*adapters.Flow, error), outcome, email, notice string) {
+	flow, err := call(ctx, m, op, nil, create)
+	if err != nil {
+		ae := adapters.AsError(err)
+		m.signedOut(events.ReasonFlowFailed, "Could not get the form from Kratos: "+ae.Message, ae)
+		m.must(ctx, EventFlowCreationFailed)
+		return
+	}
+	f := newForm(flow, email)
+	m.setForm(f, notice)
+	m.must(ctx, outcome)
+}
+
+// freshFlow replaces an expired or unknown flow after a failed submit. It
+// returns false when Kratos could not make one (the machine has then left
+// for StateUnauthenticated).
+func (m *Machine) freshFlow(ctx context.Context, login bool) (*adapters.Flow, bool) {
+	op, create := "kratos.create_login_flow", m.kratosCreateLogin()
+	if !login {
+		op, create = "kratos.create_registration_flow", m.kratosCreateRegistration()
+	}
+	flow, err := call(ctx, m, op, nil, create)
+	if err != nil {
+		ae := adapters.AsError(err)
+		m.signedOut(events.ReasonFlowFailed, "Could not get a new form from Kratos: "+ae.Message, ae)
+		m.must(ctx, EventFlowCreationFailed)
+		return nil, false
+	}
+	return flow, true
+}
+
+func (m *Machine) kratosCreateLogin() func(context.Context) (*adapters.Flow, error) {
+	return func(ctx context.Context) (*adapters.Flow, error) { return m.cfg.Kratos.CreateLoginFlow(ctx) }
+}
+
+func (m *Machine) kratosCreateRegistration() func(context.Context) (*adapters.Flow, error) {
+	return func(ctx context.Context) (*adapters.Flow, error) { return m.cfg.Kratos.CreateRegistrationFlow(ctx) }
+}
+
+// MessageFormExpired is shown when a form had to be replaced after its flow
+// could not be continued.
+const MessageFormExpired = "The form had expired, so a new one was opened. Please submit it again."
+
+func (m *Machine) signIn(ctx context.Context, intent events.Event) {
+	in := intent.(events.SignInSubmitted)
+	m.mu.Lock()
+	flowID := m.view.form.FlowID
+	m.mu.Unlock()
+	if in.FlowID != "" {
+		flowID = in.FlowID
+	}
+	req := adapters.LoginRequest{FlowID: flowID, Identifier: in.Identifier, Password: in.Password}
+	sess, err := call(ctx, m, "kratos.submit_login", req, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Kratos.SubmitLogin(ctx, req)
+	})
+	if err == nil {
+		m.signedIn(ctx, sess, EventSignInSucceeded)
+		return
+	}
+	m.submitFailed(ctx, err, true, in.Identifier, EventSignInRejected)
+}
+
+func (m *Machine) signUp(ctx context.Context, intent events.Event) {
+	in := intent.(events.SignUpSubmitted)
+	m.mu.Lock()
+	flowID := m.view.form.FlowID
+	m.mu.Unlock()
+	if in.FlowID != "" {
+		flowID = in.FlowID
+	}
+	req := adapters.RegistrationRequest{FlowID: flowID, Traits: nestTraits(in.Traits, in.Email), Password: in.Password}
+	sess, err := call(ctx, m, "kratos.submit_registration", req, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Kratos.SubmitRegistration(ctx, req)
+	})
+	if err != nil {
+		m.submitFailed(ctx, err, false, in.Email, EventSignUpRejected)
+		return
+	}
+	if sess == nil || sess.Token == "" {
+		// Kratos has no session hook after registration: the account
+		// exists, the user signs in.
+		m.openForm(ctx, "kratos.create_login_flow", m.kratosCreateLogin(), EventSignUpCompletedWithoutSession,
+			in.Email, "Your account was created. Please sign in.")
+		return
+	}
+	m.signedIn(ctx, sess, EventSignUpSucceeded)
+}
+
+// signedIn stores the new token and enters StateAuthenticated. A token that
+// cannot be stored does not undo the sign-in; the user is told.
+func (m *Machine) signedIn(ctx context.Context, sess *adapters.Session, outcome string) {
+	notice := ""
+	if _, err := call(ctx, m, "tokens.save", tokenRequest{Token: sess.Token}, func(context.Context) (none, error) {
+		return none{}, m.cfg.Tokens.Save(sess.Token)
+	}); err != nil {
+		notice = "Signed in, but the session could not be stored for next time: " + adapters.AsError(err).Message
+	}
+	m.setSession(sess, sess.Token, notice)
+	m.must(ctx, outcome)
+}
+
+// submitFailed handles a rejected or failed form submit: validation errors
+// go on the form; an expired flow is replaced; anything else becomes the
+// general error, and the same form can be submitted again.
+func (m *Machine) submitFailed(ctx context.Context, err error, login bool, email, outcome string) {
+	ae := adapters.AsError(err)
+	switch ae.Class {
+	case adapters.ClassValidation:
+		m.setForm(newForm(ae.Flow, email), "")
+	case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
+		flow, ok := m.freshFlow(ctx, login)
+		if !ok {
+			return
+		}
+		f := newForm(flow, email)
+		f.GeneralError = MessageFormExpired
+		m.setForm(f, "")
+	default:
+		m.mu.Lock()
+		m.view.form.GeneralError = ae.Message
+		m.view.form.Email = email
+		m.mu.Unlock()
+	}
+	m.must(ctx, outcome)
+}
+
+func (m *Machine) signOut(ctx context.Context, _ events.Event) {
+	m.mu.Lock()
+	token := m.token
+	m.mu.Unlock()
+	_, err := call(ctx, m, "kratos.logout", tokenRequest{Token: token}, func(ctx context.Context) (none, error) {
+		return none{}, m.cfg.Kratos.Logout(ctx, token)
+	})
+	switch adapters.ClassOf(err) {
+	case "", adapters.ClassUnauthorized, adapters.ClassForbidden:
+		// A stale or unknown token still ends the local session.
+		msg := "You are signed out."
+		if !m.deleteToken(ctx) {
+			msg = "You are signed out, but the stored session could not be deleted."
+		}
+		m.signedOut(events.ReasonSignedOut, msg, nil)
+		m.must(ctx, EventSignOutSucceeded)
+	default:
+		m.mu.Lock()
+		m.view.notice = "Could not sign out: " + adapters.AsError(err).Message + " Try again."
+		m.mu.Unlock()
+		m.must(ctx, EventSignOutFailed)
+	}
+}
+
+func (m *Machine) deleteToken(ctx context.Context) bool {
+	_, err := call(ctx, m, "tokens.delete", nil, func(context.Context) (none, error) {
+		return none{}, m.cfg.Tokens.Delete()
+	})
+	return err == nil
+}
+
+// nestTraits turns dotted trait names ("name.first") into the nested map
+// Kratos expects, with email set when given.
+func nestTraits(flat map[string]string, email string) map[string]any {
+	out := map[string]any{}
+	for key, value := range flat {
+		parts := strings.Split(strings.TrimPrefix(key, "traits."), ".")
+		node := out
+		for i, p := range parts {
+			if i == len(parts)-1 {
+				node[p] = value
+				break
+			}
+			child, ok := node[p].(map[string]any)
+			if !ok {
+				child = map[string]any{}
+				node[p] = child
+			}
+			node = child
+		}
+	}
+	if email != "" {
+		out["email"] = email
+	}
+	return out
+}
