@@ -1,0 +1,286 @@
+package kratostest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var updateFixtures = flag.Bool("update-fixtures", false, "capture real Kratos responses into testdata/fixtures/kratos")
+
+// fixture is one captured Kratos answer; the file name ends in its status.
+type fixture struct {
+	name   string // file name without .json
+	status int
+	about  string
+}
+
+var fixtures = []fixture{
+	{"login_flow_created_200", 200, "GET /self-service/login/api"},
+	{"registration_flow_created_200", 200, "GET /self-service/registration/api"},
+	{"login_wrong_password_400", 400, "POST /self-service/login, right identifier, wrong password (4000006)"},
+	{"login_empty_identifier_400", 400, "POST /self-service/login with identifier \"\""},
+	{"registration_duplicate_email_400", 400, "POST /self-service/registration with an email already registered"},
+	{"registration_short_password_400", 400, "POST /self-service/registration with a 5-character password"},
+	{"login_success_200", 200, "POST /self-service/login, right credentials (session token redacted)"},
+	{"registration_success_200", 200, "POST /self-service/registration (session hook; session token redacted)"},
+	{"whoami_success_200", 200, "GET /sessions/whoami with a valid X-Session-Token"},
+	{"whoami_unauthorized_401", 401, "GET /sessions/whoami without a token"},
+	{"logout_unknown_token_403", 403, "DELETE /self-service/logout/api with a token Kratos does not know"},
+	{"login_expired_flow_410", 410, "POST /self-service/login on a flow past its lifespan (1s)"},
+	{"login_flow_session_already_available_400", 400, "GET /self-service/login/api while sending a valid X-Session-Token"},
+}
+
+var (
+	sessionTokenRe   = regexp.MustCompile(`ory_st_[A-Za-z0-9]+`)
+	unredactedToken  = regexp.MustCompile(`ory_st_[A-Za-z0-9]{20,}`)
+	fixturePasswords = []string{"fixture-Passw0rd-not-secret", "wrong-Passw0rd-for-fixture", "short"}
+)
+
+func fixturesDir(t *testing.T) string {
+	t.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, "testdata", "fixtures", "kratos")
+}
+
+// TestFixtures checks the captured Kratos fixtures; with -update-fixtures
+// it first captures them again from a real Kratos.
+func TestFixtures(t *testing.T) {
+	dir := fixturesDir(t)
+	if *updateFixtures {
+		captureFixtures(t, dir)
+	}
+	for _, f := range fixtures {
+		b, err := os.ReadFile(filepath.Join(dir, f.name+".json"))
+		if err != nil {
+			t.Errorf("fixture %s: %v (run: go test ./adapters/kratos/kratostest -run TestFixtures -args -update-fixtures)", f.name, err)
+			continue
+		}
+		if !json.Valid(b) {
+			t.Errorf("fixture %s is not valid JSON", f.name)
+		}
+		if m := unredactedToken.Find(b); m != nil {
+			t.Errorf("fixture %s holds an unredacted session token", f.name)
+		}
+	}
+}
+
+type capturer struct {
+	t      *testing.T
+	dir    string
+	client *http.Client
+	got    map[string][]byte
+}
+
+// do sends a request and fails unless Kratos answers want.
+func (c *capturer) do(method, url string, body any, token string, want int) []byte {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(c.t.Context(), method, url, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("X-Session-Token", token)
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s = %d, want %d: %s", method, url, resp.StatusCode, want, b)
+	}
+	return b
+}
+
+func (c *capturer) save(name string, body []byte) {
+	c.t.Helper()
+	c.got[name] = body
+}
+
+func flowID(t *testing.T, b []byte) (string, time.Time) {
+	t.Helper()
+	var f struct {
+		ID        string    `json:"id"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil || f.ID == "" {
+		t.Fatalf("flow without id: %v %s", err, b)
+	}
+	return f.ID, f.ExpiresAt
+}
+
+func sessionToken(t *testing.T, b []byte) string {
+	t.Helper()
+	var s struct {
+		SessionToken string `json:"session_token"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil || s.SessionToken == "" {
+		t.Fatalf("no session_token: %v %s", err, b)
+	}
+	return s.SessionToken
+}
+
+func captureFixtures(t *testing.T, dir string) {
+	k := New(t, Options{})
+	c := &capturer{t: t, dir: dir, client: &http.Client{Timeout: 10 * time.Second}, got: map[string][]byte{}}
+	pub := k.PublicURL
+	const email, password, wrong = "fixture-user@example.com", "fixture-Passw0rd-not-secret", "wrong-Passw0rd-for-fixture"
+
+	// Registration.
+	b := c.do("GET", pub+"/self-service/registration/api", nil, "", 200)
+	c.save("registration_flow_created_200", b)
+	id, _ := flowID(t, b)
+	reg := map[string]any{"method": "password", "traits": map[string]any{"email": email}, "password": password}
+	b = c.do("POST", pub+"/self-service/registration?flow="+id, reg, "", 200)
+	c.save("registration_success_200", b)
+	regToken := sessionToken(t, b)
+
+	id, _ = flowID(t, c.do("GET", pub+"/self-service/registration/api", nil, "", 200))
+	c.save("registration_duplicate_email_400", c.do("POST", pub+"/self-service/registration?flow="+id, reg, "", 400))
+
+	id, _ = flowID(t, c.do("GET", pub+"/self-service/registration/api", nil, "", 200))
+	short := map[string]any{"method": "password", "traits": map[string]any{"email": "fixture-other@example.com"}, "password": "short"}
+	c.save("registration_short_password_400", c.do("POST", pub+"/self-service/registration?flow="+id, short, "", 400))
+
+	// Login.
+	b = c.do("GET", pub+"/self-service/login/api", nil, "", 200)
+	c.save("login_flow_created_200", b)
+	id, _ = flowID(t, b)
+	login := func(identifier, pw string) map[string]any {
+		return map[string]any{"method": "password", "identifier": identifier, "password": pw}
+	}
+	c.save("login_wrong_password_400", c.do("POST", pub+"/self-service/login?flow="+id, login(email, wrong), "", 400))
+	c.save("login_empty_identifier_400", c.do("POST", pub+"/self-service/login?flow="+id, login("", password), "", 400))
+	b = c.do("POST", pub+"/self-service/login?flow="+id, login(email, password), "", 200)
+	c.save("login_success_200", b)
+	token := sessionToken(t, b)
+
+	c.save("whoami_success_200", c.do("GET", pub+"/sessions/whoami", nil, token, 200))
+	c.save("whoami_unauthorized_401", c.do("GET", pub+"/sessions/whoami", nil, "", 401))
+	c.save("login_flow_session_already_available_400", c.do("GET", pub+"/self-service/login/api", nil, token, 400))
+	c.do("DELETE", pub+"/self-service/logout/api", map[string]any{"session_token": regToken}, "", 204)
+	unknown := "ory_st_" + strings.Repeat("0", 32)
+	c.save("logout_unknown_token_403", c.do("DELETE", pub+"/self-service/logout/api", map[string]any{"session_token": unknown}, "", 403))
+
+	// An expired flow needs a short lifespan, hence a second Kratos.
+	short1s := New(t, Options{LoginLifespan: "1s"})
+	id, expires := flowID(t, c.do("GET", short1s.PublicURL+"/self-service/login/api", nil, "", 200))
+	for !time.Now().After(expires.Add(50 * time.Millisecond)) {
+		time.Sleep(50 * time.Millisecond) // only in the -update-fixtures path
+	}
+	c.save("login_expired_flow_410", c.do("POST", short1s.PublicURL+"/self-service/login?flow="+id, login(email, password), "", 410))
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fixtures {
+		raw, ok := c.got[f.name]
+		if !ok {
+			t.Fatalf("fixture %s not captured", f.name)
+		}
+		out, err := redact(raw)
+		if err != nil {
+			t.Fatalf("fixture %s: %v", f.name, err)
+		}
+		for _, pw := range fixturePasswords {
+			if bytes.Contains(out, []byte(`"`+pw+`"`)) {
+				t.Fatalf("fixture %s echoes a password", f.name)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.name+".json"), out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFixturesReadme(t, dir)
+}
+
+// redact replaces session tokens and CSRF token values and re-indents.
+func redact(raw []byte) ([]byte, error) {
+	raw = sessionTokenRe.ReplaceAll(raw, []byte("ory_st_REDACTED"))
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("redact: %w", err)
+	}
+	v = redactCSRF(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("redact: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func redactCSRF(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x["name"] == "csrf_token" {
+			if _, ok := x["value"]; ok {
+				x["value"] = "REDACTED"
+			}
+		}
+		for k, e := range x {
+			if k == "csrf_token" {
+				x[k] = "REDACTED"
+				continue
+			}
+			x[k] = redactCSRF(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = redactCSRF(e)
+		}
+	}
+	return v
+}
+
+func writeFixturesReadme(t *testing.T, dir string) {
+	var b strings.Builder
+	b.WriteString("# Kratos v1.3.1 response fixtures\n\n")
+	b.WriteString("Real response bodies captured from Kratos v1.3.1 (native API flows, config\n")
+	b.WriteString("`testdata/kratos/kratos.yml.tmpl`) by\n\n")
+	b.WriteString("    go test ./adapters/kratos/kratostest -run TestFixtures -args -update-fixtures\n\n")
+	b.WriteString("Session tokens are replaced by `ory_st_REDACTED` and CSRF token values by\n")
+	b.WriteString("`REDACTED`; JSON is re-indented with keys sorted. Ids and times differ on\n")
+	b.WriteString("every capture. The number at the end of a file name is the HTTP status.\n\n")
+	b.WriteString("| file | request |\n|---|---|\n")
+	for _, f := range fixtures {
+		fmt.Fprintf(&b, "| `%s.json` | %s |\n", f.name, f.about)
+	}
+	b.WriteString("\nNot captured: a successful logout is 204 with no body.\n")
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
