@@ -43,8 +43,8 @@ func (f *Fixed) Advance(d time.Duration) {
 }
 
 // Stepping is a clock for tests that moves forward by a fixed step on every
-// reading. It is safe for concurrent use: concurrent readers each get a
-// distinct time.
+// reading. It is safe for concurrent use: with a non-zero step,
+// concurrent readers each get a distinct time.
 type Stepping struct {
 	mu    sync.Mutex
 	next  time.Time
