@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/template"
 )
 
@@ -106,8 +107,13 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 
 // quoteYAML quotes s as a JSON string, which is also a valid YAML scalar.
 func quoteYAML(s string) (string, error) {
-	b, err := json.Marshal(s)
-	return string(b), err
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // renderConfig renders the template in dir into path.
