@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,3 +82,21 @@ func mustContain(t *testing.T, s string, parts ...string) {
 func loginReq(flowID, password string) adapters.LoginRequest {
 	return adapters.LoginRequest{FlowID: flowID, Identifier: "a@example.org", Password: password}
 }
+
+// messageIDs returns every message id of a flow: general ones and the ones
+// of each node, as "id" or "node:id".
+func messageIDs(f *adapters.Flow) []string {
+	var ids []string
+	for _, m := range f.UI.Messages {
+		ids = append(ids, itoa(m.ID))
+	}
+	for _, n := range f.UI.Nodes {
+		for _, m := range n.Messages {
+			ids = append(ids, n.Attributes.Name+":"+itoa(m.ID))
+		}
+	}
+	return ids
+}
+
+// itoa formats a message id.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,24 +25,6 @@ func realClient(t *testing.T, srv *kratostest.Server, opts Options) *Client {
 	}
 	return c
 }
-
-// messageIDs returns every message id of a flow: general ones and the ones
-// of each node, as "id" or "node:id".
-func messageIDs(f *adapters.Flow) []string {
-	var ids []string
-	for _, m := range f.UI.Messages {
-		ids = append(ids, itoa(m.ID))
-	}
-	for _, n := range f.UI.Nodes {
-		for _, m := range n.Messages {
-			ids = append(ids, n.Attributes.Name+":"+itoa(m.ID))
-		}
-	}
-	return ids
-}
-
-// itoa formats a message id.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // signUp registers a fresh identity and returns its email and session.
 func signUp(t *testing.T, c *Client) (string, *adapters.Session) {
