@@ -1,0 +1,43 @@
+// Command kratos-tui is a terminal client for Ory Kratos: sign in, sign up,
+// see your session and sign out, through an event-sourced state machine
+// with pluggable UIs (tui, plain, json).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code without printing anything more.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// run runs the command line and returns the exit code: 0 success, 1 a
+// negative answer (status: not signed in), 2 an error.
+func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr *os.File) int {
+	root := newRootCommand(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "kratos-tui: %v\n", err)
+		return 2
+	}
+}
