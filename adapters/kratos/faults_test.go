@@ -169,6 +169,7 @@ func TestUnknownHostIsUnavailable(t *testing.T) {
 	_, err := c.CreateLoginFlow(context.Background())
 	ae := wantClass(t, err, adapters.ClassUnavailable)
 	mustContain(t, ae.Message, "cannot reach Kratos at http://kratos.invalid")
+	t.Logf("unknown host: %s", ae.Message)
 }
 
 func TestTimeoutIsUnavailable(t *testing.T) {
@@ -231,6 +232,7 @@ func TestConnectionResetIsUnavailable(t *testing.T) {
 	_, err = c.CreateLoginFlow(context.Background())
 	ae := wantClass(t, err, adapters.ClassUnavailable)
 	mustContain(t, ae.Message, "cannot reach Kratos at http://"+ln.Addr().String())
+	t.Logf("reset: %s", ae.Message)
 }
 
 // TestSecretsNeverInErrors uses a hostile server that echoes the request
