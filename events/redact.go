@@ -45,7 +45,7 @@ func Mask(secret string) string {
 // case, whose values are secrets wherever they appear.
 var secretKeys = map[string]bool{
 	"password": true, "token": true, "session_token": true, "x-session-token": true,
-	"session-token": true, "authorization": true, "cookie": true, "set-cookie": true,
+	"session-token": true, "ory_session_token": true, "authorization": true, "cookie": true, "set-cookie": true,
 	"csrf_token": true, "code": true, "totp_code": true, "lookup_secret": true,
 	"recovery_code": true, "verification_code": true, "secret": true, "secrets": true,
 	"totp_secret_key": true, "value_secret": true,
