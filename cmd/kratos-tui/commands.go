@@ -27,9 +27,9 @@ var Version = "dev"
 // settings are the flags shared by every command.
 type settings struct {
 	kratosAPI, backend, envFile, uiName, tokenStore, tokenDir string
-	logFile, logLevel                                          string
-	timeout                                                    time.Duration
-	revealToken                                                bool
+	logFile, logLevel                                         string
+	timeout                                                   time.Duration
+	revealToken                                               bool
 }
 
 func newRootCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
