@@ -20,3 +20,6 @@ func killGroup(cmd *exec.Cmd) error {
 	}
 	return cmd.Process.Kill()
 }
+
+// processAlive cannot tell here, so it keeps every directory.
+func processAlive(int) bool { return true }

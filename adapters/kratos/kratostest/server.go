@@ -53,7 +53,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	opts = opts.withDefaults()
 	s := &Server{bin: bin, tail: &logTail{w: opts.LogWriter}, http: &http.Client{Timeout: 10 * time.Second}}
 	if opts.DataDir == "" {
-		dir, err := os.MkdirTemp("", "kratostest-*")
+		dir, err := makeTempDir()
 		if err != nil {
 			return nil, fmt.Errorf("start kratos: %w", err)
 		}
