@@ -46,8 +46,8 @@ func (s *Server) createIdentity(ctx context.Context, email, password string, ver
 }
 
 // ListCourierMessages returns the courier messages queued or sent to
-// recipient (GET /admin/courier/messages?recipient=), newest first, as raw
-// JSON objects. With --dev (always set here) the body holds the codes.
+// recipient (GET /admin/courier/messages?recipient=), in Kratos's order, as
+// raw JSON objects. With --dev (always set here) the body holds the codes.
 func (s *Server) ListCourierMessages(ctx context.Context, recipient string) ([]json.RawMessage, error) {
 	u := s.AdminURL + "/admin/courier/messages?recipient=" + url.QueryEscape(recipient)
 	var out []json.RawMessage

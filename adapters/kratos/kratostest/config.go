@@ -33,8 +33,9 @@ type Options struct {
 	// password registration: the account is made but no token is issued.
 	NoSessionHookAfterRegistration bool
 	// CourierURL, when set, makes the courier POST each message as JSON to
-	// this URL (delivery_strategy http). When empty, messages are only
-	// queued (see Server.ListCourierMessages).
+	// this URL (delivery_strategy http). When empty, the courier tries SMTP
+	// on a closed loopback port, so messages are never delivered; read them
+	// with Server.ListCourierMessages.
 	CourierURL string
 	// DataDir holds the SQLite database and the rendered config. Default: a
 	// new temporary directory, removed by Stop. A caller-given directory is

@@ -20,7 +20,7 @@ func New(t testing.TB, opts Options) *Server {
 		if os.Getenv("KRATOS_REQUIRED") == "1" {
 			t.Fatalf("kratos is required (KRATOS_REQUIRED=1): %v", err)
 		}
-		t.Skipf("skipping: %v; run `make kratos` to build it", err)
+		t.Skipf("skipping: %v", err)
 	}
 	if err != nil {
 		t.Fatalf("%v", err)
