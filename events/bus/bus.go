@@ -50,6 +50,20 @@ func TopicOf(k events.Kind) string {
 // id, the same key watermill's middleware uses.
 const CorrelationIDMetadataKey = "correlation_id"
 
+// TypeMetadataKey is the watermill metadata key of the event type.
+const TypeMetadataKey = "event_type"
+
+type envelopeKey struct{}
+
+// envelopeOf returns the envelope a message carries: in its context when it
+// was published by a Bus, else JSON-encoded in its payload.
+func envelopeOf(msg *message.Message) (events.Envelope, error) {
+	if env, ok := msg.Context().Value(envelopeKey{}).(events.Envelope); ok {
+		return env, nil
+	}
+	return events.Unmarshal(msg.Payload)
+}
+
 // ErrClosed is returned by Publish and Subscribe after Close.
 var ErrClosed = errors.New("bus closed")
 
@@ -99,6 +113,7 @@ func New(opts Options) (*Bus, error) {
 	}
 	ps := gochannel.NewGoChannel(gochannel.Config{
 		BlockPublishUntilSubscriberAck: true,
+		PreserveContext:                true,
 	}, watermill.NopLogger{})
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Bus{
@@ -121,6 +136,9 @@ func (b *Bus) Publish(ev events.Event, meta Meta) (events.Envelope, error) {
 	if b.closed {
 		return events.Envelope{}, ErrClosed
 	}
+	if ev == nil {
+		return events.Envelope{}, errors.New("publish: nil event")
+	}
 	if ev.EventKind() == events.KindIntent {
 		if fs, ok := ev.(events.FlowStarter); ok && fs.StartsFlow() || b.correlation == "" {
 			b.correlation = b.ids.NewID()
@@ -133,12 +151,12 @@ func (b *Bus) Publish(ev events.Event, meta Meta) (events.Envelope, error) {
 		Time: b.clock.Now(), CorrelationID: meta.CorrelationID,
 		CausationID: meta.CausationID, FlowID: meta.FlowID, Event: ev,
 	}
-	payload, err := events.Marshal(env)
-	if err != nil {
-		b.seq--
-		return events.Envelope{}, fmt.Errorf("publish %s: %w", ev.EventType(), err)
-	}
-	msg := message.NewMessage(env.ID, payload)
+	// In process the typed envelope travels in the message's context
+	// (gochannel preserves it); nothing is encoded on the hot path. The
+	// codec serialises events where they leave the process.
+	msg := message.NewMessage(env.ID, nil)
+	msg.SetContext(context.WithValue(context.Background(), envelopeKey{}, env))
+	msg.Metadata.Set(TypeMetadataKey, env.Type)
 	msg.Metadata.Set(CorrelationIDMetadataKey, env.CorrelationID)
 	msg.Metadata.Set("topic", TopicOf(env.Kind))
 	b.queue = append(b.queue, msg)
@@ -214,7 +232,7 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 		go func() {
 			defer b.subs.Done()
 			for msg := range ch {
-				env, err := events.Unmarshal(msg.Payload)
+				env, err := envelopeOf(msg)
 				if err != nil {
 					b.log.Error().Err(err).Str("topic", topic).Msg("bus: undecodable message dropped")
 					msg.Ack()

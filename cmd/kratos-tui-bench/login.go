@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"time"
+
+	ory "github.com/ory/client-go"
+
+	"github.com/kratos-tui/kratos-tui/adapters/clock"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui"
+)
+
+// loginResult holds the medians of the interleaved sign-ins.
+type loginResult struct {
+	rounds        int
+	client, bare  time.Duration
+	clientSamples []time.Duration
+	bareSamples   []time.Duration
+}
+
+// measureLogin signs in rounds times through the whole client (bus, state
+// machine, adapters, token store) and rounds times with the bare sequence
+// of ory/client-go calls, interleaved, against the same local Kratos.
+func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (loginResult, error) {
+	if _, err := srv.CreateIdentity(ctx, benchEmail, benchPassword); err != nil {
+		return loginResult{}, err
+	}
+	cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokenstore.NewMemory(), Clock: clock.System{}, IDs: clock.RandomIDs{}}
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		return loginResult{}, err
+	}
+	driver := newDriver()
+	runErr := make(chan error, 1)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { runErr <- app.RunWith(runCtx, cfg, client, driver) }()
+	if _, err := driver.await(events.SignedOut{}.EventType()); err != nil {
+		return loginResult{}, err
+	}
+
+	oc := ory.NewConfiguration()
+	oc.Servers = ory.ServerConfigurations{{URL: srv.PublicURL}}
+	oc.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	bare := ory.NewAPIClient(oc)
+
+	res := loginResult{rounds: rounds}
+	for i := range rounds + 5 { // 5 warm-up rounds
+		d1, err := driver.signIn()
+		if err != nil {
+			return res, fmt.Errorf("client sign-in %d: %w", i, err)
+		}
+		d2, err := bareSignIn(ctx, bare)
+		if err != nil {
+			return res, fmt.Errorf("bare sign-in %d: %w", i, err)
+		}
+		if i >= 5 {
+			res.clientSamples = append(res.clientSamples, d1)
+			res.bareSamples = append(res.bareSamples, d2)
+		}
+		if err := driver.signOut(); err != nil {
+			return res, err
+		}
+	}
+	cancel()
+	if err := <-runErr; err != nil && ctx.Err() == nil {
+		return res, fmt.Errorf("client run: %w", err)
+	}
+	res.client, res.bare = median(res.clientSamples), median(res.bareSamples)
+	return res, nil
+}
+
+// bareSignIn is the least a client must do: create a native login flow and
+// submit the password.
+func bareSignIn(ctx context.Context, c *ory.APIClient) (time.Duration, error) {
+	start := time.Now()
+	flow, resp, err := c.FrontendAPI.CreateNativeLoginFlow(ctx).Execute()
+	if err != nil {
+		return 0, fmt.Errorf("create flow: %w", err)
+	}
+	drain(resp)
+	body := ory.UpdateLoginFlowWithPasswordMethodAsUpdateLoginFlowBody(&ory.UpdateLoginFlowWithPasswordMethod{
+		Method: "password", Identifier: benchEmail, Password: benchPassword,
+	})
+	ok, resp, err := c.FrontendAPI.UpdateLoginFlow(ctx).Flow(flow.Id).UpdateLoginFlowBody(body).Execute()
+	if err != nil {
+		return 0, fmt.Errorf("submit: %w", err)
+	}
+	drain(resp)
+	elapsed := time.Since(start)
+	if ok.SessionToken == nil {
+		return 0, fmt.Errorf("no session token")
+	}
+	// Revoke outside the timing so sessions do not pile up.
+	if r, err := c.FrontendAPI.PerformNativeLogout(ctx).PerformNativeLogoutBody(ory.PerformNativeLogoutBody{SessionToken: *ok.SessionToken}).Execute(); err == nil {
+		drain(r)
+	}
+	return elapsed, nil
+}
+
+func drain(resp *http.Response) {
+	if resp != nil && resp.Body != nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// driver is a UI plugin that the benchmark steers: it publishes intents and
+// hands over state events.
+type driver struct {
+	host   ui.Host
+	ready  chan ui.Host
+	states chan events.Envelope
+}
+
+func newDriver() *driver {
+	return &driver{ready: make(chan ui.Host, 1), states: make(chan events.Envelope, 1024)}
+}
+
+// Run implements ui.Plugin.
+func (d *driver) Run(ctx context.Context, host ui.Host) error {
+	if err := host.Subscribe(ctx, func(env events.Envelope) { d.states <- env }); err != nil {
+		return err
+	}
+	d.host = host
+	if err := host.Publish(events.AppStarted{}); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// await returns the next state event of type want, skipping progress
+// events; anything else is an error.
+func (d *driver) await(want string) (events.Envelope, error) {
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case env := <-d.states:
+			switch env.Type {
+			case want:
+				return env, nil
+			case "RequestStarted", "SessionCheckStarted":
+				continue
+			default:
+				return env, fmt.Errorf("got %s while waiting for %s", env.Type, want)
+			}
+		case <-timeout:
+			return events.Envelope{}, fmt.Errorf("no %s within 30s", want)
+		}
+	}
+}
+
+// signIn times a whole sign-in through the client: from the intent that
+// asks for the form to the SignedIn state.
+func (d *driver) signIn() (time.Duration, error) {
+	start := time.Now()
+	if err := d.host.Publish(events.LoginFlowRequested{}); err != nil {
+		return 0, err
+	}
+	if _, err := d.await("LoginFormShown"); err != nil {
+		return 0, err
+	}
+	if err := d.host.Publish(events.SignInSubmitted{Identifier: benchEmail, Password: benchPassword}); err != nil {
+		return 0, err
+	}
+	if _, err := d.await("SignedIn"); err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
+}
+
+func (d *driver) signOut() error {
+	if err := d.host.Publish(events.SignOutRequested{}); err != nil {
+		return err
+	}
+	_, err := d.await("SignedOut")
+	return err
+}
