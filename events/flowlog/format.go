@@ -1,0 +1,124 @@
+// Package flowlog writes and reads kratos-tui flow logs: JSON Lines files
+// that record every event of a run (intents, transitions, adapter calls and
+// results, state events) with secrets replaced at write time by stable
+// placeholders, so that a log can be shared, viewed and replayed.
+//
+// A log is a header line followed by one record per event; each record is
+// an envelope exactly as events.Marshal writes it. See docs/flowlog.md.
+package flowlog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Magic is the header key that marks a file as a flow log; its value is
+// the format's major version.
+const Magic = "kratos_tui_flow_log"
+
+// MajorVersion is the major version of the format this package writes and
+// the only one it reads. A reader refuses another major version; minor
+// versions only add fields, which readers ignore.
+const MajorVersion = 1
+
+// SchemaVersion is the full version this package writes.
+const SchemaVersion = "1.0"
+
+// Header is the first line of a flow log.
+type Header struct {
+	// Format is the major version (the value of the "kratos_tui_flow_log"
+	// key).
+	Format int `json:"kratos_tui_flow_log"`
+	// SchemaVersion is "major.minor".
+	SchemaVersion string `json:"schema_version"`
+	// AppVersion is the version of the client that wrote the log.
+	AppVersion string `json:"app_version"`
+	// StartedAt is when recording began.
+	StartedAt time.Time `json:"started_at"`
+	// Redaction describes how secrets were replaced.
+	Redaction RedactionPolicy `json:"redaction"`
+}
+
+// RedactionPolicy describes how secrets were replaced in a log.
+type RedactionPolicy struct {
+	// Scheme is "placeholder-v1": each distinct secret becomes
+	// «secret:N», N counting distinct secrets by first appearance.
+	Scheme string `json:"scheme"`
+	// Placeholder shows the placeholder's form.
+	Placeholder string `json:"placeholder"`
+	// Keys are the JSON keys and header names whose values are secrets.
+	Keys []string `json:"keys"`
+	// Fields are the substrings that make a form field secret.
+	Fields []string `json:"fields"`
+}
+
+// SchemePlaceholder is the redaction scheme of this version.
+const SchemePlaceholder = "placeholder-v1"
+
+// DefaultPolicy is the redaction policy this package applies.
+func DefaultPolicy() RedactionPolicy {
+	return RedactionPolicy{
+		Scheme:      SchemePlaceholder,
+		Placeholder: "«secret:N»",
+		Keys: []string{"password", "token", "session_token", "x-session-token", "session-token",
+			"ory_session_token", "authorization", "cookie", "set-cookie", "csrf_token", "code",
+			"totp_code", "lookup_secret", "recovery_code", "verification_code", "secret", "secrets",
+			"totp_secret_key", "value_secret"},
+		Fields: []string{"password", "code", "secret", "token", "totp"},
+	}
+}
+
+// NewHeader returns the header of a log written now by appVersion.
+func NewHeader(appVersion string, startedAt time.Time) Header {
+	if appVersion == "" {
+		appVersion = "dev"
+	}
+	return Header{
+		Format: MajorVersion, SchemaVersion: SchemaVersion, AppVersion: appVersion,
+		StartedAt: startedAt.UTC(), Redaction: DefaultPolicy(),
+	}
+}
+
+// parseHeader decodes and checks a header line.
+func parseHeader(line []byte) (Header, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(line, &probe); err != nil {
+		return Header{}, fmt.Errorf("line 1: not a flow log header (not a JSON object): %w", err)
+	}
+	if _, ok := probe[Magic]; !ok {
+		return Header{}, fmt.Errorf("line 1: not a flow log: the header has no %q key", Magic)
+	}
+	var h Header
+	if err := json.Unmarshal(line, &h); err != nil {
+		return Header{}, fmt.Errorf("line 1: bad flow log header: %w", err)
+	}
+	major := h.Format
+	if h.SchemaVersion != "" {
+		m, err := strconv.Atoi(strings.SplitN(h.SchemaVersion, ".", 2)[0])
+		if err != nil {
+			return Header{}, fmt.Errorf("line 1: bad schema_version %q", h.SchemaVersion)
+		}
+		if m != major {
+			return Header{}, fmt.Errorf("line 1: %s is %d but schema_version is %q", Magic, major, h.SchemaVersion)
+		}
+	}
+	if major != MajorVersion {
+		return Header{}, &VersionError{Got: major, SchemaVersion: h.SchemaVersion}
+	}
+	return h, nil
+}
+
+// VersionError says a log has a major version this build cannot read.
+type VersionError struct {
+	Got           int
+	SchemaVersion string
+}
+
+// Error implements error.
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("flow log format version %d (schema %q) is not supported: this kratos-tui reads version %d only; use a kratos-tui release that writes version %d",
+		e.Got, e.SchemaVersion, MajorVersion, e.Got)
+}

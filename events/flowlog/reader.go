@@ -1,0 +1,173 @@
+package flowlog
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// ErrTruncated is returned (wrapped in a *LineError) when the last line of
+// a log is cut short: every whole record before it was read.
+var ErrTruncated = errors.New("the last record is cut short (the log was truncated, e.g. by a crash while writing)")
+
+// LineError is an error about one line of a log.
+type LineError struct {
+	// Line is the line number, from 1 (the header).
+	Line int
+	// Err says what is wrong.
+	Err error
+}
+
+// Error implements error.
+func (e *LineError) Error() string {
+	return fmt.Sprintf("flow log line %d: %v", e.Line, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Record is one event of a log.
+type Record struct {
+	// Line is the record's line number in the file (the header is 1).
+	Line int
+	// Envelope is the decoded event.
+	events.Envelope
+}
+
+// Reader reads a flow log one record at a time, in constant memory.
+type Reader struct {
+	in      *bufio.Reader
+	closer  io.Closer
+	header  Header
+	line    int
+	lastSeq uint64
+	err     error
+}
+
+// NewReader reads and checks the header of a log from r.
+func NewReader(r io.Reader) (*Reader, error) {
+	fr := &Reader{in: bufio.NewReaderSize(r, 64<<10)}
+	line, complete, err := fr.next()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("flow log: read header: %w", err)
+	}
+	if len(line) == 0 {
+		return nil, errors.New("flow log: the file is empty (no header line)")
+	}
+	h, herr := parseHeader(line)
+	if herr != nil {
+		if !complete {
+			return nil, &LineError{Line: 1, Err: fmt.Errorf("%w: %v", ErrTruncated, herr)}
+		}
+		return nil, fmt.Errorf("flow log: %w", herr)
+	}
+	fr.header = h
+	return fr, nil
+}
+
+// Open opens the log at path. Close the reader when done.
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("flow log: %w", err)
+	}
+	r, err := NewReader(f)
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r.closer = f
+	return r, nil
+}
+
+// Header returns the log's header.
+func (r *Reader) Header() Header { return r.header }
+
+// next returns the next line without its newline, and whether it ended
+// with one.
+func (r *Reader) next() ([]byte, bool, error) {
+	line, err := r.in.ReadBytes('\n')
+	if len(line) > 0 {
+		r.line++
+	}
+	complete := bytes.HasSuffix(line, []byte("\n"))
+	return bytes.TrimRight(line, "\r\n"), complete, err
+}
+
+// Next returns the next record, io.EOF at the end, a *LineError wrapping
+// ErrTruncated when the last line is cut short, or a *LineError naming the
+// line of a corrupt record. After an error, Next keeps returning it.
+func (r *Reader) Next() (Record, error) {
+	if r.err != nil {
+		return Record{}, r.err
+	}
+	for {
+		line, complete, err := r.next()
+		if err != nil && !errors.Is(err, io.EOF) {
+			r.err = fmt.Errorf("flow log: read line %d: %w", r.line+1, err)
+			return Record{}, r.err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			if errors.Is(err, io.EOF) {
+				r.err = io.EOF
+				return Record{}, r.err
+			}
+			continue // a blank line
+		}
+		env, derr := events.Unmarshal(line)
+		if derr != nil {
+			if !complete {
+				r.err = &LineError{Line: r.line, Err: ErrTruncated}
+			} else {
+				r.err = &LineError{Line: r.line, Err: fmt.Errorf("corrupt record: %w", derr)}
+			}
+			return Record{}, r.err
+		}
+		if env.Seq != r.lastSeq+1 {
+			r.err = &LineError{Line: r.line, Err: fmt.Errorf("seq %d follows seq %d: records are missing or out of order", env.Seq, r.lastSeq)}
+			return Record{}, r.err
+		}
+		r.lastSeq = env.Seq
+		return Record{Line: r.line, Envelope: env}, nil
+	}
+}
+
+// Close closes the file of a reader made by Open.
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	err := r.closer.Close()
+	r.closer = nil
+	if err != nil {
+		return fmt.Errorf("flow log: close: %w", err)
+	}
+	return nil
+}
+
+// ReadAll reads every record of the log at path. It is for small logs
+// (tests, the trace viewer); stream large ones with Open and Next. A
+// truncated last record is returned with the whole records before it.
+func ReadAll(path string) (Header, []Record, error) {
+	r, err := Open(path)
+	if err != nil {
+		return Header{}, nil, err
+	}
+	defer r.Close()
+	var out []Record
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return r.Header(), out, nil
+		}
+		if err != nil {
+			return r.Header(), out, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, rec)
+	}
+}

@@ -1,0 +1,236 @@
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// Divergence is the first record where a replay departs from its
+// recording.
+type Divergence struct {
+	// Index is the record's position in the log, from 0.
+	Index int
+	// Seq is the recorded (or, for an extra event, the replayed) seq.
+	Seq uint64
+	// Field is the dotted path of the first differing field, e.g.
+	// "data.to"; empty when a whole record is missing or extra.
+	Field string
+	// Reason says what differs, in words.
+	Reason string
+	// Expected is the recorded record; nil when the replay has an extra
+	// event.
+	Expected json.RawMessage
+	// Actual is what the replay published, redacted; nil when the replay
+	// stopped short.
+	Actual json.RawMessage
+}
+
+func newDivergence(i int, exp, act *events.Envelope, reason string) *Divergence {
+	d := &Divergence{Index: i, Reason: reason}
+	if exp != nil {
+		d.Seq = exp.Seq
+		d.Expected, _ = events.Marshal(*exp)
+	}
+	if act != nil {
+		if exp == nil {
+			d.Seq = act.Seq
+		}
+		d.Actual, _ = events.Marshal(*act)
+	}
+	return d
+}
+
+// compareEnvelopes returns nil when the two records are equal as JSON.
+func compareEnvelopes(i int, exp, act events.Envelope) *Divergence {
+	eb, err := events.Marshal(exp)
+	if err != nil {
+		return newDivergence(i, &exp, &act, fmt.Sprintf("the recorded record cannot be encoded: %v", err))
+	}
+	ab, err := events.Marshal(act)
+	if err != nil {
+		return newDivergence(i, &exp, &act, fmt.Sprintf("the replayed event cannot be encoded: %v", err))
+	}
+	if bytes.Equal(eb, ab) {
+		return nil
+	}
+	ev, av := decodeAny(eb), decodeAny(ab)
+	path, e, a, same := firstDiff("", ev, av)
+	if same {
+		return nil
+	}
+	d := &Divergence{Index: i, Seq: exp.Seq, Field: path, Expected: eb, Actual: ab}
+	d.Reason = fmt.Sprintf("%s differs: recorded %s, replayed %s", describePath(path), show(e), show(a))
+	if path == "type" || path == "kind" {
+		d.Reason = fmt.Sprintf("the replay published %s %s where the recording has %s %s", show(act.Kind), show(act.Type), show(exp.Kind), show(exp.Type))
+	}
+	return d
+}
+
+func describePath(p string) string {
+	if p == "" {
+		return "the record"
+	}
+	return "field " + p
+}
+
+func decodeAny(b []byte) any {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	_ = dec.Decode(&v)
+	return v
+}
+
+// missing stands for an absent field in a diff.
+type missing struct{}
+
+func show(v any) string {
+	if _, ok := v.(missing); ok {
+		return "(absent)"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	s := string(b)
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}
+
+// firstDiff walks two JSON values and returns the path of the first
+// difference, with the two values there.
+func firstDiff(path string, e, a any) (string, any, any, bool) {
+	switch et := e.(type) {
+	case map[string]any:
+		at, ok := a.(map[string]any)
+		if !ok {
+			return path, e, a, false
+		}
+		keys := map[string]bool{}
+		for k := range et {
+			keys[k] = true
+		}
+		for k := range at {
+			keys[k] = true
+		}
+		ordered := make([]string, 0, len(keys))
+		for k := range keys {
+			ordered = append(ordered, k)
+		}
+		sort.Slice(ordered, func(i, j int) bool { return keyRank(ordered[i]) < keyRank(ordered[j]) || keyRank(ordered[i]) == keyRank(ordered[j]) && ordered[i] < ordered[j] })
+		for _, k := range ordered {
+			ev, eok := et[k]
+			av, aok := at[k]
+			if !eok {
+				ev = missing{}
+			}
+			if !aok {
+				av = missing{}
+			}
+			if !eok || !aok {
+				return join(path, k), ev, av, false
+			}
+			if p, x, y, same := firstDiff(join(path, k), ev, av); !same {
+				return p, x, y, false
+			}
+		}
+		return path, nil, nil, true
+	case []any:
+		at, ok := a.([]any)
+		if !ok {
+			return path, e, a, false
+		}
+		for i := 0; i < len(et) && i < len(at); i++ {
+			if p, x, y, same := firstDiff(fmt.Sprintf("%s[%d]", path, i), et[i], at[i]); !same {
+				return p, x, y, false
+			}
+		}
+		if len(et) != len(at) {
+			return path + ".length", len(et), len(at), false
+		}
+		return path, nil, nil, true
+	default:
+		if reflect.DeepEqual(e, a) {
+			return path, nil, nil, true
+		}
+		return path, e, a, false
+	}
+}
+
+// keyRank orders the envelope's fields as a reader would check them: what
+// happened before the details.
+func keyRank(k string) int {
+	switch k {
+	case "kind":
+		return 0
+	case "type":
+		return 1
+	case "data":
+		return 2
+	case "flow_id":
+		return 3
+	case "correlation_id", "causation_id":
+		return 4
+	}
+	return 5
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// Report describes the divergence for a person: the reason, then the
+// recorded and replayed records side by side, differing lines marked.
+func (d *Divergence) Report() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "DIVERGED at record %d (seq %d): %s\n", d.Index+1, d.Seq, d.Reason)
+	left, right := pretty(d.Expected), pretty(d.Actual)
+	const w = 58
+	fmt.Fprintf(&sb, "  %-*s | %s\n", w, "recorded", "replayed")
+	fmt.Fprintf(&sb, "  %s-+-%s\n", strings.Repeat("-", w), strings.Repeat("-", w))
+	for i := 0; i < len(left) || i < len(right); i++ {
+		var l, r string
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		mark := " "
+		if l != r {
+			mark = "!"
+		}
+		fmt.Fprintf(&sb, "%s %-*s | %s\n", mark, w, clip(l, w), clip(r, w))
+	}
+	return sb.String()
+}
+
+func pretty(b json.RawMessage) []string {
+	if len(b) == 0 {
+		return []string{"(none)"}
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return []string{string(b)}
+	}
+	return strings.Split(out.String(), "\n")
+}
+
+func clip(s string, w int) string {
+	r := []rune(s)
+	if len(r) <= w {
+		return s
+	}
+	return string(r[:w-1]) + "…"
+}

@@ -1,0 +1,179 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+
+	"github.com/rs/zerolog"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/fsm"
+)
+
+// Result is the outcome of an offline replay.
+type Result struct {
+	// Records is how many records the recording has.
+	Records int
+	// Compared is how many records were compared before the end or the
+	// first divergence.
+	Compared int
+	// Divergence is the first record where the replay departs from the
+	// recording; nil means the replay matched (PASS).
+	Divergence *Divergence
+}
+
+// Passed reports whether the replay matched the recording.
+func (r *Result) Passed() bool { return r.Divergence == nil }
+
+// Options tune an offline replay.
+type Options struct {
+	// Logger receives the state machine's diagnostics.
+	Logger zerolog.Logger
+}
+
+// Run replays rec through a fresh state machine: the recorded intents are
+// published in order, adapter calls are answered from the recorded results,
+// the clock and the id source return the recorded values. Every event the
+// run publishes is redacted and compared with the record of the same seq.
+// No network is used. The error reports a failure to run, not a divergence.
+func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
+	b, err := bus.New(bus.Options{
+		Clock: &recordedClock{times: rec.times()}, IDs: &recordedIDs{ids: rec.ids()}, Logger: opts.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer b.Close()
+
+	cmp := &comparer{rec: rec.Records, red: newReplayRedactor()}
+	if err := b.Subscribe(ctx, cmp.handle, bus.TopicIntents, bus.TopicStates, bus.TopicTrace); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	resp := &responder{results: rec.results()}
+	m, err := fsm.New(fsm.Config{Bus: b, Responder: resp, Logger: opts.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	if err := m.Start(ctx); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	for _, in := range rec.Intents() {
+		if err := b.Wait(ctx); err != nil {
+			return nil, fmt.Errorf("replay: %w", err)
+		}
+		if cmp.diverged() {
+			break
+		}
+		if _, err := b.Publish(in.Event, bus.Meta{}); err != nil {
+			return nil, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
+		}
+	}
+	if err := b.Wait(ctx); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	res := cmp.finish()
+	if res.Divergence != nil && resp.firstErr() != nil {
+		res.Divergence.Reason += "; the recorded adapter answers: " + resp.firstErr().Error()
+	}
+	return res, nil
+}
+
+// RunFile loads and replays the log at path. A log that cannot be read is
+// an error wrapping ErrUnreadable.
+func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
+	rec, err := LoadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return Run(ctx, rec, opts)
+}
+
+// ErrUnreadable marks a log that could not be read.
+var ErrUnreadable = errors.New("unreadable flow log")
+
+// comparer compares each event of the replay with the record of the same
+// position, stopping at the first difference.
+type comparer struct {
+	rec []flowlog.Record
+	red *replayRedactor
+
+	mu    sync.Mutex
+	n     int
+	first *Divergence
+}
+
+func (c *comparer) handle(_ context.Context, env events.Envelope) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.first != nil {
+		return
+	}
+	i := c.n
+	c.n++
+	actual := c.red.envelope(env)
+	if i >= len(c.rec) {
+		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
+		return
+	}
+	if d := compareEnvelopes(i, c.rec[i].Envelope, actual); d != nil {
+		c.first = d
+	}
+}
+
+func (c *comparer) diverged() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first != nil
+}
+
+func (c *comparer) finish() *Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res := &Result{Records: len(c.rec), Compared: c.n, Divergence: c.first}
+	if c.first == nil && c.n < len(c.rec) {
+		exp := c.rec[c.n].Envelope
+		res.Divergence = newDivergence(c.n, &exp, nil, "the replay ended before this record: the state machine published nothing more")
+	}
+	if res.Divergence != nil {
+		res.Compared = res.Divergence.Index
+	}
+	return res
+}
+
+// replayRedactor keeps the recording's placeholders as they are and turns
+// any other secret into a placeholder the recording cannot have, so that a
+// secret appearing in the replay but not in the recording is a divergence.
+type replayRedactor struct {
+	mu   sync.Mutex
+	seen map[string]string
+}
+
+var unrecordedRE = regexp.MustCompile(`^«unrecorded-secret:[0-9]+»$`)
+
+func newReplayRedactor() *replayRedactor { return &replayRedactor{seen: map[string]string{}} }
+
+func (r *replayRedactor) redact(s string) string {
+	if flowlog.IsPlaceholder(s) || unrecordedRE.MatchString(s) {
+		return s
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ph, ok := r.seen[s]; ok {
+		return ph
+	}
+	ph := fmt.Sprintf("«unrecorded-secret:%d»", len(r.seen)+1)
+	r.seen[s] = ph
+	return ph
+}
+
+func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
+	env.Event = events.Redact(env.Event, r.redact)
+	return env
+}
