@@ -1,0 +1,118 @@
+package events_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// samples has one filled-in value of every registered type.
+func samples() []events.Event {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	form := events.Form{FlowID: "f", Email: "a@b.c", GeneralError: "g", Messages: []adapters.Message{{ID: 4000006, Text: "x", Type: "error"}},
+		FieldErrors: map[string][]adapters.Message{"identifier": {{ID: 4000002, Text: "y", Type: "error"}}}}
+	return []events.Event{
+		events.AppStarted{}, events.LoginFlowRequested{}, events.RegistrationFlowRequested{},
+		events.SignInSubmitted{FlowID: "f", Identifier: "a@b.c", Password: "pw"},
+		events.SignUpSubmitted{FlowID: "f", Email: "a@b.c", Password: "pw", Traits: map[string]string{"name.first": "A"}},
+		events.FieldChanged{Field: "identifier", Value: "a"}, events.SignOutRequested{},
+		events.SessionCheckStarted{Message: "m"}, events.SessionCheckFailed{Message: "m", Error: &adapters.Error{Class: adapters.ClassUnavailable, Message: "down"}},
+		events.SignedOut{Reason: events.ReasonSignedOut, Message: "bye"}, events.RequestStarted{Operation: "sign_in"},
+		events.LoginFormShown{Form: form}, events.RegistrationFormShown{Form: form},
+		events.SignedIn{IdentityID: "i", Email: "a@b.c", Token: "ory_st_x", ExpiresAt: &now, AAL: "aal1"},
+		events.IntentRejected{Intent: "SignOutRequested", State: "login", Reason: "r"},
+		events.TransitionMade{From: "a", Event: "e", To: "b"},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"a":1}`)},
+		events.AdapterReturned{Operation: "op", Result: json.RawMessage(`{"b":2}`), LatencyMS: 1.5},
+	}
+}
+
+func TestEveryTypeRoundTrips(t *testing.T) {
+	covered := map[string]bool{}
+	for i, ev := range samples() {
+		env := events.Envelope{Seq: uint64(i + 1), ID: "id", Time: time.Unix(0, 0).UTC(), CorrelationID: "c", CausationID: "k", FlowID: "f", Event: ev}
+		b, err := events.Marshal(env)
+		if err != nil {
+			t.Fatalf("%s: %v", ev.EventType(), err)
+		}
+		back, err := events.Unmarshal(b)
+		if err != nil {
+			t.Fatalf("%s: %v", ev.EventType(), err)
+		}
+		if !reflect.DeepEqual(back.Event, ev) {
+			t.Errorf("%s: got %#v, want %#v", ev.EventType(), back.Event, ev)
+		}
+		if back.Seq != env.Seq || back.Kind != ev.EventKind() || back.CorrelationID != "c" || back.CausationID != "k" || back.FlowID != "f" {
+			t.Errorf("%s: envelope fields lost: %+v", ev.EventType(), back)
+		}
+		covered[ev.EventType()] = true
+	}
+	for _, name := range events.Types() {
+		if !covered[name] {
+			t.Errorf("registered type %s has no round-trip sample", name)
+		}
+	}
+}
+
+func TestUnmarshalRejectsBadInput(t *testing.T) {
+	for name, in := range map[string]string{
+		"not json":     `{"seq":1,`,
+		"no type":      `{"seq":1,"data":{}}`,
+		"unknown type": `{"seq":1,"type":"NoSuchEvent","data":{}}`,
+		"wrong kind":   `{"seq":1,"type":"SignedIn","kind":"intent","data":{}}`,
+		"bad data":     `{"seq":1,"type":"SignedIn","data":{"email":42}}`,
+	} {
+		if _, err := events.Unmarshal([]byte(in)); err == nil {
+			t.Errorf("%s: accepted %s", name, in)
+		}
+	}
+	// Unknown fields are ignored.
+	env, err := events.Unmarshal([]byte(`{"seq":3,"type":"RequestStarted","future":true,"data":{"operation":"x","later":1}}`))
+	if err != nil || env.Event.(events.RequestStarted).Operation != "x" {
+		t.Fatalf("unknown fields not ignored: %v %+v", err, env)
+	}
+}
+
+func TestRedactLeavesNoSecret(t *testing.T) {
+	const canary = "canary-secret-7f3a9"
+	mark := func(string) string { return "«x»" }
+	evs := []events.Event{
+		events.SignInSubmitted{Identifier: "a", Password: canary},
+		events.SignUpSubmitted{Email: "a", Password: canary},
+		events.FieldChanged{Field: "password", Value: canary},
+		events.SignedIn{Token: canary},
+		events.AdapterCalled{Request: json.RawMessage(`{"flow_id":"f","password":"` + canary + `","token":"` + canary + `"}`)},
+		events.AdapterReturned{Result: json.RawMessage(`{"token":"` + canary + `","continue_with":[{"action":"set_ory_session_token","ory_session_token":"` + canary + `"}]}`),
+			HTTP: []events.HTTPExchange{{Headers: map[string][]string{"X-Session-Token": {canary}}, Request: json.RawMessage(`{"session_token":"` + canary + `"}`),
+				Response: json.RawMessage(`{"ui":{"nodes":[{"attributes":{"name":"password","value":"` + canary + `"}}]}}`)}}},
+	}
+	for _, ev := range evs {
+		red := events.Redact(ev, mark)
+		b, _ := json.Marshal(red)
+		if strings.Contains(string(b), canary) {
+			t.Errorf("%s: secret survived redaction: %s", ev.EventType(), b)
+		}
+		orig, _ := json.Marshal(ev)
+		if !strings.Contains(string(orig), canary) {
+			t.Errorf("%s: redaction changed the original", ev.EventType())
+		}
+	}
+	// A non-secret field is kept.
+	if got := events.Redact(events.FieldChanged{Field: "identifier", Value: "a@b.c"}, mark).(events.FieldChanged); got.Value != "a@b.c" {
+		t.Errorf("identifier value redacted: %+v", got)
+	}
+}
+
+func TestMask(t *testing.T) {
+	if got := events.Mask("ory_st_abcdefghijklmnopqrstuvwxyz"); strings.Contains(got, "abcdefgh") || !strings.HasSuffix(got, "wxyz") {
+		t.Errorf("Mask = %q", got)
+	}
+	if got := events.Mask("short"); strings.Contains(got, "short") {
+		t.Errorf("Mask of a short secret shows it: %q", got)
+	}
+}
