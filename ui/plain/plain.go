@@ -1,0 +1,144 @@
+// Package plain is the line-by-line UI plugin: it prints each state as
+// lines of text and reads answers and commands line by line, with no
+// full-screen drawing, so that it works in a pipe, over a slow link and with
+// a screen reader. It is the default when stdout is not a terminal.
+//
+// At a form it asks for each field in turn (a password without echo when
+// the input is a terminal). At any prompt where a command fits, it accepts
+// signin, signup, logout, retry, token, help and quit.
+package plain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui"
+)
+
+// Name is the plugin's registry name.
+const Name = "plain"
+
+func init() {
+	ui.Register(Name, "line by line text: for pipes, screen readers and dumb terminals", New)
+}
+
+// Plugin is the plain UI.
+type Plugin struct {
+	stdio ui.IO
+	opts  ui.Options
+	out   *writer
+	in    *lineReader
+}
+
+// New makes the plain UI.
+func New(stdio ui.IO, opts ui.Options) (ui.Plugin, error) {
+	if stdio.In == nil || stdio.Out == nil {
+		return nil, errors.New("plain UI needs an input and an output")
+	}
+	return &Plugin{stdio: stdio, opts: opts, out: &writer{w: stdio.Out}, in: newLineReader(stdio)}, nil
+}
+
+// errQuit ends Run without an error: the user quit or the input ended.
+var errQuit = errors.New("quit")
+
+// Run publishes AppStarted, then prints every state and asks for what it
+// needs, until the user quits, the input ends or ctx is cancelled.
+func (p *Plugin) Run(ctx context.Context, host ui.Host) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	box := newMailbox()
+	if err := host.Subscribe(ctx, box.put); err != nil {
+		return fmt.Errorf("plain UI: %w", err)
+	}
+	if err := host.Publish(events.AppStarted{}); err != nil {
+		return fmt.Errorf("plain UI: %w", err)
+	}
+	var settled events.Event
+	for {
+		next, err := p.next(ctx, host, box)
+		if err != nil {
+			return p.end(ctx, host, err)
+		}
+		if next != nil {
+			settled = next
+		}
+		if settled == nil {
+			continue
+		}
+		intent, err := p.act(ctx, settled)
+		if err != nil {
+			return p.end(ctx, host, err)
+		}
+		if intent != nil {
+			if err := host.Publish(intent); err != nil {
+				return fmt.Errorf("plain UI: %w", err)
+			}
+		}
+	}
+}
+
+// end turns the reason the loop stopped into Run's result.
+func (p *Plugin) end(ctx context.Context, host ui.Host, err error) error {
+	switch {
+	case errors.Is(err, errQuit), errors.Is(err, io.EOF):
+		_ = host.Wait(ctx)
+		return nil
+	case errors.Is(err, context.Canceled):
+		return nil
+	}
+	return fmt.Errorf("plain UI: %w", err)
+}
+
+// next waits for state events, lets what they caused settle, prints them
+// all, and returns the last one that asks the user for something (nil when
+// only an IntentRejected or a progress event came).
+func (p *Plugin) next(ctx context.Context, host ui.Host, box *mailbox) (events.Event, error) {
+	env, err := box.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending := []events.Envelope{env}
+	if err := host.Wait(ctx); err != nil {
+		return nil, err
+	}
+	pending = append(pending, box.drain()...)
+	var settled events.Event
+	for _, env := range pending {
+		if err := p.print(env.Event); err != nil {
+			return nil, err
+		}
+		switch env.Event.(type) {
+		case events.RequestStarted, events.SessionCheckStarted, events.IntentRejected:
+		default:
+			settled = env.Event
+		}
+	}
+	return settled, nil
+}
+
+// act asks the user what a settled state needs and returns the intent to
+// publish, if any.
+func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error) {
+	switch st := st.(type) {
+	case events.SignedOut:
+		if st.Reason != events.ReasonFlowFailed {
+			return events.LoginFlowRequested{}, nil
+		}
+		return p.command(ctx, "retry", map[string]events.Event{
+			"retry": events.LoginFlowRequested{}, "signin": events.LoginFlowRequested{},
+			"signup": events.RegistrationFlowRequested{},
+		})
+	case events.SessionCheckFailed:
+		return p.command(ctx, "retry", map[string]events.Event{"retry": events.AppStarted{}})
+	case events.LoginFormShown:
+		return p.fill(ctx, st.Form, true)
+	case events.RegistrationFormShown:
+		return p.fill(ctx, st.Form, false)
+	case events.SignedIn:
+		return p.home(ctx, st)
+	}
+	return nil, fmt.Errorf("unexpected state %s", st.EventType())
+}

@@ -1,0 +1,134 @@
+package plain
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
+)
+
+// command prompts until the user types one of the commands (or quit) and
+// returns its intent. An empty line picks def.
+func (p *Plugin) command(ctx context.Context, def string, cmds map[string]events.Event) (events.Event, error) {
+	names := make([]string, 0, len(cmds)+1)
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	names = append(names, "quit")
+	for {
+		text := fmt.Sprintf("Command (%s):", strings.Join(names, ", "))
+		if def != "" {
+			text = fmt.Sprintf("Command (%s) [%s]:", strings.Join(names, ", "), def)
+		}
+		p.out.prompt(text, p.in.terminal)
+		if p.out.err != nil {
+			return nil, p.out.err
+		}
+		line, err := p.in.read(ctx, false)
+		if err != nil {
+			return nil, err
+		}
+		c := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "/")))
+		if c == "" {
+			if def == "" {
+				continue
+			}
+			c = def
+		}
+		switch c {
+		case "quit", "exit", "q":
+			return nil, errQuit
+		case "help", "?":
+			p.out.line("Commands: %s.", strings.Join(names, ", "))
+			continue
+		}
+		if ev, ok := cmds[c]; ok {
+			return ev, nil
+		}
+		p.out.line("Unknown command %q. Commands: %s.", c, strings.Join(names, ", "))
+	}
+}
+
+// home shows the commands of the signed-in screen.
+func (p *Plugin) home(ctx context.Context, st events.SignedIn) (events.Event, error) {
+	for {
+		ev, err := p.command(ctx, "", map[string]events.Event{
+			"logout": events.SignOutRequested{}, "signout": events.SignOutRequested{}, "token": nil,
+		})
+		if err != nil || ev != nil {
+			return ev, err
+		}
+		// "token": show it once, on request.
+		p.out.line("Session token: %s", st.Token)
+	}
+}
+
+// formCommands are the words accepted at the first prompt of a form.
+var formCommands = map[string]bool{"signin": true, "signup": true, "quit": true, "exit": true, "help": true, "retry": true}
+
+// fill asks for every field of the form and returns the intent that
+// submits it, or the intent of a command typed at the first prompt.
+func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events.Event, error) {
+	f := fields.Build(form, login)
+	values := map[string]string{}
+	for i, fd := range f.Inputs() {
+		label := fd.Label
+		switch {
+		case fd.Kind == fields.KindCheckbox:
+			label += " (y/n)"
+		case fd.Kind == fields.KindInput && fd.Value != "":
+			label += " [" + fd.Value + "]"
+		}
+		if fd.Required {
+			label += " (required)"
+		}
+		p.out.prompt(label+":", p.in.terminal)
+		if p.out.err != nil {
+			return nil, p.out.err
+		}
+		line, err := p.in.read(ctx, fd.Kind == fields.KindSecret)
+		if err != nil {
+			return nil, err
+		}
+		if fd.Kind == fields.KindSecret && p.in.terminal {
+			p.out.line("")
+		}
+		if i == 0 && fd.Kind != fields.KindSecret {
+			if c := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(line), "/")); formCommands[c] {
+				switch c {
+				case "signin":
+					return events.LoginFlowRequested{}, nil
+				case "signup":
+					return events.RegistrationFlowRequested{}, nil
+				case "retry":
+					if login {
+						return events.LoginFlowRequested{}, nil
+					}
+					return events.RegistrationFlowRequested{}, nil
+				case "help":
+					p.out.line(`Fill in the form field by field. Commands at the first field: signin, signup, retry, quit.`)
+					return p.fill(ctx, form, login)
+				default:
+					return nil, errQuit
+				}
+			}
+		}
+		switch fd.Kind {
+		case fields.KindSecret:
+			values[fd.Name] = line
+		case fields.KindCheckbox:
+			values[fd.Name] = fmt.Sprint(strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "y"))
+		default:
+			v := strings.TrimSpace(line)
+			if v == "" {
+				v = fd.Value
+			}
+			values[fd.Name] = v
+		}
+	}
+	return f.Intent(values), nil
+}

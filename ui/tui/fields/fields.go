@@ -1,0 +1,271 @@
+// Package fields turns the form of a Kratos flow (its ui.nodes and
+// messages, as carried by events.Form) into the fields, texts and buttons a
+// user interface shows, and the values a user typed into the intent that
+// submits them. The tui and plain UIs both render forms through it, so any
+// identity schema (an extra traits.name.first, a tel field) works with no
+// code change.
+package fields
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// Kind says how a field is shown and edited.
+type Kind int
+
+// The kinds of field.
+const (
+	// KindInput is a text input (text, email, tel, number...).
+	KindInput Kind = iota
+	// KindSecret is an input whose value is masked (password).
+	KindSecret
+	// KindCheckbox is a true/false input.
+	KindCheckbox
+	// KindText is read-only text from a text node.
+	KindText
+)
+
+// Field is one visible element of a form, in the order of the nodes.
+type Field struct {
+	// Name is the node's attribute name (e.g. "traits.name.first"); empty
+	// for texts.
+	Name string
+	// Label is the node's meta.label.text, else its name.
+	Label string
+	// Type is the node's input type (text, email, tel, password...).
+	Type     string
+	Kind     Kind
+	Value    string
+	Required bool
+	// Messages are the node's current messages (its errors), from the
+	// form's FieldErrors.
+	Messages []adapters.Message
+}
+
+// Button is a submit button of the flow.
+type Button struct {
+	Name  string
+	Value string
+	Label string
+	Group string
+}
+
+// Form is a flow's form ready to show.
+type Form struct {
+	// Login is true for the sign-in form, false for sign-up.
+	Login  bool
+	FlowID string
+	// Title is "Sign in" or "Sign up".
+	Title string
+	// Errors are the general errors, first the form's GeneralError.
+	Errors []string
+	// Infos are the flow's informational messages.
+	Infos []string
+	// Notice is a one-off message to show.
+	Notice  string
+	Fields  []Field
+	Buttons []Button
+}
+
+// submittable lists the node groups whose inputs the intents can submit.
+var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true}
+
+// Build makes the form to show from a form state. login tells a
+// LoginFormShown from a RegistrationFormShown.
+func Build(f events.Form, login bool) Form {
+	out := Form{Login: login, FlowID: f.FlowID, Title: "Sign up", Notice: f.Notice}
+	if login {
+		out.Title = "Sign in"
+	}
+	if f.GeneralError != "" {
+		out.Errors = append(out.Errors, f.GeneralError)
+	}
+	for _, m := range f.Messages {
+		switch {
+		case m.Type == "error" && f.GeneralError == "":
+			// Cleared by an edit (FieldChanged): not shown any more.
+		case m.Type == "error":
+			if m.Text != f.GeneralError {
+				out.Errors = append(out.Errors, m.Text)
+			}
+		default:
+			out.Infos = append(out.Infos, m.Text)
+		}
+	}
+	for _, n := range f.UI.Nodes {
+		if !submittable[n.Group] {
+			continue
+		}
+		switch n.Type {
+		case "text":
+			if n.Attributes.Text != nil && n.Attributes.Text.Text != "" {
+				out.Fields = append(out.Fields, Field{Label: labelOf(n), Kind: KindText, Value: n.Attributes.Text.Text})
+			}
+			continue
+		case "input":
+		default:
+			continue
+		}
+		a := n.Attributes
+		switch a.Type {
+		case "hidden":
+			continue
+		case "submit", "button":
+			out.Buttons = append(out.Buttons, Button{Name: a.Name, Value: stringValue(a.Value), Label: labelOf(n), Group: n.Group})
+			continue
+		}
+		fd := Field{Name: a.Name, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name]}
+		switch a.Type {
+		case "password":
+			fd.Kind = KindSecret
+		case "checkbox":
+			fd.Kind = KindCheckbox
+			fd.Value = stringValue(a.Value)
+		default:
+			fd.Kind = KindInput
+			fd.Value = stringValue(a.Value)
+		}
+		if fd.Kind == KindInput && fd.Value == "" && IsEmailField(fd.Name) && f.Email != "" {
+			fd.Value = f.Email
+		}
+		out.Fields = append(out.Fields, fd)
+	}
+	if len(out.Buttons) == 0 {
+		out.Buttons = []Button{{Label: out.Title}}
+	}
+	return out
+}
+
+// IsEmailField reports whether a node name is the seed's email field: the
+// login identifier or the registration email trait.
+func IsEmailField(name string) bool {
+	return name == "identifier" || name == "traits.email" || name == "email"
+}
+
+// Inputs returns the editable fields of the form.
+func (f Form) Inputs() []Field {
+	var in []Field
+	for _, fd := range f.Fields {
+		if fd.Kind != KindText {
+			in = append(in, fd)
+		}
+	}
+	return in
+}
+
+// Intent builds the intent that submits the form with values by field
+// name: SignInSubmitted for the sign-in form, SignUpSubmitted (with every
+// non-empty traits.* value in Traits) for the sign-up form.
+func (f Form) Intent(values map[string]string) events.Event {
+	if f.Login {
+		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: values["identifier"], Password: values["password"]}
+	}
+	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: values["traits.email"], Password: values["password"]}
+	for _, fd := range f.Inputs() {
+		name, ok := strings.CutPrefix(fd.Name, "traits.")
+		if !ok || name == "email" {
+			continue
+		}
+		if v := values[fd.Name]; v != "" {
+			if up.Traits == nil {
+				up.Traits = map[string]string{}
+			}
+			up.Traits[name] = v
+		}
+	}
+	return up
+}
+
+// Changed returns the FieldChanged intent for an edit of the named field;
+// a secret field's value is left out.
+func Changed(name, value string) events.FieldChanged {
+	if events.IsSecretField(name) {
+		value = ""
+	}
+	return events.FieldChanged{Field: name, Value: value}
+}
+
+// MessageText joins a field's messages into one line.
+func MessageText(msgs []adapters.Message) string {
+	texts := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		texts = append(texts, m.Text)
+	}
+	return strings.Join(texts, " ")
+}
+
+// Operation describes a RequestStarted operation for a person.
+func Operation(op string) string {
+	switch op {
+	case "create_login_flow":
+		return "Getting the sign-in form…"
+	case "create_registration_flow":
+		return "Getting the sign-up form…"
+	case "sign_in":
+		return "Signing in…"
+	case "sign_up":
+		return "Signing up…"
+	case "sign_out":
+		return "Signing out…"
+	case "":
+		return "Working…"
+	}
+	return strings.ReplaceAll(op, "_", " ") + "…"
+}
+
+// MaskToken hides a session token, keeping Kratos's "ory_st_" prefix.
+func MaskToken(token string) string {
+	if token == "" {
+		return "(none)"
+	}
+	prefix := ""
+	if p, _, ok := strings.Cut(token, "_st_"); ok && len(p) < 8 {
+		prefix = p + "_st_"
+	}
+	return prefix + strings.Repeat("•", 12)
+}
+
+// YesNo renders a boolean for people.
+func YesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// SortedKeys returns the keys of m in order (for stable output).
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// stringValue renders a node value (a string, a bool, a number) as text.
+func stringValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func labelOf(n adapters.Node) string {
+	if n.Meta.Label != nil && n.Meta.Label.Text != "" {
+		return n.Meta.Label.Text
+	}
+	if n.Attributes.Name != "" {
+		return n.Attributes.Name
+	}
+	return n.Attributes.ID
+}
