@@ -303,3 +303,17 @@ func waitUntil(t *testing.T, when time.Time) {
 		<-time.After(d)
 	}
 }
+
+func TestUnreachableBackendGivesClearMessageAndKeepsToken(t *testing.T) {
+	srv := kratosServer(t)
+	tokens := tokenstore.NewMemory()
+	_ = tokens.Save("ory_st_placeholder_not_a_real_token")
+	c := startClient(t, srv.PublicURL, clientOptions{backend: "http://127.0.0.1:1", tokens: tokens})
+	failed := decode[signedOut](t, c.await("SessionCheckFailed"))
+	if !strings.Contains(failed.Message, "cannot reach the backend") {
+		t.Fatalf("message %q does not say the backend is unreachable", failed.Message)
+	}
+	if left, _ := tokens.Load(); left == "" {
+		t.Fatal("token lost because the backend was down")
+	}
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+)
+
+// runCLI runs the command line with stdin empty and returns the exit code,
+// stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	open := func(name string) *os.File {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	in, out, errOut := open("in"), open("out"), open("err")
+	code := run(context.Background(), append([]string{"--env-file", filepath.Join(dir, "none.env")}, args...), in, out, errOut)
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		return string(b)
+	}
+	return code, read("out"), read("err")
+}
+
+func TestBadSettingsGiveClearErrors(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status"}, "KRATOS_API is not set"},
+		{[]string{"--kratos-api", "localhost:4433", "status"}, "must be an absolute http:// or https:// URL"},
+		{[]string{"--kratos-api", "ftp://x", "status"}, "must be an absolute"},
+		{[]string{"--kratos-api", "http://127.0.0.1:1", "--ui", "nope"}, `unknown UI "nope"`},
+		{[]string{"--kratos-api", "http://127.0.0.1:1", "--timeout", "-1s", "status"}, "--timeout must be positive"},
+		{[]string{"--kratos-api", "http://127.0.0.1:1", "--log-level", "loud", "status"}, "--log-level"},
+		{[]string{"--no-such-flag"}, "unknown flag"},
+	}
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestEnvFileIsRead(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	dir := t.TempDir()
+	env := filepath.Join(dir, ".env")
+	if err := os.WriteFile(env, []byte("KRATOS_API=not-a-url\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "--env-file", env, "status")
+	if code != 2 || !strings.Contains(stderr, `"not-a-url"`) {
+		t.Fatalf("exit %d, stderr %q: the .env value was not used", code, stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "kratos-tui ") {
+		t.Fatalf("exit %d, out %q", code, out)
+	}
+}
+
+func TestStatusAndLogoutAgainstKratos(t *testing.T) {
+	srv := kratostest.New(t, kratostest.Options{})
+	ctx := context.Background()
+	email := "status@example.com"
+	if _, err := srv.CreateIdentity(ctx, email, "status-password-123"); err != nil {
+		t.Fatal(err)
+	}
+	tokenDir := t.TempDir()
+	common := []string{"--kratos-api", srv.PublicURL, "--token-store", "file", "--token-dir", tokenDir}
+
+	code, out, stderr := runCLI(t, append(common, "status")...)
+	if code != 1 || !strings.Contains(out, "Not signed in") {
+		t.Fatalf("status without a token: exit %d, out %q, err %q", code, out, stderr)
+	}
+
+	// Sign in through the json UI so the token lands in the file store.
+	dir := t.TempDir()
+	inPath := filepath.Join(dir, "in")
+	lines := `{"type":"LoginFlowRequested"}` + "\n" +
+		`{"type":"SignInSubmitted","data":{"identifier":"` + email + `","password":"status-password-123"}}` + "\n"
+	if err := os.WriteFile(inPath, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := os.Open(inPath)
+	defer in.Close()
+	outF, _ := os.Create(filepath.Join(dir, "out"))
+	defer outF.Close()
+	errF, _ := os.Create(filepath.Join(dir, "err"))
+	defer errF.Close()
+	if code := run(ctx, append([]string{"--env-file", filepath.Join(dir, "none.env"), "--ui", "json"}, common...), in, outF, errF); code != 0 {
+		b, _ := os.ReadFile(filepath.Join(dir, "err"))
+		t.Fatalf("json sign-in exit %d: %s", code, b)
+	}
+	jsonOut, _ := os.ReadFile(filepath.Join(dir, "out"))
+	if !strings.Contains(string(jsonOut), `"type":"SignedIn"`) {
+		t.Fatalf("json UI did not sign in: %s", jsonOut)
+	}
+
+	code, out, _ = runCLI(t, append(common, "status")...)
+	if code != 0 || !strings.Contains(out, "Signed in as "+email) {
+		t.Fatalf("status after sign-in: exit %d, out %q", code, out)
+	}
+	code, out, _ = runCLI(t, append(common, "logout")...)
+	if code != 0 || !strings.Contains(out, "signed out") {
+		t.Fatalf("logout: exit %d, out %q", code, out)
+	}
+	code, out, _ = runCLI(t, append(common, "status")...)
+	if code != 1 {
+		t.Fatalf("status after logout: exit %d, out %q", code, out)
+	}
+}
