@@ -125,7 +125,9 @@ func firstDiff(path string, e, a any) (string, any, any, bool) {
 		for k := range keys {
 			ordered = append(ordered, k)
 		}
-		sort.Slice(ordered, func(i, j int) bool { return keyRank(ordered[i]) < keyRank(ordered[j]) || keyRank(ordered[i]) == keyRank(ordered[j]) && ordered[i] < ordered[j] })
+		sort.Slice(ordered, func(i, j int) bool {
+			return keyRank(ordered[i]) < keyRank(ordered[j]) || keyRank(ordered[i]) == keyRank(ordered[j]) && ordered[i] < ordered[j]
+		})
 		for _, k := range ordered {
 			ev, eok := et[k]
 			av, aok := at[k]

@@ -40,7 +40,9 @@ func (k *fakeKratos) flow(kind string) *adapters.Flow {
 }
 
 // CreateLoginFlow implements adapters.Kratos.
-func (k *fakeKratos) CreateLoginFlow(context.Context) (*adapters.Flow, error) { return k.flow("login"), nil }
+func (k *fakeKratos) CreateLoginFlow(context.Context) (*adapters.Flow, error) {
+	return k.flow("login"), nil
+}
 
 // CreateRegistrationFlow implements adapters.Kratos.
 func (k *fakeKratos) CreateRegistrationFlow(context.Context) (*adapters.Flow, error) {

@@ -1,0 +1,221 @@
+package replay_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/kratos-tui/kratos-tui/adapters/clock"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+)
+
+// A flow of the corpus: how to set Kratos up, then the intents a user
+// sends after the launch (the script publishes AppStarted first).
+type flow struct {
+	name string
+	// expiring flows need a Kratos whose login flows live one second.
+	expiring bool
+	// account: create the identity first; token: and store a session token
+	// of it; revoke: revoke that token before the launch.
+	account, token, revoke bool
+	// steps return the next intent from the state events seen so far.
+	steps func(email, password string) []func(seen []events.Envelope) events.Event
+}
+
+func intent(ev events.Event) func([]events.Envelope) events.Event {
+	return func([]events.Envelope) events.Event { return ev }
+}
+
+var corpus = []flow{
+	{name: "sign_up", steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.RegistrationFlowRequested{}), intent(events.SignUpSubmitted{Email: e, Password: p}),
+		}
+	}},
+	{name: "sign_up_duplicate_email", account: true, steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.RegistrationFlowRequested{}), intent(events.SignUpSubmitted{Email: e, Password: p}),
+		}
+	}},
+	{name: "sign_in_wrong_password", account: true, steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.LoginFlowRequested{}), intent(events.SignInSubmitted{Identifier: e, Password: "wrong-" + p}),
+		}
+	}},
+	{name: "sign_in", account: true, steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.LoginFlowRequested{}), intent(events.SignInSubmitted{Identifier: e, Password: p}),
+		}
+	}},
+	{name: "launch_valid_token", account: true, token: true},
+	{name: "launch_revoked_token", account: true, token: true, revoke: true},
+	{name: "sign_out", account: true, steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.LoginFlowRequested{}), intent(events.SignInSubmitted{Identifier: e, Password: p}),
+			intent(events.SignOutRequested{}),
+		}
+	}},
+	{name: "expired_flow", expiring: true, account: true, steps: func(e, p string) []func([]events.Envelope) events.Event {
+		return []func([]events.Envelope) events.Event{
+			intent(events.LoginFlowRequested{}),
+			func(seen []events.Envelope) events.Event {
+				if f, ok := seen[len(seen)-1].Event.(events.LoginFormShown); ok && f.ExpiresAt != nil {
+					// A server-side expiry cannot be injected into a real
+					// Kratos: wait for its clock (the same machine's).
+					if d := time.Until(f.ExpiresAt.Add(100 * time.Millisecond)); d > 0 {
+						<-time.After(d)
+					}
+				}
+				return events.SignInSubmitted{Identifier: e, Password: p}
+			},
+		}
+	}},
+}
+
+var (
+	serversMu sync.Mutex
+	servers   = map[bool]*kratostest.Server{}
+)
+
+// kratosFor returns a Kratos for the flow, shared by the tests of the
+// package.
+func kratosFor(t *testing.T, expiring bool) *kratostest.Server {
+	t.Helper()
+	if _, err := kratostest.BinaryPath(); err != nil {
+		if os.Getenv("KRATOS_REQUIRED") == "1" {
+			t.Fatalf("KRATOS_REQUIRED=1 but %v", err)
+		}
+		t.Skipf("no Kratos binary (%v); run `make kratos`", err)
+	}
+	serversMu.Lock()
+	defer serversMu.Unlock()
+	if srv := servers[expiring]; srv != nil {
+		return srv
+	}
+	opts := kratostest.Options{}
+	if expiring {
+		opts.LoginLifespan = "1s"
+	}
+	srv, err := kratostest.Start(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start Kratos: %v", err)
+	}
+	servers[expiring] = srv
+	return srv
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, srv := range servers {
+		_ = srv.Stop()
+	}
+	os.Exit(code)
+}
+
+// recorded is what a recording run saw in clear, for the canary checks.
+type recorded struct {
+	secrets []string
+	states  []events.Envelope
+}
+
+// recordFlow runs f through the real client (adapters, bus, state machine,
+// a scripted UI) against a real Kratos, recording to path with a stepping
+// clock and sequential ids.
+func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
+	t.Helper()
+	srv := kratosFor(t, f.expiring)
+	ctx := context.Background()
+	out := recorded{secrets: []string{password}}
+	tokens := tokenstore.NewMemory()
+	if f.account {
+		if _, err := srv.CreateIdentity(ctx, email, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.token {
+		tok, err := srv.LoginSessionToken(ctx, email, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.secrets = append(out.secrets, tok)
+		if f.revoke {
+			revoke(t, srv, tok)
+		}
+		_ = tokens.Save(tok)
+	}
+	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	w, err := flowlog.Create(path, flowlog.NewHeader("corpus", start))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := flowlog.NewRecorder(w)
+	cfg := app.Config{
+		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 10 * time.Second,
+		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
+		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
+		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
+	}
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []func([]events.Envelope) events.Event
+	if f.steps != nil {
+		steps = f.steps(email, password)
+	}
+	script := &app.Script{Next: func(seen []events.Envelope) events.Event {
+		if len(steps) == 0 {
+			return nil
+		}
+		next := steps[0]
+		steps = steps[1:]
+		return next(seen)
+	}}
+	if err := app.RunWith(ctx, cfg, client, script); err != nil {
+		t.Fatalf("run %s: %v", f.name, err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatalf("record %s: %v", f.name, err)
+	}
+	out.states = script.Seen()
+	for _, env := range out.states {
+		if in, ok := env.Event.(events.SignedIn); ok && in.Token != "" {
+			out.secrets = append(out.secrets, in.Token)
+		}
+	}
+	if tok, _ := tokens.Load(); tok != "" {
+		out.secrets = append(out.secrets, tok)
+	}
+	return out
+}
+
+func revoke(t *testing.T, srv *kratostest.Server, token string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, srv.PublicURL+"/self-service/logout/api",
+		strings.NewReader(`{"session_token":"`+token+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke: %d", resp.StatusCode)
+	}
+}
+
+func uniqueEmail(name string) string {
+	return fmt.Sprintf("%s-%d@example.com", strings.ReplaceAll(name, "_", "-"), time.Now().UnixNano())
+}
