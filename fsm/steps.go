@@ -60,7 +60,10 @@ func (m *Machine) launchFailed(ctx context.Context, err error, what string) {
 	ae := adapters.AsError(err)
 	m.mu.Lock()
 	m.view.failure = ae
-	m.view.message = fmt.Sprintf("%s: %s. Retry when it is back.", what, strings.TrimSuffix(ae.Message, "."))
+	m.view.message = fmt.Sprintf("%s: %s.", what, strings.TrimSuffix(ae.Message, "."))
+	if ae.Class == adapters.ClassUnavailable {
+		m.view.message += " Retry when it is back."
+	}
 	m.mu.Unlock()
 	m.must(ctx, EventSessionCheckFailed)
 }

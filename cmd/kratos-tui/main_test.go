@@ -81,7 +81,7 @@ func TestStatusAndLogoutAgainstKratos(t *testing.T) {
 	if _, err := srv.CreateIdentity(ctx, email, "status-password-123"); err != nil {
 		t.Fatal(err)
 	}
-	tokenDir := t.TempDir()
+	tokenDir := filepath.Join(t.TempDir(), "tokens") // made 0700 by the store
 	common := []string{"--kratos-api", srv.PublicURL, "--token-store", "file", "--token-dir", tokenDir}
 
 	code, out, stderr := runCLI(t, append(common, "status")...)
