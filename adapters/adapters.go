@@ -95,6 +95,12 @@ type Session struct {
 	Traits map[string]any `json:"traits,omitempty"`
 	// ContinueWith holds Kratos's continue_with items, if any, as returned.
 	ContinueWith []map[string]any `json:"continue_with,omitempty"`
+	// Devices are where the session was used.
+	Devices []Device `json:"devices,omitempty"`
+	// Methods are how the session was authenticated.
+	Methods []AuthenticationMethod `json:"authentication_methods,omitempty"`
+	// IssuedAt is when the session was created.
+	IssuedAt *time.Time `json:"issued_at,omitempty"`
 }
 
 // Flow is a Kratos self-service flow: the id and the form to render.
