@@ -50,7 +50,9 @@ func (k *Kratos) flow(kind string) *adapters.Flow {
 }
 
 // CreateLoginFlow implements adapters.Kratos.
-func (k *Kratos) CreateLoginFlow(context.Context) (*adapters.Flow, error) { return k.flow("login"), nil }
+func (k *Kratos) CreateLoginFlow(context.Context) (*adapters.Flow, error) {
+	return k.flow("login"), nil
+}
 
 // CreateRegistrationFlow implements adapters.Kratos.
 func (k *Kratos) CreateRegistrationFlow(context.Context) (*adapters.Flow, error) {
