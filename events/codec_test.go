@@ -29,6 +29,14 @@ func samples() []events.Event {
 		events.TransitionMade{From: "a", Event: "e", To: "b"},
 		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"a":1}`)},
 		events.AdapterReturned{Operation: "op", Result: json.RawMessage(`{"b":2}`), LatencyMS: 1.5},
+		events.SettingsRequested{}, events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": "pw"}},
+		events.SecondFactorSubmitted{Method: "totp", Code: "123456"}, events.ReauthenticationSubmitted{Password: "pw"},
+		events.SessionRefreshRequested{}, events.RecoveryRequested{}, events.RecoverySubmitted{Email: "a@b.c"},
+		events.VerificationRequested{}, events.VerificationSubmitted{Code: "123456"}, events.SessionsRequested{},
+		events.SessionRevocationRequested{SessionID: "s"}, events.OtherSessionsRevocationRequested{}, events.HomeRequested{},
+		events.SettingsFormShown{Form: form}, events.SecondFactorFormShown{Form: form}, events.ReauthenticationFormShown{Form: form},
+		events.RecoveryFormShown{Form: form}, events.VerificationFormShown{Form: form},
+		events.SessionsListShown{Sessions: []events.SessionSummary{{ID: "s", Current: true, ExpiresAt: &now}}},
 	}
 }
 
@@ -86,6 +94,14 @@ func TestRedactLeavesNoSecret(t *testing.T) {
 		events.SignUpSubmitted{Email: "a", Password: canary},
 		events.FieldChanged{Field: "password", Value: canary},
 		events.SignedIn{Token: canary},
+		events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": canary}},
+		events.SecondFactorSubmitted{Code: canary}, events.ReauthenticationSubmitted{Password: canary},
+		events.RecoverySubmitted{Code: canary}, events.VerificationSubmitted{Code: canary},
+		events.SettingsFormShown{Form: events.Form{UI: adapters.UI{Nodes: []adapters.Node{
+			{Type: "text", Attributes: adapters.NodeAttributes{ID: "totp_secret_key", Text: &adapters.Message{Text: canary, Context: map[string]any{"secret": canary}}}},
+			{Type: "img", Attributes: adapters.NodeAttributes{ID: "totp_qr", Src: "data:image/png;base64," + canary}},
+			{Type: "text", Attributes: adapters.NodeAttributes{ID: "lookup_secret_codes", Text: &adapters.Message{Text: canary}}},
+		}}}},
 		events.AdapterCalled{Request: json.RawMessage(`{"flow_id":"f","password":"` + canary + `","token":"` + canary + `"}`)},
 		events.AdapterReturned{Result: json.RawMessage(`{"token":"` + canary + `","continue_with":[{"action":"set_ory_session_token","ory_session_token":"` + canary + `"}]}`),
 			HTTP: []events.HTTPExchange{{Headers: map[string][]string{"X-Session-Token": {canary}}, Request: json.RawMessage(`{"session_token":"` + canary + `"}`),

@@ -51,6 +51,11 @@ var secretKeys = map[string]bool{
 	"totp_secret_key": true, "value_secret": true,
 }
 
+// secretNodeIDs are the ids of Kratos UI nodes that show secrets.
+var secretNodeIDs = map[string]bool{
+	"totp_secret_key": true, "totp_qr": true, "lookup_secret_codes": true,
+}
+
 // IsSecretKey reports whether values under this JSON key or header name are
 // secrets.
 func IsSecretKey(key string) bool {
@@ -86,6 +91,10 @@ func redactValue(v any, secret bool, r Redactor) any {
 		// secret under "value" when its name is a secret field's.
 		name, _ := t["name"].(string)
 		nodeSecret := name != "" && IsSecretField(name)
+		// A text or image node that shows a secret (the TOTP secret, its
+		// QR code, backup codes) is secret as a whole.
+		id, _ := t["id"].(string)
+		secret = secret || secretNodeIDs[id]
 		for k, child := range t {
 			t[k] = redactValue(child, secret || IsSecretKey(k) || (nodeSecret && k == "value"), r)
 		}
