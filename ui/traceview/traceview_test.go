@@ -13,6 +13,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -65,7 +66,7 @@ func TestMermaidGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, recs := corpus(t, name)
 			var buf bytes.Buffer
-			if err := WriteMermaid(&buf, recs); err != nil {
+			if err := writeMermaid(&buf, frozenStates, frozenTable, recs); err != nil {
 				t.Fatal(err)
 			}
 			out := buf.String()
@@ -74,6 +75,25 @@ func TestMermaidGolden(t *testing.T) {
 			}
 			golden(t, name+".mmd", buf.Bytes())
 		})
+	}
+}
+
+func TestMermaidCoversLiveTable(t *testing.T) {
+	_, recs := corpus(t, "sign_out")
+	var buf bytes.Buffer
+	if err := WriteMermaid(&buf, recs); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, ev := range fsm.Transitions {
+		for _, src := range ev.Src {
+			if edge := "    " + src + " --> " + ev.Dst + " : " + ev.Name; !strings.Contains(out, edge) {
+				t.Errorf("diagram lacks %q", edge)
+			}
+		}
+	}
+	if !strings.Contains(out, "class uninitialized,checking_session,unauthenticated,loading,login,authenticated visited") {
+		t.Errorf("the path of sign_out is not highlighted:\n%s", out)
 	}
 }
 
