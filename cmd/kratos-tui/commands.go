@@ -19,6 +19,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui"
 	_ "github.com/kratos-tui/kratos-tui/ui/jsonui" // registers the json UI
 	_ "github.com/kratos-tui/kratos-tui/ui/plain"  // registers the plain UI
+	_ "github.com/kratos-tui/kratos-tui/ui/tui"    // registers the tui
 )
 
 // Version is the client's version, set at build time with

@@ -1,0 +1,311 @@
+package tui
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
+)
+
+// fieldWidth is the width of a text input.
+const fieldWidth = 40
+
+// formScreen is the sign-in or sign-up form, rendered from the flow's
+// nodes: the general messages on top, each visible input with its label and
+// its messages under it, the flow's submit buttons and the switch to the
+// other form.
+type formScreen struct {
+	v     *view
+	model fields.Form
+	flex  *tview.Flex
+	msgs  *tview.TextView
+	form  *tview.Form
+
+	inputs map[string]*tview.InputField
+	checks map[string]*tview.Checkbox
+	// names holds the field name of each form item ("" for texts).
+	names []string
+	// lastInput is the text input where Enter submits.
+	lastInput string
+	// sent marks fields whose edit was already reported (FieldChanged).
+	sent map[string]bool
+	// textWidth is the width of texts under the fields.
+	textWidth int
+	// submitted is set once the form was submitted: the next form state
+	// is a new render, not an edit's.
+	submitted bool
+}
+
+// newFormScreen builds the form. When keep is the same form (re-rendered
+// after an edit) its values and focus carry over.
+func newFormScreen(v *view, model fields.Form, keep *formScreen) *formScreen {
+	s := &formScreen{
+		v: v, model: model,
+		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
+	}
+	t := v.theme
+	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
+	s.form.SetFieldStyle(t.field).SetLabelColor(t.label).
+		SetButtonStyle(t.button).SetButtonActivatedStyle(t.active)
+	for _, fd := range model.Inputs() {
+		if fd.Kind == fields.KindInput || fd.Kind == fields.KindSecret {
+			s.lastInput = fd.Name
+		}
+	}
+	labels := 0
+	for _, fd := range model.Fields {
+		labels = max(labels, tview.TaggedStringWidth(fd.Label)+1)
+	}
+	// The form's items take the body's width less the border, the form's
+	// padding and the labels.
+	s.textWidth = max(v.layout.root.width-4-labels, 10)
+	for _, fd := range model.Fields {
+		s.addField(fd, keep)
+	}
+	for _, b := range model.Buttons {
+		s.form.AddButton(b.Label, s.submit)
+	}
+	if model.Login {
+		s.form.AddButton("Don't have an account? Sign up.", func() { s.v.publish(events.RegistrationFlowRequested{}) })
+	} else {
+		s.form.AddButton("Already have an account? Sign in.", func() { s.v.publish(events.LoginFlowRequested{}) })
+	}
+
+	s.msgs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
+	s.msgs.SetBorderPadding(0, 0, 1, 1)
+	lines := s.messageLines()
+	s.msgs.SetText(strings.Join(lines, "\n"))
+	rows := 0
+	for _, l := range lines {
+		rows += wrappedRows(l, v.layout.root.width-4)
+	}
+	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(s.msgs, rows, 0, false).
+		AddItem(s.form, 0, 1, true)
+	s.flex.SetBorder(true).SetTitle(" " + model.Title + " with ORY ")
+	s.form.SetFocus(s.initialFocus(keep))
+	return s
+}
+
+// addField adds one field (and its messages under it) to the form.
+func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
+	t := s.v.theme
+	switch fd.Kind {
+	case fields.KindText:
+		tv := tview.NewTextView().SetLabel(fd.Label).SetText(fd.Value).SetSize(wrappedRows(fd.Value, s.textWidth), 0)
+		tv.SetWordWrap(true)
+		s.add(tv, "")
+		return
+	case fields.KindCheckbox:
+		cb := tview.NewCheckbox().SetLabel(fd.Label).SetChecked(fd.Value == "true")
+		if keep != nil && keep.checks[fd.Name] != nil {
+			cb.SetChecked(keep.checks[fd.Name].IsChecked())
+		}
+		cb.SetChangedFunc(func(checked bool) { s.edited(fd.Name, map[bool]string{true: "true", false: "false"}[checked]) })
+		s.checks[fd.Name] = cb
+		s.add(cb, fd.Name)
+	default:
+		value := fd.Value
+		if keep != nil && keep.inputs[fd.Name] != nil {
+			value = keep.inputs[fd.Name].GetText()
+		}
+		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(fieldWidth).SetText(value)
+		in.SetPlaceholder(placeholder(fd)).SetPlaceholderStyle(t.placeholder)
+		if fd.Kind == fields.KindSecret {
+			in.SetMaskCharacter('*')
+		}
+		name := fd.Name
+		in.SetChangedFunc(func(text string) { s.edited(name, text) })
+		in.SetDoneFunc(func(key tcell.Key) {
+			if key == tcell.KeyEnter && name == s.lastInput {
+				s.submit()
+			}
+		})
+		s.inputs[fd.Name] = in
+		s.add(in, fd.Name)
+	}
+	if len(fd.Messages) > 0 {
+		var lines []string
+		rows := 0
+		for _, m := range fd.Messages {
+			mark, color := "✗ ", "red"
+			if m.Type != "error" {
+				mark, color = "ℹ ", "aqua"
+			}
+			lines = append(lines, t.tag(color, mark+m.Text))
+			rows += wrappedRows(mark+m.Text, s.textWidth)
+		}
+		tv := tview.NewTextView().SetDynamicColors(true).SetText(strings.Join(lines, "\n")).SetSize(rows, 0)
+		tv.SetWordWrap(true)
+		s.add(tv, "")
+	}
+}
+
+func (s *formScreen) add(item tview.FormItem, name string) {
+	s.form.AddFormItem(item)
+	s.names = append(s.names, name)
+}
+
+// messageLines are the general errors, infos of the flow, one a line.
+func (s *formScreen) messageLines() []string {
+	t := s.v.theme
+	var lines []string
+	for _, e := range s.model.Errors {
+		lines = append(lines, t.tag("red", "✗ "+e))
+	}
+	for _, i := range s.model.Infos {
+		lines = append(lines, t.tag("aqua", "ℹ "+i))
+	}
+	return lines
+}
+
+// initialFocus picks the form item to focus: where the user was (same
+// form), else the first field with an error, else the password after a
+// general error, else the first empty input.
+func (s *formScreen) initialFocus(keep *formScreen) int {
+	if keep != nil {
+		item, button := keep.form.GetFocusedItemIndex()
+		if button >= 0 {
+			return len(s.names) + button
+		}
+		if item >= 0 && item < len(keep.names) {
+			if i := s.indexOf(keep.names[item]); i >= 0 {
+				return i
+			}
+		}
+	}
+	for _, fd := range s.model.Inputs() {
+		if len(fd.Messages) > 0 {
+			return s.indexOf(fd.Name)
+		}
+	}
+	if len(s.model.Errors) > 0 {
+		for _, fd := range s.model.Inputs() {
+			if fd.Kind == fields.KindSecret {
+				return s.indexOf(fd.Name)
+			}
+		}
+	}
+	for _, fd := range s.model.Inputs() {
+		if in := s.inputs[fd.Name]; in != nil && in.GetText() == "" {
+			return s.indexOf(fd.Name)
+		}
+	}
+	return 0
+}
+
+func (s *formScreen) indexOf(name string) int {
+	for i, n := range s.names {
+		if n == name && name != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// edited reports the first edit of a field while an error is shown, so
+// that the machine clears it (FieldChanged, without a secret's value).
+func (s *formScreen) edited(name, value string) {
+	if s.sent[name] || s.submitted {
+		return
+	}
+	hasError := len(s.model.Errors) > 0
+	for _, fd := range s.model.Inputs() {
+		if fd.Name == name && len(fd.Messages) > 0 {
+			hasError = true
+		}
+	}
+	if !hasError {
+		return
+	}
+	s.sent[name] = true
+	s.v.publish(fields.Changed(name, value))
+}
+
+// values are the current values by field name.
+func (s *formScreen) values() map[string]string {
+	out := map[string]string{}
+	for name, in := range s.inputs {
+		out[name] = in.GetText()
+	}
+	for name, cb := range s.checks {
+		out[name] = "false"
+		if cb.IsChecked() {
+			out[name] = "true"
+		}
+	}
+	return out
+}
+
+// submit publishes the form's intent.
+func (s *formScreen) submit() {
+	if s.submitted {
+		return
+	}
+	s.submitted = true
+	s.v.publish(s.model.Intent(s.values()))
+}
+
+func (s *formScreen) primitive() tview.Primitive { return s.flex }
+
+func (s *formScreen) focus() tview.Primitive { return s.form }
+
+func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	switch {
+	case ev.Key() == tcell.KeyF2:
+		s.switchForm()
+		return nil
+	case ev.Key() == tcell.KeyEscape && !s.model.Login:
+		s.v.publish(events.LoginFlowRequested{})
+		return nil
+	case ev.Key() == tcell.KeyEscape:
+		return nil
+	case ev.Key() == tcell.KeyDown:
+		return tcell.NewEventKey(tcell.KeyTab, 0, tcell.ModNone)
+	case ev.Key() == tcell.KeyUp:
+		return tcell.NewEventKey(tcell.KeyBacktab, 0, tcell.ModNone)
+	}
+	return ev
+}
+
+func (s *formScreen) switchForm() {
+	if s.model.Login {
+		s.v.publish(events.RegistrationFlowRequested{})
+	} else {
+		s.v.publish(events.LoginFlowRequested{})
+	}
+}
+
+func (s *formScreen) bindings() []binding {
+	other := "sign up"
+	if !s.model.Login {
+		other = "sign in"
+	}
+	bs := []binding{{"Tab", "move"}, {"Enter", "submit"}, {"F2", other}}
+	if !s.model.Login {
+		bs = append(bs, binding{"Esc", "back"})
+	}
+	return bs
+}
+
+// placeholder is shown in an empty field, so that fields are visible even
+// without colours.
+func placeholder(fd fields.Field) string {
+	if fd.Required {
+		return "(required)"
+	}
+	return "(optional)"
+}
+
+// wrappedRows estimates the rows text takes at width columns.
+func wrappedRows(text string, width int) int {
+	n := utf8.RuneCountInString(text)
+	if n == 0 {
+		return 1
+	}
+	return (n + width - 1) / width
+}
