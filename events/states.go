@@ -58,7 +58,10 @@ type RequestStarted struct {
 // can render any identity schema.
 type Form struct {
 	FlowID string `json:"flow_id"`
-	Email  string `json:"email,omitempty"`
+	// State is the flow's state as Kratos says it (choose_method,
+	// sent_email, passed_challenge, success...).
+	State string `json:"state,omitempty"`
+	Email string `json:"email,omitempty"`
 	// EmailError is the first message of the identifier (login) or
 	// traits.email (registration) node.
 	EmailError string `json:"email_error,omitempty"`

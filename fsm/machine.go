@@ -40,6 +40,10 @@ type Config struct {
 	Sessions adapters.SessionSource
 	// Tokens keeps the session token; required unless Responder is set.
 	Tokens adapters.TokenStore
+	// SelfService is the rest of the Kratos API (second factor, settings,
+	// recovery, verification, sessions); optional: without it those
+	// intents fail with a clear message.
+	SelfService adapters.SelfService
 	// Responder, when set, answers every adapter call instead of the
 	// adapters (replay).
 	Responder Responder
@@ -65,6 +69,13 @@ type Machine struct {
 	handling bool
 	// publishErr is the first publish failure of the intent being handled.
 	publishErr error
+	// pendingSettings is a settings change waiting for re-authentication.
+	pendingSettings *events.SettingsSubmitted
+	// afterSecondFactor is where to go once the second factor is passed:
+	// StateSettings, or "" for home.
+	afterSecondFactor string
+	// verificationFlowID is the verification flow a sign-up started.
+	verificationFlowID string
 }
 
 // New makes a machine in StateUninitialized. Call Start to connect it to
@@ -216,6 +227,9 @@ func (m *Machine) callbacks() looplab.Callbacks {
 			m.view.session = nil
 			m.view.form = form{}
 			m.token = ""
+			m.pendingSettings = nil
+			m.afterSecondFactor = ""
+			m.verificationFlowID = ""
 		},
 		"enter_" + StateLoading: func(_ context.Context, e *looplab.Event) {
 			m.view.operation = operations[e.Event]
@@ -231,6 +245,20 @@ var operations = map[string]string{
 	EventSignInSubmitted:           "sign_in",
 	EventSignUpSubmitted:           "sign_up",
 	EventSignOutRequested:          "sign_out",
+
+	EventSettingsRequested:                "open_settings",
+	EventSettingsSubmitted:                "save_settings",
+	EventSecondFactorSubmitted:            "second_factor",
+	EventReauthenticationSubmitted:        "reauthenticate",
+	EventSessionRefreshRequested:          "refresh_session",
+	EventRecoveryRequested:                "open_recovery",
+	EventRecoverySubmitted:                "recover",
+	EventVerificationRequested:            "open_verification",
+	EventVerificationSubmitted:            "verify",
+	EventSessionsRequested:                "list_sessions",
+	EventSessionRevocationRequested:       "revoke_session",
+	EventOtherSessionsRevocationRequested: "revoke_other_sessions",
+	EventHomeRequested:                    "refresh_home",
 }
 
 func flowIDOf(args []any) string {

@@ -22,6 +22,20 @@ var steps = map[string]stepFunc{
 	EventSignUpSubmitted:           (*Machine).signUp,
 	EventFieldChanged:              nil,
 	EventSignOutRequested:          (*Machine).signOut,
+
+	EventSettingsRequested:                (*Machine).requestSettings,
+	EventSettingsSubmitted:                (*Machine).submitSettings,
+	EventSecondFactorSubmitted:            (*Machine).submitSecondFactor,
+	EventReauthenticationSubmitted:        (*Machine).submitReauthentication,
+	EventSessionRefreshRequested:          (*Machine).requestSessionRefresh,
+	EventRecoveryRequested:                (*Machine).requestRecovery,
+	EventRecoverySubmitted:                (*Machine).submitRecovery,
+	EventVerificationRequested:            (*Machine).requestVerification,
+	EventVerificationSubmitted:            (*Machine).submitVerification,
+	EventSessionsRequested:                (*Machine).requestSessions,
+	EventSessionRevocationRequested:       (*Machine).revokeSession,
+	EventOtherSessionsRevocationRequested: (*Machine).revokeOtherSessions,
+	EventHomeRequested:                    (*Machine).requestHome,
 }
 
 // MessageSessionExpired is shown when a stored token is no longer valid.
@@ -51,6 +65,13 @@ func (m *Machine) checkSession(ctx context.Context, _ events.Event) {
 		m.deleteToken(ctx)
 		m.signedOut(events.ReasonSessionExpired, MessageSessionExpired, nil)
 		m.must(ctx, EventSessionNotFound)
+	case adapters.ClassAAL2Required:
+		m.mu.Lock()
+		m.token = token
+		m.mu.Unlock()
+		if !m.requireSecondFactor(ctx, "") {
+			m.launchFailed(ctx, err, "Your session needs a second factor, but its form could not be opened")
+		}
 	default:
 		m.launchFailed(ctx, err, "Could not check your session")
 	}
@@ -158,6 +179,19 @@ func (m *Machine) signIn(ctx context.Context, intent events.Event) {
 		return m.cfg.Kratos.SubmitLogin(ctx, req)
 	})
 	if err == nil {
+		if sess.IdentityID == "" && sess.Token != "" {
+			// Kratos withholds the identity of an aal1 session when a
+			// second factor is set up: ask for it.
+			m.storeToken(ctx, sess.Token)
+			m.setSession(&adapters.Session{Token: sess.Token, Email: in.Identifier, AAL: sess.AAL, ID: sess.ID}, sess.Token, "")
+			if !m.requireSecondFactor(ctx, "") {
+				m.mu.Lock()
+				m.view.form.GeneralError = "Your account needs a second factor, but its form could not be opened. Try again."
+				m.mu.Unlock()
+				m.must(ctx, EventSignInRejected)
+			}
+			return
+		}
 		m.signedIn(ctx, sess, EventSignInSucceeded)
 		return
 	}
@@ -187,7 +221,37 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 			in.Email, "Your account was created. Please sign in.")
 		return
 	}
+	m.mu.Lock()
+	m.verificationFlowID = verificationFlowOf(sess.ContinueWith)
+	m.mu.Unlock()
 	m.signedIn(ctx, sess, EventSignUpSucceeded)
+}
+
+// verificationFlowOf returns the verification flow a registration's
+// continue_with asks to show, if any.
+func verificationFlowOf(items []map[string]any) string {
+	for _, item := range items {
+		if item["action"] != "show_verification_ui" {
+			continue
+		}
+		if flow, ok := item["flow"].(map[string]any); ok {
+			if id, ok := flow["id"].(string); ok {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// storeToken saves the token; a failure is reported in the next notice.
+func (m *Machine) storeToken(ctx context.Context, token string) {
+	if _, err := call(ctx, m, "tokens.save", tokenRequest{Token: token}, func(context.Context) (none, error) {
+		return none{}, m.cfg.Tokens.Save(token)
+	}); err != nil {
+		m.mu.Lock()
+		m.view.notice = "The session could not be stored for next time: " + adapters.AsError(err).Message
+		m.mu.Unlock()
+	}
 }
 
 // signedIn stores the new token and enters StateAuthenticated. A token that

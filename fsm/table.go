@@ -22,12 +22,27 @@ const (
 	StateRegistration = "registration"
 	// StateAuthenticated: a user is signed in.
 	StateAuthenticated = "authenticated"
+	// StateSecondFactor: a second factor (TOTP or backup code) is needed.
+	StateSecondFactor = "second_factor"
+	// StateReauthenticating: the user must sign in again (privileged
+	// change, or a session refresh).
+	StateReauthenticating = "reauthenticating"
+	// StateSettings: the settings form is open.
+	StateSettings = "settings"
+	// StateRecovery: the account recovery form is open.
+	StateRecovery = "recovery"
+	// StateVerification: the address verification form is open.
+	StateVerification = "verification"
+	// StateSessions: the list of other sessions is shown.
+	StateSessions = "sessions"
 )
 
 // States lists every state.
 var States = []string{
 	StateUninitialized, StateCheckingSession, StateUnauthenticated, StateLoading,
 	StateLogin, StateRegistration, StateAuthenticated,
+	StateSecondFactor, StateReauthenticating, StateSettings, StateRecovery,
+	StateVerification, StateSessions,
 }
 
 // The machine's events that are not intents: the outcomes of adapter calls.
@@ -46,6 +61,24 @@ const (
 	EventSignUpCompletedWithoutSession = "SignUpCompletedWithoutSession"
 	EventSignOutSucceeded              = "SignOutSucceeded"
 	EventSignOutFailed                 = "SignOutFailed"
+	EventSettingsFlowCreated           = "SettingsFlowCreated"
+	EventSettingsSaved                 = "SettingsSaved"
+	EventSettingsRejected              = "SettingsRejected"
+	EventReauthenticationRequired      = "ReauthenticationRequired"
+	EventReauthenticationRejected      = "ReauthenticationRejected"
+	EventReauthenticated               = "Reauthenticated"
+	EventSecondFactorRequired          = "SecondFactorRequired"
+	EventSecondFactorRejected          = "SecondFactorRejected"
+	EventSecondFactorPassed            = "SecondFactorPassed"
+	EventRecoveryFlowCreated           = "RecoveryFlowCreated"
+	EventRecoveryFormUpdated           = "RecoveryFormUpdated"
+	EventRecoveryPassed                = "RecoveryPassed"
+	EventVerificationFlowCreated       = "VerificationFlowCreated"
+	EventVerificationFormUpdated       = "VerificationFormUpdated"
+	EventSessionsListed                = "SessionsListed"
+	EventSessionRefreshed              = "SessionRefreshed"
+	EventSessionLost                   = "SessionLost"
+	EventReturnedHome                  = "ReturnedHome"
 )
 
 // Intent names as machine events.
@@ -57,7 +90,28 @@ const (
 	EventSignUpSubmitted           = "SignUpSubmitted"
 	EventFieldChanged              = "FieldChanged"
 	EventSignOutRequested          = "SignOutRequested"
+
+	EventSettingsRequested                = "SettingsRequested"
+	EventSettingsSubmitted                = "SettingsSubmitted"
+	EventSecondFactorSubmitted            = "SecondFactorSubmitted"
+	EventReauthenticationSubmitted        = "ReauthenticationSubmitted"
+	EventSessionRefreshRequested          = "SessionRefreshRequested"
+	EventRecoveryRequested                = "RecoveryRequested"
+	EventRecoverySubmitted                = "RecoverySubmitted"
+	EventVerificationRequested            = "VerificationRequested"
+	EventVerificationSubmitted            = "VerificationSubmitted"
+	EventSessionsRequested                = "SessionsRequested"
+	EventSessionRevocationRequested       = "SessionRevocationRequested"
+	EventOtherSessionsRevocationRequested = "OtherSessionsRevocationRequested"
+	EventHomeRequested                    = "HomeRequested"
 )
+
+// signedInStates are the states in which a session exists and can be
+// signed out of.
+var signedInStates = []string{
+	StateAuthenticated, StateSecondFactor, StateReauthenticating, StateSettings,
+	StateVerification, StateSessions,
+}
 
 // Transitions is the machine's transition table.
 var Transitions = looplab.Events{
@@ -68,7 +122,7 @@ var Transitions = looplab.Events{
 	{Name: EventSessionCheckFailed, Src: []string{StateCheckingSession}, Dst: StateUninitialized},
 
 	// Forms.
-	{Name: EventLoginFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration}, Dst: StateLoading},
+	{Name: EventLoginFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration, StateRecovery}, Dst: StateLoading},
 	{Name: EventRegistrationFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration}, Dst: StateLoading},
 	{Name: EventLoginFlowCreated, Src: []string{StateLoading}, Dst: StateLogin},
 	{Name: EventRegistrationFlowCreated, Src: []string{StateLoading}, Dst: StateRegistration},
@@ -88,13 +142,61 @@ var Transitions = looplab.Events{
 	{Name: EventSignUpCompletedWithoutSession, Src: []string{StateLoading}, Dst: StateLogin},
 
 	// Sign out.
-	{Name: EventSignOutRequested, Src: []string{StateAuthenticated}, Dst: StateLoading},
+	{Name: EventSignOutRequested, Src: signedInStates, Dst: StateLoading},
 	{Name: EventSignOutSucceeded, Src: []string{StateLoading}, Dst: StateUnauthenticated},
 	{Name: EventSignOutFailed, Src: []string{StateLoading}, Dst: StateAuthenticated},
+
+	// Second factor (at sign-in, at launch, before settings).
+	{Name: EventSecondFactorRequired, Src: []string{StateLoading, StateCheckingSession}, Dst: StateSecondFactor},
+	{Name: EventSecondFactorSubmitted, Src: []string{StateSecondFactor}, Dst: StateLoading},
+	{Name: EventSecondFactorRejected, Src: []string{StateLoading}, Dst: StateSecondFactor},
+	{Name: EventSecondFactorPassed, Src: []string{StateLoading}, Dst: StateAuthenticated},
+
+	// Settings, with re-authentication when the session is too old.
+	{Name: EventSettingsRequested, Src: []string{StateAuthenticated}, Dst: StateLoading},
+	{Name: EventSettingsFlowCreated, Src: []string{StateLoading}, Dst: StateSettings},
+	{Name: EventSettingsSubmitted, Src: []string{StateSettings}, Dst: StateLoading},
+	{Name: EventSettingsSaved, Src: []string{StateLoading}, Dst: StateSettings},
+	{Name: EventSettingsRejected, Src: []string{StateLoading}, Dst: StateSettings},
+	{Name: EventReauthenticationRequired, Src: []string{StateLoading}, Dst: StateReauthenticating},
+	{Name: EventReauthenticationSubmitted, Src: []string{StateReauthenticating}, Dst: StateLoading},
+	{Name: EventReauthenticationRejected, Src: []string{StateLoading}, Dst: StateReauthenticating},
+	{Name: EventReauthenticated, Src: []string{StateLoading}, Dst: StateAuthenticated},
+	{Name: EventSessionRefreshRequested, Src: []string{StateAuthenticated}, Dst: StateLoading},
+
+	// Recovery by code.
+	{Name: EventRecoveryRequested, Src: []string{StateUnauthenticated, StateLogin}, Dst: StateLoading},
+	{Name: EventRecoveryFlowCreated, Src: []string{StateLoading}, Dst: StateRecovery},
+	{Name: EventRecoverySubmitted, Src: []string{StateRecovery}, Dst: StateLoading},
+	{Name: EventRecoveryFormUpdated, Src: []string{StateLoading}, Dst: StateRecovery},
+	{Name: EventRecoveryPassed, Src: []string{StateLoading}, Dst: StateSettings},
+
+	// Verification by code.
+	{Name: EventVerificationRequested, Src: []string{StateAuthenticated}, Dst: StateLoading},
+	{Name: EventVerificationFlowCreated, Src: []string{StateLoading}, Dst: StateVerification},
+	{Name: EventVerificationSubmitted, Src: []string{StateVerification}, Dst: StateLoading},
+	{Name: EventVerificationFormUpdated, Src: []string{StateLoading}, Dst: StateVerification},
+
+	// Sessions.
+	{Name: EventSessionsRequested, Src: []string{StateAuthenticated, StateSessions}, Dst: StateLoading},
+	{Name: EventSessionRevocationRequested, Src: []string{StateSessions}, Dst: StateLoading},
+	{Name: EventOtherSessionsRevocationRequested, Src: []string{StateSessions}, Dst: StateLoading},
+	{Name: EventSessionsListed, Src: []string{StateLoading}, Dst: StateSessions},
+
+	// Back home, and losing the session on the way.
+	{Name: EventHomeRequested, Src: []string{StateSettings, StateSessions, StateVerification, StateReauthenticating}, Dst: StateLoading},
+	{Name: EventSessionRefreshed, Src: []string{StateLoading}, Dst: StateAuthenticated},
+	{Name: EventReturnedHome, Src: []string{StateLoading}, Dst: StateAuthenticated},
+	{Name: EventSessionLost, Src: []string{StateLoading}, Dst: StateUnauthenticated},
 }
 
 // IntentEvents lists the machine events that intents trigger.
 var IntentEvents = []string{
 	EventAppStarted, EventLoginFlowRequested, EventRegistrationFlowRequested,
 	EventSignInSubmitted, EventSignUpSubmitted, EventFieldChanged, EventSignOutRequested,
+	EventSettingsRequested, EventSettingsSubmitted, EventSecondFactorSubmitted,
+	EventReauthenticationSubmitted, EventSessionRefreshRequested, EventRecoveryRequested,
+	EventRecoverySubmitted, EventVerificationRequested, EventVerificationSubmitted,
+	EventSessionsRequested, EventSessionRevocationRequested,
+	EventOtherSessionsRevocationRequested, EventHomeRequested,
 }

@@ -20,6 +20,8 @@ type view struct {
 	signedOutReason string
 	message         string
 	failure         *adapters.Error
+	// sessions is the list StateSessions shows.
+	sessions []events.SessionSummary
 }
 
 // form is the open login or registration form.
@@ -49,6 +51,18 @@ func (m *Machine) stateEvent(state string) events.Event {
 		f := v.form.snapshot()
 		f.Notice = v.notice
 		return events.RegistrationFormShown{Form: f}
+	case StateSecondFactor:
+		return events.SecondFactorFormShown{Form: v.formWithNotice()}
+	case StateReauthenticating:
+		return events.ReauthenticationFormShown{Form: v.formWithNotice()}
+	case StateSettings:
+		return events.SettingsFormShown{Form: v.formWithNotice()}
+	case StateRecovery:
+		return events.RecoveryFormShown{Form: v.formWithNotice()}
+	case StateVerification:
+		return events.VerificationFormShown{Form: v.formWithNotice()}
+	case StateSessions:
+		return events.SessionsListShown{Sessions: append([]events.SessionSummary(nil), v.sessions...), Notice: v.notice}
 	case StateAuthenticated:
 		s := v.session
 		if s == nil {
@@ -61,6 +75,13 @@ func (m *Machine) stateEvent(state string) events.Event {
 		}
 	}
 	return events.IntentRejected{State: state, Reason: "no state event for this state"}
+}
+
+// formWithNotice is the open form with the pending notice.
+func (v view) formWithNotice() events.Form {
+	f := v.form.snapshot()
+	f.Notice = v.notice
+	return f
 }
 
 // snapshot copies the form so a published event shares nothing with the
@@ -88,6 +109,7 @@ func newForm(flow *adapters.Flow, email string) form {
 		return f
 	}
 	f.FlowID = flow.ID
+	f.State = flow.State
 	f.ExpiresAt = flow.ExpiresAt
 	f.UI = flow.UI
 	f.Messages = append([]adapters.Message(nil), flow.UI.Messages...)
@@ -95,9 +117,6 @@ func newForm(flow *adapters.Flow, email string) form {
 		if msg.Type == "error" && f.GeneralError == "" {
 			f.GeneralError = msg.Text
 		}
-	}
-	if f.GeneralError == "" && len(flow.UI.Messages) > 0 && flow.UI.Messages[0].Type != "info" {
-		f.GeneralError = flow.UI.Messages[0].Text
 	}
 	for _, node := range flow.UI.Nodes {
 		name := node.Attributes.Name

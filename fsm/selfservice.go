@@ -1,0 +1,584 @@
+package fsm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// Messages shown by the self-service steps.
+const (
+	// MessageSettingsSaved is the notice after a settings change.
+	MessageSettingsSaved = "Your changes have been saved."
+	// MessageRecoveryPassed is the notice after a recovery code was
+	// accepted.
+	MessageRecoveryPassed = "You are signed in. Choose a new password."
+	// MessageReauthenticate explains the re-authentication step.
+	MessageReauthenticate = "Please confirm it is you: enter your password again."
+	// MessageSecondFactor explains the second-factor step.
+	MessageSecondFactor = "Enter the code from your authenticator app, or one of your backup codes."
+	// MessageVerified is the notice after an address was verified.
+	MessageVerified = "Your email address is verified."
+)
+
+// errNoSelfService is returned when the machine was built without the
+// self-service adapter.
+var errNoSelfService = &adapters.Error{Class: adapters.ClassInternal, Message: "this client was built without the self-service adapter"}
+
+// ss runs f with the self-service adapter, or fails without one.
+func ss[T any](m *Machine, f func(adapters.SelfService) (T, error)) (T, error) {
+	if m.cfg.SelfService == nil {
+		var zero T
+		return zero, errNoSelfService
+	}
+	return f(m.cfg.SelfService)
+}
+
+func (m *Machine) currentToken() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.token
+}
+
+func (m *Machine) currentFlowID() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.view.form.FlowID
+}
+
+func (m *Machine) currentEmail() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.view.session != nil && m.view.session.Email != "" {
+		return m.view.session.Email
+	}
+	return m.view.form.Email
+}
+
+// describe is the user's message for a failure, with the browser URL when
+// a step needs one.
+func describe(ae *adapters.Error) string {
+	msg := ae.Message
+	if ae.Class == adapters.ClassBrowserRequired && ae.RedirectTo != "" {
+		msg = fmt.Sprintf("This step needs a web browser: open %s", ae.RedirectTo)
+	}
+	return msg
+}
+
+// sessionGone handles a token Kratos no longer accepts: it is deleted and
+// the user signs in again.
+func (m *Machine) sessionGone(ctx context.Context) {
+	m.deleteToken(ctx)
+	m.signedOut(events.ReasonSessionExpired, MessageSessionExpired, nil)
+	m.must(ctx, EventSessionLost)
+}
+
+// returnHome goes back to the session screen with a notice.
+func (m *Machine) returnHome(ctx context.Context, notice string) {
+	m.mu.Lock()
+	m.view.notice = notice
+	m.mu.Unlock()
+	m.must(ctx, EventReturnedHome)
+}
+
+// requireSecondFactor opens an aal2 login flow for the session; then is
+// where to go once it is passed ("settings" or home).
+func (m *Machine) requireSecondFactor(ctx context.Context, then string) bool {
+	token := m.currentToken()
+	opts := adapters.LoginFlowOptions{AAL: "aal2"}
+	flow, err := call(ctx, m, "kratos.create_login_flow_for", struct {
+		Token string                    `json:"token"`
+		Opts  adapters.LoginFlowOptions `json:"options"`
+	}{token, opts}, func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateLoginFlowFor(ctx, token, opts) })
+	})
+	if err != nil {
+		return false
+	}
+	m.mu.Lock()
+	m.afterSecondFactor = then
+	m.mu.Unlock()
+	m.setForm(newForm(flow, m.currentEmail()), MessageSecondFactor)
+	m.must(ctx, EventSecondFactorRequired)
+	return true
+}
+
+func (m *Machine) submitSecondFactor(ctx context.Context, intent events.Event) {
+	in := intent.(events.SecondFactorSubmitted)
+	token, flowID := m.currentToken(), m.currentFlowID()
+	body := map[string]any{"method": "totp", "totp_code": in.Code}
+	if in.Method == "lookup_secret" {
+		body = map[string]any{"method": "lookup_secret", "lookup_secret": in.Code}
+	}
+	sess, err := call(ctx, m, "kratos.submit_login_form", formRequest{Token: token, FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Session, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Session, error) {
+				return s.SubmitLoginForm(ctx, token, flowID, body)
+			})
+		})
+	if err != nil {
+		m.formFailed(ctx, err, EventSecondFactorRejected)
+		return
+	}
+	if sess.Token == "" {
+		sess.Token = token
+	}
+	m.mu.Lock()
+	then := m.afterSecondFactor
+	m.afterSecondFactor = ""
+	m.mu.Unlock()
+	m.setSession(sess, sess.Token, "")
+	if then == StateSettings {
+		m.openSettings(ctx, EventSettingsFlowCreated, "")
+		return
+	}
+	m.must(ctx, EventSecondFactorPassed)
+}
+
+// formFailed puts a failed submit's messages on the open form and fires
+// outcome; a lost session signs the user out instead.
+func (m *Machine) formFailed(ctx context.Context, err error, outcome string) {
+	ae := adapters.AsError(err)
+	switch ae.Class {
+	case adapters.ClassUnauthorized:
+		m.sessionGone(ctx)
+		return
+	case adapters.ClassValidation:
+		email := m.currentEmail()
+		m.setForm(newForm(ae.Flow, email), "")
+	default:
+		m.mu.Lock()
+		m.view.form.GeneralError = describe(ae)
+		m.mu.Unlock()
+	}
+	m.must(ctx, outcome)
+}
+
+// formRequest is the traced request of a form submit.
+type formRequest struct {
+	Token  string         `json:"token,omitempty"`
+	FlowID string         `json:"flow_id"`
+	Body   map[string]any `json:"body"`
+}
+
+func (m *Machine) requestSettings(ctx context.Context, _ events.Event) {
+	m.openSettings(ctx, EventSettingsFlowCreated, "")
+}
+
+// openSettings creates a settings flow and enters it with outcome; on the
+// way it handles a second factor or a lost session.
+func (m *Machine) openSettings(ctx context.Context, outcome, notice string) {
+	token := m.currentToken()
+	flow, err := call(ctx, m, "kratos.create_settings_flow", tokenRequest{Token: token}, func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateSettingsFlow(ctx, token) })
+	})
+	if err != nil {
+		ae := adapters.AsError(err)
+		switch ae.Class {
+		case adapters.ClassUnauthorized:
+			m.sessionGone(ctx)
+		case adapters.ClassAAL2Required:
+			if !m.requireSecondFactor(ctx, StateSettings) {
+				m.returnHome(ctx, "Could not open the second-factor step: "+describe(adapters.AsError(err)))
+			}
+		default:
+			m.returnHome(ctx, "Could not open the settings: "+describe(ae))
+		}
+		return
+	}
+	m.setForm(newForm(flow, m.currentEmail()), notice)
+	m.must(ctx, outcome)
+}
+
+func (m *Machine) submitSettings(ctx context.Context, intent events.Event) {
+	in := intent.(events.SettingsSubmitted)
+	m.saveSettings(ctx, in)
+}
+
+// saveSettings submits one settings method; a session too old for it goes
+// to re-authentication and the change is sent again afterwards.
+func (m *Machine) saveSettings(ctx context.Context, in events.SettingsSubmitted) {
+	token, flowID := m.currentToken(), m.currentFlowID()
+	if in.FlowID != "" {
+		flowID = in.FlowID
+	}
+	body := map[string]any{"method": in.Method}
+	for k, v := range in.Values {
+		body[k] = v
+	}
+	flow, err := call(ctx, m, "kratos.submit_settings", formRequest{Token: token, FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) {
+				return s.SubmitSettings(ctx, token, flowID, body)
+			})
+		})
+	if err == nil {
+		notice := ""
+		if flow.State == "success" {
+			notice = MessageSettingsSaved
+		}
+		m.setForm(newForm(flow, m.currentEmail()), notice)
+		m.must(ctx, EventSettingsSaved)
+		return
+	}
+	ae := adapters.AsError(err)
+	switch ae.Class {
+	case adapters.ClassRefreshRequired:
+		m.mu.Lock()
+		pending := in
+		pending.FlowID = flowID
+		m.pendingSettings = &pending
+		m.mu.Unlock()
+		m.reauthenticate(ctx)
+	case adapters.ClassAAL2Required:
+		if !m.requireSecondFactor(ctx, StateSettings) {
+			m.formFailed(ctx, err, EventSettingsRejected)
+		}
+	case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
+		m.openSettings(ctx, EventSettingsRejected, MessageFormExpired)
+	default:
+		m.formFailed(ctx, err, EventSettingsRejected)
+	}
+}
+
+// reauthenticate opens a refresh login flow for the session.
+func (m *Machine) reauthenticate(ctx context.Context) {
+	token := m.currentToken()
+	opts := adapters.LoginFlowOptions{Refresh: true}
+	flow, err := call(ctx, m, "kratos.create_login_flow_for", struct {
+		Token string                    `json:"token"`
+		Opts  adapters.LoginFlowOptions `json:"options"`
+	}{token, opts}, func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateLoginFlowFor(ctx, token, opts) })
+	})
+	if err != nil {
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassUnauthorized {
+			m.sessionGone(ctx)
+			return
+		}
+		m.returnHome(ctx, "Could not open the sign-in step: "+describe(ae))
+		return
+	}
+	m.setForm(newForm(flow, m.currentEmail()), MessageReauthenticate)
+	m.must(ctx, EventReauthenticationRequired)
+}
+
+func (m *Machine) requestSessionRefresh(ctx context.Context, _ events.Event) {
+	m.mu.Lock()
+	m.pendingSettings = nil
+	m.mu.Unlock()
+	m.reauthenticate(ctx)
+}
+
+func (m *Machine) submitReauthentication(ctx context.Context, intent events.Event) {
+	in := intent.(events.ReauthenticationSubmitted)
+	token, flowID, email := m.currentToken(), m.currentFlowID(), m.currentEmail()
+	body := map[string]any{"method": "password", "identifier": email, "password": in.Password}
+	sess, err := call(ctx, m, "kratos.submit_login_form", formRequest{Token: token, FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Session, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Session, error) {
+				return s.SubmitLoginForm(ctx, token, flowID, body)
+			})
+		})
+	if err != nil {
+		m.formFailed(ctx, err, EventReauthenticationRejected)
+		return
+	}
+	if sess.Token == "" {
+		sess.Token = token
+	}
+	if sess.IdentityID == "" {
+		m.mu.Lock()
+		if m.view.session != nil {
+			sess.IdentityID, sess.Email, sess.Verified = m.view.session.IdentityID, m.view.session.Email, m.view.session.Verified
+		}
+		m.mu.Unlock()
+	}
+	m.setSession(sess, sess.Token, "")
+	m.mu.Lock()
+	pending := m.pendingSettings
+	m.pendingSettings = nil
+	m.mu.Unlock()
+	if pending != nil {
+		m.saveSettings(ctx, *pending)
+		return
+	}
+	m.mu.Lock()
+	m.view.notice = "Your session was refreshed."
+	m.mu.Unlock()
+	m.must(ctx, EventReauthenticated)
+}
+
+func (m *Machine) requestRecovery(ctx context.Context, _ events.Event) {
+	email := m.currentEmail()
+	flow, err := call(ctx, m, "kratos.create_recovery_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateRecoveryFlow(ctx) })
+	})
+	if err != nil {
+		ae := adapters.AsError(err)
+		m.signedOut(events.ReasonFlowFailed, "Could not get the recovery form from Kratos: "+describe(ae), ae)
+		m.must(ctx, EventFlowCreationFailed)
+		return
+	}
+	m.setForm(newForm(flow, email), "")
+	m.must(ctx, EventRecoveryFlowCreated)
+}
+
+func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
+	in := intent.(events.RecoverySubmitted)
+	flowID := m.currentFlowID()
+	body := map[string]any{"method": "code"}
+	email := strings.TrimSpace(in.Email)
+	if in.Code != "" {
+		body["code"] = strings.TrimSpace(in.Code)
+	} else {
+		body["email"] = email
+	}
+	res, err := call(ctx, m, "kratos.submit_recovery", formRequest{FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.FlowResult, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.FlowResult, error) { return s.SubmitRecovery(ctx, flowID, body) })
+		})
+	if err != nil {
+		ae := adapters.AsError(err)
+		switch ae.Class {
+		case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
+			flow, ferr := call(ctx, m, "kratos.create_recovery_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
+				return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateRecoveryFlow(ctx) })
+			})
+			if ferr == nil {
+				f := newForm(flow, m.currentEmail())
+				f.GeneralError = "The recovery form had expired, so a new one was opened. Ask for a new code."
+				m.setForm(f, "")
+				m.must(ctx, EventRecoveryFormUpdated)
+				return
+			}
+		}
+		m.formFailed(ctx, err, EventRecoveryFormUpdated)
+		return
+	}
+	if res.SessionToken == "" {
+		formEmail := m.currentEmail()
+		if email != "" {
+			formEmail = email
+		}
+		m.setForm(newForm(res.Flow, formEmail), "")
+		m.must(ctx, EventRecoveryFormUpdated)
+		return
+	}
+	// The code was right: Kratos made a session to set a new password in.
+	m.setSession(&adapters.Session{Token: res.SessionToken, Email: m.currentEmail()}, res.SessionToken, "")
+	if _, err := call(ctx, m, "tokens.save", tokenRequest{Token: res.SessionToken}, func(context.Context) (none, error) {
+		return none{}, m.cfg.Tokens.Save(res.SessionToken)
+	}); err != nil {
+		m.mu.Lock()
+		m.view.notice = "The new session could not be stored for next time: " + adapters.AsError(err).Message
+		m.mu.Unlock()
+	}
+	m.refreshSessionQuietly(ctx)
+	m.openSettings(ctx, EventRecoveryPassed, MessageRecoveryPassed)
+}
+
+// refreshSessionQuietly loads the session's identity for the home screen;
+// a failure here is not the user's concern yet.
+func (m *Machine) refreshSessionQuietly(ctx context.Context) {
+	token := m.currentToken()
+	sess, err := call(ctx, m, "session.current", tokenRequest{Token: token}, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Sessions.CurrentSession(ctx, token)
+	})
+	if err == nil {
+		m.setSession(sess, token, "")
+	}
+}
+
+func (m *Machine) requestVerification(ctx context.Context, _ events.Event) {
+	m.mu.Lock()
+	pendingID := m.verificationFlowID
+	m.mu.Unlock()
+	var flow *adapters.Flow
+	var err error
+	if pendingID != "" {
+		flow, err = call(ctx, m, "kratos.get_verification_flow", struct {
+			FlowID string `json:"flow_id"`
+		}{pendingID}, func(ctx context.Context) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.GetVerificationFlow(ctx, pendingID) })
+		})
+	}
+	if pendingID == "" || err != nil {
+		flow, err = call(ctx, m, "kratos.create_verification_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateVerificationFlow(ctx) })
+		})
+	}
+	if err != nil {
+		m.returnHome(ctx, "Could not open the verification form: "+describe(adapters.AsError(err)))
+		return
+	}
+	m.setForm(newForm(flow, m.currentEmail()), "")
+	m.must(ctx, EventVerificationFlowCreated)
+}
+
+func (m *Machine) submitVerification(ctx context.Context, intent events.Event) {
+	in := intent.(events.VerificationSubmitted)
+	flowID := m.currentFlowID()
+	body := map[string]any{"method": "code"}
+	if in.Code != "" {
+		body["code"] = strings.TrimSpace(in.Code)
+	} else {
+		email := strings.TrimSpace(in.Email)
+		if email == "" {
+			email = m.currentEmail()
+		}
+		body["email"] = email
+	}
+	flow, err := call(ctx, m, "kratos.submit_verification", formRequest{FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.SubmitVerification(ctx, flowID, body) })
+		})
+	if err != nil {
+		ae := adapters.AsError(err)
+		switch ae.Class {
+		case adapters.ClassForbidden, adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound:
+			// An expired verification flow answers 403: start a new one.
+			m.mu.Lock()
+			m.verificationFlowID = ""
+			m.mu.Unlock()
+			fresh, ferr := call(ctx, m, "kratos.create_verification_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
+				return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateVerificationFlow(ctx) })
+			})
+			if ferr == nil {
+				f := newForm(fresh, m.currentEmail())
+				f.GeneralError = "The verification form had expired, so a new one was opened. Ask for a new code."
+				m.setForm(f, "")
+				m.must(ctx, EventVerificationFormUpdated)
+				return
+			}
+		}
+		m.formFailed(ctx, err, EventVerificationFormUpdated)
+		return
+	}
+	notice := ""
+	if flow.State == "passed_challenge" {
+		notice = MessageVerified
+		m.mu.Lock()
+		m.verificationFlowID = ""
+		if m.view.session != nil {
+			m.view.session.Verified = true
+		}
+		m.mu.Unlock()
+	}
+	m.setForm(newForm(flow, m.currentEmail()), notice)
+	m.must(ctx, EventVerificationFormUpdated)
+}
+
+func (m *Machine) requestSessions(ctx context.Context, _ events.Event) {
+	m.listSessions(ctx, "")
+}
+
+// listSessions lists the other sessions and enters StateSessions.
+func (m *Machine) listSessions(ctx context.Context, notice string) {
+	token := m.currentToken()
+	list, err := call(ctx, m, "kratos.list_sessions", tokenRequest{Token: token}, func(ctx context.Context) ([]adapters.Session, error) {
+		return ss(m, func(s adapters.SelfService) ([]adapters.Session, error) { return s.ListSessions(ctx, token) })
+	})
+	if err != nil {
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassUnauthorized {
+			m.sessionGone(ctx)
+			return
+		}
+		m.returnHome(ctx, "Could not list your sessions: "+describe(ae))
+		return
+	}
+	m.mu.Lock()
+	m.view.sessions = summarize(m.view.session, list)
+	m.view.notice = notice
+	m.mu.Unlock()
+	m.must(ctx, EventSessionsListed)
+}
+
+// summarize lists the current session first, then the others.
+func summarize(current *adapters.Session, others []adapters.Session) []events.SessionSummary {
+	out := make([]events.SessionSummary, 0, len(others)+1)
+	if current != nil {
+		out = append(out, summary(*current, true))
+	}
+	for _, s := range others {
+		if current != nil && s.ID == current.ID {
+			continue
+		}
+		out = append(out, summary(s, false))
+	}
+	return out
+}
+
+func summary(s adapters.Session, current bool) events.SessionSummary {
+	return events.SessionSummary{
+		ID: s.ID, Current: current, AAL: s.AAL, IssuedAt: s.IssuedAt,
+		AuthenticatedAt: s.AuthenticatedAt, ExpiresAt: s.ExpiresAt,
+		Methods: s.Methods, Devices: s.Devices,
+	}
+}
+
+func (m *Machine) revokeSession(ctx context.Context, intent events.Event) {
+	in := intent.(events.SessionRevocationRequested)
+	token := m.currentToken()
+	_, err := call(ctx, m, "kratos.revoke_session", struct {
+		Token     string `json:"token"`
+		SessionID string `json:"session_id"`
+	}{token, in.SessionID}, func(ctx context.Context) (none, error) {
+		return ss(m, func(s adapters.SelfService) (none, error) { return none{}, s.RevokeSession(ctx, token, in.SessionID) })
+	})
+	notice := "The session was ended."
+	if err != nil {
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassUnauthorized {
+			m.sessionGone(ctx)
+			return
+		}
+		notice = "Could not end the session: " + describe(ae)
+	}
+	m.listSessions(ctx, notice)
+}
+
+func (m *Machine) revokeOtherSessions(ctx context.Context, _ events.Event) {
+	token := m.currentToken()
+	n, err := call(ctx, m, "kratos.revoke_other_sessions", tokenRequest{Token: token}, func(ctx context.Context) (int, error) {
+		return ss(m, func(s adapters.SelfService) (int, error) { return s.RevokeOtherSessions(ctx, token) })
+	})
+	notice := fmt.Sprintf("Ended %d other session(s).", n)
+	if err != nil {
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassUnauthorized {
+			m.sessionGone(ctx)
+			return
+		}
+		notice = "Could not end the other sessions: " + describe(ae)
+	}
+	m.listSessions(ctx, notice)
+}
+
+func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
+	m.mu.Lock()
+	m.pendingSettings = nil
+	m.mu.Unlock()
+	token := m.currentToken()
+	sess, err := call(ctx, m, "session.current", tokenRequest{Token: token}, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Sessions.CurrentSession(ctx, token)
+	})
+	switch adapters.ClassOf(err) {
+	case "":
+		m.setSession(sess, token, "")
+		m.must(ctx, EventSessionRefreshed)
+	case adapters.ClassUnauthorized:
+		m.sessionGone(ctx)
+	case adapters.ClassAAL2Required:
+		if !m.requireSecondFactor(ctx, "") {
+			m.returnHome(ctx, "A second factor is needed, but its form could not be opened.")
+		}
+	default:
+		m.returnHome(ctx, "Could not refresh the session: "+describe(adapters.AsError(err)))
+	}
+}
