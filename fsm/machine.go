@@ -115,7 +115,7 @@ func (m *Machine) handleEnvelope(ctx context.Context, env events.Envelope) {
 // Handle acts on one intent. An intent that does not apply in the current
 // state is rejected: the machine publishes IntentRejected and the state does
 // not change. The returned error reports a failure to publish.
-func (m *Machine) Handle(ctx context.Context, env events.Envelope) error {
+func (m *Machine) Handle(ctx context.Context, env events.Envelope) (err error) {
 	if env.Kind != events.KindIntent {
 		return fmt.Errorf("handle %s: not an intent", env.Type)
 	}
@@ -128,6 +128,19 @@ func (m *Machine) Handle(ctx context.Context, env events.Envelope) error {
 		m.mu.Lock()
 		m.handling = false
 		m.mu.Unlock()
+	}()
+
+	before := m.fsm.Current()
+	defer func() {
+		// A bug in a step must not take the client down: the intent is
+		// rejected and the machine goes back to where it was.
+		if r := recover(); r != nil {
+			m.log.Error().Interface("panic", r).Str("intent", env.Type).Msg("state machine: step panicked")
+			m.fsm.SetState(before)
+			m.reject(env, fmt.Sprintf("internal error while handling %s: %v", env.Type, r))
+			m.publish(m.stateEvent(before))
+			err = m.takePublishErr()
+		}
 	}()
 
 	step, ok := steps[env.Type]

@@ -87,13 +87,17 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, k *fakeKratos) *harness {
+	return newHarnessWith(t, k, nil)
+}
+
+func newHarnessWith(t *testing.T, k *fakeKratos, self adapters.SelfService) *harness {
 	t.Helper()
 	b, err := bus.New(bus.Options{Clock: clock.NewStepping(time.Unix(0, 0).UTC(), time.Second), IDs: clock.SequentialIDs("id")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, bus: b, tokens: tokenstore.NewMemory()}
-	m, err := fsm.New(fsm.Config{Bus: b, Kratos: k, Sessions: k, Tokens: h.tokens})
+	m, err := fsm.New(fsm.Config{Bus: b, Kratos: k, Sessions: k, Tokens: h.tokens, SelfService: self})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,5 +404,23 @@ func TestTraceShowsTransitionsAndCalls(t *testing.T) {
 		if types[i] != want[i] {
 			t.Fatalf("trace %v, want %v", types, want)
 		}
+	}
+}
+
+func TestPanickingAdapterDoesNotKillTheMachine(t *testing.T) {
+	k := &fakeKratos{loginFlow: func() (*adapters.Flow, error) { panic("adapter bug") }}
+	h := signedOutHarness(t, k)
+	got := h.send(events.LoginFlowRequested{})
+	var rejected bool
+	for _, ev := range got {
+		if r, ok := ev.(events.IntentRejected); ok && r.Intent == "LoginFlowRequested" {
+			rejected = true
+		}
+	}
+	if !rejected || h.m.State() != fsm.StateUnauthenticated {
+		t.Fatalf("state %s, events %#v", h.m.State(), got)
+	}
+	if _, ok := got[len(got)-1].(events.SignedOut); !ok {
+		t.Fatalf("last state %T, want SignedOut again", got[len(got)-1])
 	}
 }
