@@ -242,4 +242,3 @@ func TestNoColorFromEnvironment(t *testing.T) {
 		}
 	}
 }
-
