@@ -32,6 +32,8 @@ type settings struct {
 	logFile, logLevel                                         string
 	timeout                                                   time.Duration
 	revealToken                                               bool
+	// record is the flow log to record the run to (--record).
+	record string
 }
 
 func newRootCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
@@ -67,8 +69,10 @@ optional; without it Kratos whoami answers for the session).`,
 	f.StringVar(&s.logFile, "log-file", "", "write logs to this file (default: stderr, or a file for the tui)")
 	f.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	f.BoolVar(&s.revealToken, "reveal-token", false, "print the session token in clear (json and plain UIs)")
+	f.StringVar(&s.record, "record", "", "record every event of the run to this flow log (JSON Lines, secrets redacted)")
 
 	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
+	root.AddCommand(replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr))
 	return root
 }
 
@@ -223,6 +227,16 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 		return app.Config{}, nil, err
 	}
 	cfg.Logger = logger
+	if s.record != "" {
+		observe, closeRec, err := openRecorder(s.record, stderr)
+		if err != nil {
+			closeLog()
+			return app.Config{}, nil, err
+		}
+		cfg.Observers = append(cfg.Observers, observe)
+		closeOnlyLog := closeLog
+		closeLog = func() { closeRec(); closeOnlyLog() }
+	}
 	return cfg, closeLog, nil
 }
 

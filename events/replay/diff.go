@@ -47,7 +47,10 @@ func newDivergence(i int, exp, act *events.Envelope, reason string) *Divergence 
 }
 
 // compareEnvelopes returns nil when the two records are equal as JSON.
-func compareEnvelopes(i int, exp, act events.Envelope) *Divergence {
+// Fields the replay has but the record lacks are accepted unless strict:
+// a newer client may add fields (a minor version), and an old log must
+// still test new code.
+func compareEnvelopes(i int, exp, act events.Envelope, strict bool) *Divergence {
 	eb, err := events.Marshal(exp)
 	if err != nil {
 		return newDivergence(i, &exp, &act, fmt.Sprintf("the recorded record cannot be encoded: %v", err))
@@ -60,7 +63,7 @@ func compareEnvelopes(i int, exp, act events.Envelope) *Divergence {
 		return nil
 	}
 	ev, av := decodeAny(eb), decodeAny(ab)
-	path, e, a, same := firstDiff("", ev, av)
+	path, e, a, same := firstDiff("", ev, av, !strict)
 	if same {
 		return nil
 	}
@@ -107,7 +110,8 @@ func show(v any) string {
 
 // firstDiff walks two JSON values and returns the path of the first
 // difference, with the two values there.
-func firstDiff(path string, e, a any) (string, any, any, bool) {
+// With additive, a field present only in a is not a difference.
+func firstDiff(path string, e, a any, additive bool) (string, any, any, bool) {
 	switch et := e.(type) {
 	case map[string]any:
 		at, ok := a.(map[string]any)
@@ -137,10 +141,13 @@ func firstDiff(path string, e, a any) (string, any, any, bool) {
 			if !aok {
 				av = missing{}
 			}
+			if !eok && additive {
+				continue
+			}
 			if !eok || !aok {
 				return join(path, k), ev, av, false
 			}
-			if p, x, y, same := firstDiff(join(path, k), ev, av); !same {
+			if p, x, y, same := firstDiff(join(path, k), ev, av, additive); !same {
 				return p, x, y, false
 			}
 		}
@@ -151,7 +158,7 @@ func firstDiff(path string, e, a any) (string, any, any, bool) {
 			return path, e, a, false
 		}
 		for i := 0; i < len(et) && i < len(at); i++ {
-			if p, x, y, same := firstDiff(fmt.Sprintf("%s[%d]", path, i), et[i], at[i]); !same {
+			if p, x, y, same := firstDiff(fmt.Sprintf("%s[%d]", path, i), et[i], at[i], additive); !same {
 				return p, x, y, false
 			}
 		}
@@ -193,40 +200,117 @@ func join(path, k string) string {
 }
 
 // Report describes the divergence for a person: the reason, then the
-// recorded and replayed records side by side, differing lines marked.
+// recorded and replayed records side by side, one row per field of the
+// envelope and of its data, differing rows marked with "!".
 func (d *Divergence) Report() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "DIVERGED at record %d (seq %d): %s\n", d.Index+1, d.Seq, d.Reason)
-	left, right := pretty(d.Expected), pretty(d.Actual)
-	const w = 58
-	fmt.Fprintf(&sb, "  %-*s | %s\n", w, "recorded", "replayed")
-	fmt.Fprintf(&sb, "  %s-+-%s\n", strings.Repeat("-", w), strings.Repeat("-", w))
-	for i := 0; i < len(left) || i < len(right); i++ {
-		var l, r string
-		if i < len(left) {
-			l = left[i]
+	left, right := rows(d.Expected), rows(d.Actual)
+	names := make([]string, 0, len(left)+len(right))
+	seen := map[string]bool{}
+	for _, m := range []map[string]string{left, right} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
 		}
-		if i < len(right) {
-			r = right[i]
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ri, rj := rowRank(names[i]), rowRank(names[j])
+		return ri < rj || ri == rj && names[i] < names[j]
+	})
+	const w = 56
+	fmt.Fprintf(&sb, "  %-22s %-*s | %s\n", "field", w, "recorded", "replayed")
+	for _, k := range names {
+		l, lok := left[k]
+		r, rok := right[k]
+		if !lok {
+			l = "(absent)"
+		}
+		if !rok {
+			r = "(absent)"
 		}
 		mark := " "
 		if l != r {
 			mark = "!"
 		}
-		fmt.Fprintf(&sb, "%s %-*s | %s\n", mark, w, clip(l, w), clip(r, w))
+		fmt.Fprintf(&sb, "%s %-22s %-*s | %s\n", mark, clip(k, 22), w, clip(l, w), clip(r, w))
+	}
+	if d.Field != "" {
+		fmt.Fprintf(&sb, "at %s:\n  recorded: %s\n  replayed: %s\n", d.Field, valueAt(d.Expected, d.Field), valueAt(d.Actual, d.Field))
 	}
 	return sb.String()
 }
 
-func pretty(b json.RawMessage) []string {
+// rows flattens a record to its envelope fields and its data's fields,
+// each as compact JSON.
+func rows(b json.RawMessage) map[string]string {
+	out := map[string]string{}
 	if len(b) == 0 {
-		return []string{"(none)"}
+		return out
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return []string{string(b)}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		out["record"] = string(b)
+		return out
 	}
-	return strings.Split(out.String(), "\n")
+	for k, v := range m {
+		if k == "data" {
+			var data map[string]json.RawMessage
+			if json.Unmarshal(v, &data) == nil {
+				for dk, dv := range data {
+					out["data."+dk] = string(dv)
+				}
+				continue
+			}
+		}
+		out[k] = string(v)
+	}
+	return out
+}
+
+func rowRank(k string) int {
+	if strings.HasPrefix(k, "data.") {
+		return 10
+	}
+	for i, n := range []string{"seq", "id", "kind", "type", "time", "correlation_id", "causation_id", "flow_id"} {
+		if k == n {
+			return i
+		}
+	}
+	return 9
+}
+
+// valueAt returns the compact JSON at a dotted path of a record.
+func valueAt(b json.RawMessage, path string) string {
+	if len(b) == 0 {
+		return "(no record)"
+	}
+	v := decodeAny(b)
+	for _, part := range splitPath(path) {
+		switch t := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = t[part]; !ok {
+				return "(absent)"
+			}
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(part, "%d", &i); err != nil || i >= len(t) {
+				return "(absent)"
+			}
+			v = t[i]
+		default:
+			return "(absent)"
+		}
+	}
+	return show(v)
+}
+
+func splitPath(p string) []string {
+	p = strings.ReplaceAll(strings.ReplaceAll(p, "[", "."), "]", "")
+	return strings.Split(strings.TrimSuffix(p, ".length"), ".")
 }
 
 func clip(s string, w int) string {

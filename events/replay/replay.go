@@ -34,6 +34,9 @@ func (r *Result) Passed() bool { return r.Divergence == nil }
 type Options struct {
 	// Logger receives the state machine's diagnostics.
 	Logger zerolog.Logger
+	// Strict also reports fields that the replay publishes and the
+	// recording lacks (by default such additions of a newer client pass).
+	Strict bool
 }
 
 // Run replays rec through a fresh state machine: the recorded intents are
@@ -52,7 +55,7 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 	defer cancel()
 	defer b.Close()
 
-	cmp := &comparer{rec: rec.Records, red: newReplayRedactor()}
+	cmp := &comparer{rec: rec.Records, red: newReplayRedactor(), strict: opts.Strict}
 	if err := b.Subscribe(ctx, cmp.handle, bus.TopicIntents, bus.TopicStates, bus.TopicTrace); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -101,8 +104,9 @@ var ErrUnreadable = errors.New("unreadable flow log")
 // comparer compares each event of the replay with the record of the same
 // position, stopping at the first difference.
 type comparer struct {
-	rec []flowlog.Record
-	red *replayRedactor
+	rec    []flowlog.Record
+	red    *replayRedactor
+	strict bool
 
 	mu    sync.Mutex
 	n     int
@@ -122,7 +126,7 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
 		return
 	}
-	if d := compareEnvelopes(i, c.rec[i].Envelope, actual); d != nil {
+	if d := compareEnvelopes(i, c.rec[i].Envelope, actual, c.strict); d != nil {
 		c.first = d
 	}
 }

@@ -1,0 +1,120 @@
+package replay_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm"
+)
+
+func corpusBytes(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(replay.Resolve(filepath.Join(corpusDir, name+".jsonl")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeTemp(t *testing.T, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "log.jsonl")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestTruncatedLogReadsUpToLastWholeRecord(t *testing.T) {
+	b := corpusBytes(t, "sign_in")
+	lines := strings.Count(string(b), "\n")
+	cut := b[:len(b)-40] // mid-way through the last record
+	_, recs, err := flowlog.ReadAll(writeTemp(t, cut))
+	if !errors.Is(err, flowlog.ErrTruncated) {
+		t.Fatalf("want ErrTruncated, got %v", err)
+	}
+	if len(recs) != lines-2 {
+		t.Fatalf("read %d whole records, want %d", len(recs), lines-2)
+	}
+	if !strings.Contains(err.Error(), "cut short") || !strings.Contains(err.Error(), "line") {
+		t.Fatalf("unclear message: %v", err)
+	}
+	_, err = replay.RunFile(context.Background(), writeTemp(t, cut), replay.Options{})
+	if !errors.Is(err, replay.ErrUnreadable) || !errors.Is(err, flowlog.ErrTruncated) {
+		t.Fatalf("replay of a truncated log: %v", err)
+	}
+}
+
+func TestCorruptLineNamesItsNumber(t *testing.T) {
+	lines := strings.Split(string(corpusBytes(t, "sign_in")), "\n")
+	lines[4] = `{"seq":4,"id":"ev-000005","kind":"adapter_call","type":"AdapterCalled","ti` // line 5
+	_, _, err := flowlog.ReadAll(writeTemp(t, []byte(strings.Join(lines, "\n"))))
+	var le *flowlog.LineError
+	if !errors.As(err, &le) || le.Line != 5 || errors.Is(err, flowlog.ErrTruncated) {
+		t.Fatalf("want a corrupt-record error on line 5, got %v", err)
+	}
+	if !strings.Contains(err.Error(), "line 5: corrupt record") {
+		t.Fatalf("unclear message: %v", err)
+	}
+}
+
+func TestUnknownMajorVersionRefused(t *testing.T) {
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":1,"schema_version":"1.0"`, `{"kratos_tui_flow_log":2,"schema_version":"2.3"`, 1)
+	_, _, err := flowlog.ReadAll(writeTemp(t, []byte(b)))
+	var ve *flowlog.VersionError
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 2") || !strings.Contains(err.Error(), "reads version 1") {
+		t.Fatalf("want a clear version error, got %v", err)
+	}
+}
+
+func TestUnknownFieldsIgnored(t *testing.T) {
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"seq":1,`, `{"from_the_future":{"x":1},"seq":1,`, 1)
+	b = strings.Replace(b, `"schema_version":"1.0"`, `"schema_version":"1.7","new_header_field":true`, 1)
+	replay.File(t, writeTemp(t, []byte(b)))
+}
+
+func TestNotAFlowLog(t *testing.T) {
+	for _, content := range []string{"", "hello\n", `{"seq":1}` + "\n"} {
+		_, _, err := flowlog.ReadAll(writeTemp(t, []byte(content)))
+		if err == nil || !strings.Contains(err.Error(), "flow log") {
+			t.Fatalf("%q: want a clear error, got %v", content, err)
+		}
+	}
+}
+
+// TestChangedTransitionIsReported changes one transition of the machine on
+// purpose: a rejected sign-in now leads back to unauthenticated.
+func TestChangedTransitionIsReported(t *testing.T) {
+	saved := fsm.Transitions
+	t.Cleanup(func() { fsm.Transitions = saved })
+	changed := append(fsm.Transitions[:0:0], fsm.Transitions...)
+	for i, ev := range changed {
+		if ev.Name == fsm.EventSignInRejected {
+			changed[i].Dst = fsm.StateUnauthenticated
+		}
+	}
+	fsm.Transitions = changed
+
+	res, err := replay.RunFile(context.Background(), replay.Resolve("testdata/flows/sign_in_wrong_password.jsonl"), replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Passed() {
+		t.Fatal("the replay passed with a changed transition")
+	}
+	d := res.Divergence
+	if d.Field != "data.to" || !strings.Contains(d.Reason, `recorded "login", replayed "unauthenticated"`) {
+		t.Fatalf("divergence at %q: %s", d.Field, d.Reason)
+	}
+	report := d.Report()
+	if !strings.Contains(report, "DIVERGED at record") || !strings.Contains(report, "! data.to") {
+		t.Fatalf("report lacks the side-by-side:\n%s", report)
+	}
+	t.Logf("\n%s", report)
+}
