@@ -63,6 +63,8 @@ type Config struct {
 type Client struct {
 	Kratos   *kratos.Client
 	Sessions adapters.SessionSource
+	// SelfService is the rest of the Kratos API (the Kratos adapter).
+	SelfService adapters.SelfService
 	Tokens   adapters.TokenStore
 	// TokenWhere describes where the token is kept ("OS keyring", "file
 	// ...").
@@ -97,6 +99,9 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("kratos adapter: %w", err)
 	}
 	c := &Client{Kratos: k, Sessions: k}
+	if self, ok := any(k).(adapters.SelfService); ok {
+		c.SelfService = self
+	}
 	if cfg.Backend != "" {
 		if err := ValidateURL("BACKEND", cfg.Backend); err != nil {
 			return nil, err
@@ -160,7 +165,8 @@ func RunWith(ctx context.Context, cfg Config, client *Client, plugin ui.Plugin) 
 		}
 	}
 	machine, err := fsm.New(fsm.Config{
-		Bus: b, Kratos: client.Kratos, Sessions: client.Sessions, Tokens: client.Tokens, Logger: cfg.Logger,
+		Bus: b, Kratos: client.Kratos, Sessions: client.Sessions, Tokens: client.Tokens,
+		SelfService: client.SelfService, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return err
