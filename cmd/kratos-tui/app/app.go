@@ -65,7 +65,7 @@ type Client struct {
 	Sessions adapters.SessionSource
 	// SelfService is the rest of the Kratos API (the Kratos adapter).
 	SelfService adapters.SelfService
-	Tokens   adapters.TokenStore
+	Tokens      adapters.TokenStore
 	// TokenWhere describes where the token is kept ("OS keyring", "file
 	// ...").
 	TokenWhere string
