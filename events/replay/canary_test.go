@@ -1,0 +1,129 @@
+package replay_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/ui"
+	"github.com/kratos-tui/kratos-tui/ui/traceview"
+)
+
+func canary(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "canary-" + hex.EncodeToString(b)
+}
+
+// TestCanarySecretsNeverWritten records every corpus flow with a unique
+// canary password, and checks that neither it nor any real session token
+// is in any byte of the log, its text timeline or its Mermaid diagram;
+// each fresh recording must also replay.
+func TestCanarySecretsNeverWritten(t *testing.T) {
+	for _, f := range corpus {
+		t.Run(f.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), f.name+".jsonl")
+			seen := recordFlow(t, f, uniqueEmail(f.name), canary(t), path)
+			logBytes, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, recs, err := flowlog.ReadAll(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text, mermaid bytes.Buffer
+			if err := traceview.WriteText(&text, h, recs); err != nil {
+				t.Fatal(err)
+			}
+			if err := traceview.WriteMermaid(&mermaid, recs); err != nil {
+				t.Fatal(err)
+			}
+			var details strings.Builder
+			for _, e := range traceview.Entries(recs) {
+				details.WriteString(traceview.Detail(e))
+			}
+			outputs := map[string][]byte{"log": logBytes, "text": text.Bytes(), "mermaid": mermaid.Bytes(), "detail view": []byte(details.String())}
+			if len(seen.secrets) < 1 {
+				t.Fatal("no secrets captured")
+			}
+			for name, out := range outputs {
+				for _, s := range seen.secrets {
+					if bytes.Contains(out, []byte(s)) {
+						t.Errorf("the %s holds a secret (%d chars, prefix %.6q)", name, len(s), s)
+					}
+				}
+				if bytes.Contains(out, []byte("ory_st_")) {
+					t.Errorf("the %s holds a session token", name)
+				}
+			}
+			replay.File(t, path)
+		})
+	}
+}
+
+// TestLiveRerun records flows, then re-runs them against the live Kratos
+// with the secrets given back, a fresh email for the sign-up.
+func TestLiveRerun(t *testing.T) {
+	for _, name := range []string{"sign_in", "sign_up", "sign_in_wrong_password"} {
+		t.Run(name, func(t *testing.T) {
+			var f flow
+			for _, c := range corpus {
+				if c.name == name {
+					f = c
+				}
+			}
+			srv := kratosFor(t, false)
+			email, password := uniqueEmail(name), canary(t)
+			path := filepath.Join(t.TempDir(), name+".jsonl")
+			recordFlow(t, f, email, password, path)
+			rec, err := replay.LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret := password
+			if name == "sign_in_wrong_password" {
+				secret = "wrong-" + password // as the flow sent it
+			}
+			opts := replay.LiveOptions{Secrets: map[string]string{"«secret:1»": secret}, RewriteEmail: map[string]string{}}
+			if name == "sign_up" {
+				opts.RewriteEmail[email] = uniqueEmail("rerun")
+			}
+			run := func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plugin) error {
+				cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 10 * time.Second,
+					Logger: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)}
+				client, err := app.NewClient(cfg)
+				if err != nil {
+					return err
+				}
+				return app.RunWith(ctx, cfg, client, plugin)
+			}
+			res, err := replay.Live(context.Background(), rec, opts, run)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Drift != "" {
+				t.Fatalf("drift: %s", res.Drift)
+			}
+			// Without the secret, the re-run says what is missing.
+			if _, err := replay.Live(context.Background(), rec, replay.LiveOptions{}, run); name != "sign_up" && (err == nil || !strings.Contains(err.Error(), "KRATOS_TUI_SECRET_1")) {
+				t.Fatalf("missing secret: %v", err)
+			}
+		})
+	}
+}
