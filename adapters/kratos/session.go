@@ -1,6 +1,7 @@
 package kratos
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 
@@ -53,6 +54,12 @@ func (c *Client) Logout(ctx context.Context, token string) error {
 	})
 	if aerr == nil && (x.status < 200 || x.status >= 300) {
 		aerr = c.errorFrom(opLogout, x)
+	}
+	if aerr == nil && x.status != http.StatusNoContent && len(bytes.TrimSpace(x.body)) > 0 {
+		// Kratos answers 204 with no body. A 2xx with a body comes from
+		// something else (a captive portal, a wrong URL): the session was
+		// not revoked, so the caller must not report a sign-out.
+		aerr = c.badResponse(x, "with a body instead of 204 No Content, so the session was not revoked")
 	}
 	if aerr != nil {
 		return fail(aerr, token)
