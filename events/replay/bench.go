@@ -1,0 +1,140 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	looplab "github.com/looplab/fsm"
+
+	"github.com/kratos-tui/kratos-tui/fsm"
+)
+
+// MeasureThroughput generates a log of at least nEvents events (the state
+// machine with in-memory adapters, sign-in/sign-out rounds), then replays
+// it offline and returns the replayed events per second.
+func MeasureThroughput(nEvents int) (float64, error) {
+	var buf bytes.Buffer
+	if _, err := generate(context.Background(), &buf, nEvents); err != nil {
+		return 0, fmt.Errorf("measure throughput: %w", err)
+	}
+	rec, err := Load(&buf)
+	if err != nil {
+		return 0, fmt.Errorf("measure throughput: %w", err)
+	}
+	start := time.Now()
+	res, err := Run(context.Background(), rec, Options{})
+	d := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("measure throughput: %w", err)
+	}
+	if !res.Passed() {
+		return 0, fmt.Errorf("measure throughput: the replay diverged: %s", res.Divergence.Reason)
+	}
+	return float64(len(rec.Records)) / d.Seconds(), nil
+}
+
+// bareRound is the machine events of one generate round, as fired on a
+// bare looplab machine.
+var bareRound = []string{
+	fsm.EventLoginFlowRequested, fsm.EventLoginFlowCreated,
+	fsm.EventSignInSubmitted, fsm.EventSignInRejected,
+	fsm.EventFieldChanged,
+	fsm.EventSignInSubmitted, fsm.EventSignInSucceeded,
+	fsm.EventSignOutRequested, fsm.EventSignOutSucceeded,
+}
+
+// MeasureBareFSM fires n events on a bare looplab/fsm machine built from
+// fsm.Transitions, with no callbacks, bus or adapters (the same rounds as
+// MeasureThroughput), and returns events per second: the floor under
+// which replay cannot go.
+func MeasureBareFSM(n int) float64 {
+	m := looplab.NewFSM(fsm.StateUninitialized, fsm.Transitions, looplab.Callbacks{})
+	ctx := context.Background()
+	_ = m.Event(ctx, fsm.EventAppStarted)
+	_ = m.Event(ctx, fsm.EventSessionNotFound)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		_ = m.Event(ctx, bareRound[i%len(bareRound)])
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// MeasureRecordOverhead runs the same session (in-memory adapters, about
+// 20,000 events) without and with the recorder writing a flow log to a
+// temporary file, and returns the ratio of the durations (with/without).
+func MeasureRecordOverhead() (float64, error) {
+	const n = 20000
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := generate(ctx, nil, n); err != nil {
+		return 0, fmt.Errorf("record overhead: %w", err)
+	}
+	bare := time.Since(start)
+	f, err := os.CreateTemp("", "kratos-tui-overhead-*.jsonl")
+	if err != nil {
+		return 0, fmt.Errorf("record overhead: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	start = time.Now()
+	if _, err := generate(ctx, f, n); err != nil {
+		return 0, fmt.Errorf("record overhead: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return 0, fmt.Errorf("record overhead: %w", err)
+	}
+	return time.Since(start).Seconds() / bare.Seconds(), nil
+}
+
+// MeasureStreaming streams a generated log of n records through
+// flowlog.Reader and returns the time taken and the peak RSS in MiB. The
+// peak is process-wide, so it runs in a process of its own: the kratos-tui
+// binary of $KRATOS_TUI_BIN or of the module's .bin/ (make build), as
+// `kratos-tui replay --bench-stream N`. Without one it measures in this
+// process, and the peak then includes whatever this process used before.
+func MeasureStreaming(n int) (time.Duration, float64, error) {
+	bin := os.Getenv("KRATOS_TUI_BIN")
+	if bin == "" {
+		if root, ok := ModuleRoot(); ok {
+			bin = filepath.Join(root, ".bin", "kratos-tui")
+		}
+	}
+	if bin == "" {
+		return BenchStream(n)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return BenchStream(n)
+	}
+	return streamIn(exec.Command(bin, "replay", "--bench-stream", strconv.Itoa(n)))
+}
+
+// streamIn runs a --bench-stream helper and reads its result line.
+func streamIn(cmd *exec.Cmd) (time.Duration, float64, error) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, 0, fmt.Errorf("measure streaming: %s: %w: %s", cmd.Path, err, stderr.String())
+	}
+	var res struct {
+		Seconds   float64 `json:"seconds"`
+		PeakRSSMB float64 `json:"peak_rss_mb"`
+	}
+	var line []byte
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("{")) {
+			line = l
+		}
+	}
+	if err := json.Unmarshal(line, &res); err != nil {
+		return 0, 0, fmt.Errorf("measure streaming: bad helper output %q: %w", out, err)
+	}
+	return time.Duration(res.Seconds * float64(time.Second)), res.PeakRSSMB, nil
+}
