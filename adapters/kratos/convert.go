@@ -22,8 +22,19 @@ type rawSession struct {
 	ID              string       `json:"id"`
 	ExpiresAt       *time.Time   `json:"expires_at"`
 	AuthenticatedAt *time.Time   `json:"authenticated_at"`
+	IssuedAt        *time.Time   `json:"issued_at"`
 	AAL             string       `json:"authenticator_assurance_level"`
 	Identity        *rawIdentity `json:"identity"`
+	Devices         []struct {
+		IPAddress *string `json:"ip_address"`
+		UserAgent *string `json:"user_agent"`
+		Location  *string `json:"location"`
+	} `json:"devices"`
+	Methods []struct {
+		Method      string     `json:"method"`
+		AAL         string     `json:"aal"`
+		CompletedAt *time.Time `json:"completed_at"`
+	} `json:"authentication_methods"`
 }
 
 // rawLogin is a successful native login.
@@ -114,6 +125,15 @@ func toSession(token string, s *rawSession, identity *rawIdentity, cont []map[st
 		AuthenticatedAt: s.AuthenticatedAt,
 		AAL:             s.AAL,
 		ContinueWith:    cont,
+		IssuedAt:        s.IssuedAt,
+	}
+	for _, d := range s.Devices {
+		out.Devices = append(out.Devices, adapters.Device{
+			IPAddress: deref(d.IPAddress), UserAgent: deref(d.UserAgent), Location: deref(d.Location)})
+	}
+	for _, m := range s.Methods {
+		out.Methods = append(out.Methods, adapters.AuthenticationMethod{
+			Method: m.Method, AAL: m.AAL, CompletedAt: m.CompletedAt})
 	}
 	id := s.Identity
 	if id == nil {
@@ -131,4 +151,13 @@ func toSession(token string, s *rawSession, identity *rawIdentity, cont []map[st
 		}
 	}
 	return out
+}
+
+// deref returns *p, or "" for nil (Kratos sends null for unknown device
+// details).
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
