@@ -70,6 +70,9 @@ type client struct {
 type clientOptions struct {
 	backend string
 	tokens  adapters.TokenStore
+	// reveal shows secrets (tokens, TOTP secrets, backup codes) in the
+	// output, as --reveal-token does.
+	reveal bool
 }
 
 // startClient runs the real client (adapters, bus, state machine, json UI)
@@ -88,6 +91,7 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 		Tokens:    opts.tokens,
 		Timeout:   5 * time.Second,
 		Stdio:     ui.IO{In: inR, Out: outW, Err: io.Discard},
+		UIOptions: ui.Options{RevealSecrets: opts.reveal},
 		Clock:     clock.System{},
 		IDs:       clock.SequentialIDs("t"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
@@ -185,8 +189,14 @@ func hasMessage(msgs []adapters.Message, id int64) bool {
 	return false
 }
 
+// uniqueEmail makes an address no other test uses; its local part stays
+// within the 64 characters an email address allows.
 func uniqueEmail(t *testing.T) string {
-	return strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())) + fmt.Sprintf("-%d@example.com", time.Now().UnixNano())
+	name := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return name + fmt.Sprintf("-%d@example.com", time.Now().UnixNano())
 }
 
 // startBackend serves the project's backend for srv.
