@@ -37,7 +37,7 @@ func (c *Client) CreateRegistrationFlow(ctx context.Context) (*adapters.Flow, er
 
 // createFlow runs a flow-creating call and decodes the flow it returns.
 func (c *Client) createFlow(ctx context.Context, token string, send sendFunc) (*adapters.Flow, error) {
-	x, aerr := c.call(ctx, send)
+	x, aerr := c.callIdempotent(ctx, send)
 	if aerr != nil {
 		return nil, fail(aerr, token)
 	}

@@ -17,7 +17,7 @@ func (c *Client) Whoami(ctx context.Context, token string) (*adapters.Session, e
 	if token == "" {
 		return nil, noToken()
 	}
-	x, aerr := c.call(ctx, func(ctx context.Context) (*http.Response, error) {
+	x, aerr := c.callIdempotent(ctx, func(ctx context.Context) (*http.Response, error) {
 		_, resp, err := c.api.ToSession(ctx).XSessionToken(token).Execute()
 		return resp, err
 	})
