@@ -229,16 +229,22 @@ func TestSchemaExtraTraitsAreRenderedAndSubmitted(t *testing.T) {
 func TestNoColorFromEnvironment(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	h := newHarness(t, 80, 24, testOpts)
-	h.feed(loginForm(t, "login_flow_created_200.json"))
-	var styles []tcell.Style
-	cells, w, _ := h.sim.GetContents()
-	for _, c := range cells[:w*6] {
-		styles = append(styles, c.Style)
+	h.feed(loginForm(t, "login_wrong_password_400.json"))
+	h.frames.mu.Lock()
+	colours := h.frames.colours
+	h.frames.mu.Unlock()
+	if colours != 0 {
+		t.Fatalf("%d cells in colour with NO_COLOR", colours)
 	}
-	for _, st := range styles {
-		fg, bg, _ := st.Decompose()
-		if fg != tcell.ColorDefault || bg != tcell.ColorDefault {
-			t.Fatalf("a colour (%v on %v) with NO_COLOR", fg, bg)
-		}
+}
+
+func TestColoursByDefault(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(loginForm(t, "login_wrong_password_400.json"))
+	h.frames.mu.Lock()
+	colours := h.frames.colours
+	h.frames.mu.Unlock()
+	if colours == 0 {
+		t.Fatal("no colour at all without NO_COLOR")
 	}
 }

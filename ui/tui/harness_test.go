@@ -84,15 +84,29 @@ type frames struct {
 	n      int
 	last   string
 	signal chan struct{}
+	// colours counts the cells of the last frame drawn in a colour other
+	// than the terminal's default.
+	colours int
 }
 
 func newFrames() *frames { return &frames{signal: make(chan struct{}, 1)} }
 
 func (f *frames) afterDraw(s tcell.Screen) {
 	text := screenText(s)
+	colours := 0
+	w, h := s.Size()
+	for y := range h {
+		for x := range w {
+			_, _, st, _ := s.GetContent(x, y)
+			if fg, bg, _ := st.Decompose(); fg != tcell.ColorDefault || bg != tcell.ColorDefault {
+				colours++
+			}
+		}
+	}
 	f.mu.Lock()
 	f.n++
 	f.last = text
+	f.colours = colours
 	f.mu.Unlock()
 	select {
 	case f.signal <- struct{}{}:
