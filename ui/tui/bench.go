@@ -102,8 +102,10 @@ type benchHost struct {
 	handler func(events.Envelope)
 }
 
+// Publish implements ui.Host; intents are dropped.
 func (h *benchHost) Publish(events.Event) error { return nil }
 
+// Subscribe implements ui.Host.
 func (h *benchHost) Subscribe(_ context.Context, handler func(events.Envelope)) error {
 	h.mu.Lock()
 	h.handler = handler
@@ -111,6 +113,7 @@ func (h *benchHost) Subscribe(_ context.Context, handler func(events.Envelope)) 
 	return nil
 }
 
+// Wait implements ui.Host.
 func (h *benchHost) Wait(context.Context) error { return nil }
 
 // benchForm is a sign-in form shaped like Kratos's (identifier, password,
