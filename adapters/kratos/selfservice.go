@@ -111,16 +111,9 @@ func setPath(m map[string]any, path []string, v any) error {
 					return nil
 				}
 			}
-			if nv, ok := v.(map[string]any); ok {
-				// Copy, so that merging dotted keys never writes into the
-				// caller's map.
-				cp := make(map[string]any, len(nv))
-				for k, e := range nv {
-					cp[k] = e
-				}
-				v = cp
-			}
-			m[p] = v
+			// Copy, so that merging dotted keys never writes into the
+			// caller's maps.
+			m[p] = deepCopy(v)
 			return nil
 		}
 		next, ok := m[p].(map[string]any)
@@ -134,6 +127,25 @@ func setPath(m map[string]any, path []string, v any) error {
 		m = next
 	}
 	return nil
+}
+
+// deepCopy copies nested objects and arrays of a decoded JSON value.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		cp := make(map[string]any, len(x))
+		for k, e := range x {
+			cp[k] = deepCopy(e)
+		}
+		return cp
+	case []any:
+		cp := make([]any, len(x))
+		for i, e := range x {
+			cp[i] = deepCopy(e)
+		}
+		return cp
+	}
+	return v
 }
 
 // formMethod returns the body's "method" as a string.
