@@ -61,9 +61,9 @@ func TestDecodeUnionRejectsWithoutValues(t *testing.T) {
 		"wrong type":     {"method": "password", "password": map[string]any{"x": secret}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := c.SubmitSettings(ctx, "ory_st_sometokenvalue12345", "f", body)
+			_, err := c.SubmitSettings(ctx, "ory_st_some-token-value", "f", body)
 			ae := wantClass(t, err, adapters.ClassInternal)
-			mustNotLeak(t, err, secret, "ory_st_sometokenvalue12345")
+			mustNotLeak(t, err, secret, "ory_st_some-token-value")
 			t.Log(ae.Message)
 		})
 	}

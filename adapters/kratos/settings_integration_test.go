@@ -16,10 +16,10 @@ func TestIntegrationSettingsProfileAndPassword(t *testing.T) {
 	ctx := testCtx(t)
 	email, s := newAccount(t, srv, c.Client)
 
-	_, err := c.CreateSettingsFlow(ctx, "ory_st_NotARealTokenAtAll12345")
+	_, err := c.CreateSettingsFlow(ctx, "ory_st_NotReal-token-0000")
 	ae := wantClass(t, err, adapters.ClassUnauthorized)
 	c.capture(t, "settings_flow_unauthorized")
-	mustNotLeak(t, err, "ory_st_NotARealTokenAtAll12345")
+	mustNotLeak(t, err, "ory_st_NotReal-token-0000")
 	t.Logf("settings with a bad token: status %d id %q", ae.Status, ae.ID)
 
 	flow, err := c.CreateSettingsFlow(ctx, s.Token)
