@@ -43,7 +43,7 @@ test: kratos vet
 	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -timeout 15m ./...
 
 ## bench: the benchmark report (table, then one JSON line)
-bench: kratos
+bench: kratos build
 	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) run ./cmd/kratos-tui-bench
 
 clean:

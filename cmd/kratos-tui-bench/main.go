@@ -89,6 +89,23 @@ func run(cycles, rounds int) error {
 	figures["login_bare_ms"] = round(ms(login.bare))
 	figures["login_overhead_ratio"] = round(loginRatio)
 
+	tr, err := measureTUI(ctx, srv, 500, 20)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "TUI keypress to finished frame p50 / p99 (%d keys)\t%.3f / %.3f ms\tgoal 1 / 5 ms\t\n", tr.keypresses, ms(tr.keyP50), ms(tr.keyP99))
+	fmt.Fprintf(tw, "TUI start (in process) to first frame (median of %d)\t%.2f ms\tbare HTTP create login flow %.2f ms\t%.2f\n", tr.startupRounds, ms(tr.firstFrame), ms(tr.bareCreateFlow), float64(tr.firstFrame)/float64(tr.bareCreateFlow))
+	fmt.Fprintf(tw, "TUI start (in process) to sign-in form\t%.2f ms\tbare HTTP create login flow %.2f ms\t%.2f\n", ms(tr.firstForm), ms(tr.bareCreateFlow), float64(tr.firstForm)/float64(tr.bareCreateFlow))
+	figures["keypress_frame_p50_ms"] = round(ms(tr.keyP50))
+	figures["keypress_frame_p99_ms"] = round(ms(tr.keyP99))
+	figures["first_frame_ms"] = round(ms(tr.firstFrame))
+	figures["first_form_ms"] = round(ms(tr.firstForm))
+	figures["bare_create_login_flow_ms"] = round(ms(tr.bareCreateFlow))
+	if tr.binaryStartMeasured {
+		fmt.Fprintf(tw, "process start (exec kratos-tui version, median)\t%.2f ms\t\t\n", ms(tr.binaryStart))
+		figures["binary_start_ms"] = round(ms(tr.binaryStart))
+	}
+
 	if err := tw.Flush(); err != nil {
 		return err
 	}
