@@ -237,9 +237,11 @@ func (m *Machine) saveSettings(ctx context.Context, in events.SettingsSubmitted)
 		if !m.requireSecondFactor(ctx, StateSettings) {
 			m.formFailed(ctx, err, EventSettingsRejected)
 		}
-	case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
-		m.openSettings(ctx, EventSettingsRejected, MessageFormExpired)
 	default:
+		if isDeadFlow(ae) {
+			m.openSettings(ctx, EventSettingsRejected, MessageFormExpired)
+			return
+		}
 		m.formFailed(ctx, err, EventSettingsRejected)
 	}
 }
@@ -315,9 +317,7 @@ func (m *Machine) submitReauthentication(ctx context.Context, intent events.Even
 
 func (m *Machine) requestRecovery(ctx context.Context, _ events.Event) {
 	email := m.currentEmail()
-	flow, err := call(ctx, m, "kratos.create_recovery_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
-		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateRecoveryFlow(ctx) })
-	})
+	flow, err := call(ctx, m, "kratos.create_recovery_flow", nil, m.createRecovery())
 	if err != nil {
 		ae := adapters.AsError(err)
 		m.signedOut(events.ReasonFlowFailed, "Could not get the recovery form from Kratos: "+describe(ae), ae)
@@ -344,18 +344,9 @@ func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
-		switch ae.Class {
-		case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
-			flow, ferr := call(ctx, m, "kratos.create_recovery_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
-				return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateRecoveryFlow(ctx) })
-			})
-			if ferr == nil {
-				f := newForm(flow, m.currentEmail())
-				f.GeneralError = "The recovery form had expired, so a new one was opened. Ask for a new code."
-				m.setForm(f, "")
-				m.must(ctx, EventRecoveryFormUpdated)
-				return
-			}
+		if isDeadFlow(ae) && m.reopenForm(ctx, "kratos.create_recovery_flow", m.createRecovery(),
+			"The recovery form had expired, so a new one was opened. Ask for a new code.", EventRecoveryFormUpdated) {
+			return
 		}
 		m.formFailed(ctx, err, EventRecoveryFormUpdated)
 		return
@@ -408,9 +399,7 @@ func (m *Machine) requestVerification(ctx context.Context, _ events.Event) {
 		})
 	}
 	if pendingID == "" || err != nil {
-		flow, err = call(ctx, m, "kratos.create_verification_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
-			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateVerificationFlow(ctx) })
-		})
+		flow, err = call(ctx, m, "kratos.create_verification_flow", nil, m.createVerification())
 	}
 	if err != nil {
 		m.returnHome(ctx, "Could not open the verification form: "+describe(adapters.AsError(err)))
@@ -439,20 +428,13 @@ func (m *Machine) submitVerification(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
-		switch ae.Class {
-		case adapters.ClassForbidden, adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound:
-			// An expired verification flow answers 403: start a new one.
+		// An expired verification flow answers 403: start a new one.
+		if isDeadFlow(ae) {
 			m.mu.Lock()
 			m.verificationFlowID = ""
 			m.mu.Unlock()
-			fresh, ferr := call(ctx, m, "kratos.create_verification_flow", nil, func(ctx context.Context) (*adapters.Flow, error) {
-				return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateVerificationFlow(ctx) })
-			})
-			if ferr == nil {
-				f := newForm(fresh, m.currentEmail())
-				f.GeneralError = "The verification form had expired, so a new one was opened. Ask for a new code."
-				m.setForm(f, "")
-				m.must(ctx, EventVerificationFormUpdated)
+			if m.reopenForm(ctx, "kratos.create_verification_flow", m.createVerification(),
+				"The verification form had expired, so a new one was opened. Ask for a new code.", EventVerificationFormUpdated) {
 				return
 			}
 		}
@@ -580,5 +562,41 @@ func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
 		}
 	default:
 		m.returnHome(ctx, "Could not refresh the session: "+describe(adapters.AsError(err)))
+	}
+}
+
+// isDeadFlow reports whether a submit failed because its flow can no
+// longer be used (expired, replaced, unknown, or refused as foreign).
+func isDeadFlow(ae *adapters.Error) bool {
+	switch ae.Class {
+	case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
+		return true
+	}
+	return false
+}
+
+// reopenForm replaces a dead flow with a new one, explains why on the new
+// form and fires outcome; false when no new flow could be had.
+func (m *Machine) reopenForm(ctx context.Context, op string, create func(context.Context) (*adapters.Flow, error), why, outcome string) bool {
+	flow, err := call(ctx, m, op, nil, create)
+	if err != nil {
+		return false
+	}
+	f := newForm(flow, m.currentEmail())
+	f.GeneralError = why
+	m.setForm(f, "")
+	m.must(ctx, outcome)
+	return true
+}
+
+func (m *Machine) createRecovery() func(context.Context) (*adapters.Flow, error) {
+	return func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateRecoveryFlow(ctx) })
+	}
+}
+
+func (m *Machine) createVerification() func(context.Context) (*adapters.Flow, error) {
+	return func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateVerificationFlow(ctx) })
 	}
 }

@@ -272,10 +272,10 @@ func (m *Machine) signedIn(ctx context.Context, sess *adapters.Session, outcome 
 // general error, and the same form can be submitted again.
 func (m *Machine) submitFailed(ctx context.Context, err error, login bool, email, outcome string) {
 	ae := adapters.AsError(err)
-	switch ae.Class {
-	case adapters.ClassValidation:
+	switch {
+	case ae.Class == adapters.ClassValidation:
 		m.setForm(newForm(ae.Flow, email), "")
-	case adapters.ClassFlowExpired, adapters.ClassFlowReplaced, adapters.ClassFlowNotFound, adapters.ClassForbidden:
+	case isDeadFlow(ae):
 		flow, ok := m.freshFlow(ctx, login)
 		if !ok {
 			return
