@@ -103,6 +103,7 @@ func TestRedactLeavesNoSecret(t *testing.T) {
 			{Type: "text", Attributes: adapters.NodeAttributes{ID: "lookup_secret_codes", Text: &adapters.Message{Text: canary}}},
 		}}}},
 		events.AdapterCalled{Request: json.RawMessage(`{"flow_id":"f","password":"` + canary + `","token":"` + canary + `"}`)},
+		events.AdapterReturned{Operation: "tokens.load", Result: json.RawMessage(`"` + canary + `"`)},
 		events.AdapterReturned{Result: json.RawMessage(`{"token":"` + canary + `","continue_with":[{"action":"set_ory_session_token","ory_session_token":"` + canary + `"}]}`),
 			HTTP: []events.HTTPExchange{{Headers: map[string][]string{"X-Session-Token": {canary}}, Request: json.RawMessage(`{"session_token":"` + canary + `"}`),
 				Response: json.RawMessage(`{"ui":{"nodes":[{"attributes":{"name":"password","value":"` + canary + `"}}]}}`)}}},

@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 )
@@ -86,6 +87,13 @@ func (e AdapterCalled) Redacted(r Redactor) Event {
 // and every HTTP exchange are redacted.
 func (e AdapterReturned) Redacted(r Redactor) Event {
 	e.Result = RedactJSON(e.Result, r)
+	if strings.HasPrefix(e.Operation, "tokens.") {
+		// The token store answers with the bare token: no key marks it.
+		var s string
+		if json.Unmarshal(e.Result, &s) == nil && s != "" {
+			e.Result, _ = json.Marshal(r(s))
+		}
+	}
 	if e.Error != nil && e.Error.Flow != nil {
 		raw, err := json.Marshal(e.Error)
 		if err == nil {

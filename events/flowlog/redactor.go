@@ -1,7 +1,6 @@
 package flowlog
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sync"
@@ -49,24 +48,7 @@ func (p *Placeholders) Redact(secret string) string {
 
 // Event returns ev with every secret replaced.
 func (p *Placeholders) Event(ev events.Event) events.Event {
-	return RedactEvent(ev, p.Redact)
-}
-
-// secretResults are adapter operations whose whole result is a secret (a
-// bare JSON string that no key marks as one).
-var secretResults = map[string]bool{"tokens.load": true}
-
-// RedactEvent is events.Redact plus what it does not cover: the bare
-// token that tokens.load returns.
-func RedactEvent(ev events.Event, r events.Redactor) events.Event {
-	if ret, ok := ev.(events.AdapterReturned); ok && secretResults[ret.Operation] && len(ret.Result) > 0 {
-		var s string
-		if json.Unmarshal(ret.Result, &s) == nil && s != "" {
-			ret.Result, _ = json.Marshal(r(s))
-			ev = ret
-		}
-	}
-	return events.Redact(ev, r)
+	return events.Redact(ev, p.Redact)
 }
 
 // Envelope returns env with its event's secrets replaced.

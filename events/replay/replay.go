@@ -178,6 +178,6 @@ func (r *replayRedactor) redact(s string) string {
 }
 
 func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
-	env.Event = flowlog.RedactEvent(env.Event, r.redact)
+	env.Event = events.Redact(env.Event, r.redact)
 	return env
 }
