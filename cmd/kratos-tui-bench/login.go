@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sort"
 	"time"
 
@@ -15,15 +16,35 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 
 // loginResult holds the medians of the interleaved sign-ins.
 type loginResult struct {
-	rounds        int
-	client, bare  time.Duration
-	clientSamples []time.Duration
-	bareSamples   []time.Duration
+	rounds int
+	// client is a sign-in through the client, recorded one with --record
+	// (a flow log written to a file), bare the client-go calls alone.
+	client, recorded, bare                      time.Duration
+	clientSamples, recordedSamples, bareSamples []time.Duration
+}
+
+// startDriver runs a client with a steerable UI until ctx ends; observers
+// are attached to its bus (the recorder, say).
+func startDriver(ctx context.Context, srv *kratostest.Server, observers ...func(context.Context, *bus.Bus) error) (*driver, <-chan error, error) {
+	cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokenstore.NewMemory(), Clock: clock.System{}, IDs: clock.RandomIDs{}, Observers: observers}
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := newDriver()
+	done := make(chan error, 1)
+	go func() { done <- app.RunWith(ctx, cfg, client, d) }()
+	if _, err := d.await(events.SignedOut{}.EventType()); err != nil {
+		return nil, nil, err
+	}
+	return d, done, nil
 }
 
 // measureLogin signs in rounds times through the whole client (bus, state
@@ -33,17 +54,24 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 	if _, err := srv.CreateIdentity(ctx, benchEmail, benchPassword); err != nil {
 		return loginResult{}, err
 	}
-	cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokenstore.NewMemory(), Clock: clock.System{}, IDs: clock.RandomIDs{}}
-	client, err := app.NewClient(cfg)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	driver, runErr, err := startDriver(runCtx, srv)
 	if err != nil {
 		return loginResult{}, err
 	}
-	driver := newDriver()
-	runErr := make(chan error, 1)
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() { runErr <- app.RunWith(runCtx, cfg, client, driver) }()
-	if _, err := driver.await(events.SignedOut{}.EventType()); err != nil {
+	logFile, err := os.CreateTemp("", "kratos-tui-bench-*.jsonl")
+	if err != nil {
+		return loginResult{}, err
+	}
+	defer os.Remove(logFile.Name())
+	w, err := flowlog.NewWriter(logFile, flowlog.NewHeader("bench", time.Now()))
+	if err != nil {
+		return loginResult{}, err
+	}
+	recorder := flowlog.NewRecorder(w)
+	recDriver, recErr, err := startDriver(runCtx, srv, recorder.Attach)
+	if err != nil {
 		return loginResult{}, err
 	}
 
@@ -54,35 +82,45 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 
 	res := loginResult{rounds: rounds}
 	for i := range rounds + 5 { // 5 warm-up rounds
-		// Alternate which goes first so that neither always follows the
-		// other's clean-up.
-		var d1, d2 time.Duration
+		// Rotate which goes first so that none always follows another's
+		// clean-up.
+		var d [3]time.Duration
 		var err error
-		if i%2 == 0 {
-			if d1, err = driver.signIn(); err == nil {
-				d2, err = bareSignIn(ctx, bare)
+		for k := range 3 {
+			switch (i + k) % 3 {
+			case 0:
+				d[0], err = driver.signIn()
+			case 1:
+				d[1], err = bareSignIn(ctx, bare)
+			case 2:
+				d[2], err = recDriver.signIn()
 			}
-		} else {
-			if d2, err = bareSignIn(ctx, bare); err == nil {
-				d1, err = driver.signIn()
+			if err != nil {
+				return res, fmt.Errorf("sign-in round %d: %w", i, err)
 			}
-		}
-		if err != nil {
-			return res, fmt.Errorf("sign-in round %d: %w", i, err)
 		}
 		if i >= 5 {
-			res.clientSamples = append(res.clientSamples, d1)
-			res.bareSamples = append(res.bareSamples, d2)
+			res.clientSamples = append(res.clientSamples, d[0])
+			res.bareSamples = append(res.bareSamples, d[1])
+			res.recordedSamples = append(res.recordedSamples, d[2])
 		}
 		if err := driver.signOut(); err != nil {
 			return res, err
 		}
+		if err := recDriver.signOut(); err != nil {
+			return res, err
+		}
 	}
 	cancel()
-	if err := <-runErr; err != nil && ctx.Err() == nil {
-		return res, fmt.Errorf("client run: %w", err)
+	for _, done := range []<-chan error{runErr, recErr} {
+		if err := <-done; err != nil && ctx.Err() == nil {
+			return res, fmt.Errorf("client run: %w", err)
+		}
 	}
-	res.client, res.bare = median(res.clientSamples), median(res.bareSamples)
+	if err := recorder.Close(); err != nil {
+		return res, fmt.Errorf("recorder: %w", err)
+	}
+	res.client, res.recorded, res.bare = median(res.clientSamples), median(res.recordedSamples), median(res.bareSamples)
 	return res, nil
 }
 

@@ -88,6 +88,10 @@ func run(cycles, rounds int) error {
 	figures["login_client_ms"] = round(ms(login.client))
 	figures["login_bare_ms"] = round(ms(login.bare))
 	figures["login_overhead_ratio"] = round(loginRatio)
+	recordRatio := float64(login.recorded) / float64(login.client)
+	fmt.Fprintf(tw, "sign-in with --record (median of %d)\t%.2f ms\twithout %.2f ms\t%.3f\n", login.rounds, ms(login.recorded), ms(login.client), recordRatio)
+	figures["login_recorded_ms"] = round(ms(login.recorded))
+	figures["record_overhead_ratio"] = round(recordRatio)
 
 	tr, err := measureTUI(ctx, srv, 500, 20)
 	if err != nil {
@@ -104,6 +108,24 @@ func run(cycles, rounds int) error {
 	if tr.binaryStartMeasured {
 		fmt.Fprintf(tw, "process start (exec kratos-tui version, median)\t%.2f ms\t\t\n", ms(tr.binaryStart))
 		figures["binary_start_ms"] = round(ms(tr.binaryStart))
+	}
+
+	rr, err := measureReplay(os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "offline replay, generated log of 100,000 events\t%.0f events/s\tbare looplab/fsm %.0f events/s\t%.3f\n", rr.eventsPerSec, rr.bareFSMPerSec, rr.eventsPerSec/rr.bareFSMPerSec)
+	fmt.Fprintf(tw, "recorder cost with in-memory adapters (worst case)\t%.2fx\t\t\n", rr.inMemoryRecordRatio)
+	figures["replay_events_per_s"] = round(rr.eventsPerSec)
+	figures["bare_fsm_events_per_s"] = round(rr.bareFSMPerSec)
+	figures["record_overhead_inmemory_ratio"] = round(rr.inMemoryRecordRatio)
+	for i, n := range rr.streamSizes {
+		fmt.Fprintf(tw, "streaming replay of %d records\t%.2f s\tpeak RSS %.1f MiB\t\n", n, rr.streamTimes[i].Seconds(), rr.streamPeakMB[i])
+		figures[fmt.Sprintf("replay_stream_%d_s", n)] = round(rr.streamTimes[i].Seconds())
+		figures[fmt.Sprintf("replay_stream_%d_peak_rss_mb", n)] = round(rr.streamPeakMB[i])
+	}
+	if k := len(rr.streamSizes); k > 0 {
+		figures["replay_1m_peak_rss_mb"] = round(rr.streamPeakMB[k-1])
 	}
 
 	if err := tw.Flush(); err != nil {
