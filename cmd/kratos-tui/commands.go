@@ -215,6 +215,10 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	if err := app.ValidateURL("KRATOS_API", cfg.KratosAPI); err != nil {
 		return app.Config{}, nil, err
 	}
+	warnPlainHTTP(stderr, "KRATOS_API", cfg.KratosAPI)
+	if cfg.Backend != "" {
+		warnPlainHTTP(stderr, "BACKEND", cfg.Backend)
+	}
 	if s.timeout <= 0 {
 		return app.Config{}, nil, fmt.Errorf("--timeout must be positive, got %s", s.timeout)
 	}
