@@ -63,7 +63,7 @@ func has(parts ...string) func(string) bool {
 }
 
 // signInForm is a sign-in form ready for input (not loading).
-var signInForm = has("Sign in with ORY", "E-Mail", "Password", "Don't have an account?")
+var signInForm = has("Sign in with ORY", "E-Mail", "Password", "No account? Sign up.")
 
 func TestEndToEndSignUpSignOutSignIn(t *testing.T) {
 	srv := kratosServer(t)

@@ -7,20 +7,20 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
-	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // fieldWidth is the width of a text input.
 const fieldWidth = 40
 
-// formScreen is the sign-in or sign-up form, rendered from the flow's
-// nodes: the general messages on top, each visible input with its label and
-// its messages under it, the flow's submit buttons and the switch to the
-// other form.
+// formScreen is a form rendered from a flow's nodes: the general messages
+// on top, each visible input with its label and its messages under it, the
+// flow's submit buttons and the screen's links (the switch to the other
+// form, "Forgot password?"...). What it is for is in its formSpec.
 type formScreen struct {
 	v     *view
 	model fields.Form
+	spec  formSpec
 	flex  *tview.Flex
 	msgs  *tview.TextView
 	form  *tview.Form
@@ -42,9 +42,9 @@ type formScreen struct {
 
 // newFormScreen builds the form. When keep is the same form (re-rendered
 // after an edit) its values and focus carry over.
-func newFormScreen(v *view, model fields.Form, keep *formScreen) *formScreen {
+func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen) *formScreen {
 	s := &formScreen{
-		v: v, model: model,
+		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
 	}
 	t := v.theme
@@ -58,7 +58,9 @@ func newFormScreen(v *view, model fields.Form, keep *formScreen) *formScreen {
 	}
 	labels := 0
 	for _, fd := range model.Fields {
-		labels = max(labels, tview.TaggedStringWidth(fd.Label)+1)
+		if !longLabel(fd) {
+			labels = max(labels, tview.TaggedStringWidth(fd.Label)+1)
+		}
 	}
 	// The form's items take the body's width less the border, the form's
 	// padding and the labels.
@@ -67,17 +69,18 @@ func newFormScreen(v *view, model fields.Form, keep *formScreen) *formScreen {
 		s.addField(fd, keep)
 	}
 	for _, b := range model.Buttons {
-		s.form.AddButton(b.Label, s.submit)
+		s.form.AddButton(b.Label, func() { s.submitWith(b) })
 	}
-	if model.Login {
-		s.form.AddButton("Don't have an account? Sign up.", func() { s.v.publish(events.RegistrationFlowRequested{}) })
-	} else {
-		s.form.AddButton("Already have an account? Sign in.", func() { s.v.publish(events.LoginFlowRequested{}) })
+	for _, l := range spec.links {
+		s.form.AddButton(l.label, l.do)
 	}
 
 	s.msgs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	s.msgs.SetBorderPadding(0, 0, 1, 1)
-	lines := s.messageLines()
+	var lines []string
+	if !spec.noMessages {
+		lines = s.messageLines()
+	}
 	s.msgs.SetText(strings.Join(lines, "\n"))
 	rows := 0
 	for _, l := range lines {
@@ -86,9 +89,17 @@ func newFormScreen(v *view, model fields.Form, keep *formScreen) *formScreen {
 	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(s.msgs, rows, 0, false).
 		AddItem(s.form, 0, 1, true)
-	s.flex.SetBorder(true).SetTitle(" " + model.Title + " with ORY ")
+	if spec.title != "" {
+		s.flex.SetBorder(true).SetTitle(" " + spec.title + " ")
+	}
 	s.form.SetFocus(s.initialFocus(keep))
 	return s
+}
+
+// longLabel reports whether a text's label goes on a line of its own (a
+// sentence, such as the TOTP secret's).
+func longLabel(fd fields.Field) bool {
+	return fd.Kind == fields.KindText && tview.TaggedStringWidth(fd.Label) > 24
 }
 
 // addField adds one field (and its messages under it) to the form.
@@ -96,6 +107,15 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 	t := s.v.theme
 	switch fd.Kind {
 	case fields.KindText:
+		if longLabel(fd) {
+			width := s.v.layout.root.width - 4
+			tv := tview.NewTextView().SetDynamicColors(true).
+				SetText(tview.Escape(fd.Label)+"\n"+t.tag("::b", fd.Value)).
+				SetSize(wrappedRows(fd.Label, width)+wrappedRows(fd.Value, width), 0)
+			tv.SetWordWrap(true)
+			s.add(tv, "")
+			return
+		}
 		tv := tview.NewTextView().SetLabel(fd.Label).SetText(fd.Value).SetSize(wrappedRows(fd.Value, s.textWidth), 0)
 		tv.SetWordWrap(true)
 		s.add(tv, "")
@@ -122,7 +142,7 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		in.SetChangedFunc(func(text string) { s.edited(name, text) })
 		in.SetDoneFunc(func(key tcell.Key) {
 			if key == tcell.KeyEnter && name == s.lastInput {
-				s.submit()
+				s.submitWith(s.defaultButton())
 			}
 		})
 		s.inputs[fd.Name] = in
@@ -210,7 +230,7 @@ func (s *formScreen) indexOf(name string) int {
 // edited reports the first edit of a field while an error is shown, so
 // that the machine clears it (FieldChanged, without a secret's value).
 func (s *formScreen) edited(name, value string) {
-	if s.sent[name] || s.submitted {
+	if !s.spec.reportEdits || s.sent[name] || s.submitted {
 		return
 	}
 	hasError := len(s.model.Errors) > 0
@@ -241,13 +261,26 @@ func (s *formScreen) values() map[string]string {
 	return out
 }
 
-// submit publishes the form's intent.
-func (s *formScreen) submit() {
-	if s.submitted {
+// defaultButton is the button Enter in the last input presses: the
+// flow's first, or none.
+func (s *formScreen) defaultButton() fields.Button {
+	if len(s.model.Buttons) > 0 {
+		return s.model.Buttons[0]
+	}
+	return fields.Button{}
+}
+
+// submitWith publishes the intent of the button b (once per render).
+func (s *formScreen) submitWith(b fields.Button) {
+	if s.submitted || s.spec.submit == nil {
+		return
+	}
+	intent := s.spec.submit(s.values(), b)
+	if intent == nil {
 		return
 	}
 	s.submitted = true
-	s.v.publish(s.model.Intent(s.values()))
+	s.v.publish(intent)
 }
 
 func (s *formScreen) primitive() tview.Primitive { return s.flex }
@@ -255,39 +288,38 @@ func (s *formScreen) primitive() tview.Primitive { return s.flex }
 func (s *formScreen) focus() tview.Primitive { return s.form }
 
 func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
-	switch {
-	case ev.Key() == tcell.KeyF2:
-		s.switchForm()
+	for _, l := range s.spec.links {
+		if l.key != 0 && ev.Key() == l.key {
+			l.do()
+			return nil
+		}
+	}
+	switch ev.Key() {
+	case tcell.KeyEscape:
+		if s.spec.escape != nil {
+			s.v.publish(s.spec.escape)
+		}
 		return nil
-	case ev.Key() == tcell.KeyEscape && !s.model.Login:
-		s.v.publish(events.LoginFlowRequested{})
-		return nil
-	case ev.Key() == tcell.KeyEscape:
-		return nil
-	case ev.Key() == tcell.KeyDown:
+	case tcell.KeyDown:
 		return tcell.NewEventKey(tcell.KeyTab, 0, tcell.ModNone)
-	case ev.Key() == tcell.KeyUp:
+	case tcell.KeyUp:
 		return tcell.NewEventKey(tcell.KeyBacktab, 0, tcell.ModNone)
 	}
 	return ev
 }
 
-func (s *formScreen) switchForm() {
-	if s.model.Login {
-		s.v.publish(events.RegistrationFlowRequested{})
-	} else {
-		s.v.publish(events.LoginFlowRequested{})
-	}
-}
-
 func (s *formScreen) bindings() []binding {
-	other := "sign up"
-	if !s.model.Login {
-		other = "sign in"
+	bs := []binding{{"Tab", "move"}}
+	if len(s.model.Buttons) > 0 {
+		bs = append(bs, binding{"Enter", "submit"})
 	}
-	bs := []binding{{"Tab", "move"}, {"Enter", "submit"}, {"F2", other}}
-	if !s.model.Login {
-		bs = append(bs, binding{"Esc", "back"})
+	for _, l := range s.spec.links {
+		if l.key != 0 {
+			bs = append(bs, binding{tcell.KeyNames[l.key], l.help})
+		}
+	}
+	if s.spec.escape != nil {
+		bs = append(bs, binding{"Esc", s.spec.escapeHelp})
 	}
 	return bs
 }

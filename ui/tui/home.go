@@ -12,26 +12,51 @@ import (
 )
 
 // homeScreen is "Session information": who is signed in, the session, the
-// token (masked until revealed) and sign out.
+// token (masked until revealed), and a menu: settings, sessions, verify
+// email (while unverified), refresh session, sign out.
 type homeScreen struct {
 	v       *view
 	session events.SignedIn
 	reveal  bool
 	flex    *tview.Flex
 	info    *tview.TextView
-	buttons *tview.Form
+	menu    *tview.List
+	actions []homeAction
+}
+
+// homeAction is an entry of the home menu with its key.
+type homeAction struct {
+	key   rune
+	label string
+	help  string
+	do    func()
 }
 
 func newHomeScreen(v *view, s events.SignedIn) *homeScreen {
 	h := &homeScreen{v: v, session: s, reveal: v.opts.RevealSecrets}
 	h.info = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
-	h.buttons = tview.NewForm().SetButtonsAlign(tview.AlignLeft)
-	h.buttons.SetButtonStyle(v.theme.button).SetButtonActivatedStyle(v.theme.active)
-	h.buttons.AddButton("Sign out", h.signOut)
-	h.buttons.AddButton("Show token", h.toggle)
+	h.actions = []homeAction{
+		{'s', "Sign out", "sign out", h.signOut},
+		{'g', "Settings", "settings", func() { v.publish(events.SettingsRequested{}) }},
+		{'l', "Sessions", "sessions", func() { v.publish(events.SessionsRequested{}) }},
+	}
+	if !s.Verified {
+		h.actions = append(h.actions, homeAction{'v', "Verify email", "verify email", func() { v.publish(events.VerificationRequested{}) }})
+	}
+	h.actions = append(h.actions,
+		homeAction{'R', "Refresh session", "refresh session", func() { v.publish(events.SessionRefreshRequested{}) }},
+		homeAction{'t', "Show token", "show token", h.toggle},
+	)
+	h.menu = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(false)
+	h.menu.SetMainTextStyle(tcell.StyleDefault).SetShortcutStyle(v.theme.shortcut).
+		SetSelectedStyle(v.theme.active)
+	h.menu.SetBorderPadding(0, 0, 1, 1)
+	for _, a := range h.actions {
+		h.menu.AddItem(a.label, "", a.key, a.do)
+	}
 	h.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(h.info, 9, 0, false).
-		AddItem(h.buttons, 3, 0, true)
+		AddItem(h.menu, len(h.actions), 0, true)
 	h.flex.SetBorder(true).SetTitle(" Session information ")
 	h.render()
 	return h
@@ -52,7 +77,11 @@ func (h *homeScreen) render() {
 	if h.reveal {
 		label = "Hide token"
 	}
-	h.buttons.GetButton(1).SetLabel(label)
+	for i, a := range h.actions {
+		if a.key == 't' {
+			h.menu.SetItemText(i, label, "")
+		}
+	}
 }
 
 func (h *homeScreen) toggle() {
@@ -65,24 +94,31 @@ func (h *homeScreen) signOut() { h.v.publish(events.SignOutRequested{}) }
 
 func (h *homeScreen) primitive() tview.Primitive { return h.flex }
 
-func (h *homeScreen) focus() tview.Primitive { return h.buttons }
+func (h *homeScreen) focus() tview.Primitive { return h.menu }
 
 func (h *homeScreen) key(ev *tcell.EventKey) *tcell.EventKey {
-	switch ev.Rune() {
-	case 't', 'T':
-		h.toggle()
-		return nil
-	case 's', 'S':
-		h.signOut()
-		return nil
+	if ev.Key() != tcell.KeyRune {
+		return ev
 	}
-	return ev
+	r := ev.Rune()
+	for _, a := range h.actions {
+		// R (refresh) is the only capital; the others take either case.
+		if r == a.key || (a.key != 'R' && a.key != 'r' && r == a.key-'a'+'A') {
+			a.do()
+			return nil
+		}
+	}
+	return nil
 }
 
 func (h *homeScreen) bindings() []binding {
-	t := "show token"
-	if h.reveal {
-		t = "hide token"
+	bs := make([]binding, 0, len(h.actions)+1)
+	for _, a := range h.actions {
+		help := a.help
+		if a.key == 't' && h.reveal {
+			help = "hide token"
+		}
+		bs = append(bs, binding{string(a.key), help})
 	}
-	return []binding{{"t", t}, {"s", "sign out"}, {"Tab", "next"}, {"Enter", "press"}}
+	return append(bs, binding{"↑↓ Enter", "choose"})
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // binding is a key and what it does, for the help bar and overlay.
@@ -14,13 +15,24 @@ type binding struct {
 // globalBindings work on every screen.
 var globalBindings = []binding{{"F1/?", "help"}, {"^C", "quit"}}
 
-// helpBar is the one-line list of the screen's keys.
-func helpBar(bs []binding) string {
-	parts := make([]string, 0, len(bs)+len(globalBindings))
-	for _, b := range append(append([]binding(nil), bs...), globalBindings...) {
-		parts = append(parts, b.key+" "+b.does)
+// helpBar is the one-line list of the screen's keys, as many as fit in
+// width before the global ones (the overlay lists them all).
+func helpBar(bs []binding, width int) string {
+	var tail []string
+	for _, b := range globalBindings {
+		tail = append(tail, b.key+" "+b.does)
 	}
-	return strings.Join(parts, " · ")
+	room := width - utf8.RuneCountInString(strings.Join(tail, " · "))
+	var parts []string
+	for _, b := range bs {
+		part := b.key + " " + b.does
+		if room-utf8.RuneCountInString(part)-3 < 0 {
+			break
+		}
+		room -= utf8.RuneCountInString(part) + 3
+		parts = append(parts, part)
+	}
+	return strings.Join(append(parts, tail...), " · ")
 }
 
 // helpText is the help overlay: every key of the current screen and the

@@ -20,6 +20,8 @@ type layout struct {
 	status *tview.TextView
 	bar    *tview.TextView
 	help   *tview.TextView
+	// qr is the full-screen QR code, when shown.
+	qr tview.Primitive
 }
 
 func newLayout(v *view) *layout {
@@ -41,7 +43,7 @@ func newLayout(v *view) *layout {
 	l.help.SetBorder(true).SetTitle(" Help ")
 	l.pages = tview.NewPages().
 		AddPage("main", main, true, true).
-		AddPage("help", centered(l.help, 56, 18), true, false)
+		AddPage("help", centered(l.help, 56, 20), true, false)
 	l.root = &sizeGuard{Primitive: l.pages, width: 80}
 	return l
 }
@@ -61,6 +63,17 @@ func (l *layout) showHelp(text string) {
 }
 
 func (l *layout) hideHelp() { l.pages.HidePage("help") }
+
+// showQR covers the whole terminal with q.
+func (l *layout) showQR(q *qrView) {
+	l.qr = q
+	l.pages.AddPage("qr", q, true, true)
+}
+
+func (l *layout) hideQR() {
+	l.pages.RemovePage("qr")
+	l.qr = nil
+}
 
 // tooSmall reports whether the last frame was too small to show.
 func (l *layout) tooSmall() bool { return l.root.small }

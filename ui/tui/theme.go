@@ -24,6 +24,11 @@ type theme struct {
 	label   tcell.Color
 	// placeholder is the style of a placeholder in an empty field.
 	placeholder tcell.Style
+	// shortcut is the style of a menu item's key.
+	shortcut tcell.Style
+	// qr is the style a QR code is drawn in (light modules in the
+	// foreground).
+	qr tcell.Style
 }
 
 func newTheme(noColor bool) theme {
@@ -36,6 +41,8 @@ func newTheme(noColor bool) theme {
 			active:      plain.Reverse(true).Bold(true).Underline(true),
 			label:       tcell.ColorDefault,
 			placeholder: plain.Underline(true).Dim(true),
+			shortcut:    plain.Bold(true),
+			qr:          plain,
 		}
 	}
 	return theme{
@@ -44,6 +51,8 @@ func newTheme(noColor bool) theme {
 		active:      tcell.StyleDefault.Background(tcell.ColorYellow).Foreground(tcell.ColorBlack).Bold(true),
 		label:       tcell.ColorYellow,
 		placeholder: tcell.StyleDefault.Background(tcell.ColorNavy).Foreground(tcell.ColorSilver),
+		shortcut:    tcell.StyleDefault.Foreground(tcell.ColorYellow),
+		qr:          tcell.StyleDefault.Background(tcell.ColorBlack).Foreground(tcell.ColorWhite),
 	}
 }
 

@@ -42,11 +42,19 @@ type view struct {
 	launch *launchScreen
 	form   *formScreen
 
+	// settings and sessions are the screens of those kinds last shown
+	// (their section and selection carry over a re-render).
+	settings *settingsScreen
+	sessions *sessionsScreen
+	// secondFactorBackup: the second-factor screen asks for a backup code.
+	secondFactorBackup bool
+
 	busy     bool
 	busyText string
 	spin     int
 	notice   string
 	helpOpen bool
+	qrOpen   bool
 }
 
 func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
@@ -64,6 +72,10 @@ func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
 func (v *view) show(s screen) {
 	v.screen = s
 	v.layout.setBody(s.primitive())
+	if v.qrOpen {
+		v.qrOpen = false
+		v.layout.hideQR()
+	}
 	v.refresh()
 	if !v.helpOpen {
 		v.app.SetFocus(s.focus())
@@ -73,7 +85,7 @@ func (v *view) show(s screen) {
 // refresh redraws the status line and the help bar.
 func (v *view) refresh() {
 	v.layout.setStatus(v.statusText())
-	v.layout.setHelp(helpBar(v.screen.bindings()))
+	v.layout.setHelp(helpBar(v.screen.bindings(), v.layout.root.width-2))
 	v.animating.Store(v.busy)
 }
 
@@ -157,32 +169,38 @@ func (v *view) apply(ev events.Event) {
 		}
 		v.refresh()
 	case events.LoginFormShown:
-		v.showForm(ev.Form, true)
+		v.showSignIn(ev.Form, true)
 	case events.RegistrationFormShown:
-		v.showForm(ev.Form, false)
+		v.showSignIn(ev.Form, false)
 	case events.SignedIn:
 		v.form = nil
 		v.setNotice(ev.Notice)
 		v.show(newHomeScreen(v, ev))
+	case events.SecondFactorFormShown:
+		v.showSecondFactor(ev.Form, v.secondFactorBackup && v.form != nil && v.form.spec.kind == "second_factor")
+	case events.ReauthenticationFormShown:
+		v.showReauthentication(ev.Form)
+	case events.RecoveryFormShown:
+		v.showRecovery(ev.Form)
+	case events.VerificationFormShown:
+		v.showVerification(ev.Form)
+	case events.SettingsFormShown:
+		v.showSettings(ev.Form)
+	case events.SessionsListShown:
+		v.form = nil
+		v.setNotice(ev.Notice)
+		prev := v.sessions
+		if v.screen != prev {
+			prev = nil
+		}
+		v.sessions = newSessionsScreen(v, ev, prev)
+		v.show(v.sessions)
 	case events.IntentRejected:
 		v.setNotice(fmt.Sprintf("Not now (%s): %s", ev.Intent, ev.Reason))
 		v.refresh()
 	default:
 		v.refresh()
 	}
-}
-
-// showForm renders a form state. A re-render of the same form that was not
-// submitted (an edit cleared an error) keeps what was typed and the focus.
-func (v *view) showForm(f events.Form, login bool) {
-	model := fields.Build(f, login)
-	v.setNotice(f.Notice)
-	var keep *formScreen
-	if v.form != nil && v.form.model.Login == login && v.form.model.FlowID == f.FlowID && !v.form.submitted {
-		keep = v.form
-	}
-	v.form = newFormScreen(v, model, keep)
-	v.show(v.form)
 }
 
 // capture sees every key first: Ctrl-C, help, the too-small screen and
@@ -193,6 +211,12 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		return nil
 	}
 	if v.layout.tooSmall() {
+		return nil
+	}
+	if v.qrOpen {
+		if ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyEnter || ev.Key() == tcell.KeyF3 || ev.Rune() == 'z' || ev.Rune() == 'q' {
+			v.closeQR()
+		}
 		return nil
 	}
 	if v.helpOpen {
@@ -225,6 +249,34 @@ func (v *view) openHelp() {
 	v.helpOpen = true
 	v.layout.showHelp(helpText(v))
 	v.app.SetFocus(v.layout.help)
+}
+
+// showSettings renders a settings form; coming from recovery it opens the
+// password section.
+func (v *view) showSettings(f events.Form) {
+	fromRecovery := v.form != nil && v.form.spec.kind == "recovery"
+	prev := v.settings
+	if v.screen != prev {
+		prev = nil
+	}
+	v.form = nil
+	v.setNotice(f.Notice)
+	v.settings = newSettingsScreen(v, f, prev, fromRecovery)
+	v.show(v.settings)
+}
+
+// openQR shows the otpauth URI as a QR code on the whole terminal.
+func (v *view) openQR(uri string) {
+	v.qrOpen = true
+	v.layout.showQR(newQRView(uri, v.theme.qr, "Scan it with your authenticator app · Esc closes",
+		"The terminal is too small for the QR code: enlarge it, or type the secret into your app. Esc closes."))
+	v.app.SetFocus(v.layout.qr)
+}
+
+func (v *view) closeQR() {
+	v.qrOpen = false
+	v.layout.hideQR()
+	v.app.SetFocus(v.screen.focus())
 }
 
 func (v *view) closeHelp() {

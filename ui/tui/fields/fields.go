@@ -35,6 +35,10 @@ type Field struct {
 	// Name is the node's attribute name (e.g. "traits.name.first"); empty
 	// for texts.
 	Name string
+	// ID is the node's attribute id (text nodes: e.g. "totp_secret_key").
+	ID string
+	// Group is the node's group (default, password, profile, totp...).
+	Group string
 	// Label is the node's meta.label.text, else its name.
 	Label string
 	// Type is the node's input type (text, email, tel, password...).
@@ -47,7 +51,9 @@ type Field struct {
 	Messages []adapters.Message
 }
 
-// Button is a submit button of the flow.
+// Button is a submit button of the flow: Name and Value are what it
+// submits (Name "method" names the method; others, such as totp_unlink,
+// are sent as they are).
 type Button struct {
 	Name  string
 	Value string
@@ -78,10 +84,21 @@ var submittable = map[string]bool{"": true, "default": true, "password": true, "
 // Build makes the form to show from a form state. login tells a
 // LoginFormShown from a RegistrationFormShown.
 func Build(f events.Form, login bool) Form {
-	out := Form{Login: login, FlowID: f.FlowID, Title: "Sign up", Notice: f.Notice}
+	out := build(f, func(group string) bool { return submittable[group] })
+	out.Login = login
+	out.Title = "Sign up"
 	if login {
 		out.Title = "Sign in"
 	}
+	if len(out.Buttons) == 0 {
+		out.Buttons = []Button{{Label: out.Title}}
+	}
+	return out
+}
+
+// build makes the form from the nodes of the groups keep accepts.
+func build(f events.Form, keep func(group string) bool) Form {
+	out := Form{FlowID: f.FlowID, Notice: f.Notice}
 	if f.GeneralError != "" {
 		out.Errors = append(out.Errors, f.GeneralError)
 	}
@@ -98,13 +115,13 @@ func Build(f events.Form, login bool) Form {
 		}
 	}
 	for _, n := range f.UI.Nodes {
-		if !submittable[n.Group] {
+		if !keep(n.Group) {
 			continue
 		}
 		switch n.Type {
 		case "text":
 			if n.Attributes.Text != nil && n.Attributes.Text.Text != "" {
-				out.Fields = append(out.Fields, Field{Label: labelOf(n), Kind: KindText, Value: n.Attributes.Text.Text})
+				out.Fields = append(out.Fields, Field{ID: n.Attributes.ID, Group: n.Group, Label: labelOf(n), Kind: KindText, Value: n.Attributes.Text.Text})
 			}
 			continue
 		case "input":
@@ -119,7 +136,7 @@ func Build(f events.Form, login bool) Form {
 			out.Buttons = append(out.Buttons, Button{Name: a.Name, Value: stringValue(a.Value), Label: labelOf(n), Group: n.Group})
 			continue
 		}
-		fd := Field{Name: a.Name, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name]}
+		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name]}
 		switch a.Type {
 		case "password":
 			fd.Kind = KindSecret
@@ -134,9 +151,6 @@ func Build(f events.Form, login bool) Form {
 			fd.Value = f.Email
 		}
 		out.Fields = append(out.Fields, fd)
-	}
-	if len(out.Buttons) == 0 {
-		out.Buttons = []Button{{Label: out.Title}}
 	}
 	return out
 }
@@ -212,6 +226,32 @@ func Operation(op string) string {
 		return "Signing up…"
 	case "sign_out":
 		return "Signing out…"
+	case "open_settings":
+		return "Getting your settings…"
+	case "save_settings":
+		return "Saving…"
+	case "second_factor":
+		return "Checking the code…"
+	case "reauthenticate":
+		return "Checking your password…"
+	case "refresh_session":
+		return "Getting the sign-in form…"
+	case "open_recovery":
+		return "Getting the recovery form…"
+	case "recover":
+		return "Recovering your account…"
+	case "open_verification":
+		return "Getting the verification form…"
+	case "verify":
+		return "Verifying…"
+	case "list_sessions":
+		return "Getting your sessions…"
+	case "revoke_session":
+		return "Ending the session…"
+	case "revoke_other_sessions":
+		return "Ending the other sessions…"
+	case "refresh_home":
+		return "Getting your session…"
 	case "":
 		return "Working…"
 	}

@@ -1,0 +1,261 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
+)
+
+// qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
+// beside it.
+const qrMinFormWidth = 34
+
+// settingsScreen is the settings flow, one section per node group
+// (profile, password, authenticator app, backup codes...), one shown at a
+// time: each submits its own method. The TOTP section draws the secret's
+// otpauth URI as a QR code beside the form when there is room, and
+// full-screen on F3.
+type settingsScreen struct {
+	v        *view
+	form     events.Form
+	sections []fields.Section
+	current  int
+	// built are the section forms made so far, so that switching keeps
+	// what was typed.
+	built map[string]*formScreen
+	// kept are the forms of the previous render whose values carry over.
+	kept map[string]*formScreen
+	flex  *tview.Flex
+	tabs  *tview.TextView
+	body  *tview.Flex
+	// uri is the otpauth URI of the TOTP secret offered, or "".
+	uri string
+}
+
+// newSettingsScreen renders a settings form. prev, the settings screen
+// shown before, if any, keeps its section and (same flow, not submitted)
+// what was typed; toPassword opens the password section (after recovery).
+func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword bool) *settingsScreen {
+	model := fields.BuildAll(f, "Settings")
+	if codes := fields.BackupCodes(f); len(codes) > 0 {
+		for i, fd := range model.Fields {
+			if fd.ID == fields.NodeBackupCodes {
+				model.Fields[i].Value = strings.Join(codes, "  ")
+			}
+		}
+	}
+	s := &settingsScreen{v: v, form: f, sections: fields.Sections(model), built: map[string]*formScreen{}, uri: fields.TOTPURI(f)}
+	s.current = s.pick(prev, toPassword)
+	if prev != nil && prev.form.FlowID == f.FlowID {
+		for group, fs := range prev.built {
+			if !fs.submitted {
+				s.keepFrom(group, fs)
+			}
+		}
+	}
+	s.tabs = tview.NewTextView().SetDynamicColors(true)
+	s.tabs.SetBorderPadding(0, 0, 1, 1)
+	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
+	msgs.SetBorderPadding(0, 0, 1, 1)
+	var lines []string
+	for _, e := range model.Errors {
+		lines = append(lines, v.theme.tag("red", "✗ "+e))
+	}
+	for _, i := range model.Infos {
+		lines = append(lines, v.theme.tag("aqua", "ℹ "+i))
+	}
+	msgs.SetText(strings.Join(lines, "\n"))
+	rows := 0
+	for _, l := range lines {
+		rows += wrappedRows(l, v.layout.root.width-4)
+	}
+	s.body = tview.NewFlex()
+	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(s.tabs, 2, 0, false).
+		AddItem(msgs, rows, 0, false).
+		AddItem(s.body, 0, 1, true)
+	s.flex.SetBorder(true).SetTitle(" Settings ")
+	s.switchTo(s.current)
+	return s
+}
+
+// keepFrom remembers fs so that the section's new form starts from it.
+func (s *settingsScreen) keepFrom(group string, fs *formScreen) {
+	if s.kept == nil {
+		s.kept = map[string]*formScreen{}
+	}
+	s.kept[group] = fs
+}
+
+// pick chooses the section to show: one with an error, else the one shown
+// before, else the password one after recovery, else the first.
+func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) int {
+	for i, sec := range s.sections {
+		for _, fd := range sec.Fields {
+			if len(fd.Messages) > 0 {
+				return i
+			}
+		}
+	}
+	want := ""
+	switch {
+	case prev != nil && prev.current < len(prev.sections):
+		want = prev.sections[prev.current].Group
+	case toPassword:
+		want = "password"
+	}
+	for i, sec := range s.sections {
+		if sec.Group == want {
+			return i
+		}
+	}
+	return 0
+}
+
+// switchTo shows section i.
+func (s *settingsScreen) switchTo(i int) {
+	if len(s.sections) == 0 {
+		s.tabs.SetText("This flow has nothing to change.")
+		return
+	}
+	s.current = (i + len(s.sections)) % len(s.sections)
+	var tabs []string
+	for j, sec := range s.sections {
+		label := strconv.Itoa(j+1) + " " + sec.Title
+		if j == s.current {
+			label = s.v.theme.tag("::r", " "+label+" ")
+		} else {
+			label = " " + tview.Escape(label) + " "
+		}
+		tabs = append(tabs, label)
+	}
+	s.tabs.SetText(strings.Join(tabs, " "))
+	sec := s.sections[s.current]
+	fs := s.built[sec.Group]
+	if fs == nil {
+		fs = s.sectionForm(sec)
+		s.built[sec.Group] = fs
+	}
+	s.body.Clear()
+	if sec.Group == "totp" && s.uri != "" {
+		qr := newQRView(s.uri, s.v.theme.qr, "", "")
+		s.body.AddItem(&qrSplit{Flex: tview.NewFlex().AddItem(fs.primitive(), 0, 1, true).AddItem(qr, 0, 0, false), qr: qr}, 0, 1, true)
+	} else {
+		s.body.AddItem(fs.primitive(), 0, 1, true)
+	}
+	if s.v.screen == s {
+		s.v.refresh()
+		if !s.v.helpOpen {
+			s.v.app.SetFocus(fs.focus())
+		}
+	}
+}
+
+// sectionForm builds the form of one section.
+func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
+	v := s.v
+	model := fields.Form{FlowID: s.form.FlowID, Title: sec.Title, Fields: sec.Fields}
+	for _, b := range sec.Buttons {
+		if sec.Group == "totp" && b.Name == "method" {
+			b.Label = "Verify"
+		}
+		model.Buttons = append(model.Buttons, b)
+	}
+	spec := formSpec{
+		kind:       "settings:" + sec.Group,
+		noMessages: true,
+		submit: func(values map[string]string, b fields.Button) events.Event {
+			if b.Name == "" && b.Label == "" {
+				return nil
+			}
+			return fields.SettingsIntent(s.form.FlowID, sec, values, b)
+		},
+		links:  []link{v.publishLink("Back", 0, "", events.HomeRequested{})},
+		escape: events.HomeRequested{}, escapeHelp: "home",
+	}
+	if sec.Group == "totp" && s.uri != "" {
+		spec.links = append([]link{{label: "Show QR code", key: tcell.KeyF3, help: "QR code", do: func() { v.openQR(s.uri) }}}, spec.links...)
+	}
+	return newFormScreen(v, model, spec, s.kept[sec.Group])
+}
+
+// section is the form shown.
+func (s *settingsScreen) section() *formScreen {
+	if len(s.sections) == 0 {
+		return nil
+	}
+	return s.built[s.sections[s.current].Group]
+}
+
+func (s *settingsScreen) primitive() tview.Primitive { return s.flex }
+
+func (s *settingsScreen) focus() tview.Primitive {
+	if fs := s.section(); fs != nil {
+		return fs.focus()
+	}
+	return s.tabs
+}
+
+func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	switch ev.Key() {
+	case tcell.KeyEscape:
+		s.v.publish(events.HomeRequested{})
+		return nil
+	case tcell.KeyPgDn, tcell.KeyCtrlN:
+		s.switchTo(s.current + 1)
+		return nil
+	case tcell.KeyPgUp, tcell.KeyCtrlP:
+		s.switchTo(s.current - 1)
+		return nil
+	case tcell.KeyRune:
+		if !s.v.typing() {
+			if n, err := strconv.Atoi(string(ev.Rune())); err == nil && n >= 1 && n <= len(s.sections) {
+				s.switchTo(n - 1)
+				return nil
+			}
+			if ev.Rune() == 'z' && s.uri != "" {
+				s.v.openQR(s.uri)
+				return nil
+			}
+		}
+	}
+	if fs := s.section(); fs != nil {
+		return fs.key(ev)
+	}
+	return nil
+}
+
+func (s *settingsScreen) bindings() []binding {
+	bs := []binding{{"PgUp/PgDn", "section"}}
+	if fs := s.section(); fs != nil {
+		bs = append(bs, fs.bindings()...)
+	}
+	return bs
+}
+
+// qrSplit shows the QR code beside the form when both fit, else the form
+// alone.
+type qrSplit struct {
+	*tview.Flex
+	qr *qrView
+}
+
+// Draw implements tview.Primitive.
+func (q *qrSplit) Draw(screen tcell.Screen) {
+	_, _, w, h := q.GetInnerRect()
+	width := 0
+	for _, lines := range q.qr.variants {
+		lw := len([]rune(lines[0]))
+		if len(lines) <= h && lw+qrMinFormWidth <= w {
+			width = lw
+			break
+		}
+	}
+	q.ResizeItem(q.qr, width, 0)
+	q.Flex.Draw(screen)
+}

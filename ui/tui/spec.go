@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
+)
+
+// formSpec says what a formScreen is for: how its buttons submit, its
+// links and keys.
+type formSpec struct {
+	// kind names the form (login, recovery...): a re-render of the same
+	// kind and flow that was not submitted keeps what was typed.
+	kind string
+	// title is the border's title; empty draws no border (a settings
+	// section, inside the settings screen's).
+	title string
+	// submit builds the intent of a flow button, or of Enter in the last
+	// input (the flow's first button); nil publishes nothing.
+	submit func(values map[string]string, b fields.Button) events.Event
+	// links are buttons after the flow's, each with a key.
+	links []link
+	// escape is published on Esc; nil: Esc does nothing.
+	escape     events.Event
+	escapeHelp string
+	// reportEdits sends FieldChanged for the first edit of a field with an
+	// error (the sign-in and sign-up forms, where the machine takes it).
+	reportEdits bool
+	// noMessages leaves the form's general messages out (the settings
+	// screen shows them above its sections).
+	noMessages bool
+}
+
+// link is a button of a screen that is not one of the flow's.
+type link struct {
+	label string
+	// key presses the link from anywhere on the screen (0: none).
+	key  tcell.Key
+	help string
+	do   func()
+}
+
+// publishLink is a link that publishes intent.
+func (v *view) publishLink(label string, key tcell.Key, help string, intent events.Event) link {
+	return link{label: label, key: key, help: help, do: func() { v.publish(intent) }}
+}
+
+// showSpec renders a form state with spec. A re-render of the same form
+// that was not submitted (an edit cleared an error) keeps what was typed
+// and the focus.
+func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
+	v.setNotice(f.Notice)
+	var keep *formScreen
+	if v.form != nil && v.form.spec.kind == spec.kind && v.form.model.FlowID == f.FlowID && !v.form.submitted {
+		keep = v.form
+	}
+	v.form = newFormScreen(v, model, spec, keep)
+	v.show(v.form)
+}
+
+// showSignIn renders the sign-in or sign-up form.
+func (v *view) showSignIn(f events.Form, login bool) {
+	model := fields.Build(f, login)
+	spec := formSpec{
+		kind: "registration", title: model.Title + " with ORY", reportEdits: true,
+		submit: func(values map[string]string, _ fields.Button) events.Event { return model.Intent(values) },
+	}
+	if login {
+		spec.kind = "login"
+		spec.links = []link{
+			v.publishLink("No account? Sign up.", tcell.KeyF2, "sign up", events.RegistrationFlowRequested{}),
+			v.publishLink("Forgot password?", tcell.KeyF3, "forgot password", events.RecoveryRequested{}),
+		}
+	} else {
+		spec.links = []link{v.publishLink("Already have an account? Sign in.", tcell.KeyF2, "sign in", events.LoginFlowRequested{})}
+		spec.escape, spec.escapeHelp = events.LoginFlowRequested{}, "back"
+	}
+	v.showSpec(f, model, spec)
+}
