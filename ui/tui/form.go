@@ -35,6 +35,8 @@ type formScreen struct {
 	sent map[string]bool
 	// textWidth is the width of texts under the fields.
 	textWidth int
+	// width is the width of the form's items.
+	width int
 	// submitted is set once the form was submitted: the next form state
 	// is a new render, not an edit's.
 	submitted bool
@@ -64,7 +66,11 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen) 
 	}
 	// The form's items take the body's width less the border, the form's
 	// padding and the labels.
-	s.textWidth = max(v.layout.root.width-4-labels, 10)
+	s.width = v.layout.root.width - 4
+	if spec.width > 0 {
+		s.width = spec.width
+	}
+	s.textWidth = max(s.width-labels, 10)
 	for _, fd := range model.Fields {
 		s.addField(fd, keep)
 	}
@@ -96,6 +102,15 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen) 
 	return s
 }
 
+// fullWidth is a text the form does not indent by its labels' width.
+type fullWidth struct{ *tview.TextView }
+
+// SetFormAttributes implements tview.FormItem, without the label width.
+func (f fullWidth) SetFormAttributes(_ int, labelColor, bgColor, fieldTextColor, fieldBgColor tcell.Color) tview.FormItem {
+	f.TextView.SetFormAttributes(0, labelColor, bgColor, fieldTextColor, fieldBgColor)
+	return f
+}
+
 // longLabel reports whether a text's label goes on a line of its own (a
 // sentence, such as the TOTP secret's).
 func longLabel(fd fields.Field) bool {
@@ -108,12 +123,11 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 	switch fd.Kind {
 	case fields.KindText:
 		if longLabel(fd) {
-			width := s.v.layout.root.width - 4
 			tv := tview.NewTextView().SetDynamicColors(true).
 				SetText(tview.Escape(fd.Label)+"\n"+t.tag("::b", fd.Value)).
-				SetSize(wrappedRows(fd.Label, width)+wrappedRows(fd.Value, width), 0)
+				SetSize(wrappedRows(fd.Label, s.width-2)+wrappedRows(fd.Value, s.width-2), 0)
 			tv.SetWordWrap(true)
-			s.add(tv, "")
+			s.add(fullWidth{tv}, "")
 			return
 		}
 		tv := tview.NewTextView().SetLabel(fd.Label).SetText(fd.Value).SetSize(wrappedRows(fd.Value, s.textWidth), 0)

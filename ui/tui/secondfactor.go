@@ -43,7 +43,7 @@ func (v *view) showSecondFactor(f events.Form, backup bool) {
 			return events.SecondFactorSubmitted{Method: method, Code: code}
 		},
 		links: []link{
-			{label: other, key: tcell.KeyF3, help: "backup code / app", do: func() { v.showSecondFactor(f, !backup) }},
+			{label: other, key: tcell.KeyF3, help: "backup code", do: func() { v.showSecondFactor(f, !backup) }},
 			v.publishLink("Sign out", 0, "", events.SignOutRequested{}),
 		},
 		escape: events.SignOutRequested{}, escapeHelp: "sign out",

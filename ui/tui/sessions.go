@@ -144,5 +144,5 @@ func (s *sessionsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 }
 
 func (s *sessionsScreen) bindings() []binding {
-	return []binding{{"↑↓", "select"}, {"d", "end it"}, {"D", "end all others"}, {"r", "reload"}, {"Esc", "home"}}
+	return []binding{{"d", "end selected"}, {"D", "end others"}, {"r", "reload"}, {"Esc", "home"}, {"s", "sign out"}, {"↑↓", "select"}}
 }

@@ -30,9 +30,9 @@ type settingsScreen struct {
 	built map[string]*formScreen
 	// kept are the forms of the previous render whose values carry over.
 	kept map[string]*formScreen
-	flex  *tview.Flex
-	tabs  *tview.TextView
-	body  *tview.Flex
+	flex *tview.Flex
+	tabs *tview.TextView
+	body *tview.Flex
 	// uri is the otpauth URI of the TOTP secret offered, or "".
 	uri string
 }
@@ -76,7 +76,7 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	}
 	s.body = tview.NewFlex()
 	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
-		AddItem(s.tabs, 2, 0, false).
+		AddItem(s.tabs, 1, 0, false).
 		AddItem(msgs, rows, 0, false).
 		AddItem(s.body, 0, 1, true)
 	s.flex.SetBorder(true).SetTitle(" Settings ")
@@ -128,7 +128,7 @@ func (s *settingsScreen) switchTo(i int) {
 	for j, sec := range s.sections {
 		label := strconv.Itoa(j+1) + " " + sec.Title
 		if j == s.current {
-			label = s.v.theme.tag("::r", " "+label+" ")
+			label = s.v.theme.tag("::r", "["+label+"]")
 		} else {
 			label = " " + tview.Escape(label) + " "
 		}
@@ -179,6 +179,11 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		escape: events.HomeRequested{}, escapeHelp: "home",
 	}
 	if sec.Group == "totp" && s.uri != "" {
+		// Beside a QR code (when the terminal is wide enough) the form is
+		// narrower.
+		if w := v.layout.root.width - 4; w-qrColumns(s.uri) >= qrMinFormWidth {
+			spec.width = w - qrColumns(s.uri)
+		}
 		spec.links = append([]link{{label: "Show QR code", key: tcell.KeyF3, help: "QR code", do: func() { v.openQR(s.uri) }}}, spec.links...)
 	}
 	return newFormScreen(v, model, spec, s.kept[sec.Group])
@@ -236,6 +241,15 @@ func (s *settingsScreen) bindings() []binding {
 		bs = append(bs, fs.bindings()...)
 	}
 	return bs
+}
+
+// qrColumns is the width of the QR code of uri with its full quiet zone.
+func qrColumns(uri string) int {
+	lines, err := fields.QR(uri, fields.QRQuietZone)
+	if err != nil || len(lines) == 0 {
+		return 0
+	}
+	return len([]rune(lines[0]))
 }
 
 // qrSplit shows the QR code beside the form when both fit, else the form

@@ -27,6 +27,8 @@ type formSpec struct {
 	// reportEdits sends FieldChanged for the first edit of a field with an
 	// error (the sign-in and sign-up forms, where the machine takes it).
 	reportEdits bool
+	// width is the width of the form's items; 0: the body's.
+	width int
 	// noMessages leaves the form's general messages out (the settings
 	// screen shows them above its sections).
 	noMessages bool
