@@ -5,7 +5,9 @@
 //
 // At a form it asks for each field in turn (a password without echo when
 // the input is a terminal). At any prompt where a command fits, it accepts
-// signin, signup, logout, retry, token, help and quit.
+// signin, signup, forgot, logout, retry, token, settings, sessions, verify,
+// refresh, home, revoke <id>, revoke-others, help and quit; the second
+// factor prompt "code:" takes a TOTP code or "backup <code>".
 package plain
 
 import (
@@ -139,6 +141,21 @@ func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error)
 		return p.fill(ctx, st.Form, false)
 	case events.SignedIn:
 		return p.home(ctx, st)
+	case events.SecondFactorFormShown:
+		return p.secondFactor(ctx)
+	case events.ReauthenticationFormShown:
+		return p.reauthenticate(ctx)
+	case events.SettingsFormShown:
+		return p.settings(ctx, st.Form)
+	case events.RecoveryFormShown:
+		return p.codeFlow(ctx, st.Form, "Recover your account", map[string]events.Event{"signin": events.LoginFlowRequested{}},
+			func(email, code string) events.Event { return events.RecoverySubmitted{Email: email, Code: code} })
+	case events.VerificationFormShown:
+		return p.codeFlow(ctx, st.Form, "Verify your email", map[string]events.Event{"home": events.HomeRequested{}, "logout": events.SignOutRequested{}},
+			func(email, code string) events.Event { return events.VerificationSubmitted{Email: email, Code: code} })
+	case events.SessionsListShown:
+		return p.sessions(ctx, st)
 	}
-	return nil, fmt.Errorf("unexpected state %s", st.EventType())
+	// A state this UI does not know: offer to quit rather than fail.
+	return p.ask(ctx, "Command", "", nil, fixed(nil))
 }

@@ -56,9 +56,15 @@ func (p *Plugin) command(ctx context.Context, def string, cmds map[string]events
 // home shows the commands of the signed-in screen.
 func (p *Plugin) home(ctx context.Context, st events.SignedIn) (events.Event, error) {
 	for {
-		ev, err := p.command(ctx, "", map[string]events.Event{
+		cmds := map[string]events.Event{
 			"logout": events.SignOutRequested{}, "signout": events.SignOutRequested{}, "token": nil,
-		})
+			"settings": events.SettingsRequested{}, "sessions": events.SessionsRequested{},
+			"refresh": events.SessionRefreshRequested{},
+		}
+		if !st.Verified {
+			cmds["verify"] = events.VerificationRequested{}
+		}
+		ev, err := p.command(ctx, "", cmds)
 		if err != nil || ev != nil {
 			return ev, err
 		}
@@ -68,7 +74,7 @@ func (p *Plugin) home(ctx context.Context, st events.SignedIn) (events.Event, er
 }
 
 // formCommands are the words accepted at the first prompt of a form.
-var formCommands = map[string]bool{"signin": true, "signup": true, "quit": true, "exit": true, "help": true, "retry": true}
+var formCommands = map[string]bool{"signin": true, "signup": true, "forgot": true, "quit": true, "exit": true, "help": true, "retry": true}
 
 // fill asks for every field of the form and returns the intent that
 // submits it, or the intent of a command typed at the first prompt.
@@ -104,13 +110,18 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 					return events.LoginFlowRequested{}, nil
 				case "signup":
 					return events.RegistrationFlowRequested{}, nil
+				case "forgot":
+					if login {
+						return events.RecoveryRequested{}, nil
+					}
+					return events.LoginFlowRequested{}, nil
 				case "retry":
 					if login {
 						return events.LoginFlowRequested{}, nil
 					}
 					return events.RegistrationFlowRequested{}, nil
 				case "help":
-					p.out.line(`Fill in the form field by field. Commands at the first field: signin, signup, retry, quit.`)
+					p.out.line(`Fill in the form field by field. Commands at the first field: signin, signup, forgot (password), retry, quit.`)
 					return p.fill(ctx, form, login)
 				default:
 					return nil, errQuit

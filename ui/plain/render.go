@@ -54,9 +54,9 @@ func (p *Plugin) print(ev events.Event) error {
 	case events.RequestStarted:
 		w.line("%s", fields.Operation(ev.Operation))
 	case events.LoginFormShown:
-		p.printForm(fields.Build(ev.Form, true))
+		p.printForm(fields.Build(ev.Form, true), `Type "signup" to create an account instead, "forgot" if you forgot the password, or "quit".`)
 	case events.RegistrationFormShown:
-		p.printForm(fields.Build(ev.Form, false))
+		p.printForm(fields.Build(ev.Form, false), `Type "signin" if you already have an account, or "quit".`)
 	case events.SignedIn:
 		if ev.Notice != "" {
 			w.line("Note: %s", ev.Notice)
@@ -68,7 +68,23 @@ func (p *Plugin) print(ev events.Event) error {
 		if !p.opts.RevealSecrets {
 			w.line(`  (the token is masked: type "token" to show it)`)
 		}
-		w.line(`Commands: logout, token, quit.`)
+		if ev.Verified {
+			w.line(`Commands: settings, sessions, refresh, logout, token, quit.`)
+		} else {
+			w.line(`Commands: settings, sessions, verify, refresh, logout, token, quit.`)
+		}
+	case events.SecondFactorFormShown:
+		p.printForm(fields.BuildAll(ev.Form, "Second factor"), `Type the code from your authenticator app, "backup <code>" for a backup code, or "logout".`)
+	case events.ReauthenticationFormShown:
+		p.printForm(fields.BuildAll(ev.Form, "Confirm it is you"), `Type your password, or an empty line to cancel.`)
+	case events.SettingsFormShown:
+		p.printSettings(ev.Form)
+	case events.RecoveryFormShown:
+		p.printForm(fields.BuildAll(ev.Form, "Recover your account"), `Type "signin" to go back, or "quit".`)
+	case events.VerificationFormShown:
+		p.printForm(fields.BuildAll(ev.Form, "Verify your email"), `Type "home" to go back, or "quit".`)
+	case events.SessionsListShown:
+		p.printSessions(ev)
 	case events.IntentRejected:
 		w.line("Note: %s is not possible now: %s", ev.Intent, ev.Reason)
 	default:
@@ -77,8 +93,8 @@ func (p *Plugin) print(ev events.Event) error {
 	return w.err
 }
 
-// printForm writes a form's title, messages and field errors.
-func (p *Plugin) printForm(f fields.Form) {
+// printForm writes a form's title, messages, field errors and hint.
+func (p *Plugin) printForm(f fields.Form, hint string) {
 	w := p.out
 	w.line("")
 	w.line("%s", f.Title)
@@ -99,11 +115,7 @@ func (p *Plugin) printForm(f fields.Form) {
 			w.line("Error in %s: %s", fd.Label, fields.MessageText(fd.Messages))
 		}
 	}
-	if f.Login {
-		w.line(`Type "signup" to create an account instead, or "quit".`)
-	} else {
-		w.line(`Type "signin" if you already have an account, or "quit".`)
-	}
+	w.line("%s", hint)
 }
 
 func nonEmpty(s, fallback string) string {

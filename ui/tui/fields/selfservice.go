@@ -31,6 +31,11 @@ type Section struct {
 	Buttons []Button
 }
 
+// Inputs returns the editable fields of the section.
+func (s Section) Inputs() []Field {
+	return Form{Fields: s.Fields}.Inputs()
+}
+
 // BuildAll makes the form of any self-service flow, with the nodes of
 // every group (none is left out as in Build) under the given title. Image
 // and anchor nodes are left out; the screens draw the QR code themselves.

@@ -1,0 +1,175 @@
+package plain
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
+)
+
+// buttonCommands are short names of settings buttons that submit
+// themselves (their node name and "true").
+var buttonCommands = map[string]string{
+	"totp_unlink":              "unlink-totp",
+	"lookup_secret_regenerate": "regenerate-codes",
+	"lookup_secret_reveal":     "reveal-codes",
+	"lookup_secret_confirm":    "confirm-codes",
+	"lookup_secret_disable":    "disable-codes",
+}
+
+// commandOf is the command of a settings button that submits itself.
+func commandOf(b fields.Button) string {
+	if c, ok := buttonCommands[b.Name]; ok {
+		return c
+	}
+	return strings.ReplaceAll(b.Name, "_", "-")
+}
+
+// printSettings writes the settings form section by section: the values,
+// the TOTP secret with its QR code, the backup codes, and the commands.
+// The secrets are the user's own, shown at their request; they are
+// written to the output only, never to a log.
+func (p *Plugin) printSettings(form events.Form) {
+	w := p.out
+	f := fields.BuildAll(form, "Settings")
+	w.line("")
+	w.line("Settings")
+	if f.Notice != "" {
+		w.line("Note: %s", f.Notice)
+	}
+	for _, e := range f.Errors {
+		w.line("Error: %s", e)
+	}
+	for _, i := range f.Infos {
+		w.line("Note: %s", i)
+	}
+	for _, sec := range fields.Sections(f) {
+		w.line("== %s ==", sec.Title)
+		for _, fd := range sec.Fields {
+			switch {
+			case fd.ID == fields.NodeTOTPSecret:
+				w.line("  Authenticator app secret: %s", fields.TOTPSecret(form))
+				if uri := fields.TOTPURI(form); uri != "" {
+					w.line("  Key URI: %s", uri)
+					if lines, err := fields.QR(uri, fields.QRQuietZone); err == nil {
+						for _, l := range lines {
+							w.line("  %s", l)
+						}
+					}
+				}
+			case fd.ID == fields.NodeBackupCodes:
+				w.line("  %s", fd.Label)
+				w.line("  Backup codes: %s", strings.Join(fields.BackupCodes(form), " "))
+			case fd.Kind == fields.KindText:
+				w.line("  %s: %s", fd.Label, fd.Value)
+			case fd.Kind == fields.KindSecret:
+				w.line("  %s", fd.Label)
+			default:
+				w.line("  %s: %s", fd.Label, fd.Value)
+			}
+			if len(fd.Messages) > 0 {
+				w.line("  Error in %s: %s", fd.Label, fields.MessageText(fd.Messages))
+			}
+		}
+	}
+}
+
+// settings asks which section to submit and its values.
+func (p *Plugin) settings(ctx context.Context, form events.Form) (events.Event, error) {
+	f := fields.BuildAll(form, "Settings")
+	sections := fields.Sections(f)
+	type action struct {
+		sec fields.Section
+		b   fields.Button
+	}
+	actions := map[string]action{}
+	var names []string
+	for _, sec := range sections {
+		for _, b := range sec.Buttons {
+			name, shown := sec.Group, sec.Group
+			if b.Name != "method" && b.Name != "" {
+				name, shown = commandOf(b), commandOf(b)
+			} else if len(sec.Inputs()) == 1 {
+				shown = name + " [<" + sec.Inputs()[0].Label + ">]"
+			}
+			if _, dup := actions[name]; dup {
+				continue
+			}
+			actions[name] = action{sec, b}
+			names = append(names, shown)
+		}
+	}
+	names = append(names, "home", "logout")
+	return p.askSettings(ctx, form, names, func(cmd, arg string) (events.Event, bool, error) {
+		switch cmd {
+		case "home", "back":
+			return events.HomeRequested{}, true, nil
+		case "logout", "signout":
+			return events.SignOutRequested{}, true, nil
+		}
+		a, ok := actions[cmd]
+		if !ok {
+			return nil, false, nil
+		}
+		values := map[string]string{}
+		for i, fd := range a.sec.Inputs() {
+			if a.b.Name != "method" {
+				break
+			}
+			if i == 0 && arg != "" {
+				values[fd.Name] = arg
+				continue
+			}
+			v, err := p.askField(ctx, fd)
+			if err != nil {
+				return nil, true, err
+			}
+			values[fd.Name] = v
+		}
+		return fields.SettingsIntent(form.FlowID, a.sec, values, a.b), true, nil
+	})
+}
+
+// askSettings is ask with a handler that may prompt for more.
+func (p *Plugin) askSettings(ctx context.Context, _ events.Form, names []string, handle func(cmd, arg string) (events.Event, bool, error)) (events.Event, error) {
+	var failed error
+	ev, err := p.ask(ctx, "Command", "", names, func(cmd, arg string) (events.Event, bool) {
+		ev, ok, err := handle(cmd, arg)
+		if err != nil {
+			failed = err
+			return nil, true
+		}
+		return ev, ok
+	})
+	if failed != nil {
+		return nil, failed
+	}
+	return ev, err
+}
+
+// askField prompts for one field; an empty answer keeps its value.
+func (p *Plugin) askField(ctx context.Context, fd fields.Field) (string, error) {
+	label := fd.Label
+	if fd.Kind == fields.KindInput && fd.Value != "" {
+		label += " [" + fd.Value + "]"
+	}
+	p.out.prompt(label+":", p.in.terminal)
+	if p.out.err != nil {
+		return "", p.out.err
+	}
+	line, err := p.in.read(ctx, fd.Kind == fields.KindSecret)
+	if err != nil {
+		return "", err
+	}
+	if fd.Kind == fields.KindSecret {
+		if p.in.terminal {
+			p.out.line("")
+		}
+		return line, nil
+	}
+	if v := strings.TrimSpace(line); v != "" {
+		return v, nil
+	}
+	return fd.Value, nil
+}
