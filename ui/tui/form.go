@@ -229,6 +229,10 @@ func (s *formScreen) initialFocus(keep *formScreen) int {
 			return s.indexOf(fd.Name)
 		}
 	}
+	if len(s.model.Inputs()) == 0 {
+		// Only texts: the first button.
+		return len(s.names)
+	}
 	return 0
 }
 
