@@ -32,7 +32,22 @@ type flow struct {
 	account, token, revoke bool
 	// steps return the next intent from the state events seen so far.
 	steps func(email, password string) []func(seen []events.Envelope) events.Event
+
+	// The self-service flows (selfservice_flows_test.go) need more:
+	// server is the Kratos they run against (see kratosWith); verified
+	// creates the account with a verified address; otherSession logs the
+	// account in once more before the launch (a session to list and
+	// revoke); script returns the steps with the run at hand, for the
+	// courier, the server and the secrets the run sees.
+	server       serverKind
+	verified     bool
+	otherSession bool
+	script       func(r *run) []step
 }
+
+// step returns the next intent from the state events seen so far, or nil
+// to end the run.
+type step = func(seen []events.Envelope) events.Event
 
 func intent(ev events.Event) func([]events.Envelope) events.Event {
 	return func([]events.Envelope) events.Event { return ev }
@@ -84,14 +99,38 @@ var corpus = []flow{
 	}},
 }
 
+// serverKind names a Kratos configuration of the corpus.
+type serverKind string
+
+const (
+	serverPlain    serverKind = ""
+	serverExpiring serverKind = "expiring"
+	// serverCourier delivers its emails to the package's courier.
+	serverCourier serverKind = "courier"
+	// serverPrivileged has a privileged window of one second.
+	serverPrivileged serverKind = "privileged"
+)
+
 var (
 	serversMu sync.Mutex
-	servers   = map[bool]*kratostest.Server{}
+	servers   = map[serverKind]*kratostest.Server{}
+	// courier receives the emails of the serverCourier Kratos.
+	courier *kratostest.Courier
 )
 
 // kratosFor returns a Kratos for the flow, shared by the tests of the
 // package.
 func kratosFor(t *testing.T, expiring bool) *kratostest.Server {
+	t.Helper()
+	if expiring {
+		return kratosWith(t, serverExpiring)
+	}
+	return kratosWith(t, serverPlain)
+}
+
+// kratosWith returns the Kratos of this kind, shared by the tests of the
+// package.
+func kratosWith(t *testing.T, kind serverKind) *kratostest.Server {
 	t.Helper()
 	if _, err := kratostest.BinaryPath(); err != nil {
 		if os.Getenv("KRATOS_REQUIRED") == "1" {
@@ -101,18 +140,30 @@ func kratosFor(t *testing.T, expiring bool) *kratostest.Server {
 	}
 	serversMu.Lock()
 	defer serversMu.Unlock()
-	if srv := servers[expiring]; srv != nil {
+	if srv := servers[kind]; srv != nil {
 		return srv
 	}
 	opts := kratostest.Options{}
-	if expiring {
+	switch kind {
+	case serverExpiring:
 		opts.LoginLifespan = "1s"
+	case serverPrivileged:
+		opts.PrivilegedSessionMaxAge = "1s"
+	case serverCourier:
+		if courier == nil {
+			c, err := kratostest.StartCourier()
+			if err != nil {
+				t.Fatal(err)
+			}
+			courier = c
+		}
+		opts.CourierURL = courier.URL()
 	}
 	srv, err := kratostest.Start(context.Background(), opts)
 	if err != nil {
-		t.Fatalf("start Kratos: %v", err)
+		t.Fatalf("start Kratos (%q): %v", kind, err)
 	}
-	servers[expiring] = srv
+	servers[kind] = srv
 	return srv
 }
 
@@ -121,13 +172,21 @@ func TestMain(m *testing.M) {
 	for _, srv := range servers {
 		_ = srv.Stop()
 	}
+	if courier != nil {
+		_ = courier.Close()
+	}
 	os.Exit(code)
 }
 
 // recorded is what a recording run saw in clear, for the canary checks.
 type recorded struct {
 	secrets []string
-	states  []events.Envelope
+	// codes are the short numeric one-time codes (TOTP, recovery,
+	// verification) the run used: six digits can occur by chance inside
+	// a longer number (a timestamp's nanoseconds), so recordFlow looks for
+	// them as whole words only.
+	codes  []string
+	states []events.Envelope
 }
 
 // recordFlow runs f through the real client (adapters, bus, state machine,
@@ -135,14 +194,29 @@ type recorded struct {
 // clock and sequential ids.
 func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	t.Helper()
-	srv := kratosFor(t, f.expiring)
+	kind := f.server
+	if f.expiring {
+		kind = serverExpiring
+	}
+	srv := kratosWith(t, kind)
 	ctx := context.Background()
 	out := recorded{secrets: []string{password}}
 	tokens := tokenstore.NewMemory()
 	if f.account {
-		if _, err := srv.CreateIdentity(ctx, email, password); err != nil {
+		create := srv.CreateIdentity
+		if f.verified {
+			create = srv.CreateVerifiedIdentity
+		}
+		if _, err := create(ctx, email, password); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if f.otherSession {
+		tok, err := srv.LoginSessionToken(ctx, email, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.secrets = append(out.secrets, tok)
 	}
 	if f.token {
 		tok, err := srv.LoginSessionToken(ctx, email, password)
@@ -171,9 +245,13 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []func([]events.Envelope) events.Event
+	var steps []step
 	if f.steps != nil {
 		steps = f.steps(email, password)
+	}
+	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
+	if f.script != nil {
+		steps = f.script(r)
 	}
 	script := &app.Script{Next: func(seen []events.Envelope) events.Event {
 		if len(steps) == 0 {
@@ -189,6 +267,14 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if err := rec.Close(); err != nil {
 		t.Fatalf("record %s: %v", f.name, err)
 	}
+	if msg := r.failed(); msg != "" {
+		t.Fatalf("record %s: %s", f.name, msg)
+	}
+	if len(steps) > 0 {
+		t.Fatalf("record %s: the run ended with %d steps left", f.name, len(steps))
+	}
+	out.secrets = append(out.secrets, r.secrets()...)
+	out.codes = r.codes()
 	out.states = script.Seen()
 	for _, env := range out.states {
 		if in, ok := env.Event.(events.SignedIn); ok && in.Token != "" {
@@ -198,6 +284,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if tok, _ := tokens.Load(); tok != "" {
 		out.secrets = append(out.secrets, tok)
 	}
+	checkNoSecrets(t, path, out)
 	return out
 }
 
