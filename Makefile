@@ -9,7 +9,7 @@ KRATOS := $(BIN)/kratos
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.Version=$(VERSION)
 
-.PHONY: all build kratos run test vet bench clean
+.PHONY: all build kratos run test vet bench reliability fuzz clean
 
 all: build
 
@@ -38,9 +38,20 @@ vet:
 		if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## test: vet, then every test with the race detector against a real Kratos (required: no skipping)
+## test: vet, then every test with the race detector against a real Kratos (required: no skipping),
+## then the short reliability report (figures of those tests, each fuzz target for 5s)
 test: kratos vet
-	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -timeout 15m ./...
+	@reldir=$$(mktemp -d) && trap 'rm -rf "$$reldir"' EXIT && \
+	KRATOS_TUI_RELIABILITY_DIR=$$reldir KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -timeout 15m ./... && \
+	$(GO) run ./cmd/kratos-tui-reliability -dir "$$reldir" -fuzztime 5s
+
+## reliability: the reliability report: fault, crash, secret and load tests, each fuzz target for 15s
+reliability: kratos
+	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) run ./cmd/kratos-tui-reliability -run-tests -fuzztime 15s
+
+## fuzz: every fuzz target for 60s, with the report
+fuzz:
+	$(GO) run ./cmd/kratos-tui-reliability -fuzztime 60s -require fuzz
 
 ## bench: the benchmark report (table, then one JSON line)
 bench: kratos build

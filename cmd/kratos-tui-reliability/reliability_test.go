@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/kratos-tui/kratos-tui/internal/reliability"
+)
+
+var all = map[string]bool{"faults": true, "crash": true, "load": true, "bus": true, "fuzz": true}
+
+func TestReportPassAndFail(t *testing.T) {
+	good := []reliability.Record{
+		{Suite: reliability.SuiteFaults, Name: "a", Tried: 3, Survived: 3},
+		{Suite: reliability.SuiteCrash, Name: "b", Tried: 2, Survived: 2},
+		{Suite: reliability.SuiteFuzz, Name: "FuzzX", Execs: 1000},
+		{Suite: reliability.SuiteLoad, Name: "c", Clients: 50, Completed: 50},
+		{Suite: reliability.SuiteBus, Name: "d", Events: 100, Tried: 1, Survived: 1},
+	}
+	var out bytes.Buffer
+	if !printReport(&out, good, all) {
+		t.Fatalf("good records failed:\n%s", out.String())
+	}
+	for _, want := range []string{"faults survived", "3/3", "FuzzX", "1000", "50/50"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	for name, bad := range map[string]reliability.Record{
+		"lost":    {Suite: reliability.SuiteCrash, Tried: 1, Survived: 1, DataLost: 1},
+		"secret":  {Suite: reliability.SuiteSecrets, Tried: 1, Survived: 1, SecretsFound: 1},
+		"failed":  {Suite: reliability.SuiteFuzz, Name: "FuzzY", Failed: true},
+		"load":    {Suite: reliability.SuiteLoad, Clients: 50, Completed: 49},
+		"unmoved": {Suite: reliability.SuiteFaults, Tried: 2, Survived: 1},
+	} {
+		out.Reset()
+		if printReport(&out, append(append([]reliability.Record(nil), good...), bad), all) {
+			t.Errorf("%s: report passed:\n%s", name, out.String())
+		}
+	}
+	if printReport(&out, nil, nil) {
+		t.Error("no records passed")
+	}
+	// A required suite without figures fails; one not required is "not run".
+	out.Reset()
+	if printReport(&out, good[:1], map[string]bool{"faults": true, "load": true}) {
+		t.Errorf("missing required load passed:\n%s", out.String())
+	}
+	out.Reset()
+	if !printReport(&out, good[:1], map[string]bool{"faults": true}) || !strings.Contains(out.String(), "not run") {
+		t.Errorf("suites not required:\n%s", out.String())
+	}
+}
+
+func TestReportReadsTheDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for _, r := range []reliability.Record{
+		{Suite: reliability.SuiteFaults, Name: "x", Tried: 1, Survived: 1},
+		{Suite: reliability.SuiteLoad, Name: "y", Clients: 1, Completed: 1},
+	} {
+		if err := reliability.Write(dir, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), []string{"-dir", dir, "-fuzztime", "0", "-require", "faults,load"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d:\n%s\n%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "RESULT: PASS") {
+		t.Fatalf("%s", out.String())
+	}
+}
