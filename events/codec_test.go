@@ -133,3 +133,33 @@ func TestMask(t *testing.T) {
 		t.Errorf("Mask of a short secret shows it: %q", got)
 	}
 }
+
+// TestRedactedSecretNodesStillDecode checks that a settings form keeps its
+// shape through redaction: the TOTP secret, QR code and codes are gone, the
+// nodes keep their ids and numeric message ids, and redacting again changes
+// nothing (replay redacts recorded results a second time).
+func TestRedactedSecretNodesStillDecode(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	raw := []byte(`{"id":"f","state":"show_form","ui":{"action":"http://x/","method":"POST","nodes":[` +
+		`{"type":"img","group":"totp","attributes":{"id":"totp_qr","node_type":"img","src":"data:image/png;base64,` + secret + `","width":256,"height":256},"messages":[],"meta":{}},` +
+		`{"type":"text","group":"totp","attributes":{"id":"totp_secret_key","node_type":"text","text":{"id":1050006,"text":"` + secret + `","type":"info","context":{"secret":"` + secret + `"}}},"messages":[],"meta":{}},` +
+		`{"type":"input","group":"totp","attributes":{"name":"totp_code","type":"text","value":"123456","node_type":"input"},"messages":[],"meta":{}}]}}`)
+	n := 0
+	placeholder := func(string) string { n++; return "«secret»" }
+	red := events.RedactJSON(raw, placeholder)
+	if strings.Contains(string(red), secret) || strings.Contains(string(red), "123456") {
+		t.Fatalf("a secret survived: %s", red)
+	}
+	var f adapters.Flow
+	if err := json.Unmarshal(red, &f); err != nil || len(f.UI.Nodes) != 3 {
+		t.Fatalf("redacted form does not decode: %v", err)
+	}
+	if f.UI.Nodes[0].Attributes.ID != "totp_qr" || f.UI.Nodes[1].Attributes.ID != "totp_secret_key" ||
+		f.UI.Nodes[1].Attributes.Text == nil || f.UI.Nodes[1].Attributes.Text.ID != 1050006 {
+		t.Fatalf("labels lost: %+v", f.UI.Nodes)
+	}
+	again := events.RedactJSON(append(json.RawMessage(nil), red...), func(s string) string { return s })
+	if string(again) != string(red) {
+		t.Fatalf("second redaction changed the form:\n%s\n%s", red, again)
+	}
+}

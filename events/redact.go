@@ -84,7 +84,16 @@ func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
 	return out
 }
 
-func redactValue(v any, secret bool, r Redactor) any {
+func redactValue(v any, secret bool, r Redactor) any { return redactIn(v, secret, false, r) }
+
+// nodeLabelKeys are the keys inside a secret UI node that name or type it
+// rather than hold its secret; they stay readable, as do numbers, so that a
+// redacted flow still decodes and compares.
+var nodeLabelKeys = map[string]bool{"id": true, "node_type": true, "type": true}
+
+// redactIn redacts v: secret says a secret key is above it, node that it
+// is inside a node showing a secret (where every other string is one).
+func redactIn(v any, secret, node bool, r Redactor) any {
 	switch t := v.(type) {
 	case map[string]any:
 		// A form node or field {"name": "password", "value": ...} holds a
@@ -92,20 +101,21 @@ func redactValue(v any, secret bool, r Redactor) any {
 		name, _ := t["name"].(string)
 		nodeSecret := name != "" && IsSecretField(name)
 		// A text or image node that shows a secret (the TOTP secret, its
-		// QR code, backup codes) is secret as a whole.
+		// QR code, backup codes) is secret but for its labels.
 		id, _ := t["id"].(string)
-		secret = secret || secretNodeIDs[id]
+		node = node || secretNodeIDs[id]
 		for k, child := range t {
-			t[k] = redactValue(child, secret || IsSecretKey(k) || (nodeSecret && k == "value"), r)
+			s := secret || IsSecretKey(k) || (nodeSecret && k == "value")
+			t[k] = redactIn(child, s, node && (s || !nodeLabelKeys[k]), r)
 		}
 		return t
 	case []any:
 		for i, child := range t {
-			t[i] = redactValue(child, secret, r)
+			t[i] = redactIn(child, secret, node, r)
 		}
 		return t
 	case string:
-		if secret && t != "" {
+		if (secret || node) && t != "" {
 			return r(t)
 		}
 		return t

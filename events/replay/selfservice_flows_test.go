@@ -3,7 +3,6 @@ package replay_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -30,19 +29,11 @@ import (
 // TestCanarySecretsNeverWritten, which iterates over corpus.
 func init() {
 	corpus = append(corpus, selfServiceCorpus...)
-	if secretNodesReplay() {
-		corpus = append(corpus, settingsCorpus...)
-	}
 }
 
 var selfServiceCorpus = []flow{
 	{name: "verify_address", server: serverCourier, script: verifyAddress},
 	{name: "sessions_revoke", account: true, otherSession: true, script: sessionsRevoke},
-}
-
-// settingsCorpus are the flows that show a settings form, whose TOTP
-// secret, QR code and backup codes nodes are redacted in the recording.
-var settingsCorpus = []flow{
 	{name: "totp_enrol_sign_in", script: totpEnrolSignIn},
 	{name: "backup_code_sign_in_once", script: backupCodeSignInOnce},
 	{name: "recover_password", server: serverCourier, account: true, verified: true, script: recoverPassword},
@@ -50,17 +41,14 @@ var settingsCorpus = []flow{
 }
 
 func TestTOTPEnrolSignInReplays(t *testing.T) {
-	needSecretNodesReplay(t)
 	replay.File(t, "testdata/flows/totp_enrol_sign_in.jsonl")
 }
 
 func TestBackupCodeSignInOnceReplays(t *testing.T) {
-	needSecretNodesReplay(t)
 	replay.File(t, "testdata/flows/backup_code_sign_in_once.jsonl")
 }
 
 func TestRecoverPasswordReplays(t *testing.T) {
-	needSecretNodesReplay(t)
 	replay.File(t, "testdata/flows/recover_password.jsonl")
 }
 
@@ -69,56 +57,11 @@ func TestVerifyAddressReplays(t *testing.T) {
 }
 
 func TestPasswordChangeReauthenticateReplays(t *testing.T) {
-	needSecretNodesReplay(t)
 	replay.File(t, "testdata/flows/password_change_reauthenticate.jsonl")
 }
 
 func TestSessionsRevokeReplays(t *testing.T) {
 	replay.File(t, "testdata/flows/sessions_revoke.jsonl")
-}
-
-// secretNodesReplay reports whether a Kratos settings form survives the
-// recording's redaction in a form the replay can use: the replay answers
-// adapter calls by decoding the redacted results, and compares its own
-// redaction of them with the recording's. The TOTP secret and its QR code
-// must be gone, while the nodes keep their ids and numeric message ids
-// (events.RedactJSON in this tree redacts a secret node as a whole,
-// numbers and ids included, so the form no longer decodes into
-// adapters.Flow and the settings flows cannot be replayed).
-func secretNodesReplay() bool {
-	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-	raw := []byte(`{"id":"f","state":"show_form","ui":{"action":"http://x/","method":"POST","nodes":[` +
-		`{"type":"img","group":"totp","attributes":{"id":"totp_qr","node_type":"img","src":"data:image/png;base64,` + secret + `","width":256,"height":256},"messages":[],"meta":{}},` +
-		`{"type":"text","group":"totp","attributes":{"id":"totp_secret_key","node_type":"text","text":{"id":1050006,"text":"` + secret + `","type":"info","context":{"secret":"` + secret + `"}}},"messages":[],"meta":{}},` +
-		`{"type":"input","group":"totp","attributes":{"name":"totp_code","type":"text","value":"123456","node_type":"input"},"messages":[],"meta":{}}]}}`)
-	red := events.RedactJSON(raw, flowlog.NewPlaceholders().Redact)
-	if bytes.Contains(red, []byte(secret)) || bytes.Contains(red, []byte("123456")) {
-		return false
-	}
-	var f adapters.Flow
-	if json.Unmarshal(red, &f) != nil || len(f.UI.Nodes) != 3 {
-		return false
-	}
-	if f.UI.Nodes[0].Attributes.ID != "totp_qr" || f.UI.Nodes[1].Attributes.ID != "totp_secret_key" ||
-		f.UI.Nodes[1].Attributes.Text == nil || f.UI.Nodes[1].Attributes.Text.ID != 1050006 {
-		return false
-	}
-	// The replay redacts the recorded (redacted) form again: it must stay.
-	again := events.RedactJSON(append(json.RawMessage(nil), red...), flowlog.NewPlaceholders().Redact)
-	return bytes.Equal(again, red)
-}
-
-// needSecretNodesReplay skips a settings flow's test while the redaction
-// of secret UI nodes breaks its replay (see secretNodesReplay). The
-// recordings in testdata/flows were made with that redaction fixed (a
-// secret node keeps its labels "id", "node_type", "type" and its numbers;
-// every other string in it is redacted); with another fix, re-record
-// them with -update-flows.
-func needSecretNodesReplay(t *testing.T) {
-	t.Helper()
-	if !secretNodesReplay() {
-		t.Skip("events.RedactJSON redacts the ids and numbers of the TOTP and backup-code nodes, so a recorded settings form does not decode on replay; this flow is off the corpus until it is fixed")
-	}
 }
 
 // run is one recording run of a scripted flow: what the steps need, and
