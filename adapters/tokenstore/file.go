@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 )
@@ -117,7 +118,24 @@ func (f *File) Save(token string) error {
 	if err := f.writeAtomic([]byte(token)); err != nil {
 		return redact(fmt.Errorf("save token to %s: %w", f.path, err), token)
 	}
+	removeStaleTemps(f.dir)
 	return nil
+}
+
+// staleTempAge is how old a temporary token file must be before it counts
+// as left behind by a killed process (a save takes milliseconds).
+const staleTempAge = time.Minute
+
+// removeStaleTemps deletes temporary token files that a process killed in
+// the middle of a save left behind: each may hold a whole token. Fresh
+// ones may belong to a save under way in another process and are kept.
+func removeStaleTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".token-*.tmp"))
+	for _, m := range matches {
+		if info, err := os.Lstat(m); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
+			_ = os.Remove(m)
+		}
+	}
 }
 
 func (f *File) writeAtomic(data []byte) (err error) {
@@ -163,6 +181,7 @@ func (f *File) Delete() error {
 	if err := syncDir(f.dir); err != nil {
 		return fmt.Errorf("delete token file %s: %w", f.path, err)
 	}
+	removeStaleTemps(f.dir)
 	return nil
 }
 

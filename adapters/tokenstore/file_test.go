@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const testKey = "http://127.0.0.1:4433"
@@ -313,5 +314,46 @@ func assertEntries(t *testing.T, dir string, want ...string) {
 	}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("%s holds %q, want exactly %q", dir, got, want)
+	}
+}
+
+// TestSaveRemovesTempsOfKilledSaves checks that a temporary file left by a
+// process killed mid-save (it may hold a whole token) is removed by the
+// next save or delete, while a fresh one, maybe another process's save
+// under way, is kept.
+func TestSaveRemovesTempsOfKilledSaves(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tokens")
+	f := NewFile(dir, "http://127.0.0.1:4433")
+	if err := f.Save("first"); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".token-111.tmp")
+	fresh := filepath.Join(dir, ".token-222.tmp")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("ory_st_left_behind"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleTempAge)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save("second"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale temp file kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatalf("fresh temp file removed: %v", err)
+	}
+	if err := os.Chtimes(fresh, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		t.Fatalf("stale temp file kept by Delete: %v", err)
 	}
 }
