@@ -94,17 +94,8 @@ func statusCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 		Short: "Say who is signed in; exit 0 when signed in, 1 when not",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, closeLog, err := s.config(stdin, stdout, stderr)
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			client, err := app.NewClient(cfg)
-			if err != nil {
-				return err
-			}
 			script := &app.Script{}
-			if err := app.RunWith(cmd.Context(), cfg, client, script); err != nil {
+			if err := s.runScript(cmd, script, stdin, stdout, stderr); err != nil {
 				return err
 			}
 			switch st := script.Last().(type) {
@@ -114,6 +105,9 @@ func statusCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 					fmt.Fprintf(stdout, "Session expires %s\n", st.ExpiresAt.Local().Format(time.RFC1123))
 				}
 				return nil
+			case events.SecondFactorFormShown:
+				fmt.Fprintln(stdout, "Signed in with a password, but a second factor is needed: run kratos-tui to enter it.")
+				return exitError{code: 1}
 			case events.SignedOut:
 				msg := "Not signed in."
 				if st.Message != "" {
@@ -121,10 +115,8 @@ func statusCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 				}
 				fmt.Fprintln(stdout, msg)
 				return exitError{code: 1}
-			case events.SessionCheckFailed:
-				return errors.New(st.Message)
 			default:
-				return fmt.Errorf("unexpected state %T", st)
+				return unexpected(st)
 			}
 		},
 	}
@@ -136,24 +128,18 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 		Short: "Sign out: revoke the session at Kratos and delete the stored token",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, closeLog, err := s.config(stdin, stdout, stderr)
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			client, err := app.NewClient(cfg)
-			if err != nil {
-				return err
-			}
 			signOutSent := false
 			script := &app.Script{Next: func(seen []events.Envelope) events.Event {
-				if _, in := seen[len(seen)-1].Event.(events.SignedIn); in && !signOutSent {
-					signOutSent = true
-					return events.SignOutRequested{}
+				switch seen[len(seen)-1].Event.(type) {
+				case events.SignedIn, events.SecondFactorFormShown:
+					if !signOutSent {
+						signOutSent = true
+						return events.SignOutRequested{}
+					}
 				}
 				return nil
 			}}
-			if err := app.RunWith(cmd.Context(), cfg, client, script); err != nil {
+			if err := s.runScript(cmd, script, stdin, stdout, stderr); err != nil {
 				return err
 			}
 			switch st := script.Last().(type) {
@@ -166,13 +152,34 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 				return nil
 			case events.SignedIn:
 				return errors.New(st.Notice)
-			case events.SessionCheckFailed:
-				return errors.New(st.Message)
 			default:
-				return fmt.Errorf("unexpected state %T", st)
+				return unexpected(st)
 			}
 		},
 	}
+}
+
+// runScript runs the client with a scripted UI (no user) for a command.
+func (s *settings) runScript(cmd *cobra.Command, script *app.Script, stdin *os.File, stdout, stderr *os.File) error {
+	cfg, closeLog, err := s.config(stdin, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		return err
+	}
+	return app.RunWith(cmd.Context(), cfg, client, script)
+}
+
+// unexpected turns a state a command cannot act on into its error: the
+// launch check's own message when it failed.
+func unexpected(st events.Event) error {
+	if failed, ok := st.(events.SessionCheckFailed); ok {
+		return errors.New(failed.Message)
+	}
+	return fmt.Errorf("unexpected state %T", st)
 }
 
 // config resolves flags, environment and .env into an app.Config.
