@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/netcause"
 )
 
 // MaxBodyBytes bounds how much of a response body the client reads.
@@ -115,7 +116,7 @@ func (c *Client) CurrentSession(ctx context.Context, token string) (*adapters.Se
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.fail(c.unreachable(transportCause(ctx, err)), token)
+		return nil, c.fail(c.unreachable(netcause.Describe(ctx, err)), token)
 	}
 	body, err := readBody(resp.Body)
 	if err != nil {

@@ -2,19 +2,15 @@ package backend
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"regexp"
-	"syscall"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/netcause"
 )
 
 // idAAL2Required is the error id of a session that needs a second factor.
@@ -136,54 +132,9 @@ func (c *Client) readError(ctx context.Context, status int, err error) *adapters
 			return c.badResponse(&answer{status: status}, "but the body was cut short")
 		}
 	}
-	e := c.unreachable(transportCause(ctx, err) + " while reading the answer")
+	e := c.unreachable(netcause.Describe(ctx, err) + " while reading the answer")
 	e.Status = status
 	return e
-}
-
-// transportCause describes a transport failure in plain words, without
-// the request URL (which the caller names itself).
-func transportCause(ctx context.Context, err error) string {
-	var (
-		dnsErr  *net.DNSError
-		certErr *tls.CertificateVerificationError
-		unknown x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-		recErr  tls.RecordHeaderError
-		netErr  net.Error
-	)
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
-		return "the request was cancelled"
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return "timed out waiting for an answer"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset by the server"
-	case errors.Is(err, syscall.EHOSTUNREACH):
-		return "host unreachable"
-	case errors.Is(err, syscall.ENETUNREACH):
-		return "network unreachable"
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return fmt.Sprintf("host %q not found", dnsErr.Name)
-		}
-		return fmt.Sprintf("DNS lookup of %q failed", dnsErr.Name)
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
-		return "its TLS certificate is not trusted"
-	case errors.As(err, &recErr):
-		return "the server does not speak TLS"
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return "timed out waiting for an answer"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the connection closed before an answer"
-	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		return urlErr.Err.Error()
-	}
-	return err.Error()
 }
 
 // firstNonEmpty returns the first of ss that is not empty, or "".

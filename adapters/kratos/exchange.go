@@ -2,19 +2,15 @@ package kratos
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"syscall"
 
 	ory "github.com/ory/client-go"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/netcause"
 )
 
 // exchange is one complete HTTP answer from Kratos.
@@ -74,7 +70,7 @@ func (c *Client) transportError(ctx context.Context, err error) *adapters.Error 
 		return &adapters.Error{Class: adapters.ClassInternal,
 			Message: fmt.Sprintf("kratos: cannot build the request: %s", apiErr.Error())}
 	}
-	return c.unreachable(transportCause(ctx, err))
+	return c.unreachable(netcause.Describe(ctx, err))
 }
 
 // readError classifies a failure while reading a response body.
@@ -89,52 +85,7 @@ func (c *Client) readError(ctx context.Context, status int, err error) *adapters
 			Message: fmt.Sprintf("Kratos at %s answered HTTP %d but the body was cut short",
 				c.baseURL, status)}
 	}
-	e := c.unreachable(transportCause(ctx, err) + " while reading the answer")
+	e := c.unreachable(netcause.Describe(ctx, err) + " while reading the answer")
 	e.Status = status
 	return e
-}
-
-// transportCause describes a transport failure in plain words, without
-// the request URL (which the caller names itself).
-func transportCause(ctx context.Context, err error) string {
-	var (
-		dnsErr  *net.DNSError
-		certErr *tls.CertificateVerificationError
-		unknown x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-		recErr  tls.RecordHeaderError
-		netErr  net.Error
-	)
-	switch {
-	case errors.Is(err, context.Canceled):
-		return "the request was cancelled"
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return "timed out waiting for an answer"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset by the server"
-	case errors.Is(err, syscall.EHOSTUNREACH):
-		return "host unreachable"
-	case errors.Is(err, syscall.ENETUNREACH):
-		return "network unreachable"
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return fmt.Sprintf("host %q not found", dnsErr.Name)
-		}
-		return fmt.Sprintf("DNS lookup of %q failed", dnsErr.Name)
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
-		return "its TLS certificate is not trusted"
-	case errors.As(err, &recErr):
-		return "the server does not speak TLS"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the connection closed before an answer"
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return "timed out waiting for an answer"
-	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		return urlErr.Err.Error()
-	}
-	return err.Error()
 }
