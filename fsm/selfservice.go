@@ -84,17 +84,25 @@ func (m *Machine) returnHome(ctx context.Context, notice string) {
 	m.must(ctx, EventReturnedHome)
 }
 
+// loginFlowRequest is the traced request of a login flow for a session.
+type loginFlowRequest struct {
+	Token string                    `json:"token"`
+	Opts  adapters.LoginFlowOptions `json:"options"`
+}
+
+// loginFlowFor opens a login flow for the current session: a second factor
+// or a re-authentication.
+func (m *Machine) loginFlowFor(ctx context.Context, opts adapters.LoginFlowOptions) (*adapters.Flow, error) {
+	token := m.currentToken()
+	return call(ctx, m, "kratos.create_login_flow_for", loginFlowRequest{token, opts}, func(ctx context.Context) (*adapters.Flow, error) {
+		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateLoginFlowFor(ctx, token, opts) })
+	})
+}
+
 // requireSecondFactor opens an aal2 login flow for the session; then is
 // where to go once it is passed ("settings" or home).
 func (m *Machine) requireSecondFactor(ctx context.Context, then string) bool {
-	token := m.currentToken()
-	opts := adapters.LoginFlowOptions{AAL: "aal2"}
-	flow, err := call(ctx, m, "kratos.create_login_flow_for", struct {
-		Token string                    `json:"token"`
-		Opts  adapters.LoginFlowOptions `json:"options"`
-	}{token, opts}, func(ctx context.Context) (*adapters.Flow, error) {
-		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateLoginFlowFor(ctx, token, opts) })
-	})
+	flow, err := m.loginFlowFor(ctx, adapters.LoginFlowOptions{AAL: "aal2"})
 	if err != nil {
 		return false
 	}
@@ -248,14 +256,7 @@ func (m *Machine) saveSettings(ctx context.Context, in events.SettingsSubmitted)
 
 // reauthenticate opens a refresh login flow for the session.
 func (m *Machine) reauthenticate(ctx context.Context) {
-	token := m.currentToken()
-	opts := adapters.LoginFlowOptions{Refresh: true}
-	flow, err := call(ctx, m, "kratos.create_login_flow_for", struct {
-		Token string                    `json:"token"`
-		Opts  adapters.LoginFlowOptions `json:"options"`
-	}{token, opts}, func(ctx context.Context) (*adapters.Flow, error) {
-		return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.CreateLoginFlowFor(ctx, token, opts) })
-	})
+	flow, err := m.loginFlowFor(ctx, adapters.LoginFlowOptions{Refresh: true})
 	if err != nil {
 		ae := adapters.AsError(err)
 		if ae.Class == adapters.ClassUnauthorized {
