@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,34 +22,13 @@ import (
 
 const password = "correct-horse-battery-staple-42"
 
-var (
-	sharedOnce sync.Once
-	shared     *kratostest.Server
-	sharedErr  error
-)
-
 func kratosServer(t *testing.T) *kratostest.Server {
-	t.Helper()
-	if _, err := kratostest.BinaryPath(); err != nil {
-		if os.Getenv("KRATOS_REQUIRED") == "1" {
-			t.Fatalf("KRATOS_REQUIRED=1 but %v", err)
-		}
-		t.Skipf("no Kratos binary (%v); run `make kratos`", err)
-	}
-	sharedOnce.Do(func() {
-		shared, sharedErr = kratostest.Start(context.Background(), kratostest.Options{})
-	})
-	if sharedErr != nil {
-		t.Fatalf("start Kratos: %v", sharedErr)
-	}
-	return shared
+	return kratostest.Shared(t)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if shared != nil {
-		_ = shared.Stop()
-	}
+	kratostest.StopShared()
 	os.Exit(code)
 }
 

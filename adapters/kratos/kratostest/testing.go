@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"testing"
 )
 
@@ -31,4 +32,44 @@ func New(t testing.TB, opts Options) *Server {
 		}
 	})
 	return s
+}
+
+var (
+	sharedMu  sync.Mutex
+	shared    *Server
+	sharedErr error
+)
+
+// Shared returns a Kratos with default options that every test of the
+// test binary shares, started on first use. It skips or fails like New
+// when the binary is missing. Call StopShared from TestMain after m.Run.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if shared == nil && sharedErr == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*readyTimeout)
+		shared, sharedErr = Start(ctx, Options{})
+		cancel()
+	}
+	if errors.Is(sharedErr, ErrBinaryNotFound) {
+		if os.Getenv("KRATOS_REQUIRED") == "1" {
+			t.Fatalf("kratos is required (KRATOS_REQUIRED=1): %v", sharedErr)
+		}
+		t.Skipf("skipping: %v", sharedErr)
+	}
+	if sharedErr != nil {
+		t.Fatalf("start the shared Kratos: %v", sharedErr)
+	}
+	return shared
+}
+
+// StopShared stops the Kratos that Shared started, if any.
+func StopShared() {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if shared != nil {
+		_ = shared.Stop()
+		shared = nil
+	}
 }

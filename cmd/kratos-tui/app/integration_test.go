@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,36 +15,15 @@ import (
 
 const password = "correct-horse-battery-staple-42"
 
-var (
-	sharedOnce sync.Once
-	shared     *kratostest.Server
-	sharedErr  error
-)
-
 // kratosServer returns the Kratos shared by the tests that need no special
 // configuration.
 func kratosServer(t *testing.T) *kratostest.Server {
-	t.Helper()
-	if _, err := kratostest.BinaryPath(); err != nil {
-		if os.Getenv("KRATOS_REQUIRED") == "1" {
-			t.Fatalf("KRATOS_REQUIRED=1 but %v", err)
-		}
-		t.Skipf("no Kratos binary (%v); run `make kratos`", err)
-	}
-	sharedOnce.Do(func() {
-		shared, sharedErr = kratostest.Start(context.Background(), kratostest.Options{})
-	})
-	if sharedErr != nil {
-		t.Fatalf("start Kratos: %v", sharedErr)
-	}
-	return shared
+	return kratostest.Shared(t)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if shared != nil {
-		_ = shared.Stop()
-	}
+	kratostest.StopShared()
 	os.Exit(code)
 }
 
