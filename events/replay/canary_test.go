@@ -105,7 +105,7 @@ func TestLiveRerun(t *testing.T) {
 				opts.RewriteEmail[email] = uniqueEmail("rerun")
 			}
 			run := func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plugin) error {
-				cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 10 * time.Second,
+				cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
 					Logger: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)}
 				client, err := app.NewClient(cfg)
 				if err != nil {

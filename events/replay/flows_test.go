@@ -236,7 +236,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	}
 	rec := flowlog.NewRecorder(w)
 	cfg := app.Config{
-		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 10 * time.Second,
+		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},

@@ -48,7 +48,7 @@ func start(t *testing.T, kratosURL string) *session {
 	cfg := app.Config{
 		KratosAPI: kratosURL,
 		Tokens:    tokenstore.NewMemory(),
-		Timeout:   5 * time.Second,
+		Timeout:   30 * time.Second, // a guard against a hang, not a goal: CI machines are busy
 		Stdio:     ui.IO{In: inR, Out: outW, Err: io.Discard},
 		IDs:       clock.SequentialIDs("p"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),

@@ -31,7 +31,7 @@ func startApp(t *testing.T, kratosURL string) *harness {
 	cfg := app.Config{
 		KratosAPI: kratosURL,
 		Tokens:    tokenstore.NewMemory(),
-		Timeout:   5 * time.Second,
+		Timeout:   30 * time.Second, // a guard against a hang, not a goal: CI machines are busy
 		Stdio:     ui.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard},
 		IDs:       clock.SequentialIDs("tui"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),

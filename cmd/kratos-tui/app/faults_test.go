@@ -31,11 +31,17 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/jsonui"
 )
 
-// faultTimeout is the client's per-call timeout in the fault tests; the
-// delay fault waits longer than this. It is short, to keep the six timeout
-// cases quick, but not so short that a real call times out while `go test
-// ./...` loads both cores (750 ms did, with fsync-heavy tests running).
-const faultTimeout = 3 * time.Second
+// faultTimeout is the client's per-call timeout in the timeout cases of the
+// fault tests; the delay fault waits longer than this. It is short, to keep
+// the six timeout cases quick, but not so short that the real calls of the
+// same case (the retry after the fault) time out while `go test ./...`
+// loads both cores (750 ms did, and 3 s once).
+const faultTimeout = 8 * time.Second
+
+// guardTimeout is the per-call timeout of every other fault test: only a
+// guard against a hang, long enough that a busy CI machine never trips it
+// (3 s did, once, on a real sign-in).
+const guardTimeout = 30 * time.Second
 
 // capture collects everything a client writes: json UI lines, logs, stderr.
 type capture struct {
@@ -57,7 +63,7 @@ func (c *capture) String() string {
 
 // startCapturedClient runs the real client with the json UI against url,
 // with a short timeout and debug logs, everything it writes going to out.
-func startCapturedClient(t *testing.T, url string, tokens adapters.TokenStore, out *capture) *client {
+func startCapturedClient(t *testing.T, url string, tokens adapters.TokenStore, out *capture, timeout time.Duration) *client {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -65,7 +71,7 @@ func startCapturedClient(t *testing.T, url string, tokens adapters.TokenStore, o
 		KratosAPI: url,
 		UI:        jsonui.Name,
 		Tokens:    tokens,
-		Timeout:   faultTimeout,
+		Timeout:   timeout,
 		Stdio:     ui.IO{In: inR, Out: outW, Err: out},
 		Clock:     clock.System{},
 		IDs:       clock.SequentialIDs("f"),
@@ -287,7 +293,11 @@ func runFault(t *testing.T, srv *kratostest.Server, proxy *faultproxy.Proxy, ste
 	if step.name == "launch_whoami" {
 		proxy.Add(rule)
 	}
-	c := startCapturedClient(t, proxy.URL(), tokens, out)
+	timeout := guardTimeout
+	if kind.name == "timeout" {
+		timeout = faultTimeout
+	}
+	c := startCapturedClient(t, proxy.URL(), tokens, out, timeout)
 	switch step.name {
 	case "launch_whoami":
 		failed := decode[signedOut](t, c.await("SessionCheckFailed"))
@@ -439,7 +449,7 @@ func TestFaultPasswordSubmitIsNeverRetried(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{})
+				c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{}, guardTimeout)
 				c.await("SignedOut")
 				intent, shown, submit := "RegistrationFlowRequested", "RegistrationFormShown", "SignUpSubmitted"
 				data := map[string]any{"email": email, "password": password}
@@ -480,7 +490,7 @@ func TestFaultPasswordSubmitIsNeverRetried(t *testing.T) {
 		}
 		tokens := tokenstore.NewMemory()
 		_ = tokens.Save(tok)
-		c := startCapturedClient(t, proxy.URL(), tokens, &capture{})
+		c := startCapturedClient(t, proxy.URL(), tokens, &capture{}, guardTimeout)
 		c.await("SignedIn")
 		proxy.ResetCounts()
 		proxy.Add(faultproxy.Rule{Method: http.MethodDelete, Kind: faultproxy.Status, Status: 503})
@@ -503,7 +513,7 @@ func TestFaultPasswordSubmitIsNeverRetried(t *testing.T) {
 		tally.mu.Unlock()
 		for _, kind := range []faultproxy.Kind{faultproxy.Status, faultproxy.Reset} {
 			proxy.Clear()
-			c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{})
+			c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{}, guardTimeout)
 			c.await("SignedOut")
 			proxy.ResetCounts()
 			proxy.Add(faultproxy.Rule{Method: http.MethodGet, PathPrefix: "/self-service/login/api", Kind: kind, Status: 503, Times: 2})
@@ -547,7 +557,7 @@ func TestFaultCutAfterKratosSignedIn(t *testing.T) {
 	}
 	tokens := tokenstore.NewMemory()
 	out := &capture{}
-	c := startCapturedClient(t, proxy.URL(), tokens, out)
+	c := startCapturedClient(t, proxy.URL(), tokens, out, guardTimeout)
 	c.await("SignedOut")
 	c.send("LoginFlowRequested", nil)
 	c.await("LoginFormShown")

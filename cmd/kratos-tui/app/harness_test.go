@@ -89,7 +89,7 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 		Backend:   opts.backend,
 		UI:        jsonui.Name,
 		Tokens:    opts.tokens,
-		Timeout:   5 * time.Second,
+		Timeout:   30 * time.Second, // a guard against a hang, not a goal: CI machines are busy
 		Stdio:     ui.IO{In: inR, Out: outW, Err: io.Discard},
 		UIOptions: ui.Options{RevealSecrets: opts.reveal},
 		Clock:     clock.System{},
