@@ -396,7 +396,7 @@ func TestIntegrationRegistrationWithoutSessionHook(t *testing.T) {
 
 func TestIntegrationKratosDownThenBack(t *testing.T) {
 	srv := kratosServer(t, "default")
-	c := realClient(t, srv, Options{Timeout: 3 * time.Second})
+	c := realClient(t, srv, Options{Timeout: 30 * time.Second})
 	ctx := testCtx(t)
 	if err := srv.Halt(); err != nil {
 		t.Fatal(err)
