@@ -285,3 +285,19 @@ func TestWithoutSelfServiceAdapterSaysSo(t *testing.T) {
 		t.Fatalf("got %#v", in)
 	}
 }
+
+func TestBrowserRequiredStepShowsTheURL(t *testing.T) {
+	self := &fakeSelf{
+		createSettings: func(string) (*adapters.Flow, error) { return flow("settings-1"), nil },
+		submitSettings: func(string, string, map[string]any) (*adapters.Flow, error) {
+			return nil, &adapters.Error{Class: adapters.ClassBrowserRequired, Status: 422,
+				Message: "browser location change required", RedirectTo: "https://idp.example.com/start"}
+		},
+	}
+	h := authenticatedHarness(t, self)
+	h.send(events.SettingsRequested{})
+	f, ok := h.last(events.SettingsSubmitted{Method: "oidc", Values: map[string]string{"link": "github"}}).(events.SettingsFormShown)
+	if !ok || f.GeneralError != "This step needs a web browser: open https://idp.example.com/start" {
+		t.Fatalf("got %#v", f)
+	}
+}
