@@ -29,10 +29,19 @@ type Responder interface {
 	Respond(op string, request json.RawMessage) (events.AdapterReturned, error)
 }
 
+// Publisher puts the machine's events on the bus.
+type Publisher interface {
+	// Publish stamps and queues an event; see bus.Bus.Publish.
+	Publish(ev events.Event, meta bus.Meta) (events.Envelope, error)
+}
+
 // Config holds what a Machine needs.
 type Config struct {
 	// Bus carries intents in and state and trace events out; required.
 	Bus *bus.Bus
+	// Publisher, when set, publishes the machine's events instead of Bus
+	// (replay interleaves recorded intents with them).
+	Publisher Publisher
 	// Kratos is the Kratos public API; required unless Responder is set.
 	Kratos adapters.Kratos
 	// Sessions answers who is signed in with a token at launch (the
@@ -193,7 +202,11 @@ func (m *Machine) publish(ev events.Event) {
 	m.mu.Lock()
 	meta := bus.Meta{CorrelationID: m.cause.CorrelationID, CausationID: m.cause.ID, FlowID: m.view.form.FlowID}
 	m.mu.Unlock()
-	if _, err := m.cfg.Bus.Publish(ev, meta); err != nil {
+	pub := Publisher(m.cfg.Bus)
+	if m.cfg.Publisher != nil {
+		pub = m.cfg.Publisher
+	}
+	if _, err := pub.Publish(ev, meta); err != nil {
 		m.mu.Lock()
 		if m.publishErr == nil {
 			m.publishErr = err

@@ -60,22 +60,30 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	resp := &responder{results: rec.results()}
-	m, err := fsm.New(fsm.Config{Bus: b, Responder: resp, Logger: opts.Logger})
+	il := &interleaver{bus: b, intents: rec.Intents()}
+	m, err := fsm.New(fsm.Config{Bus: b, Publisher: il, Responder: resp, Logger: opts.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	if err := m.Start(ctx); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	for _, in := range rec.Intents() {
+	// Each time the machine is idle the next recorded intent goes in; the
+	// intents a UI sent while the machine was busy go in from the
+	// interleaver, at their recorded places.
+	for {
 		if err := b.Wait(ctx); err != nil {
 			return nil, fmt.Errorf("replay: %w", err)
 		}
 		if cmp.diverged() {
 			break
 		}
-		if _, err := b.Publish(in.Event, bus.Meta{}); err != nil {
-			return nil, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
+		more, err := il.publishNext()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
 		}
 	}
 	if err := b.Wait(ctx); err != nil {
@@ -180,4 +188,47 @@ func (r *replayRedactor) redact(s string) string {
 func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
 	env.Event = events.Redact(env.Event, r.redact)
 	return env
+}
+
+// interleaver publishes the machine's events during a replay and puts each
+// recorded intent on the bus at the sequence number it has in the
+// recording: a UI may send intents while the machine is still busy (the
+// json UI reads a whole script at once), and those must come between the
+// machine's events exactly as recorded.
+type interleaver struct {
+	bus *bus.Bus
+
+	mu      sync.Mutex
+	intents []flowlog.Record
+}
+
+// Publish implements fsm.Publisher: recorded intents due before ev go
+// first.
+func (il *interleaver) Publish(ev events.Event, meta bus.Meta) (events.Envelope, error) {
+	il.mu.Lock()
+	for len(il.intents) > 0 && il.intents[0].Seq == il.bus.LastSeq()+1 {
+		in := il.intents[0]
+		il.intents = il.intents[1:]
+		if _, err := il.bus.Publish(in.Event, bus.Meta{}); err != nil {
+			il.mu.Unlock()
+			return events.Envelope{}, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
+		}
+	}
+	il.mu.Unlock()
+	return il.bus.Publish(ev, meta)
+}
+
+// publishNext publishes the next recorded intent, if any is left.
+func (il *interleaver) publishNext() (bool, error) {
+	il.mu.Lock()
+	defer il.mu.Unlock()
+	if len(il.intents) == 0 {
+		return false, nil
+	}
+	in := il.intents[0]
+	il.intents = il.intents[1:]
+	if _, err := il.bus.Publish(in.Event, bus.Meta{}); err != nil {
+		return false, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
+	}
+	return true, nil
 }

@@ -61,7 +61,7 @@ type Config struct {
 
 // Client holds the adapters a Config resolves to.
 type Client struct {
-	Kratos   *kratos.Client
+	Kratos   adapters.Kratos
 	Sessions adapters.SessionSource
 	// SelfService is the rest of the Kratos API (the Kratos adapter).
 	SelfService adapters.SelfService

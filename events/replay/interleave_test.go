@@ -1,0 +1,116 @@
+package replay_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/clock"
+	"github.com/kratos-tui/kratos-tui/adapters/memory"
+	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/ui"
+)
+
+// gatedKratos holds the first registration flow until the test lets it go,
+// so that intents can be sent while the machine is busy.
+type gatedKratos struct {
+	*memory.Kratos
+	entered, release chan struct{}
+}
+
+func (g *gatedKratos) CreateRegistrationFlow(ctx context.Context) (*adapters.Flow, error) {
+	select {
+	case g.entered <- struct{}{}:
+		<-g.release
+	default:
+	}
+	return g.Kratos.CreateRegistrationFlow(ctx)
+}
+
+// burstUI sends the first intents, then, while the machine waits on
+// Kratos, the rest at once, as a script piped into the json UI does.
+type burstUI struct {
+	k     *gatedKratos
+	first []events.Event
+	burst []events.Event
+}
+
+func (u *burstUI) Run(ctx context.Context, host ui.Host) error {
+	if err := host.Subscribe(ctx, func(events.Envelope) {}); err != nil {
+		return err
+	}
+	for _, ev := range u.first {
+		if err := host.Publish(ev); err != nil {
+			return err
+		}
+	}
+	<-u.k.entered // the machine is inside Kratos now
+	for _, ev := range u.burst {
+		if err := host.Publish(ev); err != nil {
+			return err
+		}
+	}
+	close(u.k.release)
+	return host.Wait(ctx)
+}
+
+// TestReplayOfIntentsSentWhileBusy records a run whose intents arrive
+// while the machine is still busy (as when a script is piped into the json
+// UI) and replays it: the intents must go back in between the machine's
+// events exactly where the recording has them.
+func TestReplayOfIntentsSentWhileBusy(t *testing.T) {
+	k := &gatedKratos{Kratos: memory.NewKratos(), entered: make(chan struct{}), release: make(chan struct{})}
+	plugin := &burstUI{k: k,
+		first: []events.Event{events.AppStarted{}, events.RegistrationFlowRequested{}},
+		burst: []events.Event{
+			events.SignUpSubmitted{Email: "busy@example.com", Password: "busy-password-1"},
+			events.SignOutRequested{},
+			events.LoginFlowRequested{},
+			events.SignInSubmitted{Identifier: "busy@example.com", Password: "wrong"},
+			events.SignInSubmitted{Identifier: "busy@example.com", Password: "busy-password-1"},
+		},
+	}
+	var log bytes.Buffer
+	w, err := flowlog.NewWriter(&log, flowlog.NewHeader("test", time.Unix(0, 0).UTC()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := flowlog.NewRecorder(w)
+	cfg := app.Config{
+		KratosAPI: "http://127.0.0.1:1",
+		Clock:     clock.NewStepping(time.Unix(0, 0).UTC(), time.Millisecond), IDs: clock.SequentialIDs("b"),
+		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
+	}
+	client := &app.Client{Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory()}
+	if err := app.RunWith(context.Background(), cfg, client, plugin); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recording, err := replay.Load(bytes.NewReader(log.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	intents := recording.Intents()
+	if len(intents) != 7 || intents[2].Seq != intents[6].Seq-4 || intents[6].Seq == uint64(len(recording.Records)) {
+		t.Fatalf("the burst is not recorded in one run of seqs inside the machine's work: %d intents", len(intents))
+	}
+	res, err := replay.Run(context.Background(), recording, replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Passed() {
+		t.Fatalf("replay diverged at %+v", res.Divergence)
+	}
+	if res.Compared != res.Records {
+		t.Fatalf("compared %d of %d records", res.Compared, res.Records)
+	}
+}
