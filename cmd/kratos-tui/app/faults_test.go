@@ -1,12 +1,9 @@
 package app_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,19 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
-	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/faultproxy"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
-	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/fsm"
 	"github.com/kratos-tui/kratos-tui/internal/reliability"
-	"github.com/kratos-tui/kratos-tui/ui"
-	"github.com/kratos-tui/kratos-tui/ui/jsonui"
 )
 
 // faultTimeout is the client's per-call timeout in the timeout cases of the
@@ -61,52 +53,11 @@ func (c *capture) String() string {
 	return c.buf.String()
 }
 
-// startCapturedClient runs the real client with the json UI against url,
-// with a short timeout and debug logs, everything it writes going to out.
+// startCapturedClient runs the real client with the json UI against url
+// with debug logs, everything it writes going to out.
 func startCapturedClient(t *testing.T, url string, tokens adapters.TokenStore, out *capture, timeout time.Duration) *client {
 	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	cfg := app.Config{
-		KratosAPI: url,
-		UI:        jsonui.Name,
-		Tokens:    tokens,
-		Timeout:   timeout,
-		Stdio:     ui.IO{In: inR, Out: outW, Err: out},
-		Clock:     clock.System{},
-		IDs:       clock.SequentialIDs("f"),
-		Logger:    zerolog.New(out).Level(zerolog.DebugLevel),
-	}
-	c := &client{t: t, in: inW, lines: make(chan line, 1024), done: make(chan error, 1)}
-	go func() {
-		err := app.Run(context.Background(), cfg)
-		outW.Close()
-		c.done <- err
-	}()
-	go func() {
-		defer close(c.lines)
-		sc := bufio.NewScanner(outR)
-		sc.Buffer(nil, 4<<20)
-		for sc.Scan() {
-			_, _ = out.Write(append(sc.Bytes(), '\n'))
-			var l line
-			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-				t.Errorf("json UI wrote a line that is not JSON: %q", sc.Text())
-				continue
-			}
-			l.raw = sc.Text()
-			c.lines <- l
-		}
-	}()
-	t.Cleanup(func() {
-		c.in.Close()
-		for range c.lines {
-		}
-		if err := <-c.done; err != nil {
-			t.Errorf("client ended with: %v", err)
-		}
-	})
-	return c
+	return startClient(t, url, clientOptions{tokens: tokens, capture: out, timeout: timeout})
 }
 
 var faultEmails atomic.Int64

@@ -73,6 +73,12 @@ type clientOptions struct {
 	// reveal shows secrets (tokens, TOTP secrets, backup codes) in the
 	// output, as --reveal-token does.
 	reveal bool
+	// capture, when set, receives everything the client writes: stderr,
+	// debug logs and every json UI line.
+	capture io.Writer
+	// timeout is the per-call timeout; default 30 s, a guard against a
+	// hang, not a goal: CI machines are busy.
+	timeout time.Duration
 }
 
 // startClient runs the real client (adapters, bus, state machine, json UI)
@@ -82,6 +88,15 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 	if opts.tokens == nil {
 		opts.tokens = tokenstore.NewMemory()
 	}
+	if opts.timeout == 0 {
+		opts.timeout = 30 * time.Second
+	}
+	logger := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	errOut := io.Discard
+	if opts.capture != nil {
+		logger = zerolog.New(opts.capture).Level(zerolog.DebugLevel)
+		errOut = opts.capture
+	}
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	cfg := app.Config{
@@ -89,12 +104,12 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 		Backend:   opts.backend,
 		UI:        jsonui.Name,
 		Tokens:    opts.tokens,
-		Timeout:   30 * time.Second, // a guard against a hang, not a goal: CI machines are busy
-		Stdio:     ui.IO{In: inR, Out: outW, Err: io.Discard},
+		Timeout:   opts.timeout,
+		Stdio:     ui.IO{In: inR, Out: outW, Err: errOut},
 		UIOptions: ui.Options{RevealSecrets: opts.reveal},
 		Clock:     clock.System{},
 		IDs:       clock.SequentialIDs("t"),
-		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
+		Logger:    logger,
 	}
 	c := &client{t: t, in: inW, lines: make(chan line, 1024), done: make(chan error, 1)}
 	go func() {
@@ -107,6 +122,9 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 		sc := bufio.NewScanner(outR)
 		sc.Buffer(nil, 4<<20)
 		for sc.Scan() {
+			if opts.capture != nil {
+				_, _ = opts.capture.Write(append(sc.Bytes(), '\n'))
+			}
 			var l line
 			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 				t.Errorf("json UI wrote a line that is not JSON: %q", sc.Text())
