@@ -400,7 +400,11 @@ func TestFaultPasswordSubmitIsNeverRetried(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{}, guardTimeout)
+				timeout := guardTimeout
+				if kind == faultproxy.Delay {
+					timeout = faultTimeout
+				}
+				c := startCapturedClient(t, proxy.URL(), tokenstore.NewMemory(), &capture{}, timeout)
 				c.await("SignedOut")
 				intent, shown, submit := "RegistrationFlowRequested", "RegistrationFormShown", "SignUpSubmitted"
 				data := map[string]any{"email": email, "password": password}
