@@ -9,14 +9,20 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/httplog"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
 )
 
 // call runs one adapter call and traces it: AdapterCalled before,
 // AdapterReturned after, with the result, the error and the HTTP exchanges
 // the adapter made. Under a Responder the adapter is not called; the
 // recorded answer is returned instead. Errors come back as *adapters.Error.
+// When no one listens to the trace (no recorder, no viewer), the payloads
+// are left out: building them would be work for nothing.
 func call[T any](ctx context.Context, m *Machine, op string, request any, do func(context.Context) (T, error)) (T, error) {
 	var zero T
+	if m.cfg.Responder == nil && !m.cfg.Bus.Subscribed(bus.TopicTrace) {
+		return callUntraced(ctx, m, op, do)
+	}
 	reqJSON, err := marshalRequest(request)
 	if err != nil {
 		return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("%s: encode request: %v", op, err)}
@@ -60,6 +66,23 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 	}
 	if res, err := json.Marshal(out); err == nil {
 		ret.Result = res
+	}
+	m.publish(ret)
+	return out, nil
+}
+
+// callUntraced runs an adapter call with a trace of names and outcomes
+// only.
+func callUntraced[T any](ctx context.Context, m *Machine, op string, do func(context.Context) (T, error)) (T, error) {
+	m.publish(events.AdapterCalled{Operation: op})
+	start := time.Now()
+	out, err := do(ctx)
+	ret := events.AdapterReturned{Operation: op, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
+	if err != nil {
+		ae := adapters.AsError(err)
+		ret.Error = ae
+		m.publish(ret)
+		return out, ae
 	}
 	m.publish(ret)
 	return out, nil

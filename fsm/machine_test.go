@@ -424,3 +424,61 @@ func TestPanickingAdapterDoesNotKillTheMachine(t *testing.T) {
 		t.Fatalf("last state %T, want SignedOut again", got[len(got)-1])
 	}
 }
+
+// spyPublisher keeps what the machine publishes and passes it on.
+type spyPublisher struct {
+	bus  *bus.Bus
+	seen []events.Event
+}
+
+func (p *spyPublisher) Publish(ev events.Event, meta bus.Meta) (events.Envelope, error) {
+	p.seen = append(p.seen, ev)
+	return p.bus.Publish(ev, meta)
+}
+
+// TestUntracedCallsCarryNoPayload checks that with no one listening to the
+// trace, adapter calls are traced by name only: no request or result is
+// built (they may hold secrets, and nothing would read them).
+func TestUntracedCallsCarryNoPayload(t *testing.T) {
+	k := &fakeKratos{loginFlow: func() (*adapters.Flow, error) { return flow("flow-1"), nil }}
+	b, err := bus.New(bus.Options{Clock: clock.NewStepping(time.Unix(0, 0).UTC(), time.Second), IDs: clock.SequentialIDs("id")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	spy := &spyPublisher{bus: b}
+	m, err := fsm.New(fsm.Config{Bus: b, Publisher: spy, Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, intent := range []events.Event{events.AppStarted{}, events.LoginFlowRequested{}} {
+		env, err := b.Publish(intent, bus.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Handle(ctx, env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m.State() != fsm.StateLogin {
+		t.Fatalf("state %s", m.State())
+	}
+	calls := 0
+	for _, ev := range spy.seen {
+		switch e := ev.(type) {
+		case events.AdapterCalled:
+			calls++
+			if e.Operation == "" || e.Request != nil {
+				t.Errorf("untraced call %+v", e)
+			}
+		case events.AdapterReturned:
+			if e.Operation == "" || e.Result != nil || e.HTTP != nil {
+				t.Errorf("untraced result %+v", e)
+			}
+		}
+	}
+	if calls != 2 {
+		t.Fatalf("%d adapter calls traced, want 2 (tokens.load, kratos.create_login_flow)", calls)
+	}
+}

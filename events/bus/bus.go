@@ -100,6 +100,8 @@ type Bus struct {
 	pending     int // events queued or in a mailbox, not yet handled
 	closed      bool
 	correlation string
+	// subscribers counts the live subscriptions by topic.
+	subscribers map[string]int
 	pumpDone    chan struct{}
 	subs        sync.WaitGroup
 	cancelSubs  context.CancelFunc
@@ -119,6 +121,7 @@ func New(opts Options) (*Bus, error) {
 	b := &Bus{
 		pubsub: ps, clock: opts.Clock, ids: opts.IDs, log: opts.Logger,
 		pumpDone: make(chan struct{}), subsCtx: ctx, cancelSubs: cancel,
+		subscribers: map[string]int{},
 	}
 	b.wake = sync.NewCond(&b.mu)
 	b.idle = sync.NewCond(&b.mu)
@@ -221,11 +224,13 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(b.subsCtx, cancel)
 	box := newMailbox()
+	b.count(topics, +1)
 	for _, topic := range topics {
 		ch, err := b.pubsub.Subscribe(ctx, topic)
 		if err != nil {
 			cancel()
 			stop()
+			b.count(topics, -1)
 			return fmt.Errorf("subscribe to %s: %w", topic, err)
 		}
 		b.subs.Add(1)
@@ -252,6 +257,7 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 	go func() {
 		defer b.subs.Done()
 		defer stop()
+		defer b.count(topics, -1)
 		for {
 			env, ok := box.take(ctx)
 			if !ok {
@@ -263,6 +269,23 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 		}
 	}()
 	return nil
+}
+
+// count adds delta to the subscriptions of each topic.
+func (b *Bus) count(topics []string, delta int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, t := range topics {
+		b.subscribers[t] += delta
+	}
+}
+
+// Subscribed reports whether anyone listens to topic, so that a publisher
+// can skip building what no one would read (the details of a trace).
+func (b *Bus) Subscribed(topic string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.subscribers[topic] > 0
 }
 
 // drop forgets n pending units that a stopped subscriber will not handle.

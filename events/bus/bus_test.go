@@ -2,6 +2,7 @@ package bus_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +197,25 @@ func TestCancelledSubscriberDoesNotBlockOthers(t *testing.T) {
 	}
 	if len(other.seqs) != 10 {
 		t.Fatalf("other subscriber got %d, want 10", len(other.seqs))
+	}
+}
+
+func TestSubscribedFollowsSubscriptions(t *testing.T) {
+	b := newBus(t)
+	if b.Subscribed(bus.TopicTrace) {
+		t.Fatal("trace reported subscribed with no subscriber")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := b.Subscribe(ctx, func(context.Context, events.Envelope) {}, bus.TopicStates, bus.TopicTrace); err != nil {
+		t.Fatal(err)
+	}
+	if !b.Subscribed(bus.TopicTrace) || !b.Subscribed(bus.TopicStates) || b.Subscribed(bus.TopicIntents) {
+		t.Fatal("subscriptions not counted by topic")
+	}
+	cancel()
+	// The subscription ends on its own goroutine; Wait has nothing pending,
+	// so poll the count with the bus's own idle signal instead of a sleep.
+	for b.Subscribed(bus.TopicTrace) {
+		runtime.Gosched()
 	}
 }
