@@ -1,12 +1,8 @@
 package replay_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,10 +12,8 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/events"
-	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/fsm"
-	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
 // The self-service flows of the corpus (issue 5), recorded with the client
@@ -485,47 +479,4 @@ func waitCode(r *run, template string) (string, error) {
 		r.code(code)
 	}
 	return code, err
-}
-
-// checkNoSecrets fails t when a secret of the run is in any byte of the
-// log at path, its text timeline, its Mermaid diagram or its detail view.
-// Secrets are looked for anywhere; the six-digit codes as whole words
-// (not inside a longer run of letters or digits).
-func checkNoSecrets(t *testing.T, path string, seen recorded) {
-	t.Helper()
-	logBytes, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, recs, err := flowlog.ReadAll(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text, mermaid bytes.Buffer
-	if err := traceview.WriteText(&text, h, recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := traceview.WriteMermaid(&mermaid, recs); err != nil {
-		t.Fatal(err)
-	}
-	var details strings.Builder
-	for _, e := range traceview.Entries(recs) {
-		details.WriteString(traceview.Detail(e))
-	}
-	outputs := map[string][]byte{"log": logBytes, "text": text.Bytes(), "mermaid": mermaid.Bytes(), "detail view": []byte(details.String())}
-	for name, out := range outputs {
-		for _, s := range seen.secrets {
-			if s != "" && bytes.Contains(out, []byte(s)) {
-				t.Errorf("%s: the %s holds a secret (%d chars, prefix %.4q)", path, name, len(s), s)
-			}
-		}
-		for _, c := range seen.codes {
-			if regexp.MustCompile(`(^|[^0-9A-Za-z])` + regexp.QuoteMeta(c) + `($|[^0-9A-Za-z])`).Match(out) {
-				t.Errorf("%s: the %s holds a one-time code (%d chars)", path, name, len(c))
-			}
-		}
-		if bytes.Contains(out, []byte("ory_st_")) {
-			t.Errorf("%s: the %s holds a session token", path, name)
-		}
-	}
 }
