@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 )
 
 // updateSelfServiceFixtures makes the self-service integration tests write
@@ -44,7 +46,7 @@ func (c *captures) secret(values ...string) {
 // -update-selfservice-fixtures it also writes the file.
 func (c *captures) add(t *testing.T, name string, status int, body []byte) {
 	t.Helper()
-	out, err := redactFixture(body)
+	out, err := kratostest.RedactFixture(body)
 	if err != nil {
 		t.Fatalf("fixture %s: %v", name, err)
 	}
@@ -78,80 +80,7 @@ func (c *captures) checkLeaks(t *testing.T) {
 	}
 }
 
-var (
-	fixtureTokenRe      = regexp.MustCompile(`ory_st_[A-Za-z0-9]+`)
-	fixtureUnredactedRe = regexp.MustCompile(`ory_st_[A-Za-z0-9]{20,}`)
-)
-
-// secretNodeIDs are text and img nodes whose content is a secret.
-var secretNodeIDs = map[string]bool{"totp_secret_key": true, "lookup_secret_codes": true, "totp_qr": true}
-
-// secretInputs are inputs whose value is a secret if Kratos echoes one.
-var secretInputs = map[string]bool{"code": true, "totp_code": true, "lookup_secret": true, "password": true}
-
-// redactFixture does what kratostest's fixture capture does (session
-// tokens -> ory_st_REDACTED, CSRF values -> REDACTED, re-indented with
-// sorted keys) and also replaces TOTP secrets, backup codes and
-// recovery/verification codes by REDACTED.
-func redactFixture(raw []byte) ([]byte, error) {
-	raw = fixtureTokenRe.ReplaceAll(raw, []byte("ory_st_REDACTED"))
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("redact: %w", err)
-	}
-	v = redactValue(v)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("redact: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// redactValue walks a decoded JSON value and redacts secrets in place.
-func redactValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if name, _ := x["name"].(string); name == "csrf_token" || secretInputs[name] {
-			if val, ok := x["value"]; ok && val != "" {
-				x["value"] = "REDACTED"
-			}
-		}
-		if id, _ := x["id"].(string); secretNodeIDs[id] {
-			if _, ok := x["src"]; ok {
-				x["src"] = "data:image/png;base64,REDACTED"
-			}
-			if txt, ok := x["text"].(map[string]any); ok {
-				txt["text"] = "REDACTED"
-			}
-		}
-		if ctx, ok := x["context"].(map[string]any); ok {
-			if _, ok := ctx["secret"]; ok {
-				// A backup code message: its text is the code.
-				x["text"] = "REDACTED"
-			}
-		}
-		for k, e := range x {
-			switch k {
-			case "csrf_token", "secret", "code", "recovery_code", "verification_code":
-				if _, isString := e.(string); isString {
-					x[k] = "REDACTED"
-					continue
-				}
-			}
-			x[k] = redactValue(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = redactValue(e)
-		}
-	}
-	return v
-}
+var fixtureUnredactedRe = regexp.MustCompile(`ory_st_[A-Za-z0-9]{20,}`)
 
 // TestSelfServiceFixturesClean checks every self-service fixture in
 // testdata: valid JSON and no unredacted token, secret or code.
@@ -192,7 +121,7 @@ func checkRedacted(t *testing.T, name string, v any) {
 			}
 			checkRedacted(t, name, e)
 		}
-		if id, _ := x["id"].(string); secretNodeIDs[id] {
+		if id, _ := x["id"].(string); kratostest.IsSecretNode(id) {
 			if txt, ok := x["text"].(map[string]any); ok && txt["text"] != "REDACTED" {
 				t.Errorf("%s: node %s text is not redacted", name, id)
 			}

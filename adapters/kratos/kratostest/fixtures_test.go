@@ -41,7 +41,6 @@ var fixtures = []fixture{
 }
 
 var (
-	sessionTokenRe   = regexp.MustCompile(`ory_st_[A-Za-z0-9]+`)
 	unredactedToken  = regexp.MustCompile(`ory_st_[A-Za-z0-9]{20,}`)
 	fixturePasswords = []string{"fixture-Passw0rd-not-secret", "wrong-Passw0rd-for-fixture", "short"}
 )
@@ -207,7 +206,7 @@ func captureFixtures(t *testing.T, dir string) {
 		if !ok {
 			t.Fatalf("fixture %s not captured", f.name)
 		}
-		out, err := redact(raw)
+		out, err := RedactFixture(raw)
 		if err != nil {
 			t.Fatalf("fixture %s: %v", f.name, err)
 		}
@@ -221,49 +220,6 @@ func captureFixtures(t *testing.T, dir string) {
 		}
 	}
 	writeFixturesReadme(t, dir)
-}
-
-// redact replaces session tokens and CSRF token values and re-indents.
-func redact(raw []byte) ([]byte, error) {
-	raw = sessionTokenRe.ReplaceAll(raw, []byte("ory_st_REDACTED"))
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("redact: %w", err)
-	}
-	v = redactCSRF(v)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("redact: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-func redactCSRF(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if x["name"] == "csrf_token" {
-			if _, ok := x["value"]; ok {
-				x["value"] = "REDACTED"
-			}
-		}
-		for k, e := range x {
-			if k == "csrf_token" {
-				x[k] = "REDACTED"
-				continue
-			}
-			x[k] = redactCSRF(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = redactCSRF(e)
-		}
-	}
-	return v
 }
 
 func writeFixturesReadme(t *testing.T, dir string) {
