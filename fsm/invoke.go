@@ -30,7 +30,7 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 	m.publish(events.AdapterCalled{Operation: op, Request: reqJSON})
 
 	if m.cfg.Responder != nil {
-		rec, err := m.cfg.Responder.Respond(op, events.RedactJSON(reqJSON, placeholderFor))
+		rec, err := m.cfg.Responder.Respond(op)
 		if err != nil {
 			ae := &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay: %v", err)}
 			m.publish(events.AdapterReturned{Operation: op, Error: ae})
@@ -87,10 +87,6 @@ func callUntraced[T any](ctx context.Context, m *Machine, op string, do func(con
 	m.publish(ret)
 	return out, nil
 }
-
-// placeholderFor stands for a secret in a request handed to a Responder;
-// recordings hold placeholders, never secrets.
-func placeholderFor(string) string { return "«redacted»" }
 
 func marshalRequest(request any) (json.RawMessage, error) {
 	if request == nil {

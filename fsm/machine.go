@@ -7,7 +7,6 @@ package fsm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -21,12 +20,13 @@ import (
 )
 
 // Responder answers adapter calls from a recording instead of the real
-// adapters, for replay.
+// adapters, for replay. The request need not be checked here: the
+// AdapterCalled event carrying it is compared with the recording like
+// every other event.
 type Responder interface {
 	// Respond returns the recorded result of the next adapter call, which
-	// must be op with the given (redacted) request; an error means the run
-	// diverged from the recording.
-	Respond(op string, request json.RawMessage) (events.AdapterReturned, error)
+	// must be op; an error means the run diverged from the recording.
+	Respond(op string) (events.AdapterReturned, error)
 }
 
 // Publisher puts the machine's events on the bus.

@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -62,7 +61,7 @@ type responder struct {
 
 // Respond implements fsm.Responder. The operation must be the recorded
 // one; the request is compared by the AdapterCalled record itself.
-func (r *responder) Respond(op string, _ json.RawMessage) (events.AdapterReturned, error) {
+func (r *responder) Respond(op string) (events.AdapterReturned, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i := r.next
