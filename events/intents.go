@@ -1,7 +1,5 @@
 package events
 
-import "strings"
-
 // The intents: what a user asked for. A UI plugin publishes them; the state
 // machine acts on them. They mirror the seed app's seven BLoC events.
 
@@ -121,18 +119,6 @@ func (e FieldChanged) Redacted(r Redactor) Event {
 		e.Value = r(e.Value)
 	}
 	return e
-}
-
-// IsSecretField reports whether a form field's value is a secret
-// (passwords, codes, tokens, lookup secrets).
-func IsSecretField(name string) bool {
-	n := strings.ToLower(name)
-	for _, s := range []string{"password", "code", "secret", "token", "totp"} {
-		if strings.Contains(n, s) {
-			return true
-		}
-	}
-	return false
 }
 
 func init() {

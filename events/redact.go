@@ -3,7 +3,10 @@ package events
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strings"
 )
 
@@ -13,7 +16,8 @@ type Redactor func(secret string) string
 
 // Redactable is implemented by events that carry secrets. Redacted returns a
 // copy of the event with every secret passed through r; the receiver is left
-// unchanged.
+// unchanged. Which fields are secret is declared by the event type itself
+// (by what a field is), never guessed from a field name.
 type Redactable interface {
 	Redacted(r Redactor) Event
 }
@@ -41,30 +45,94 @@ func Mask(secret string) string {
 	return "********" + secret[len(secret)-4:]
 }
 
-// secretKeys are JSON object keys (and HTTP header names), compared without
-// case, whose values are secrets wherever they appear.
+// secretKeys are the JSON object keys of the Kratos public API (and HTTP
+// header names), compared exactly but without case, whose string values are
+// secrets wherever they appear outside identity traits: session tokens and
+// their exchange codes, passwords, one-time codes (TOTP, backup, recovery,
+// verification, login), TOTP secrets and lookup secrets. A key is matched
+// whole: "postal_code" or "country_code" is not "code". A number under such
+// a key (Kratos's error "code": 401) is not a secret.
 var secretKeys = map[string]bool{
-	"password": true, "token": true, "session_token": true, "x-session-token": true,
-	"session-token": true, "ory_session_token": true, "authorization": true, "cookie": true, "set-cookie": true,
-	"csrf_token": true, "code": true, "totp_code": true, "lookup_secret": true,
-	"recovery_code": true, "verification_code": true, "secret": true, "secrets": true,
-	"totp_secret_key": true, "value_secret": true,
+	// Session tokens and how they travel.
+	"session_token": true, "x-session-token": true, "ory_session_token": true,
+	"authorization": true, "cookie": true, "set-cookie": true,
+	"session_token_exchange_code": true, "return_session_token_exchange_code": true,
+	// The recovery and verification link tokens, the token store's token.
+	"token": true,
+	// Anti-CSRF token (not a credential, but bound to the session).
+	"csrf_token": true,
+	// Passwords.
+	"password": true,
+	// One-time codes: the code method (login, recovery, verification),
+	// TOTP, backup codes.
+	"code": true, "totp_code": true, "lookup_secret": true,
+	"recovery_code": true, "verification_code": true,
+	// TOTP secrets and backup codes as shown.
+	"totp_secret_key": true, "totp_url": true, "secret": true, "secrets": true,
+	"lookup_secret_codes": true,
 }
 
-// secretNodeIDs are the ids of Kratos UI nodes that show secrets.
+// SecretKeys returns the keys whose values are secrets, sorted.
+func SecretKeys() []string {
+	out := make([]string, 0, len(secretKeys))
+	for k := range secretKeys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// secretNodeIDs are the ids of Kratos UI nodes that show secrets: the TOTP
+// secret, its QR code (which encodes the otpauth:// URI), backup codes.
 var secretNodeIDs = map[string]bool{
 	"totp_secret_key": true, "totp_qr": true, "lookup_secret_codes": true,
 }
 
-// IsSecretKey reports whether values under this JSON key or header name are
-// secrets.
+// IsSecretKey reports whether string values under this JSON key or header
+// name are secrets (see secretKeys). Keys are matched whole.
 func IsSecretKey(key string) bool {
 	return secretKeys[strings.ToLower(key)]
 }
 
-// RedactJSON returns raw with every string under a secret key (see
-// IsSecretKey), at any depth, passed through r. Input that is not JSON is
-// replaced by a JSON string saying so, since it may hold anything.
+// secretFields are the names of Kratos form fields (UI node names, form
+// values) whose values are secrets.
+var secretFields = map[string]bool{
+	"password": true, "code": true, "totp_code": true, "lookup_secret": true,
+	"totp_secret_key": true, "recovery_code": true, "verification_code": true,
+}
+
+// SecretFields returns the form field names whose values are secrets.
+func SecretFields() []string {
+	out := make([]string, 0, len(secretFields))
+	for k := range secretFields {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsSecretField reports whether a Kratos form field's value is a secret:
+// the password, a one-time code (TOTP, backup, recovery, verification or
+// login code) or a TOTP secret. Names are matched whole, so traits such as
+// "traits.postal_code" are not secret.
+func IsSecretField(name string) bool {
+	return secretFields[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// IsSecretNode reports whether an input node's value is a secret: its
+// input type is password, or its name is a secret field's.
+func IsSecretNode(name, inputType string) bool {
+	return strings.EqualFold(inputType, "password") || IsSecretField(name)
+}
+
+// RedactJSON returns raw with every secret, at any depth, passed through r:
+// strings under a secret key (IsSecretKey) outside "traits", the value of
+// an input node of type password or with a secret field's name, and every
+// string of a node that shows a secret but its labels. A JSON string that
+// holds a JSON document cut short (a body kept as text) is scanned token by
+// token the same way and its secrets replaced inside the text. Input that
+// is not JSON is replaced by a JSON string saying so, since it may hold
+// anything.
 func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
 	if len(raw) == 0 {
 		return raw
@@ -76,7 +144,15 @@ func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
 		out, _ := json.Marshal(fmt.Sprintf("<%d bytes of non-JSON data, not recorded>", len(raw)))
 		return out
 	}
-	v = redactValue(v, false, r)
+	if s, ok := v.(string); ok {
+		red := RedactText(s, r)
+		if red == s {
+			return raw
+		}
+		out, _ := json.Marshal(red)
+		return out
+	}
+	v = redactIn(v, false, false, r)
 	out, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`"<unencodable>"`)
@@ -84,7 +160,157 @@ func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
 	return out
 }
 
-func redactValue(v any, secret bool, r Redactor) any { return redactIn(v, secret, false, r) }
+// RedactText returns s with the secrets found by meaning in it replaced by
+// r(secret): s may be a JSON document, complete or cut short (a body kept
+// as text), whose tokens are read as far as they go. Text that is not JSON
+// comes back unchanged; only redaction by value reaches it.
+func RedactText(s string, r Redactor) string {
+	t := strings.TrimSpace(s)
+	if t == "" || (t[0] != '{' && t[0] != '[') {
+		return s
+	}
+	secrets := ScanSecrets(t)
+	// Longest first, so that a secret holding another is replaced whole.
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	for _, sec := range secrets {
+		s = replaceEncoded(s, sec, r(sec))
+	}
+	return s
+}
+
+// replaceEncoded replaces sec in s, both as is and JSON-escaped.
+func replaceEncoded(s, sec, ph string) string {
+	s = strings.ReplaceAll(s, sec, ph)
+	if esc := jsonEscape(sec); esc != sec {
+		s = strings.ReplaceAll(s, esc, jsonEscape(ph))
+	}
+	return s
+}
+
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+// ScanSecrets reads the JSON document in text token by token, as far as it
+// is well formed (a document cut short is read up to the cut), and returns
+// the secrets it holds by meaning, as RedactJSON finds them: strings under
+// secret keys outside traits, values of secret input nodes, and the texts
+// of nodes showing a secret. A secret cut in two by the end of the text is
+// returned as far as it goes.
+func ScanSecrets(text string) []string {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var (
+		out   []string
+		stack []*scanFrame
+	)
+	cut := func() string {
+		// The string the text ends in, if it ends inside one.
+		off := int(dec.InputOffset())
+		rest := text[off:]
+		i := strings.IndexByte(rest, '"')
+		if i < 0 {
+			return ""
+		}
+		tail := rest[i+1:]
+		if strings.ContainsRune(tail, '"') {
+			return ""
+		}
+		return tail
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && len(stack) > 0 {
+				top := stack[len(stack)-1]
+				if top.obj && !top.expectKey && top.secretValue() {
+					if tail := cut(); tail != "" {
+						out = append(out, tail)
+					}
+				}
+			}
+			return out
+		}
+		var top *scanFrame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				f := &scanFrame{obj: t == '{', expectKey: t == '{'}
+				if top != nil {
+					f.secret = top.secretValue()
+					f.traits = top.traits || (top.obj && top.key == "traits")
+					f.node = top.node
+				}
+				if top != nil && top.obj {
+					top.expectKey = true
+				}
+				stack = append(stack, f)
+			default:
+				stack = stack[:len(stack)-1]
+				if top != nil && top.pendingNode != "" && top.nodeSecret {
+					out = append(out, top.pendingNode)
+				}
+			}
+		case string:
+			if top == nil {
+				continue
+			}
+			if top.obj && top.expectKey {
+				top.key = t
+				top.expectKey = false
+				continue
+			}
+			if top.obj {
+				switch top.key {
+				case "id":
+					if secretNodeIDs[t] {
+						top.node = true
+					}
+				case "name":
+					if IsSecretField(t) {
+						top.nodeSecret = true
+					}
+				case "type":
+					if strings.EqualFold(t, "password") {
+						top.nodeSecret = true
+					}
+				case "value":
+					top.pendingNode = t
+				}
+				if t != "" && (top.secretValue() || (top.node && !nodeLabelKeys[top.key])) {
+					out = append(out, t)
+				}
+				top.expectKey = true
+			} else if t != "" && (top.secret || top.node) {
+				out = append(out, t)
+			}
+		default:
+			if top != nil && top.obj {
+				top.expectKey = true
+			}
+		}
+	}
+}
+
+// scanFrame is an object or array being read by ScanSecrets.
+type scanFrame struct {
+	obj, expectKey bool
+	key            string
+	// secret: a secret key is above; traits: inside identity traits;
+	// node: inside a node showing a secret; nodeSecret: this object is a
+	// secret input's attributes, whose value (pendingNode) is a secret.
+	secret, traits, node, nodeSecret bool
+	pendingNode                      string
+}
+
+func (f *scanFrame) secretValue() bool {
+	return f.secret || (f.obj && !f.traits && IsSecretKey(f.key))
+}
 
 // nodeLabelKeys are the keys inside a secret UI node that name or type it
 // rather than hold its secret; they stay readable, as do numbers, so that a
@@ -94,35 +320,43 @@ var nodeLabelKeys = map[string]bool{"id": true, "node_type": true, "type": true}
 // redactIn redacts v: secret says a secret key is above it, node that it
 // is inside a node showing a secret (where every other string is one).
 func redactIn(v any, secret, node bool, r Redactor) any {
+	return redactWalk(v, secret, false, node, r)
+}
+
+func redactWalk(v any, secret, traits, node bool, r Redactor) any {
 	switch t := v.(type) {
 	case map[string]any:
-		// A form node or field {"name": "password", "value": ...} holds a
-		// secret under "value" when its name is a secret field's.
+		// A form node's attributes {"name": "password", "type":
+		// "password", "value": ...} hold a secret under "value".
 		name, _ := t["name"].(string)
-		nodeSecret := name != "" && IsSecretField(name)
+		typ, _ := t["type"].(string)
+		nodeSecret := !traits && (name != "" || typ != "") && IsSecretNode(name, typ)
 		// A text or image node that shows a secret (the TOTP secret, its
 		// QR code, backup codes) is secret but for its labels.
 		id, _ := t["id"].(string)
 		node = node || secretNodeIDs[id]
 		for k, child := range t {
-			s := secret || IsSecretKey(k) || (nodeSecret && k == "value")
-			t[k] = redactIn(child, s, node && (s || !nodeLabelKeys[k]), r)
+			s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
+			t[k] = redactWalk(child, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]), r)
 		}
 		return t
 	case []any:
 		for i, child := range t {
-			t[i] = redactIn(child, secret, node, r)
+			t[i] = redactWalk(child, secret, traits, node, r)
 		}
 		return t
 	case string:
-		if (secret || node) && t != "" {
+		if secret || node {
+			if t == "" {
+				return t
+			}
 			return r(t)
 		}
-		return t
+		// A JSON document kept as text (a body cut short).
+		return RedactText(t, r)
 	default:
-		if secret && t != nil {
-			return r(fmt.Sprint(t))
-		}
+		// Numbers, booleans and null are never secrets: Kratos's error
+		// "code" is a number, its one-time codes are strings.
 		return t
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kratos-tui/kratos-tui/events"
 )
 
 // Magic is the header key that marks a file as a flow log; its value is
@@ -25,7 +27,7 @@ const Magic = "kratos_tui_flow_log"
 const MajorVersion = 1
 
 // SchemaVersion is the full version this package writes.
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // Header is the first line of a flow log.
 type Header struct {
@@ -49,10 +51,19 @@ type RedactionPolicy struct {
 	Scheme string `json:"scheme"`
 	// Placeholder shows the placeholder's form.
 	Placeholder string `json:"placeholder"`
-	// Keys are the JSON keys and header names whose values are secrets.
+	// Keys are the JSON keys and header names (matched whole, without
+	// case) whose string values are secrets outside identity traits.
 	Keys []string `json:"keys"`
-	// Fields are the substrings that make a form field secret.
+	// Fields are the form field names (matched whole) whose values are
+	// secrets; an input node of type password is secret too.
 	Fields []string `json:"fields"`
+	// ByValue says every secret the run learned was also replaced by
+	// value inside every string; MinValueLen is the shortest so replaced.
+	ByValue     bool `json:"by_value,omitempty"`
+	MinValueLen int  `json:"min_value_len,omitempty"`
+	// PII says identifiers, e-mail addresses and name traits were
+	// replaced by pseudonyms (user-N@example.invalid, name-N).
+	PII bool `json:"pii,omitempty"`
 }
 
 // SchemePlaceholder is the redaction scheme of this version.
@@ -63,11 +74,10 @@ func DefaultPolicy() RedactionPolicy {
 	return RedactionPolicy{
 		Scheme:      SchemePlaceholder,
 		Placeholder: "«secret:N»",
-		Keys: []string{"password", "token", "session_token", "x-session-token", "session-token",
-			"ory_session_token", "authorization", "cookie", "set-cookie", "csrf_token", "code",
-			"totp_code", "lookup_secret", "recovery_code", "verification_code", "secret", "secrets",
-			"totp_secret_key", "value_secret"},
-		Fields: []string{"password", "code", "secret", "token", "totp"},
+		Keys:        events.SecretKeys(),
+		Fields:      events.SecretFields(),
+		ByValue:     true,
+		MinValueLen: events.MinValueLen,
 	}
 }
 

@@ -1,19 +1,19 @@
 package flowlog
 
 import (
+	"bytes"
 	"fmt"
-	"regexp"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/kratos-tui/kratos-tui/events"
 )
 
-// placeholderRE matches a placeholder written by Placeholders.
-var placeholderRE = regexp.MustCompile(`^«secret:[0-9]+»$`)
-
 // IsPlaceholder reports whether s is a placeholder of a redacted secret.
 func IsPlaceholder(s string) bool {
-	return placeholderRE.MatchString(s)
+	return events.IsPlaceholder(s) && strings.HasPrefix(s, "«secret:")
 }
 
 // Placeholders replaces secrets with stable placeholders: the same secret
@@ -55,4 +55,210 @@ func (p *Placeholders) Event(ev events.Event) events.Event {
 func (p *Placeholders) Envelope(env events.Envelope) events.Envelope {
 	env.Event = p.Event(env.Event)
 	return env
+}
+
+// Redactor turns an envelope into the line a flow log holds, with every
+// secret replaced by its placeholder:
+//
+//  1. by meaning: the fields each event type declares secret, and in JSON
+//     documents (requests, results, HTTP bodies, even cut short) the values
+//     of secret keys and secret UI nodes (events.RedactJSON); each secret
+//     found is added to the run's registry;
+//  2. by value: every secret of the registry (at least events.MinValueLen
+//     bytes long), in each of its encodings, wherever it appears inside a
+//     JSON string of the encoded record: plain text bodies, error messages,
+//     URLs, headers, traits;
+//  3. with PII on, identifiers, e-mail addresses and name traits are
+//     replaced by stable pseudonyms (see PII).
+//
+// Placeholders are numbered by first appearance in the log. A Redactor is
+// safe for concurrent use; Record is the one call a writer makes per
+// record.
+type Redactor struct {
+	secrets *events.Secrets
+	ph      *Placeholders
+	pii     *PII
+
+	mu       sync.Mutex
+	version  uint64
+	built    bool
+	replacer *strings.Replacer
+}
+
+// RedactorOptions configure a Redactor.
+type RedactorOptions struct {
+	// Secrets is the run's registry, shared with the state machine and the
+	// logger; nil means a registry of this log's own.
+	Secrets *events.Secrets
+	// RedactPII also replaces identifiers, e-mail addresses and name
+	// traits with stable pseudonyms.
+	RedactPII bool
+}
+
+// NewRedactor returns a redactor for one log.
+func NewRedactor(opts RedactorOptions) *Redactor {
+	s := opts.Secrets
+	if s == nil {
+		s = events.NewSecrets()
+	}
+	r := &Redactor{secrets: s, ph: NewPlaceholders()}
+	if opts.RedactPII {
+		r.pii = NewPII()
+	}
+	return r
+}
+
+// Secrets returns the registry the redactor consults.
+func (r *Redactor) Secrets() *events.Secrets { return r.secrets }
+
+// marker stands for the registered secret number i until the record's
+// placeholders are numbered. The private-use runes never occur in what
+// Kratos or a user sends, and JSON encoding leaves them as they are.
+const (
+	markOpen  = '\uE000'
+	markClose = '\uE001'
+)
+
+func marker(i int) string {
+	return string(markOpen) + strconv.Itoa(i) + string(markClose)
+}
+
+// Record returns env encoded as one flow log line (no newline), redacted.
+func (r *Redactor) Record(env events.Envelope) ([]byte, error) {
+	// 1. By meaning: secrets go to the registry and become markers.
+	env.Event = events.Redact(env.Event, func(s string) string {
+		if IsPlaceholder(s) {
+			return s
+		}
+		r.secrets.Add(s)
+		return r.markerOf(s)
+	})
+	line, err := events.Marshal(env)
+	if err != nil {
+		return nil, err
+	}
+	// 2. By value, inside JSON strings only (numbers stay numbers).
+	if rep := r.valueReplacer(); rep != nil {
+		line = replaceInStrings(line, rep)
+	}
+	// 3. Markers become this log's placeholders, by first appearance.
+	line = r.resolveMarkers(line)
+	if r.pii != nil {
+		line = r.pii.Line(line)
+	}
+	return line, nil
+}
+
+func (r *Redactor) markerOf(s string) string {
+	if i, ok := r.secrets.Index(s); ok {
+		return marker(i)
+	}
+	return r.ph.Redact(s)
+}
+
+// valueReplacer returns the replacer of every registered secret's
+// encodings by its marker, rebuilt only when the registry has grown. The
+// log's placeholders map to themselves first, so that a secret that is
+// part of a placeholder («secret:1» holds "secret") never breaks one.
+func (r *Redactor) valueReplacer() *strings.Replacer {
+	values, version := r.secrets.Snapshot()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.built && version == r.version {
+		return r.replacer
+	}
+	var pairs []string
+	for i, v := range values {
+		if len(v) < events.MinValueLen {
+			continue
+		}
+		m := marker(i)
+		for _, e := range events.Encodings(v) {
+			pairs = append(pairs, e, m)
+		}
+	}
+	r.built, r.version, r.replacer = true, version, nil
+	if len(pairs) == 0 {
+		return nil
+	}
+	r.ph.mu.Lock()
+	for _, ph := range r.ph.seen {
+		pairs = append(pairs, ph, ph)
+	}
+	r.ph.mu.Unlock()
+	r.replacer = events.NewLongestFirstReplacer(pairs...)
+	return r.replacer
+}
+
+// resolveMarkers replaces each marker with the log's placeholder of its
+// secret.
+func (r *Redactor) resolveMarkers(line []byte) []byte {
+	open := []byte(string(markOpen))
+	if !bytes.Contains(line, open) {
+		return line
+	}
+	values, _ := r.secrets.Snapshot()
+	out := make([]byte, 0, len(line))
+	for {
+		i := bytes.Index(line, open)
+		if i < 0 {
+			return append(out, line...)
+		}
+		out = append(out, line[:i]...)
+		rest := line[i+len(open):]
+		j := bytes.IndexRune(rest, markClose)
+		n, err := strconv.Atoi(string(rest[:max(j, 0)]))
+		if j < 0 || err != nil || n < 0 || n >= len(values) {
+			// Not a marker of ours: keep the rune.
+			out = append(out, open...)
+			line = rest
+			continue
+		}
+		out = append(out, r.ph.Redact(values[n])...)
+		line = rest[j+utf8.RuneLen(markClose):]
+	}
+}
+
+// replaceInStrings applies rep inside every JSON string (keys and values)
+// of the encoded document line, leaving everything else as it is.
+func replaceInStrings(line []byte, rep *strings.Replacer) []byte {
+	return replaceInStringsMin(line, rep, events.MinValueLen)
+}
+
+// replaceInStringsMin is replaceInStrings for strings of at least min
+// bytes.
+func replaceInStringsMin(line []byte, rep *strings.Replacer, min int) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(line) && line[j] != '"' {
+			if line[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j > len(line) {
+			j = len(line)
+		}
+		seg := string(line[i+1 : j])
+		if len(seg) >= min {
+			if red := rep.Replace(seg); red != seg {
+				if out == nil {
+					out = make([]byte, 0, len(line)+64)
+				}
+				out = append(out, line[last:i+1]...)
+				out = append(out, red...)
+				last = j
+			}
+		}
+		i = j
+	}
+	if out == nil {
+		return line
+	}
+	return append(out, line[last:]...)
 }

@@ -20,14 +20,34 @@ type Writer struct {
 	out    *bufio.Writer
 	file   *os.File // nil unless the writer owns a file
 	closer io.Closer
-	red    *Placeholders
+	red    *Redactor
 	n      int
 	err    error
 }
 
+// Option configures a Writer.
+type Option func(*Writer)
+
+// WithRedactor makes the writer redact with r (the run's registry of
+// secrets, the PII option) instead of a redactor of its own.
+func WithRedactor(r *Redactor) Option {
+	return func(w *Writer) {
+		if r != nil {
+			w.red = r
+		}
+	}
+}
+
 // NewWriter writes the header h to w and returns a writer of records to w.
-func NewWriter(w io.Writer, h Header) (*Writer, error) {
-	fw := &Writer{out: bufio.NewWriterSize(w, 64<<10), red: NewPlaceholders()}
+func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
+	fw := &Writer{out: bufio.NewWriterSize(w, 64<<10)}
+	for _, o := range opts {
+		o(fw)
+	}
+	if fw.red == nil {
+		fw.red = NewRedactor(RedactorOptions{})
+	}
+	h.Redaction.PII = fw.red.pii != nil
 	line, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("flow log: encode header: %w", err)
@@ -40,12 +60,12 @@ func NewWriter(w io.Writer, h Header) (*Writer, error) {
 
 // Create creates (or truncates) the file at path, readable by its owner
 // only, and writes the header h.
-func Create(path string, h Header) (*Writer, error) {
+func Create(path string, h Header, opts ...Option) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("flow log: create %s: %w", path, err)
 	}
-	w, err := NewWriter(f, h)
+	w, err := NewWriter(f, h, opts...)
 	if err != nil {
 		_ = f.Close()
 		return nil, err
@@ -72,7 +92,7 @@ func (w *Writer) Write(env events.Envelope) error {
 	if w.err != nil {
 		return w.err
 	}
-	line, err := events.Marshal(w.red.Envelope(env))
+	line, err := w.red.Record(env)
 	if err != nil {
 		w.err = fmt.Errorf("flow log: record %d: %w", env.Seq, err)
 		return w.err

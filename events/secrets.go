@@ -1,0 +1,216 @@
+package events
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// MinValueLen is the length (in bytes) from which a registered secret is
+// also replaced by value, wherever it appears: the shortest one-time codes
+// Kratos sends have six digits. A shorter secret (a password Kratos will
+// reject anyway) is replaced only where its meaning marks it.
+const MinValueLen = 6
+
+// placeholderRE matches a placeholder of a redacted secret («secret:N»,
+// or the replay's «unrecorded-secret:N»).
+var placeholderRE = regexp.MustCompile(`^«(unrecorded-)?secret:[0-9]+»$`)
+
+// IsPlaceholder reports whether s is a placeholder of a redacted secret.
+func IsPlaceholder(s string) bool {
+	return len(s) > 4 && strings.HasPrefix(s, "«") && placeholderRE.MatchString(s)
+}
+
+// Secrets is the run-wide registry of secret values: every secret the run
+// learns (a typed password or code, a session token, a TOTP secret, backup
+// codes, an exchange code) is added when first seen, before anything
+// holding it is written, and whoever writes (the flow log writer, the
+// logger) replaces each one by value. It is safe for concurrent use; the
+// values are kept in memory only.
+type Secrets struct {
+	mu      sync.RWMutex
+	index   map[string]int
+	values  []string
+	version uint64
+	// scrub is the replacer of Scrub for version scrubVersion.
+	scrub        *strings.Replacer
+	scrubVersion uint64
+}
+
+// NewSecrets returns an empty registry.
+func NewSecrets() *Secrets {
+	return &Secrets{index: map[string]int{}}
+}
+
+// Add registers secrets. Empty values and placeholders are ignored. A nil
+// registry ignores everything.
+func (s *Secrets) Add(values ...string) {
+	if s == nil {
+		return
+	}
+	for _, v := range values {
+		if v == "" || IsPlaceholder(v) {
+			continue
+		}
+		s.mu.RLock()
+		_, ok := s.index[v]
+		s.mu.RUnlock()
+		if ok {
+			continue
+		}
+		s.mu.Lock()
+		if _, ok := s.index[v]; !ok {
+			s.index[v] = len(s.values)
+			s.values = append(s.values, v)
+			s.version++
+		}
+		s.mu.Unlock()
+	}
+}
+
+// Learn registers every secret ev carries by meaning (see Redactable and
+// RedactJSON) and returns ev unchanged.
+func (s *Secrets) Learn(ev Event) {
+	if s == nil || ev == nil {
+		return
+	}
+	Redact(ev, func(v string) string { s.Add(v); return v })
+}
+
+// LearnJSON registers every secret a JSON document (or a JSON text cut
+// short) holds by meaning.
+func (s *Secrets) LearnJSON(doc []byte) {
+	if s == nil || len(doc) == 0 {
+		return
+	}
+	s.Add(ScanSecrets(string(doc))...)
+}
+
+// Redactor returns a Redactor that registers each secret it is given and
+// returns it unchanged (for meaning passes whose output is replaced by
+// value afterwards).
+func (s *Secrets) Redactor() Redactor {
+	return func(v string) string { s.Add(v); return v }
+}
+
+// Index returns the number of a registered secret, counting from 0 in the
+// order they were added.
+func (s *Secrets) Index(v string) (int, bool) {
+	if s == nil {
+		return 0, false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	i, ok := s.index[v]
+	return i, ok
+}
+
+// Len returns how many secrets are registered.
+func (s *Secrets) Len() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.values)
+}
+
+// Snapshot returns the registered secrets in the order they were added,
+// and a version that changes whenever one is added.
+func (s *Secrets) Snapshot() ([]string, uint64) {
+	if s == nil {
+		return nil, 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.values[:len(s.values):len(s.values)], s.version
+}
+
+// Redacted replaces a secret in texts that are not recordings (logs, error
+// messages).
+const Redacted = "«redacted»"
+
+// Scrub returns text with every registered secret of at least MinValueLen
+// bytes, in each of its encodings (see Encodings), replaced by Redacted.
+func (s *Secrets) Scrub(text string) string {
+	if s == nil || text == "" {
+		return text
+	}
+	s.mu.RLock()
+	r, ok := s.scrub, s.scrubVersion == s.version
+	s.mu.RUnlock()
+	if !ok {
+		s.mu.Lock()
+		if s.scrubVersion != s.version || s.scrub == nil {
+			var pairs []string
+			for _, v := range s.values {
+				if len(v) < MinValueLen {
+					continue
+				}
+				for _, e := range Encodings(v) {
+					pairs = append(pairs, e, Redacted)
+				}
+			}
+			s.scrub = NewLongestFirstReplacer(pairs...)
+			s.scrubVersion = s.version
+		}
+		r = s.scrub
+		s.mu.Unlock()
+	}
+	return r.Replace(text)
+}
+
+// Encodings returns the forms a secret takes in what is written: as is,
+// JSON-escaped (once, and twice for a JSON text kept inside a JSON string),
+// and URL-encoded (query and path).
+func Encodings(v string) []string {
+	forms := []string{v}
+	add := func(f string) {
+		for _, g := range forms {
+			if g == f {
+				return
+			}
+		}
+		forms = append(forms, f)
+	}
+	esc := jsonEscapeHTML(v)
+	add(esc)
+	add(jsonEscapeHTML(esc))
+	add(jsonEscapePlain(v))
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
+	return forms
+}
+
+func jsonEscapeHTML(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+func jsonEscapePlain(s string) string {
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	out := strings.TrimSpace(sb.String())
+	return out[1 : len(out)-1]
+}
+
+// NewLongestFirstReplacer is strings.NewReplacer with the old strings
+// tried longest first, so that a secret holding another is replaced whole.
+func NewLongestFirstReplacer(pairs ...string) *strings.Replacer {
+	type pair struct{ old, repl string }
+	ps := make([]pair, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].old) > len(ps[j].old) })
+	flat := make([]string, 0, len(pairs))
+	for _, p := range ps {
+		flat = append(flat, p.old, p.repl)
+	}
+	return strings.NewReplacer(flat...)
+}
