@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"io"
 	"net/url"
 	"regexp"
 	"sort"
@@ -213,4 +214,20 @@ func NewLongestFirstReplacer(pairs ...string) *strings.Replacer {
 		flat = append(flat, p.old, p.repl)
 	}
 	return strings.NewReplacer(flat...)
+}
+
+// ScrubWriter is an io.Writer (for a logger: zerolog writes one record per
+// Write, at every level) that writes to W with every secret of Secrets
+// replaced by value (see Scrub).
+type ScrubWriter struct {
+	W       io.Writer
+	Secrets *Secrets
+}
+
+// Write implements io.Writer.
+func (w ScrubWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.W, w.Secrets.Scrub(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -61,12 +61,17 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 	if callErr != nil {
 		ae := adapters.AsError(callErr)
 		ret.Error = ae
+		m.cfg.Secrets.Learn(ret)
 		m.publish(ret)
 		return out, ae
 	}
 	if res, err := json.Marshal(out); err == nil {
 		ret.Result = res
 	}
+	// What the call returned (a session token, a TOTP secret, backup
+	// codes), and what its HTTP exchanges hold even when cut short, is
+	// registered before the result is published.
+	m.cfg.Secrets.Learn(ret)
 	m.publish(ret)
 	return out, nil
 }
@@ -77,6 +82,13 @@ func callUntraced[T any](ctx context.Context, m *Machine, op string, do func(con
 	m.publish(events.AdapterCalled{Operation: op})
 	start := time.Now()
 	out, err := do(ctx)
+	if m.cfg.Secrets != nil {
+		// Nothing holding the result is published here, but the logger
+		// and the screen may still show parts of it.
+		if res, merr := json.Marshal(out); merr == nil {
+			m.cfg.Secrets.Learn(events.AdapterReturned{Operation: op, Result: res})
+		}
+	}
 	ret := events.AdapterReturned{Operation: op, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
 	if err != nil {
 		ae := adapters.AsError(err)

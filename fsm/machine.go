@@ -58,6 +58,12 @@ type Config struct {
 	Responder Responder
 	// Logger receives diagnostics; never secrets.
 	Logger zerolog.Logger
+	// Secrets, when set, is the run's registry of secrets: every secret
+	// the machine learns (typed passwords and codes, session tokens, TOTP
+	// secrets, backup codes, exchange codes) is added to it before any
+	// event holding it is published, so that the recorder and the logger
+	// replace it by value wherever it appears.
+	Secrets *events.Secrets
 }
 
 // Machine is the state machine. Intents are handled one at a time.
@@ -139,6 +145,9 @@ func (m *Machine) Handle(ctx context.Context, env events.Envelope) (err error) {
 		m.mu.Unlock()
 	}()
 
+	// The intent's secrets are known before anything that holds them
+	// (requests, logs) is written.
+	m.cfg.Secrets.Learn(env.Event)
 	before := m.fsm.Current()
 	defer func() {
 		// A bug in a step must not take the client down: the intent is

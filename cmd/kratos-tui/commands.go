@@ -34,6 +34,9 @@ type settings struct {
 	revealToken                                               bool
 	// record is the flow log to record the run to (--record).
 	record string
+	// redactPII pseudonymizes identifiers, e-mails and names in the
+	// recording (--redact-pii).
+	redactPII bool
 }
 
 func newRootCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
@@ -70,6 +73,7 @@ optional; without it Kratos whoami answers for the session).`,
 	f.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	f.BoolVar(&s.revealToken, "reveal-token", false, "print the session token in clear (json and plain UIs)")
 	f.StringVar(&s.record, "record", "", "record every event of the run to this flow log (JSON Lines, secrets redacted)")
+	f.BoolVar(&s.redactPII, "redact-pii", false, "with --record: also replace identifiers, e-mail addresses and names with stable pseudonyms (user-1@example.invalid), for sharing")
 
 	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
 	root.AddCommand(replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr))
@@ -233,13 +237,20 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	if uiName == "" {
 		uiName = ui.Default(terminal)
 	}
-	logger, closeLog, err := s.logger(stderr, uiName == "tui")
+	// One registry of the run's secrets: the state machine adds each one
+	// it learns; the log and the recording replace them by value.
+	cfg.Secrets = events.NewSecrets()
+	logger, closeLog, err := s.logger(events.ScrubWriter{W: stderr, Secrets: cfg.Secrets}, uiName == "tui", cfg.Secrets)
 	if err != nil {
 		return app.Config{}, nil, err
 	}
 	cfg.Logger = logger
+	if s.redactPII && s.record == "" {
+		closeLog()
+		return app.Config{}, nil, errors.New("--redact-pii applies to a recording: give --record FILE too")
+	}
 	if s.record != "" {
-		observe, closeRec, err := openRecorder(s.record, stderr)
+		observe, closeRec, err := openRecorder(s.record, stderr, cfg.Secrets, s.redactPII)
 		if err != nil {
 			closeLog()
 			return app.Config{}, nil, err
@@ -253,7 +264,8 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 
 // logger opens the log: stderr, or a file for full-screen UIs (logs must
 // never draw over the screen).
-func (s *settings) logger(stderr io.Writer, fullScreen bool) (zerolog.Logger, func(), error) {
+// Every line, at every level, goes through secrets' Scrub.
+func (s *settings) logger(stderr io.Writer, fullScreen bool, secrets *events.Secrets) (zerolog.Logger, func(), error) {
 	level, err := zerolog.ParseLevel(s.logLevel)
 	if err != nil {
 		return zerolog.Logger{}, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", s.logLevel)
@@ -276,5 +288,5 @@ func (s *settings) logger(stderr io.Writer, fullScreen bool) (zerolog.Logger, fu
 	if err != nil {
 		return zerolog.Logger{}, nil, fmt.Errorf("log file: %w", err)
 	}
-	return zerolog.New(f).Level(level).With().Timestamp().Logger(), func() { _ = f.Close() }, nil
+	return zerolog.New(events.ScrubWriter{W: f, Secrets: secrets}).Level(level).With().Timestamp().Logger(), func() { _ = f.Close() }, nil
 }

@@ -53,6 +53,10 @@ type Config struct {
 	IDs   adapters.IDSource
 	// Logger receives diagnostics; never secrets.
 	Logger zerolog.Logger
+	// Secrets is the run's registry of secrets, shared by the state
+	// machine (which adds every secret it learns), the recorder and the
+	// logger (which replace them by value); nil means a fresh one.
+	Secrets *events.Secrets
 	// Observers are attached to the bus before anything is published (the
 	// recorder, say). Each gets the bus and must subscribe before it
 	// returns.
@@ -148,6 +152,9 @@ func RunWith(ctx context.Context, cfg Config, client *Client, plugin ui.Plugin) 
 	if cfg.IDs == nil {
 		cfg.IDs = clock.RandomIDs{}
 	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = events.NewSecrets()
+	}
 	b, err := bus.New(bus.Options{Clock: cfg.Clock, IDs: cfg.IDs, Logger: cfg.Logger})
 	if err != nil {
 		return err
@@ -166,7 +173,7 @@ func RunWith(ctx context.Context, cfg Config, client *Client, plugin ui.Plugin) 
 	}
 	machine, err := fsm.New(fsm.Config{
 		Bus: b, Kratos: client.Kratos, Sessions: client.Sessions, Tokens: client.Tokens,
-		SelfService: client.SelfService, Logger: cfg.Logger,
+		SelfService: client.SelfService, Logger: cfg.Logger, Secrets: cfg.Secrets,
 	})
 	if err != nil {
 		return err
