@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/url"
 	"regexp"
@@ -141,7 +142,7 @@ func (s *Secrets) Scrub(text string) string {
 		return text
 	}
 	s.mu.RLock()
-	r, ok := s.scrub, s.scrubVersion == s.version
+	r, ok := s.scrub, s.scrub != nil && s.scrubVersion == s.version
 	s.mu.RUnlock()
 	if !ok {
 		s.mu.Lock()
@@ -155,6 +156,7 @@ func (s *Secrets) Scrub(text string) string {
 					pairs = append(pairs, e, Redacted)
 				}
 			}
+			pairs = append(pairs, Redacted, Redacted)
 			s.scrub = NewLongestFirstReplacer(pairs...)
 			s.scrubVersion = s.version
 		}
@@ -166,7 +168,7 @@ func (s *Secrets) Scrub(text string) string {
 
 // Encodings returns the forms a secret takes in what is written: as is,
 // JSON-escaped (once, and twice for a JSON text kept inside a JSON string),
-// and URL-encoded (query and path).
+// URL-encoded (query and path), and HTML-escaped (an error page).
 func Encodings(v string) []string {
 	forms := []string{v}
 	add := func(f string) {
@@ -183,6 +185,8 @@ func Encodings(v string) []string {
 	add(jsonEscapePlain(v))
 	add(url.QueryEscape(v))
 	add(url.PathEscape(v))
+	add(html.EscapeString(v))
+	add(jsonEscapeHTML(html.EscapeString(v)))
 	return forms
 }
 

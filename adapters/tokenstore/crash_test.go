@@ -105,6 +105,79 @@ func TestCrashTokenStoreNeverHalfWritten(t *testing.T) {
 		}
 		survived++
 	}
+	// Each Load after a kill was a next start: nothing may be left.
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".token-*.tmp"))
-	t.Logf("%d temporary files left by the kills (harmless: never read)", len(leftovers))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary token files left after the next start: %v", leftovers)
+	}
+}
+
+// envPauseSaver makes TestCrashHelperPausedSave save one token into the
+// directory it names and stop, forever, once the temporary file is written.
+const envPauseSaver = "KRATOS_TUI_PAUSED_SAVER_DIR"
+
+const pausedToken = "ory_st_" + "PausedSaveCanary0123456789"
+
+// TestCrashHelperPausedSave is not a test: it is the subprocess of
+// TestCrashKilledSaveLeavesNothingAtNextStart.
+func TestCrashHelperPausedSave(t *testing.T) {
+	dir := os.Getenv(envPauseSaver)
+	if dir == "" {
+		t.Skip("helper process only")
+	}
+	tokenstore.SetTempHook(func(path string) {
+		fmt.Printf("temp %s\n", path)
+		select {} // killed here
+	})
+	_ = tokenstore.NewFile(dir, crashKey).Save(pausedToken)
+}
+
+// TestCrashKilledSaveLeavesNothingAtNextStart kills a process in the
+// middle of a save, once its temporary file (holding the whole token) is
+// written: that file is 0600 in a 0700 directory, and the next start (the
+// launch's Load) removes it.
+func TestCrashKilledSaveLeavesNothingAtNextStart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tokens")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperPausedSave$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envPauseSaver+"="+dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "temp ") {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("helper did not reach the temporary file: %q", sc.Text())
+	}
+	tmp := strings.TrimPrefix(sc.Text(), "temp ")
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	st, err := os.Stat(tmp)
+	if err != nil {
+		t.Fatalf("the killed save left no temporary file to check: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("temporary token file has mode %o, want 600", st.Mode().Perm())
+	}
+	if dst, err := os.Stat(dir); err != nil || dst.Mode().Perm() != 0o700 {
+		t.Errorf("token directory mode: %v, %v; want 700", dst.Mode().Perm(), err)
+	}
+	if b, _ := os.ReadFile(tmp); string(b) != pausedToken {
+		t.Fatalf("the temporary file holds %q, not the token: the save was not killed mid-way", b)
+	}
+	// The next start.
+	tok, err := tokenstore.NewFile(dir, crashKey).Load()
+	if err != nil || tok != "" {
+		t.Fatalf("next start: Load = %q, %v; want no token (the save never finished)", tok, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".token-*"))
+	if len(left) != 0 {
+		t.Fatalf("the next start left %v: each may hold a token", left)
+	}
 }

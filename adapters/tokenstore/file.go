@@ -73,6 +73,8 @@ func (f *File) Load() (string, error) {
 		}
 		return "", err
 	}
+	// The launch loads the token first: leftovers of a killed save go now.
+	removeStaleTemps(f.dir)
 	fh, err := os.Open(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
@@ -122,24 +124,49 @@ func (f *File) Save(token string) error {
 	return nil
 }
 
-// staleTempAge is how old a temporary token file must be before it counts
-// as left behind by a killed process (a save takes milliseconds).
+// staleTempAge is how old a temporary token file of a process that may
+// still run must be before it counts as left behind (a save takes
+// milliseconds).
 const staleTempAge = time.Minute
 
+// tempPattern names temporary token files: the pid of the saving process,
+// then a random part. Mode 0600 (os.CreateTemp), in the 0700 directory.
+func tempPattern() string { return fmt.Sprintf(".token-%d-*.tmp", os.Getpid()) }
+
 // removeStaleTemps deletes temporary token files that a process killed in
-// the middle of a save left behind: each may hold a whole token. Fresh
-// ones may belong to a save under way in another process and are kept.
+// the middle of a save left behind: each may hold a whole token. A file of
+// a process that no longer runs goes at once (so the next start finds
+// none); one whose process may still run (another save under way, or a
+// name without a pid) goes only once it is older than staleTempAge.
 func removeStaleTemps(dir string) {
 	matches, _ := filepath.Glob(filepath.Join(dir, ".token-*.tmp"))
 	for _, m := range matches {
-		if info, err := os.Lstat(m); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTempAge {
+		info, err := os.Lstat(m)
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if time.Since(info.ModTime()) > staleTempAge || savedByDeadProcess(filepath.Base(m)) {
 			_ = os.Remove(m)
 		}
 	}
 }
 
+// savedByDeadProcess reports whether the temporary file name carries the
+// pid of a process that no longer runs.
+func savedByDeadProcess(name string) bool {
+	var pid int
+	if _, err := fmt.Sscanf(name, ".token-%d-", &pid); err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return !processAlive(pid)
+}
+
+// testHookTempWritten, when set (tests), runs once a temporary token file
+// is written and synced, before it is renamed.
+var testHookTempWritten func(path string)
+
 func (f *File) writeAtomic(data []byte) (err error) {
-	tmp, err := os.CreateTemp(f.dir, ".token-*.tmp")
+	tmp, err := os.CreateTemp(f.dir, tempPattern())
 	if err != nil {
 		return err
 	}
@@ -160,6 +187,9 @@ func (f *File) writeAtomic(data []byte) (err error) {
 	}
 	if err := tmp.Close(); err != nil {
 		return err
+	}
+	if testHookTempWritten != nil {
+		testHookTempWritten(tmp.Name())
 	}
 	if err := os.Rename(tmp.Name(), f.path); err != nil {
 		return err

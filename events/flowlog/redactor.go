@@ -158,8 +158,8 @@ func (r *Redactor) markerOf(s string) string {
 
 // valueReplacer returns the replacer of every registered secret's
 // encodings by its marker, rebuilt only when the registry has grown. The
-// log's placeholders map to themselves first, so that a secret that is
-// part of a placeholder («secret:1» holds "secret") never breaks one.
+// start of a placeholder maps to itself, so that a secret that is part of
+// a placeholder («secret:1» holds "secret") never breaks one.
 func (r *Redactor) valueReplacer() *strings.Replacer {
 	values, version := r.secrets.Snapshot()
 	r.mu.Lock()
@@ -181,11 +181,8 @@ func (r *Redactor) valueReplacer() *strings.Replacer {
 	if len(pairs) == 0 {
 		return nil
 	}
-	r.ph.mu.Lock()
-	for _, ph := range r.ph.seen {
-		pairs = append(pairs, ph, ph)
-	}
-	r.ph.mu.Unlock()
+	// A placeholder's own text is matched (and kept) first.
+	pairs = append(pairs, "«secret:", "«secret:", "«unrecorded-secret:", "«unrecorded-secret:")
 	r.replacer = events.NewLongestFirstReplacer(pairs...)
 	return r.replacer
 }

@@ -1,0 +1,182 @@
+package flowlog
+
+import (
+	"encoding/json"
+	"html"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// record redacts env with r and checks the line is still a record.
+func record(t *testing.T, r *Redactor, ev events.Event) string {
+	t.Helper()
+	line, err := r.Record(events.Envelope{Seq: 1, ID: "id", Time: time.Unix(0, 0).UTC(), Event: ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.Unmarshal(line); err != nil {
+		t.Fatalf("redacted line does not decode: %v\n%s", err, line)
+	}
+	return string(line)
+}
+
+const token = "ory_st_CanaryTok3nValue0123456789abcdef"
+
+// A body cut right after session_token (or inside it), or cut at 64 KiB,
+// is kept as a JSON string: its secrets are found by meaning, token by
+// token, and replaced inside the text.
+func TestRedactorCutBodies(t *testing.T) {
+	big := `{"session_token":"` + token + `","session":{"id":"s","identity":{"metadata_public":{"blob":"` + strings.Repeat("x", 70<<10)
+	for name, body := range map[string]string{
+		"cut after token":    `{"session_token":"` + token + `","sess`,
+		"cut inside token":   `{"session_token":"` + token,
+		"cut at 64 KiB":      big[:64<<10],
+		"exchange code":      `{"session_token_exchange_code":"` + token + `","x":[`,
+		"nested token":       `{"continue_with":[{"action":"set_ory_session_token","ory_session_token":"` + token + `"},{"a`,
+		"password node":      `{"ui":{"nodes":[{"attributes":{"name":"password","type":"password","value":"` + token + `"}},{"attr`,
+		"totp secret node":   `{"ui":{"nodes":[{"attributes":{"id":"totp_secret_key","text":{"id":1050006,"text":"` + token + `","context":{"secret":"` + token + `"}}}},`,
+		"backup codes":       `{"ui":{"nodes":[{"attributes":{"id":"lookup_secret_codes","text":{"context":{"secrets":[{"text":"` + token + `"}]}}}},`,
+		"password type node": `{"ui":{"nodes":[{"attributes":{"name":"secret_answer","type":"password","value":"` + token + `"}}`,
+	} {
+		raw, _ := json.Marshal(body)
+		r := NewRedactor(RedactorOptions{})
+		line := record(t, r, events.AdapterReturned{Operation: "kratos.submit_login", HTTP: []events.HTTPExchange{{Method: "POST", Response: raw}}})
+		if strings.Contains(line, token) || strings.Contains(line, token[:30]) {
+			t.Errorf("%s: the token survived: %.300s", name, line)
+		}
+		if !strings.Contains(line, "«secret:1»") {
+			t.Errorf("%s: no placeholder: %.300s", name, line)
+		}
+		if r.Secrets().Len() == 0 {
+			t.Errorf("%s: the secret was not registered", name)
+		}
+	}
+}
+
+// Once registered, a secret is replaced by value wherever it is inside a
+// string: a password typed as a trait, a non-JSON body, a URL (encoded), an
+// error message, a header; numbers stay numbers.
+func TestRedactorByValue(t *testing.T) {
+	const pw = "Pa55 word&<Canary>"
+	r := NewRedactor(RedactorOptions{})
+	line := record(t, r, events.SignUpSubmitted{Email: "a@example.com", Password: pw, Traits: map[string]string{"name.first": pw, "postal_code": "80331"}})
+	if strings.Contains(line, "Canary") || strings.Count(line, "«secret:1»") != 2 {
+		t.Fatalf("the password typed as a name survived: %s", line)
+	}
+	if !strings.Contains(line, `"postal_code":"80331"`) {
+		t.Fatalf("postal_code was redacted: %s", line)
+	}
+	r.Secrets().Add("123456")
+	ev := events.AdapterReturned{
+		Operation: "kratos.submit_login", LatencyMS: 0.123456,
+		Error: &adapters.Error{Class: adapters.ClassForbidden, Message: "server said: " + pw + " / code 123456", Status: 123456},
+		HTTP: []events.HTTPExchange{{
+			Method: "GET", URL: "/self-service/recovery?code=123456&p=Pa55+word%26%3CCanary%3E", Status: 200,
+			Response: json.RawMessage(mustJSON(t, "<html>"+html.EscapeString(pw)+" "+pw+"</html>")),
+		}},
+	}
+	line = record(t, r, ev)
+	if strings.Contains(line, "Canary") || strings.Contains(line, `123456&`) || strings.Contains(line, "code 123456") {
+		t.Fatalf("a registered secret survived by value: %s", line)
+	}
+	if !strings.Contains(line, `"latency_ms":0.123456`) || !strings.Contains(line, `"status":123456`) {
+		t.Fatalf("a number was touched: %s", line)
+	}
+}
+
+// Redaction is by meaning, not by substring of a key: traits named
+// postal_code, zip_code or country_code and Kratos's numeric error code
+// stay; the code of the code method, a string, goes.
+func TestRedactorByMeaningNotSubstring(t *testing.T) {
+	r := NewRedactor(RedactorOptions{})
+	line := record(t, r, events.AdapterCalled{Operation: "kratos.submit_registration", Request: json.RawMessage(
+		`{"traits":{"postal_code":"80331","zip_code":"90210","country_code":"DE","code":"AB-1","password_hint":"blue"},` +
+			`"error":{"code":401,"status":"Unauthorized"},"method":"code","code":"987654"}`)})
+	for _, keep := range []string{`"postal_code":"80331"`, `"zip_code":"90210"`, `"country_code":"DE"`, `"code":401`, `"code":"AB-1"`, `"password_hint":"blue"`} {
+		if !strings.Contains(line, keep) {
+			t.Errorf("%s was redacted: %s", keep, line)
+		}
+	}
+	if strings.Contains(line, "987654") {
+		t.Errorf("the one-time code survived: %s", line)
+	}
+	ff := record(t, r, events.FieldChanged{Field: "traits.postal_code", Value: "80331"})
+	if !strings.Contains(ff, "80331") {
+		t.Errorf("a postal_code edit was redacted: %s", ff)
+	}
+	for _, f := range []string{"traits.postal_code", "traits.country_code", "zip_code", "passcode_hint"} {
+		if events.IsSecretField(f) {
+			t.Errorf("IsSecretField(%q)", f)
+		}
+	}
+	for _, f := range []string{"password", "code", "totp_code", "lookup_secret"} {
+		if !events.IsSecretField(f) {
+			t.Errorf("!IsSecretField(%q)", f)
+		}
+	}
+}
+
+// Placeholders are numbered by first appearance in the log, whatever the
+// order secrets were registered in, and a secret that is part of a
+// placeholder's text does not break it.
+func TestRedactorNumbersByAppearance(t *testing.T) {
+	s := events.NewSecrets()
+	s.Add("secret-later-token", "secret")
+	r := NewRedactor(RedactorOptions{Secrets: s})
+	a := record(t, r, events.SignInSubmitted{Identifier: "x", Password: "first-password"})
+	b := record(t, r, events.RequestStarted{Operation: "secret-later-token and first-password"})
+	if !strings.Contains(a, `"password":"«secret:1»"`) {
+		t.Fatalf("first: %s", a)
+	}
+	if !strings.Contains(b, "«secret:2» and «secret:1»") {
+		t.Fatalf("second: %s", b)
+	}
+	c := record(t, r, events.SignInSubmitted{Identifier: "x", Password: "secret"})
+	if !strings.Contains(c, `"password":"«secret:3»"`) {
+		t.Fatalf("third: %s", c)
+	}
+	// Writing a redacted record again changes nothing.
+	env, _ := events.Unmarshal([]byte(b))
+	again, _ := r.Record(env)
+	if string(again) != b {
+		t.Fatalf("second redaction changed the record:\n%s\n%s", b, again)
+	}
+}
+
+// --redact-pii replaces identifiers, e-mails and names with stable
+// pseudonyms and keeps other traits.
+func TestRedactorPII(t *testing.T) {
+	r := NewRedactor(RedactorOptions{RedactPII: true})
+	a := record(t, r, events.SignUpSubmitted{Email: "Jane.Doe@corp.example.com", Password: "Canary-Pw-1",
+		Traits: map[string]string{"name.first": "Janet", "name.last": "Doerington", "postal_code": "80331"}})
+	b := record(t, r, events.AdapterReturned{Operation: "kratos.submit_registration", Result: json.RawMessage(
+		`{"identity":{"traits":{"email":"Jane.Doe@corp.example.com","name":{"first":"Janet","last":"Doerington"},"postal_code":"80331"},` +
+			`"verifiable_addresses":[{"value":"Jane.Doe@corp.example.com"}]},"note":"mail bob@other.example.org"}`)})
+	c := record(t, r, events.SignInSubmitted{Identifier: "Jane.Doe@corp.example.com", Password: "Canary-Pw-1"})
+	for _, line := range []string{a, b, c} {
+		for _, pii := range []string{"Jane", "Doe", "corp.example", "bob@", "Canary"} {
+			if strings.Contains(line, pii) {
+				t.Errorf("%q survived: %s", pii, line)
+			}
+		}
+		if !strings.Contains(line, "user-1@example.invalid") {
+			t.Errorf("no stable pseudonym: %s", line)
+		}
+	}
+	if !strings.Contains(a, "name-1") || !strings.Contains(b, "name-2") || !strings.Contains(b, "80331") || !strings.Contains(b, "user-2@example.invalid") {
+		t.Errorf("pseudonyms: %s\n%s", a, b)
+	}
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
