@@ -86,6 +86,13 @@ type Rule struct {
 	Delay time.Duration
 	// Forward makes Cut and WrongType use the real upstream answer.
 	Forward bool
+	// CutAfterKey makes Cut end the body right after the JSON string value
+	// of the first occurrence of this key (e.g. "session_token": the
+	// client gets the token and nothing after it) instead of at half.
+	CutAfterKey string
+	// Observe, when set, is given the real upstream answer of a Forward
+	// fault before it is faulted (tests learn the secrets it held).
+	Observe func(status int, body []byte)
 }
 
 // String names the rule for test output.
@@ -285,6 +292,7 @@ func (p *Proxy) serve(w http.ResponseWriter, req *http.Request) {
 	case WrongType:
 		if r.Forward {
 			p.forwardThen(w, req, func(status int, h http.Header, body []byte) {
+				r.observe(status, body)
 				writeBody(w, status, "text/html; charset=utf-8", body)
 			})
 			return
@@ -293,11 +301,12 @@ func (p *Proxy) serve(w http.ResponseWriter, req *http.Request) {
 	case Cut:
 		if r.Forward {
 			p.forwardThen(w, req, func(status int, h http.Header, body []byte) {
-				cut(w, status, h.Get("Content-Type"), body)
+				r.observe(status, body)
+				cutAt(w, status, h.Get("Content-Type"), body, cutPoint(body, r.CutAfterKey))
 			})
 			return
 		}
-		cut(w, orOK(r.Status), contentType(r.ContentType), r.Body)
+		cutAt(w, orOK(r.Status), contentType(r.ContentType), r.Body, cutPoint(r.Body, r.CutAfterKey))
 	default:
 		http.Error(w, "fault proxy: unknown fault "+string(r.Kind), http.StatusInternalServerError)
 	}
@@ -350,9 +359,31 @@ func writeBody(w http.ResponseWriter, status int, ct string, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// cut writes the status line and headers announcing all of body, then
-// half of body, then closes the connection.
-func cut(w http.ResponseWriter, status int, ct string, body []byte) {
+func (r Rule) observe(status int, body []byte) {
+	if r.Observe != nil {
+		r.Observe(status, bytes.Clone(body))
+	}
+}
+
+// cutPoint is where a Cut ends body: right after the string value of the
+// first key (when given and found), else at half.
+func cutPoint(body []byte, key string) int {
+	if key != "" {
+		if i := bytes.Index(body, []byte(`"`+key+`"`)); i >= 0 {
+			rest := body[i+len(key)+2:]
+			if q := bytes.IndexByte(rest, '"'); q >= 0 {
+				if end := bytes.IndexByte(rest[q+1:], '"'); end >= 0 {
+					return i + len(key) + 2 + q + 1 + end + 1
+				}
+			}
+		}
+	}
+	return len(body) / 2
+}
+
+// cutAt writes the status line and headers announcing all of body, then
+// body up to n, then closes the connection.
+func cutAt(w http.ResponseWriter, status int, ct string, body []byte, n int) {
 	conn, buf, err := hijack(w)
 	if err != nil {
 		return
@@ -360,7 +391,7 @@ func cut(w http.ResponseWriter, status int, ct string, body []byte) {
 	defer conn.Close()
 	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
 		status, http.StatusText(status), ct, len(body)+1)
-	_, _ = buf.Write(body[:len(body)/2])
+	_, _ = buf.Write(body[:n])
 	_ = buf.Flush()
 }
 

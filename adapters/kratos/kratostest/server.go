@@ -84,7 +84,11 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 		if ports, err = freePorts(3); err != nil {
 			return err
 		}
-		data := newConfigData(opts, ports[0], ports[1], ports[2], filepath.Join(td, schemaFile))
+		schema := schemaFile
+		if opts.SchemaFile != "" {
+			schema = opts.SchemaFile
+		}
+		data := newConfigData(opts, ports[0], ports[1], ports[2], filepath.Join(td, schema))
 		if err = renderConfig(td, s.ConfigPath, data); err != nil {
 			return err
 		}
