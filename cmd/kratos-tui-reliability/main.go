@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -164,7 +165,9 @@ type totals struct {
 func printReport(w io.Writer, recs []reliability.Record, required map[string]bool) bool {
 	by := map[string]*totals{}
 	var fuzzRecs []reliability.Record
+	var scans []reliability.Scan
 	for _, r := range recs {
+		scans = append(scans, r.Scans...)
 		t := by[r.Suite]
 		if t == nil {
 			t = &totals{}
@@ -178,6 +181,9 @@ func printReport(w io.Writer, recs []reliability.Record, required map[string]boo
 		t.survived += r.Survived
 		t.lost += r.DataLost + r.EventsLost
 		t.secrets += r.SecretsFound
+		for _, sc := range r.Scans {
+			t.secrets += sc.Found
+		}
 		t.execs += r.Execs
 		t.clients += r.Clients
 		t.completed += r.Completed
@@ -229,6 +235,10 @@ func printReport(w io.Writer, recs []reliability.Record, required map[string]boo
 	fmt.Fprintf(tw, "load clients completed\t%d/%d\t%s\n", l.completed, l.clients, status(reliability.SuiteLoad, l.completed == l.clients && l.failed == 0))
 	fmt.Fprintf(tw, "bus events delivered in order\t%d/%d\t%s\n", b.events-b.eventsLost, b.events, status(reliability.SuiteBus, b.eventsLost == 0 && b.failed == 0))
 	_ = tw.Flush()
+	if len(scans) > 0 {
+		fmt.Fprintln(w)
+		printScans(w, scans)
+	}
 	if len(fuzzRecs) > 0 {
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -262,4 +272,44 @@ func printReport(w io.Writer, recs []reliability.Record, required map[string]boo
 		fmt.Fprintln(w, "no figures were recorded: were the tests run with "+reliability.EnvDir+" set?")
 	}
 	return ok
+}
+
+// printScans prints the secrets found as a table of secret kinds (rows) ×
+// artifacts scanned (columns), summed over the tests; "-" marks an
+// artifact not scanned for that kind.
+func printScans(w io.Writer, scans []reliability.Scan) {
+	type key struct{ kind, artifact string }
+	found := map[key]int{}
+	kinds, artifacts := map[string]bool{}, map[string]bool{}
+	for _, sc := range scans {
+		found[key{sc.Kind, sc.Artifact}] += sc.Found
+		kinds[sc.Kind], artifacts[sc.Artifact] = true, true
+	}
+	sorted := func(m map[string]bool) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	ks, as := sorted(kinds), sorted(artifacts)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "secrets found: kind \\ artifact\t")
+	for _, a := range as {
+		fmt.Fprintf(tw, "%s\t", a)
+	}
+	fmt.Fprintln(tw)
+	for _, k := range ks {
+		fmt.Fprintf(tw, "%s\t", k)
+		for _, a := range as {
+			if n, ok := found[key{k, a}]; ok {
+				fmt.Fprintf(tw, "%d\t", n)
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	_ = tw.Flush()
 }

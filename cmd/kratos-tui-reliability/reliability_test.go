@@ -71,3 +71,33 @@ func TestReportReadsTheDirectory(t *testing.T) {
 		t.Fatalf("%s", out.String())
 	}
 }
+
+// The secrets row is a table of secret kinds × artifacts; one find in one
+// cell fails the report.
+func TestReportSecretsTable(t *testing.T) {
+	clean := []reliability.Scan{
+		{Kind: "password", Artifact: "recording", Values: 1, Bytes: 10},
+		{Kind: "password", Artifact: "log (debug)", Values: 1, Bytes: 10},
+		{Kind: "session token", Artifact: "recording", Values: 2, Bytes: 10},
+	}
+	recs := []reliability.Record{{Suite: reliability.SuiteSecrets, Name: "s", Tried: 1, Survived: 1, Scans: clean}}
+	var out bytes.Buffer
+	if !printReport(&out, recs, map[string]bool{"secrets": true}) {
+		t.Fatalf("clean scans failed:\n%s", out.String())
+	}
+	for _, want := range []string{"kind \\ artifact", "log (debug)", "recording", "session token"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), " -") {
+		t.Errorf("an artifact not scanned for a kind is not marked:\n%s", out.String())
+	}
+	dirty := append([]reliability.Scan(nil), clean...)
+	dirty[2].Found = 1
+	out.Reset()
+	if printReport(&out, []reliability.Record{{Suite: reliability.SuiteSecrets, Name: "s", Tried: 1, Survived: 1, Scans: dirty}}, map[string]bool{"secrets": true}) {
+		t.Errorf("a secret in a recording passed:\n%s", out.String())
+	}
+	t.Logf("\n%s", out.String())
+}

@@ -56,10 +56,26 @@ type Record struct {
 	// reordered.
 	Events     int `json:"events,omitempty"`
 	EventsLost int `json:"events_lost,omitempty"`
+	// Scans are the canary scans of the test: each secret kind looked for
+	// in each artifact, and how often it was found (must be 0).
+	Scans []Scan `json:"scans,omitempty"`
 	// Failed is set when the test failed.
 	Failed bool `json:"failed,omitempty"`
 	// Detail is a short free text.
 	Detail string `json:"detail,omitempty"`
+}
+
+// Scan is one secret kind looked for in one kind of artifact.
+type Scan struct {
+	// Kind is the secret's kind (password, session token, ...).
+	Kind string `json:"kind"`
+	// Artifact is what was scanned (recording, log, trace, stdout, ...).
+	Artifact string `json:"artifact"`
+	// Values and Bytes count the secret values and the bytes scanned.
+	Values int `json:"values"`
+	Bytes  int `json:"bytes"`
+	// Found counts occurrences of a value: must be 0.
+	Found int `json:"found"`
 }
 
 // TB is the part of testing.TB that Report needs.
