@@ -34,13 +34,22 @@ type settings struct {
 	revealToken                                               bool
 	// record is the flow log to record the run to (--record).
 	record string
+	// secrets is the run's registry of secrets (see app.Config.Secrets).
+	secrets *events.Secrets
 	// redactPII pseudonymizes identifiers, e-mails and names in the
 	// recording (--redact-pii).
 	redactPII bool
 }
 
 func newRootCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
-	var s settings
+	root, _ := newRoot(stdin, stdout, stderr)
+	return root
+}
+
+// newRoot returns the root command and its settings, whose registry of
+// secrets run uses to scrub the error it prints.
+func newRoot(stdin *os.File, stdout, stderr *os.File) (*cobra.Command, *settings) {
+	s := settings{secrets: events.NewSecrets()}
 	root := &cobra.Command{
 		Use:   "kratos-tui",
 		Short: "A terminal client for Ory Kratos: sign in, sign up, session, sign out",
@@ -77,7 +86,7 @@ optional; without it Kratos whoami answers for the session).`,
 
 	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
 	root.AddCommand(replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr))
-	return root
+	return root, &s
 }
 
 func versionCommand(stdout io.Writer) *cobra.Command {
@@ -239,7 +248,10 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	// One registry of the run's secrets: the state machine adds each one
 	// it learns; the log and the recording replace them by value.
-	cfg.Secrets = events.NewSecrets()
+	if s.secrets == nil {
+		s.secrets = events.NewSecrets()
+	}
+	cfg.Secrets = s.secrets
 	logger, closeLog, err := s.logger(events.ScrubWriter{W: stderr, Secrets: cfg.Secrets}, uiName == "tui", cfg.Secrets)
 	if err != nil {
 		return app.Config{}, nil, err

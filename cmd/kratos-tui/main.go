@@ -27,7 +27,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // run runs the command line and returns the exit code: 0 success, 1 a
 // negative answer (status: not signed in), 2 an error.
 func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr *os.File) int {
-	root := newRootCommand(stdin, stdout, stderr)
+	root, s := newRoot(stdin, stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var ee exitError
@@ -37,7 +37,9 @@ func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr *os.
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "kratos-tui: %v\n", err)
+		// The error may quote a secret the run learned (a recovered
+		// panic's value, a server's echo): it is scrubbed like the log.
+		fmt.Fprintf(stderr, "kratos-tui: %s\n", s.secrets.Scrub(err.Error()))
 		return 2
 	}
 }

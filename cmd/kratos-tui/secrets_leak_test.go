@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/faultproxy"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/internal/canary"
+	"github.com/kratos-tui/kratos-tui/internal/reliability"
+)
+
+// cliRun is one run of the command for a leak test: the json UI with a
+// script, at --log-level debug, a log file, a recording and a file token
+// store, against url.
+type cliRun struct {
+	t        *testing.T
+	dir      string
+	tokenDir string
+	url      string
+	extra    []string
+}
+
+// phase runs the json UI with the input lines; it returns the exit code,
+// stdout and stderr, and adds every artifact of the run to sc.
+func (c *cliRun) phase(sc *canary.Scanner, name string, lines ...string) (int, string, string) {
+	t := c.t
+	t.Helper()
+	inPath := filepath.Join(c.dir, name+".in")
+	if err := os.WriteFile(inPath, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := os.Open(inPath)
+	defer in.Close()
+	outPath, errPath := filepath.Join(c.dir, name+".out"), filepath.Join(c.dir, name+".err")
+	out, _ := os.Create(outPath)
+	errF, _ := os.Create(errPath)
+	rec, logFile := filepath.Join(c.dir, name+".flowlog"), filepath.Join(c.dir, name+".log")
+	args := append([]string{"--env-file", filepath.Join(c.dir, "none.env"), "--kratos-api", c.url, "--ui", "json",
+		"--token-store", "file", "--token-dir", c.tokenDir, "--log-level", "debug", "--log-file", logFile,
+		"--record", rec, "--timeout", "20s"}, c.extra...)
+	code := run(context.Background(), args, in, out, errF)
+	out.Close()
+	errF.Close()
+	o, _ := os.ReadFile(outPath)
+	e, _ := os.ReadFile(errPath)
+	sc.Artifact(canary.Stdout, o)
+	sc.Artifact(canary.Stderr, e)
+	sc.File(canary.Recording, rec)
+	sc.File(canary.Log, logFile)
+	sc.Glob(canary.TempFiles, filepath.Join(c.tokenDir, ".token-*"))
+	// The trace views of the recording, through the command.
+	for _, format := range []string{"text", "mermaid"} {
+		tout, _ := os.Create(filepath.Join(c.dir, name+"."+format))
+		tcode := run(context.Background(), []string{"trace", "--format", format, rec}, in, tout, tout)
+		tout.Close()
+		if tcode != 0 {
+			b, _ := os.ReadFile(tout.Name())
+			t.Errorf("%s: trace --format %s: exit %d: %s", name, format, tcode, b)
+		}
+		sc.File(canary.Trace, tout.Name())
+	}
+	return code, string(o), string(e)
+}
+
+// replays checks that the recording of a phase replays offline: PASS.
+func (c *cliRun) replays(name string) {
+	c.t.Helper()
+	res, err := replay.RunFile(context.Background(), filepath.Join(c.dir, name+".flowlog"), replay.Options{})
+	if err != nil {
+		c.t.Fatalf("%s: replay: %v", name, err)
+	}
+	if !res.Passed() {
+		c.t.Errorf("%s: replay diverged:\n%s", name, res.Divergence.Report())
+	}
+}
+
+var tokenRE = regexp.MustCompile(`ory_st_[A-Za-z0-9]+`)
+
+// setMetadataPublic gives an identity a metadata_public of about n bytes
+// through the admin API, so that its sign-in answer is larger than n.
+func setMetadataPublic(t *testing.T, srv *kratostest.Server, id string, n int) {
+	t.Helper()
+	patch, _ := json.Marshal([]map[string]any{{"op": "add", "path": "/metadata_public", "value": map[string]string{"notes": strings.Repeat("lorem ipsum ", n/12)}}})
+	req, _ := http.NewRequest(http.MethodPatch, srv.AdminURL+"/admin/identities/"+id, bytes.NewReader(patch))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("patch metadata_public: %d", resp.StatusCode)
+	}
+}
+
+// TestLeakEverySecretKindAtEveryPath runs the command against a real
+// Kratos behind the fault proxy, at --log-level debug with a log file, a
+// recording and a file token store, down each path where a secret used to
+// leak, and scans recordings, logs, traces, stdout, stderr and temporary
+// files for every secret value of the run:
+//   - a password also typed as the first and last name;
+//   - a sign-in answer over 64 KiB (a large metadata_public, no fault);
+//   - a sign-in answer cut right after session_token;
+//   - the real sign-in answer labelled text/html;
+//   - a non-JSON error page that echoes the typed password.
+//
+// Every recording of a run that completed also replays PASS.
+func TestLeakEverySecretKindAtEveryPath(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	srv := kratostest.New(t, kratostest.Options{})
+	proxy, err := faultproxy.New(srv.PublicURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	sc := canary.New()
+	var scans []reliability.Scan
+	reliability.Report(t, reliability.SuiteSecrets, func(r *reliability.Record) {
+		r.Tried, r.Scans = 5, scans
+		for _, s := range scans {
+			r.SecretsFound += s.Found
+		}
+		if !t.Failed() {
+			r.Survived = 5
+		}
+		r.Detail = "CLI at --log-level debug: trait reuse, >64 KiB answer, cut after session_token, text/html answer, non-JSON echo"
+	})
+	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: proxy.URL()}
+	password := randomSecret(t, "Cnry-")
+	sc.Secret(canary.Password, password)
+	email := fmt.Sprintf("leak-%d@example.com", time.Now().UnixNano())
+	_ = time.Now
+	readToken := func() string {
+		tok, err := tokenstore.NewFile(c.tokenDir, proxy.URL()).Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+
+	// 1. The password is also the first and the last name.
+	code, out, errOut := c.phase(sc, "trait-reuse",
+		`{"type":"RegistrationFlowRequested"}`,
+		`{"type":"SignUpSubmitted","data":{"email":"`+email+`","password":"`+password+`","traits":{"name.first":"`+password+`","name.last":"`+password+`"}}}`,
+		`{"type":"SignOutRequested"}`)
+	if code != 0 || !strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("sign-up: exit %d\n%s\n%s", code, out, errOut)
+	}
+	c.replays("trait-reuse")
+	rec, _ := os.ReadFile(filepath.Join(c.dir, "trait-reuse.flowlog"))
+	if !bytes.Contains(rec, []byte(`"name.first":"«secret:1»"`)) {
+		t.Errorf("the password typed as a name is not its placeholder in the recording")
+	}
+	for _, m := range tokenRE.FindAllString(string(rec), -1) {
+		t.Errorf("a token is in the recording: %.12s", m)
+	}
+
+	// 2. A sign-in answer over 64 KiB, no fault: Kratos writes
+	// session_token first, the body is kept cut at 64 KiB.
+	ids, err := listIdentities(srv)
+	if err != nil || ids[email] == "" {
+		t.Fatalf("identity of %s: %v", email, err)
+	}
+	setMetadataPublic(t, srv, ids[email], 80<<10)
+	code, out, errOut = c.phase(sc, "big-answer",
+		`{"type":"LoginFlowRequested"}`,
+		`{"type":"SignInSubmitted","data":{"identifier":"`+email+`","password":"`+password+`"}}`)
+	if code != 0 || !strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("big sign-in: exit %d\n%s\n%s", code, out, errOut)
+	}
+	tok := readToken()
+	if !strings.HasPrefix(tok, "ory_st_") {
+		t.Fatalf("no token stored after the big sign-in")
+	}
+	sc.Secret(canary.SessionToken, tok)
+	c.replays("big-answer")
+	if rec, _ := os.ReadFile(filepath.Join(c.dir, "big-answer.flowlog")); !bytes.Contains(rec, []byte("lorem ipsum")) {
+		t.Error("the big answer's body is not in the recording: the path was not taken")
+	}
+
+	// 3. and 4. The sign-in answer cut right after session_token, then the
+	// whole answer labelled text/html: the client gets a token it cannot
+	// use; the proxy shows the test which.
+	var mu sync.Mutex
+	observe := func(_ int, body []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range tokenRE.FindAllString(string(body), -1) {
+			sc.Secret(canary.SessionToken, m)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		rule faultproxy.Rule
+	}{
+		{"cut-after-token", faultproxy.Rule{Method: http.MethodPost, PathPrefix: "/self-service/login", Kind: faultproxy.Cut, Forward: true, CutAfterKey: "session_token", Observe: observe, Times: 1}},
+		{"text-html-answer", faultproxy.Rule{Method: http.MethodPost, PathPrefix: "/self-service/login", Kind: faultproxy.WrongType, Forward: true, Observe: observe, Times: 1}},
+		{"non-json-echo", faultproxy.Rule{Method: http.MethodPost, PathPrefix: "/self-service/login", Kind: faultproxy.Status, Status: http.StatusBadGateway,
+			ContentType: "text/html", Body: []byte("<html><body>upstream said: bad password " + password + "</body></html>"), Times: 1}},
+	} {
+		before := len(sc.Values(canary.SessionToken))
+		proxy.Clear()
+		proxy.Add(f.rule)
+		code, out, errOut = c.phase(sc, f.name,
+			`{"type":"SignOutRequested"}`,
+			`{"type":"LoginFlowRequested"}`,
+			`{"type":"SignInSubmitted","data":{"identifier":"`+email+`","password":"`+password+`"}}`)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", f.name, code, out, errOut)
+		}
+		if f.rule.Observe != nil && len(sc.Values(canary.SessionToken)) == before {
+			t.Fatalf("%s: the proxy saw no session token: the fault did not hit the sign-in", f.name)
+		}
+		if i := strings.Index(out, `"operation":"sign_in"`); i < 0 || strings.Contains(out[i:], `"type":"SignedIn"`) {
+			t.Errorf("%s: signed in through a faulted answer:\n%s", f.name, out)
+		}
+		c.replays(f.name)
+	}
+	proxy.Clear()
+	scans = sc.Check(t)
+	t.Logf("secret kinds × artifacts (finds):\n%s", canary.Table(scans))
+}
+
+// listIdentities maps the e-mail of each identity to its id.
+func listIdentities(srv *kratostest.Server) (map[string]string, error) {
+	resp, err := http.Get(srv.AdminURL + "/admin/identities?page_size=500")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var ids []struct {
+		ID     string `json:"id"`
+		Traits struct {
+			Email string `json:"email"`
+		} `json:"traits"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ids); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, i := range ids {
+		out[i.Traits.Email] = i.ID
+	}
+	return out, nil
+}
+
+// randomSecret is a fresh canary value.
+func randomSecret(t *testing.T, prefix string) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return prefix + hex.EncodeToString(b)
+}
