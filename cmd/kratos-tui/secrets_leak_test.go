@@ -268,3 +268,91 @@ func randomSecret(t *testing.T, prefix string) string {
 	}
 	return prefix + hex.EncodeToString(b)
 }
+
+// TestRedactionKeepsPostalAndCountryCodes records, against a Kratos whose
+// identity schema has traits postal_code and country_code, a sign-up that
+// Kratos rejects (a postal code that breaks the schema's pattern) and one
+// it accepts: the codes stay readable in the recording, the password does
+// not, and both recordings replay PASS.
+func TestRedactionKeepsPostalAndCountryCodes(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	srv := kratostest.New(t, kratostest.Options{SchemaFile: "identity.postal.schema.json"})
+	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: srv.PublicURL}
+	sc := canary.New()
+	password := randomSecret(t, "Pstl-")
+	sc.Secret(canary.Password, password)
+	email := fmt.Sprintf("postal-%d@example.com", time.Now().UnixNano())
+	signUp := func(postal string) string {
+		return `{"type":"SignUpSubmitted","data":{"email":"` + email + `","password":"` + password +
+			`","traits":{"postal_code":"` + postal + `","country_code":"DE"}}}`
+	}
+	code, out, errOut := c.phase(sc, "rejected", `{"type":"RegistrationFlowRequested"}`, signUp("8033X"))
+	if code != 0 || !strings.Contains(out, `"type":"RegistrationFormShown"`) || strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("rejected sign-up: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = c.phase(sc, "accepted", `{"type":"RegistrationFlowRequested"}`, signUp("80331"))
+	if code != 0 || !strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("accepted sign-up: exit %d\n%s\n%s", code, out, errOut)
+	}
+	tok, _ := tokenstore.NewFile(c.tokenDir, srv.PublicURL).Load()
+	sc.Secret(canary.SessionToken, tok)
+	for name, want := range map[string][]string{
+		"rejected": {`"traits.postal_code","type":"text","value":"8033X"`, `"postal_code":"8033X"`, `"country_code":"DE"`},
+		"accepted": {`"postal_code":"80331"`, `"country_code":"DE"`},
+	} {
+		rec, _ := os.ReadFile(filepath.Join(c.dir, name+".flowlog"))
+		for _, w := range want {
+			if !bytes.Contains(rec, []byte(w)) {
+				t.Errorf("%s: the recording lacks %s: the code was redacted or not sent", name, w)
+			}
+		}
+		c.replays(name)
+	}
+	// Kratos's numeric error codes stay numbers.
+	scans := sc.Check(t)
+	t.Logf("\n%s", canary.Table(scans))
+}
+
+// TestRedactPIIRecordingReplays records a sign-up and a sign-in with
+// --redact-pii: the recordings hold no e-mail address or name that was
+// typed (they hold user-1@example.invalid and name-N), no secret, and
+// replay PASS.
+func TestRedactPIIRecordingReplays(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	srv := kratostest.New(t, kratostest.Options{})
+	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: srv.PublicURL, extra: []string{"--redact-pii"}}
+	sc := canary.New()
+	password := randomSecret(t, "Pii-")
+	sc.Secret(canary.Password, password)
+	email := fmt.Sprintf("Ada.Lovelace-%d@Example.com", time.Now().UnixNano())
+	first, last := "Augusta", "Byronova"
+	code, out, errOut := c.phase(sc, "signup",
+		`{"type":"RegistrationFlowRequested"}`,
+		`{"type":"SignUpSubmitted","data":{"email":"`+email+`","password":"`+password+`","traits":{"name.first":"`+first+`","name.last":"`+last+`"}}}`,
+		`{"type":"SignOutRequested"}`)
+	if code != 0 || !strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("sign-up: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = c.phase(sc, "signin",
+		`{"type":"LoginFlowRequested"}`,
+		`{"type":"SignInSubmitted","data":{"identifier":"`+email+`","password":"`+password+`"}}`)
+	if code != 0 || !strings.Contains(out, `"type":"SignedIn"`) {
+		t.Fatalf("sign-in: exit %d\n%s\n%s", code, out, errOut)
+	}
+	tok, _ := tokenstore.NewFile(c.tokenDir, srv.PublicURL).Load()
+	sc.Secret(canary.SessionToken, tok)
+	for _, name := range []string{"signup", "signin"} {
+		rec, _ := os.ReadFile(filepath.Join(c.dir, name+".flowlog"))
+		for _, pii := range []string{email, strings.ToLower(email), "Lovelace", "lovelace", first, last, "@Example.com", "@example.com"} {
+			if bytes.Contains(rec, []byte(pii)) {
+				t.Errorf("%s: the recording holds %q", name, pii)
+			}
+		}
+		if !bytes.Contains(rec, []byte("user-1@example.invalid")) || !bytes.Contains(rec, []byte(`"pii":true`)) {
+			t.Errorf("%s: no pseudonym or no pii flag in the recording", name)
+		}
+		c.replays(name)
+	}
+	scans := sc.Check(t)
+	t.Logf("\n%s", canary.Table(scans))
+}
