@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -19,6 +20,9 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	leak "github.com/kratos-tui/kratos-tui/internal/canary"
+	"github.com/kratos-tui/kratos-tui/internal/reliability"
+	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
 // A flow of the corpus: how to set Kratos up, then the intents a user
@@ -230,15 +234,21 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		_ = tokens.Save(tok)
 	}
 	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	w, err := flowlog.Create(path, flowlog.NewHeader("corpus", start))
+	// One registry of the run's secrets, as the command has: the state
+	// machine registers, the recording and the debug log replace.
+	secrets := events.NewSecrets()
+	w, err := flowlog.Create(path, flowlog.NewHeader("corpus", start),
+		flowlog.WithRedactor(flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: secrets})))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := flowlog.NewRecorder(w)
+	var debugLog lockedBuffer
 	cfg := app.Config{
 		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
-		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
+		Logger:    zerolog.New(events.ScrubWriter{W: &debugLog, Secrets: secrets}).Level(zerolog.DebugLevel),
+		Secrets:   secrets,
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
 	}
 	client, err := app.NewClient(cfg)
@@ -285,7 +295,68 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		out.secrets = append(out.secrets, tok)
 	}
 	checkNoSecrets(t, path, out)
+	scanKinds(t, path, out, r, debugLog.Bytes())
 	return out
+}
+
+// lockedBuffer is a bytes.Buffer safe for the logger's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+// scanKinds scans the recording, its trace views and the debug log for
+// every secret of the run by kind, and reports the kinds × artifacts
+// table to the reliability report.
+func scanKinds(t *testing.T, path string, seen recorded, r *run, debugLog []byte) {
+	t.Helper()
+	sc := leak.New()
+	for _, s := range seen.secrets {
+		switch k := r.kindOf(s); {
+		case k != "":
+			sc.Secret(k, s)
+		case strings.HasPrefix(s, "ory_st_"):
+			sc.Secret(leak.SessionToken, s)
+		default:
+			sc.Secret(leak.Password, s)
+		}
+	}
+	for _, c := range seen.codes {
+		sc.Secret(leak.OneTimeCode, c)
+	}
+	sc.File(leak.Recording, path)
+	sc.Artifact(leak.Log, debugLog)
+	h, recs, err := flowlog.ReadAll(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, mermaid bytes.Buffer
+	_ = traceview.WriteText(&text, h, recs)
+	_ = traceview.WriteMermaid(&mermaid, recs)
+	sc.Artifact(leak.Trace, append(text.Bytes(), mermaid.Bytes()...))
+	for _, e := range traceview.Entries(recs) {
+		sc.Artifact(leak.Trace, []byte(traceview.Detail(e)))
+	}
+	scans := sc.Check(t)
+	t.Logf("secret kinds × artifacts (finds):\n%s", leak.Table(scans))
+	reliability.Report(t, reliability.SuiteSecrets, func(rec *reliability.Record) {
+		rec.Tried, rec.Scans = 1, scans
+		if !t.Failed() {
+			rec.Survived = 1
+		}
+	})
 }
 
 func revoke(t *testing.T, srv *kratostest.Server, token string) {

@@ -3,6 +3,8 @@ package replay_test
 import (
 	"context"
 	"fmt"
+	leak "github.com/kratos-tui/kratos-tui/internal/canary"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +71,7 @@ type run struct {
 	mu        sync.Mutex
 	secretsIn []string
 	codesIn   []string
+	kinds     map[string]string // secret value -> canary kind
 	failure   string
 	handled   int // state events seen when the previous step ran
 }
@@ -78,6 +81,24 @@ func (r *run) secret(s ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.secretsIn = append(r.secretsIn, s...)
+}
+
+// kind notes the canary kind of secret values (see internal/canary).
+func (r *run) kind(k string, values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kinds == nil {
+		r.kinds = map[string]string{}
+	}
+	for _, v := range values {
+		r.kinds[v] = k
+	}
+}
+
+func (r *run) kindOf(v string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.kinds[v]
 }
 
 // code notes a short numeric one-time code (see recorded.codes).
@@ -293,6 +314,7 @@ func totpEnrolSignIn(r *run) []step {
 				return r.fail("the settings form has no TOTP secret: %s", describeState(f))
 			}
 			r.secret(secret)
+			r.kind(leak.TOTPSecret, secret, fields.TOTPURI(f.Form))
 			code, err := r.totpCode(secret)
 			if err != nil {
 				return r.fail("TOTP code: %v", err)
@@ -329,6 +351,7 @@ func backupCodeSignInOnce(r *run) []step {
 				return r.fail("the settings form shows %d backup codes: %s", len(codes), describeState(f))
 			}
 			r.secret(codes...)
+			r.kind(leak.BackupCode, codes...)
 			return events.SettingsSubmitted{Method: "lookup_secret", Values: map[string]string{"lookup_secret_confirm": "true"}}
 		}),
 		on(r, func(f events.SettingsFormShown) events.Event {
