@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
@@ -19,7 +20,8 @@ import (
 // replayFlags are the flags of the replay command.
 type replayFlags struct {
 	live         bool
-	secrets      []string
+	secrets      []string // the refused --secret flag
+	secretsFile  string
 	rewriteEmail []string
 	benchStream  int
 	strict       bool
@@ -41,9 +43,12 @@ No network is used.
 
 With --live, the recorded intents are sent to the Kratos of --kratos-api and
 the state events are compared by type and stable fields (not ids, times,
-tokens or flow ids). Recordings hold no secrets: give them with
---secret '«secret:1»=VALUE' (or 1=VALUE) or KRATOS_TUI_SECRET_1=VALUE. Use
---rewrite-email old=new for a sign-up whose email is now taken.`,
+tokens or flow ids). Recordings hold no secrets, and secrets never go on
+the command line (ps and shell history show it): give the value of
+«secret:1» in the environment as KRATOS_TUI_SECRET_1=VALUE, as a line
+1=VALUE in a --secrets-file that only you can read (chmod 600), or, on a
+terminal, type it when asked (input hidden). Use --rewrite-email old=new
+for a sign-up whose email is now taken.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if rf.benchStream > 0 {
 				return cobra.NoArgs(cmd, args)
@@ -71,7 +76,10 @@ tokens or flow ids). Recordings hold no secrets: give them with
 	}
 	f := cmd.Flags()
 	f.BoolVar(&rf.live, "live", false, "send the recorded intents to the Kratos of --kratos-api and compare the state events")
-	f.StringArrayVar(&rf.secrets, "secret", nil, "a secret for --live: '«secret:N»=value' or 'N=value' (repeatable; or KRATOS_TUI_SECRET_N)")
+	f.StringVar(&rf.secretsFile, "secrets-file", "", "for --live: file (mode 0600) of lines N=value giving «secret:N»; or KRATOS_TUI_SECRET_N in the environment, or the prompt")
+	// --secret put secrets in argv: refused with a way out.
+	f.StringArrayVar(&rf.secrets, "secret", nil, "refused: secrets never go on the command line")
+	_ = f.MarkHidden("secret")
 	f.StringArrayVar(&rf.rewriteEmail, "rewrite-email", nil, "for --live: use another email, old=new (repeatable)")
 	f.BoolVar(&rf.strict, "strict", false, "also report fields the replay adds that the recording lacks")
 	f.IntVar(&rf.benchStream, "bench-stream", 0, "benchmark helper: stream a generated log of N records, print JSON")
@@ -84,13 +92,30 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 	if err != nil {
 		return err
 	}
+	if len(rf.secrets) > 0 {
+		return errors.New("--secret puts a secret on the command line, where ps and shell history show it; " +
+			"give the value of «secret:N» in the environment as KRATOS_TUI_SECRET_N=VALUE, as a line N=VALUE in a --secrets-file (chmod 600), or type it when asked on a terminal")
+	}
 	opts := replay.LiveOptions{Secrets: replay.SecretsFromEnv(os.Environ()), RewriteEmail: map[string]string{}}
-	for _, sec := range rf.secrets {
-		k, v, err := replay.ParseSecret(sec)
+	if rf.secretsFile != "" {
+		fromFile, err := replay.ReadSecretsFile(rf.secretsFile)
 		if err != nil {
 			return err
 		}
-		opts.Secrets[k] = v
+		for k, v := range fromFile {
+			opts.Secrets[k] = v
+		}
+	}
+	if term.IsTerminal(int(stdin.Fd())) {
+		opts.Prompt = func(ph, what string) (string, error) {
+			fmt.Fprintf(stderr, "Value of %s (%s), input hidden: ", ph, what)
+			b, err := term.ReadPassword(int(stdin.Fd()))
+			fmt.Fprintln(stderr)
+			if err != nil {
+				return "", fmt.Errorf("read %s: %w", ph, err)
+			}
+			return string(b), nil
+		}
 	}
 	for _, rw := range rf.rewriteEmail {
 		old, repl, ok := strings.Cut(rw, "=")

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -19,8 +22,14 @@ import (
 // LiveOptions configure a live re-run.
 type LiveOptions struct {
 	// Secrets maps a recording's placeholders («secret:1») to the values
-	// to send in their place: recordings hold no secrets.
+	// to send in their place: recordings hold no secrets. They come from
+	// the environment (SecretsFromEnv), a 0600 file (ReadSecretsFile) or
+	// Prompt, never from the command line.
 	Secrets map[string]string
+	// Prompt, when set, asks for the value of a placeholder that Secrets
+	// lacks (without echo, on a terminal); what says where the recording
+	// used it. The answer is kept in Secrets.
+	Prompt func(placeholder, what string) (string, error)
 	// RewriteEmail maps an email of the recording to the one to use (a
 	// fresh one when the recorded sign-up would now collide).
 	RewriteEmail map[string]string
@@ -39,19 +48,67 @@ func SecretsFromEnv(environ []string) map[string]string {
 	return out
 }
 
-// ParseSecret parses a --secret flag: '«secret:N»=value' or 'N=value'.
+// ParseSecret parses one line of a secrets file: '«secret:N»=value' or
+// 'N=value'.
 func ParseSecret(s string) (string, string, error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok || k == "" {
-		return "", "", fmt.Errorf("--secret %q: want «secret:N»=value or N=value", strings.SplitN(s, "=", 2)[0]+"=…")
+		return "", "", fmt.Errorf("want «secret:N»=value or N=value, got %q", strings.SplitN(s, "=", 2)[0]+"=…")
 	}
 	if !flowlog.IsPlaceholder(k) {
 		k = "«secret:" + k + "»"
 		if !flowlog.IsPlaceholder(k) {
-			return "", "", fmt.Errorf("--secret: %q names no placeholder", strings.Trim(k, "«»"))
+			return "", "", fmt.Errorf("%q names no placeholder", strings.Trim(k, "«»"))
 		}
 	}
 	return k, v, nil
+}
+
+// ReadSecretsFile reads secrets from a file of lines '«secret:N»=value' or
+// 'N=value' (blank lines and lines starting with # are skipped). The file
+// must be a regular file that only its owner can read (mode 0600 or
+// stricter), like the token file.
+func ReadSecretsFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("secrets file: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("secrets file: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("secrets file %s is not a regular file", path)
+	}
+	if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("secrets file %s has mode %04o: others may read it; run chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("secrets file: %w", err)
+	}
+	out := map[string]string{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		k, v, err := ParseSecret(line)
+		if err != nil {
+			// The line may hold a secret: only its number is shown.
+			return nil, fmt.Errorf("secrets file %s line %d: want «secret:N»=value or N=value", path, i+1)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// SecretHint says how to give the value of a placeholder: never on the
+// command line, where ps and shell history would see it.
+func SecretHint(ph string) string {
+	n := strings.TrimSuffix(strings.TrimPrefix(ph, "«secret:"), "»")
+	return fmt.Sprintf("give it in the environment as %s=VALUE, as a line %s=VALUE in a --secrets-file (mode 0600), or run on a terminal to be asked for it (input hidden)", envName(ph), n)
 }
 
 // LiveResult is the outcome of a live re-run.
@@ -71,6 +128,9 @@ type Runner func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plug
 // event types and their stable fields (not ids, times, tokens or flow ids)
 // with the recording's.
 func Live(ctx context.Context, rec *Recording, opts LiveOptions, run Runner) (*LiveResult, error) {
+	if opts.Secrets == nil {
+		opts.Secrets = map[string]string{}
+	}
 	var intents []events.Event
 	for _, r := range rec.Intents() {
 		ev, err := fill(r.Event, opts)
@@ -88,7 +148,16 @@ func Live(ctx context.Context, rec *Recording, opts LiveOptions, run Runner) (*L
 		if json.Unmarshal(ret.Result, &ph) == nil && flowlog.IsPlaceholder(ph) {
 			v, ok := opts.Secrets[ph]
 			if !ok {
-				return nil, fmt.Errorf("the recording launched with a stored session token (%s): give it with --secret '%s=TOKEN' or %s", ph, ph, envName(ph))
+				if opts.Prompt != nil {
+					var err error
+					if v, err = opts.Prompt(ph, "the stored session token of the launch"); err != nil {
+						return nil, err
+					}
+					opts.Secrets[ph], ok = v, true
+				}
+			}
+			if !ok {
+				return nil, fmt.Errorf("the recording launched with a stored session token (%s): %s", ph, SecretHint(ph))
 			}
 			if err := tokens.Save(v); err != nil {
 				return nil, fmt.Errorf("store the session token: %w", err)
@@ -128,8 +197,19 @@ func fill(ev events.Event, opts LiveOptions) (events.Event, error) {
 	v = mapStrings(v, func(s string) string {
 		if flowlog.IsPlaceholder(s) {
 			val, ok := opts.Secrets[s]
+			if !ok && missing == nil && opts.Prompt != nil {
+				var err error
+				if val, err = opts.Prompt(s, ev.EventType()); err != nil {
+					missing = err
+					return ""
+				}
+				if opts.Secrets == nil {
+					opts.Secrets = map[string]string{}
+				}
+				opts.Secrets[s], ok = val, true
+			}
 			if !ok && missing == nil {
-				missing = fmt.Errorf("%s %s is redacted in the recording: give it with --secret '%s=VALUE' or %s", ev.EventType(), s, s, envName(s))
+				missing = fmt.Errorf("%s %s is redacted in the recording: %s", ev.EventType(), s, SecretHint(s))
 			}
 			return val
 		}

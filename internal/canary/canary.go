@@ -35,8 +35,8 @@ const (
 	Stderr    = "stderr"
 	Crash     = "crash output"
 	TempFiles = "temp files"
-	Argv      = "argv of child processes"
-	Environ   = "environment of child processes"
+	Argv      = "argv (process and children)"
+	Environ   = "environment (children)"
 )
 
 // Scanner gathers secret values by kind and artifacts by name, and scans
