@@ -47,9 +47,9 @@ var fuzzTargets = []fuzzTarget{
 
 // testPackages and testPattern select the reliability tests for -run-tests.
 var testPackages = []string{"./adapters/faultproxy/", "./adapters/kratos/", "./adapters/tokenstore/",
-	"./cmd/kratos-tui/", "./cmd/kratos-tui/app/", "./events/bus/"}
+	"./cmd/kratos-tui/", "./cmd/kratos-tui/app/", "./events/bus/", "./events/replay/"}
 
-const testPattern = "Fault|Crash|Leak|Load|Retry|Logout"
+const testPattern = "Fault|Crash|Leak|Canary|Load|Retry|Logout"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

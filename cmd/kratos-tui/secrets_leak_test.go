@@ -269,12 +269,12 @@ func randomSecret(t *testing.T, prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-// TestRedactionKeepsPostalAndCountryCodes records, against a Kratos whose
+// TestLeakRedactionKeepsPostalAndCountryCodes records, against a Kratos whose
 // identity schema has traits postal_code and country_code, a sign-up that
 // Kratos rejects (a postal code that breaks the schema's pattern) and one
 // it accepts: the codes stay readable in the recording, the password does
 // not, and both recordings replay PASS.
-func TestRedactionKeepsPostalAndCountryCodes(t *testing.T) {
+func TestLeakRedactionKeepsPostalAndCountryCodes(t *testing.T) {
 	t.Setenv("KRATOS_API", "")
 	srv := kratostest.New(t, kratostest.Options{SchemaFile: "identity.postal.schema.json"})
 	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: srv.PublicURL}
@@ -311,13 +311,14 @@ func TestRedactionKeepsPostalAndCountryCodes(t *testing.T) {
 	// Kratos's numeric error codes stay numbers.
 	scans := sc.Check(t)
 	t.Logf("\n%s", canary.Table(scans))
+	reportScans(t, scans, "postal_code/country_code sign-ups")
 }
 
-// TestRedactPIIRecordingReplays records a sign-up and a sign-in with
+// TestLeakRedactPIIRecordingReplays records a sign-up and a sign-in with
 // --redact-pii: the recordings hold no e-mail address or name that was
 // typed (they hold user-1@example.invalid and name-N), no secret, and
 // replay PASS.
-func TestRedactPIIRecordingReplays(t *testing.T) {
+func TestLeakRedactPIIRecordingReplays(t *testing.T) {
 	t.Setenv("KRATOS_API", "")
 	srv := kratostest.New(t, kratostest.Options{})
 	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: srv.PublicURL, extra: []string{"--redact-pii"}}
@@ -355,4 +356,18 @@ func TestRedactPIIRecordingReplays(t *testing.T) {
 	}
 	scans := sc.Check(t)
 	t.Logf("\n%s", canary.Table(scans))
+	reportScans(t, scans, "--redact-pii sign-up + sign-in")
+}
+
+// reportScans hands a test's canary table to the reliability report.
+func reportScans(t *testing.T, scans []reliability.Scan, detail string) {
+	reliability.Report(t, reliability.SuiteSecrets, func(r *reliability.Record) {
+		r.Tried, r.Scans, r.Detail = 1, scans, detail
+		for _, s := range scans {
+			r.SecretsFound += s.Found
+		}
+		if !t.Failed() {
+			r.Survived = 1
+		}
+	})
 }
