@@ -282,8 +282,11 @@ func ScanSecrets(text string) []string {
 				case "value":
 					top.pendingNode = t
 				}
-				if t != "" && (top.secretValue() || (top.node && !nodeLabelKeys[top.key])) {
+				switch {
+				case t != "" && (top.secretValue() || (top.node && !nodeLabelKeys[top.key])):
 					out = append(out, t)
+				case len(t) > 1 && (t[0] == '{' || t[0] == '['):
+					out = append(out, ScanSecrets(t)...) // a JSON text kept as a string
 				}
 				top.expectKey = true
 			} else if t != "" && (top.secret || top.node) {

@@ -28,3 +28,27 @@ func TestScrubWriter(t *testing.T) {
 		t.Fatalf("scrubbed too much or too little: %s", got)
 	}
 }
+
+// Learn finds by token stream what Redact finds by rebuilding: the same
+// secrets, in results, HTTP bodies (even cut short and kept as text),
+// headers, errors' flows and the token store's bare token.
+func TestLearnFindsWhatRedactFinds(t *testing.T) {
+	const tok = "ory_st_LearnCanary0123456789"
+	evs := []events.Event{
+		events.AdapterReturned{Operation: "kratos.submit_login", Result: []byte(`{"token":"` + tok + `"}`)},
+		events.AdapterReturned{Operation: "tokens.load", Result: []byte(`"` + tok + `"`)},
+		events.AdapterReturned{Operation: "x", HTTP: []events.HTTPExchange{{Response: []byte(`"{\"session_token\":\"` + tok + `\",\"ses"`)}}},
+		events.AdapterReturned{Operation: "x", HTTP: []events.HTTPExchange{{Headers: map[string][]string{"X-Session-Token": {tok}}}}},
+		events.AdapterReturned{Operation: "x", HTTP: []events.HTTPExchange{{Request: []byte(`{"method":"code","code":"` + tok + `","traits":{"code":"keep-me-1"}}`)}}},
+		events.AdapterCalled{Operation: "x", Request: []byte(`{"ui":{"nodes":[{"attributes":{"id":"totp_secret_key","text":{"text":"` + tok + `"}}}]}}`)},
+		events.SignInSubmitted{Identifier: "a", Password: tok},
+	}
+	for i, ev := range evs {
+		s := events.NewSecrets()
+		s.Learn(ev)
+		if _, ok := s.Index(tok); !ok || s.Len() != 1 {
+			vals, _ := s.Snapshot()
+			t.Errorf("%d %s: learned %q", i, ev.EventType(), vals)
+		}
+	}
+}

@@ -74,12 +74,57 @@ func (s *Secrets) Add(values ...string) {
 }
 
 // Learn registers every secret ev carries by meaning (see Redactable and
-// RedactJSON) and returns ev unchanged.
+// RedactJSON). The JSON documents of trace events are read as a token
+// stream (ScanSecrets), not rebuilt: the state machine calls Learn on
+// every adapter result.
 func (s *Secrets) Learn(ev Event) {
 	if s == nil || ev == nil {
 		return
 	}
-	Redact(ev, func(v string) string { s.Add(v); return v })
+	switch e := ev.(type) {
+	case AdapterCalled:
+		s.learnRaw(e.Request)
+	case AdapterReturned:
+		s.learnRaw(e.Result)
+		if strings.HasPrefix(e.Operation, "tokens.") {
+			var tok string
+			if json.Unmarshal(e.Result, &tok) == nil {
+				s.Add(tok)
+			}
+		}
+		if e.Error != nil && e.Error.Flow != nil {
+			if raw, err := json.Marshal(e.Error.Flow); err == nil {
+				s.learnRaw(raw)
+			}
+		}
+		for _, h := range e.HTTP {
+			s.learnRaw(h.Request)
+			s.learnRaw(h.Response)
+			for k, vs := range h.Headers {
+				if IsSecretKey(k) {
+					s.Add(vs...)
+				}
+			}
+		}
+	default:
+		Redact(ev, func(v string) string { s.Add(v); return v })
+	}
+}
+
+// learnRaw registers the secrets of a JSON document, or of the JSON text
+// a JSON string holds (a body kept cut short).
+func (s *Secrets) learnRaw(raw json.RawMessage) {
+	if len(raw) == 0 {
+		return
+	}
+	if raw[0] == '"' {
+		var text string
+		if json.Unmarshal(raw, &text) == nil {
+			s.Add(ScanSecrets(text)...)
+		}
+		return
+	}
+	s.Add(ScanSecrets(string(raw))...)
 }
 
 // LearnJSON registers every secret a JSON document (or a JSON text cut

@@ -2,7 +2,11 @@
 // traces and recordings show every request and response. The state machine
 // puts a Collector in the call's context; Transport, wrapped around an
 // adapter's HTTP transport, appends each exchange to it. Bodies are kept as
-// sent; whoever writes them out redacts them (events.RedactJSON).
+// sent — a JSON body as JSON, anything else (a body cut short, past
+// MaxBody, not JSON) as a JSON string of its text; whoever writes them out
+// redacts both kinds: by meaning (events.RedactJSON reads a string's JSON
+// text token by token, as far as it goes) and by value (every secret the
+// run registered, inside every string; see flowlog.Redactor).
 package httplog
 
 import (
