@@ -60,6 +60,12 @@ func startCapturedClient(t *testing.T, url string, tokens adapters.TokenStore, o
 	return startClient(t, url, clientOptions{tokens: tokens, capture: out, timeout: timeout})
 }
 
+// startRecordedClient is startCapturedClient recording the run to path.
+func startRecordedClient(t *testing.T, url string, tokens adapters.TokenStore, out *capture, timeout time.Duration, path string) *client {
+	t.Helper()
+	return startClient(t, url, clientOptions{tokens: tokens, capture: out, timeout: timeout, record: path})
+}
+
 var faultEmails atomic.Int64
 
 // faultEmail returns a new, short, valid email address.
@@ -248,7 +254,8 @@ func runFault(t *testing.T, srv *kratostest.Server, proxy *faultproxy.Proxy, ste
 	if kind.name == "timeout" {
 		timeout = faultTimeout
 	}
-	c := startCapturedClient(t, proxy.URL(), tokens, out, timeout)
+	recPath := filepath.Join(t.TempDir(), "fault.flowlog")
+	c := startRecordedClient(t, proxy.URL(), tokens, out, timeout, recPath)
 	switch step.name {
 	case "launch_whoami":
 		failed := decode[signedOut](t, c.await("SessionCheckFailed"))
@@ -346,9 +353,17 @@ func runFault(t *testing.T, srv *kratostest.Server, proxy *faultproxy.Proxy, ste
 	// Wait for the client to finish so that all output is captured.
 	for range c.lines {
 	}
+	recorded, err := os.ReadFile(recPath)
+	if err != nil || len(recorded) == 0 {
+		t.Errorf("the fault run was not recorded: %v", err)
+	}
 	for _, secret := range []string{stored, final, password} {
 		if secret != "" && strings.Contains(out.String(), secret) {
-			t.Errorf("a secret (%d chars) appears in the client's output or logs", len(secret))
+			t.Errorf("a secret (%d chars) appears in the client's output or debug log", len(secret))
+			leaked++
+		}
+		if secret != "" && strings.Contains(string(recorded), secret) {
+			t.Errorf("a secret (%d chars) appears in the recording of the fault run", len(secret))
 			leaked++
 		}
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui-backend/whoami"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/jsonui"
 )
@@ -79,6 +81,10 @@ type clientOptions struct {
 	// timeout is the per-call timeout; default 30 s, a guard against a
 	// hang, not a goal: CI machines are busy.
 	timeout time.Duration
+	// record, when set, is a flow log the run is recorded to, closed
+	// before the client's output ends; the recorder and the captured
+	// debug log share the run's registry of secrets, as in the command.
+	record string
 }
 
 // startClient runs the real client (adapters, bus, state machine, json UI)
@@ -93,9 +99,19 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 	}
 	logger := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	errOut := io.Discard
+	secrets := events.NewSecrets()
 	if opts.capture != nil {
-		logger = zerolog.New(opts.capture).Level(zerolog.DebugLevel)
+		logger = zerolog.New(events.ScrubWriter{W: opts.capture, Secrets: secrets}).Level(zerolog.DebugLevel)
 		errOut = opts.capture
+	}
+	var rec *flowlog.Recorder
+	if opts.record != "" {
+		w, err := flowlog.Create(opts.record, flowlog.NewHeader("test", time.Now()),
+			flowlog.WithRedactor(flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: secrets})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec = flowlog.NewRecorder(w)
 	}
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -110,10 +126,19 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 		Clock:     clock.System{},
 		IDs:       clock.SequentialIDs("t"),
 		Logger:    logger,
+		Secrets:   secrets,
+	}
+	if rec != nil {
+		cfg.Observers = append(cfg.Observers, rec.Attach)
 	}
 	c := &client{t: t, in: inW, lines: make(chan line, 1024), done: make(chan error, 1)}
 	go func() {
 		err := app.Run(context.Background(), cfg)
+		if rec != nil {
+			if cerr := rec.Close(); cerr != nil {
+				t.Errorf("recording: %v", cerr)
+			}
+		}
 		outW.Close()
 		c.done <- err
 	}()
