@@ -3,6 +3,7 @@ package replay_test
 import (
 	"bytes"
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,14 +24,17 @@ import (
 type gatedKratos struct {
 	*memory.Kratos
 	entered, release chan struct{}
+	// once gates the first call only. The gate blocks until the UI is
+	// waiting for it: a non-blocking send lost the race on a busy machine
+	// (the machine got here before the UI waited) and the test hung.
+	once sync.Once
 }
 
 func (g *gatedKratos) CreateRegistrationFlow(ctx context.Context) (*adapters.Flow, error) {
-	select {
-	case g.entered <- struct{}{}:
+	g.once.Do(func() {
+		g.entered <- struct{}{}
 		<-g.release
-	default:
-	}
+	})
 	return g.Kratos.CreateRegistrationFlow(ctx)
 }
 
