@@ -17,6 +17,28 @@ import (
 // reject anyway) is replaced only where its meaning marks it.
 const MinValueLen = 6
 
+// protocolWords are words of the Kratos API that appear as values
+// everywhere in its answers (methods, node names and types, groups,
+// states). A secret equal to one (a user who types "password" as the
+// password) is replaced where its meaning marks it, not by value:
+// replacing every "password" would rewrite the flows themselves and break
+// their replay. Compared without case.
+var protocolWords = map[string]bool{
+	"password": true, "profile": true, "lookup_secret": true, "totp_code": true,
+	"identifier": true, "csrf_token": true, "traits": true, "method": true,
+	"submit": true, "hidden": true, "default": true, "webauthn": true,
+	"passkey": true, "choose_method": true, "sent_email": true, "passed_challenge": true,
+	"current-password": true, "new-password": true, "one-time-code": true,
+	"session": true, "identity": true, "settings": true, "recovery": true,
+	"verification": true, "registration": true, "success": true, "info": true,
+	"error": true, "input": true, "email": true, "text": true, "button": true,
+	"checkbox": true, "anchor": true, "script": true, "image": true,
+}
+
+// IsProtocolWord reports whether v is a word of the Kratos API that is
+// never replaced by value (see protocolWords).
+func IsProtocolWord(v string) bool { return protocolWords[strings.ToLower(v)] }
+
 // placeholderRE matches a placeholder of a redacted secret («secret:N»,
 // or the replay's «unrecorded-secret:N»).
 var placeholderRE = regexp.MustCompile(`^«(unrecorded-)?secret:[0-9]+»$`)
@@ -194,7 +216,7 @@ func (s *Secrets) Scrub(text string) string {
 		if s.scrubVersion != s.version || s.scrub == nil {
 			var pairs []string
 			for _, v := range s.values {
-				if len(v) < MinValueLen {
+				if len(v) < MinValueLen || IsProtocolWord(v) {
 					continue
 				}
 				for _, e := range Encodings(v) {

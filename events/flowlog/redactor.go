@@ -169,7 +169,7 @@ func (r *Redactor) valueReplacer() *strings.Replacer {
 	}
 	var pairs []string
 	for i, v := range values {
-		if len(v) < events.MinValueLen {
+		if len(v) < events.MinValueLen || events.IsProtocolWord(v) {
 			continue
 		}
 		m := marker(i)
@@ -216,8 +216,8 @@ func (r *Redactor) resolveMarkers(line []byte) []byte {
 	}
 }
 
-// replaceInStrings applies rep inside every JSON string (keys and values)
-// of the encoded document line, leaving everything else as it is.
+// replaceInStrings applies rep inside every JSON string value of the
+// encoded document line, leaving keys, numbers and structure as they are.
 func replaceInStrings(line []byte, rep *strings.Replacer) []byte {
 	return replaceInStringsMin(line, rep, events.MinValueLen)
 }
@@ -242,7 +242,7 @@ func replaceInStringsMin(line []byte, rep *strings.Replacer, min int) []byte {
 			j = len(line)
 		}
 		seg := string(line[i+1 : j])
-		if len(seg) >= min {
+		if len(seg) >= min && !isKey(line, j+1) {
 			if red := rep.Replace(seg); red != seg {
 				if out == nil {
 					out = make([]byte, 0, len(line)+64)
@@ -258,4 +258,19 @@ func replaceInStringsMin(line []byte, rep *strings.Replacer, min int) []byte {
 		return line
 	}
 	return append(out, line[last:]...)
+}
+
+// isKey reports whether the string that ended just before i is an object
+// key (a colon follows).
+func isKey(line []byte, i int) bool {
+	for ; i < len(line); i++ {
+		switch line[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case ':':
+			return true
+		}
+		return false
+	}
+	return false
 }

@@ -180,3 +180,22 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 	}
 	return b
 }
+
+// A secret that is a word of the Kratos API ("password" typed as the
+// password) or a JSON key is replaced where its meaning marks it, and the
+// flows around it stay intact.
+func TestRedactorKeepsProtocolWordsAndKeys(t *testing.T) {
+	r := NewRedactor(RedactorOptions{})
+	a := record(t, r, events.SignInSubmitted{Identifier: "x@example.com", Password: "password"})
+	if !strings.Contains(a, `"password":"«secret:1»"`) {
+		t.Fatalf("the typed password was not redacted: %s", a)
+	}
+	r.Secrets().Add("identifier_key")
+	b := record(t, r, events.AdapterReturned{Operation: "kratos.submit_login", Result: json.RawMessage(
+		`{"method":"password","identifier_key":"x","ui":{"nodes":[{"group":"password","attributes":{"name":"password","type":"password"}}]}}`)})
+	for _, keep := range []string{`"method":"password"`, `"group":"password"`, `"name":"password","type":"password"`, `"identifier_key":"x"`} {
+		if !strings.Contains(b, keep) {
+			t.Errorf("%s was rewritten: %s", keep, b)
+		}
+	}
+}
