@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -9,10 +10,12 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -370,4 +373,80 @@ func reportScans(t *testing.T, scans []reliability.Scan, detail string) {
 			r.Survived = 1
 		}
 	})
+}
+
+// TestLeakCrashOutput signs in with kratos-tui in a process of its own
+// (json UI, --log-level debug, a log file, a recording, a file token
+// store), then makes it crash with SIGQUIT, which has the Go runtime dump
+// every goroutine's stack on stderr: the crash output, the partial
+// recording, the log and the token directory hold neither the password
+// nor the session token.
+func TestLeakCrashOutput(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	srv := kratostest.New(t, kratostest.Options{})
+	password := randomSecret(t, "Crash-")
+	email := fmt.Sprintf("crash-%d@example.com", time.Now().UnixNano())
+	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	dir, tokenDir := t.TempDir(), filepath.Join(t.TempDir(), "tokens")
+	rec, logFile := filepath.Join(dir, "crash.flowlog"), filepath.Join(dir, "crash.log")
+	args := []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+		"--token-store", "file", "--token-dir", tokenDir, "--log-level", "debug", "--log-file", logFile, "--record", rec}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperMain$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envCrashArgs+"="+strings.Join(args, "\n"))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(stdin, `{"type":"LoginFlowRequested"}`)
+	fmt.Fprintln(stdin, `{"type":"SignInSubmitted","data":{"identifier":"`+email+`","password":"`+password+`"}}`)
+	var out bytes.Buffer
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 4<<20)
+	signedIn := false
+	for sc.Scan() {
+		out.Write(append(sc.Bytes(), '\n'))
+		if strings.Contains(sc.Text(), `"type":"SignedIn"`) {
+			signedIn = true
+			break
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGQUIT); err != nil {
+		t.Fatal(err)
+	}
+	for sc.Scan() {
+		out.Write(append(sc.Bytes(), '\n'))
+	}
+	_ = cmd.Wait()
+	if !signedIn {
+		t.Fatalf("no sign-in before the crash:\n%s\n%s", out.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "goroutine ") {
+		t.Fatalf("SIGQUIT printed no crash dump: %.300s", stderr.String())
+	}
+	tok, err := tokenstore.NewFile(tokenDir, srv.PublicURL).Load()
+	if err != nil || tok == "" {
+		t.Fatalf("no token stored: %v", err)
+	}
+	s := canary.New()
+	s.Secret(canary.Password, password)
+	s.Secret(canary.SessionToken, tok)
+	s.Artifact(canary.Crash, stderr.Bytes())
+	s.Artifact(canary.Stdout, out.Bytes())
+	s.File(canary.Recording, rec)
+	s.File(canary.Log, logFile)
+	s.Glob(canary.TempFiles, filepath.Join(tokenDir, ".token-*"))
+	scans := s.Check(t)
+	t.Logf("\n%s", canary.Table(scans))
+	reportScans(t, scans, "SIGQUIT crash dump of a signed-in kratos-tui")
 }
