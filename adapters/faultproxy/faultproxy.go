@@ -56,6 +56,9 @@ const (
 	// WrongType answers Rule.Status (200 when zero) with Rule.Body (or the
 	// real upstream body with Rule.Forward) labelled text/html.
 	WrongType Kind = "wrong_content_type"
+	// Pass forwards the request and hands back the real answer unchanged
+	// (status, content type, body); with Rule.Observe a test sees it.
+	Pass Kind = "pass"
 )
 
 // MalformedBody is what a Malformed fault answers.
@@ -298,6 +301,11 @@ func (p *Proxy) serve(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		writeBody(w, orOK(r.Status), "text/html; charset=utf-8", r.Body)
+	case Pass:
+		p.forwardThen(w, req, func(status int, h http.Header, body []byte) {
+			r.observe(status, body)
+			writeBody(w, status, h.Get("Content-Type"), body)
+		})
 	case Cut:
 		if r.Forward {
 			p.forwardThen(w, req, func(status int, h http.Header, body []byte) {

@@ -450,3 +450,81 @@ func TestLeakCrashOutput(t *testing.T) {
 	t.Logf("\n%s", canary.Table(scans))
 	reportScans(t, scans, "SIGQUIT crash dump of a signed-in kratos-tui")
 }
+
+// TestLeakTOTPAndBackupCodesThroughTheCommand opens the settings form
+// (which offers a TOTP secret and its QR code) and generates backup codes
+// through the command, at --log-level debug with a log file, a recording
+// and a file token store; the proxy passes Kratos's answers unchanged and
+// shows the test the secrets they hold. Neither the TOTP secret, its
+// otpauth URI, nor a backup code is in stdout, stderr, the log, the
+// recording, its traces or the temporary files (the json UI masks them
+// unless --reveal-token).
+func TestLeakTOTPAndBackupCodesThroughTheCommand(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	srv := kratostest.New(t, kratostest.Options{})
+	proxy, err := faultproxy.New(srv.PublicURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	sc := canary.New()
+	password := randomSecret(t, "Totp-")
+	sc.Secret(canary.Password, password)
+	var mu sync.Mutex
+	observe := func(_ int, body []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		var flow struct {
+			UI struct {
+				Nodes []struct {
+					Attributes struct {
+						ID   string `json:"id"`
+						Text struct {
+							Text    string `json:"text"`
+							Context struct {
+								Secret  string `json:"secret"`
+								Secrets []struct {
+									Text string `json:"text"`
+								} `json:"secrets"`
+							} `json:"context"`
+						} `json:"text"`
+					} `json:"attributes"`
+				} `json:"nodes"`
+			} `json:"ui"`
+		}
+		if json.Unmarshal(body, &flow) != nil {
+			return
+		}
+		for _, n := range flow.UI.Nodes {
+			switch n.Attributes.ID {
+			case "totp_secret_key":
+				secret := n.Attributes.Text.Context.Secret
+				sc.Secret(canary.TOTPSecret, secret, "otpauth://totp/127.0.0.1:x?secret="+secret)
+			case "lookup_secret_codes":
+				for _, c := range n.Attributes.Text.Context.Secrets {
+					sc.Secret(canary.BackupCode, c.Text)
+				}
+			}
+		}
+	}
+	proxy.Add(faultproxy.Rule{PathPrefix: "/self-service/settings", Kind: faultproxy.Pass, Observe: observe})
+	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: proxy.URL()}
+	email := fmt.Sprintf("totp-%d@example.com", time.Now().UnixNano())
+	code, out, errOut := c.phase(sc, "settings",
+		`{"type":"RegistrationFlowRequested"}`,
+		`{"type":"SignUpSubmitted","data":{"email":"`+email+`","password":"`+password+`"}}`,
+		`{"type":"SettingsRequested"}`,
+		`{"type":"SettingsSubmitted","data":{"method":"lookup_secret","values":{"lookup_secret_regenerate":"true"}}}`)
+	if code != 0 || strings.Count(out, `"type":"SettingsFormShown"`) < 2 {
+		t.Fatalf("settings: exit %d\n%s\n%s", code, out, errOut)
+	}
+	tok, _ := tokenstore.NewFile(c.tokenDir, proxy.URL()).Load()
+	sc.Secret(canary.SessionToken, tok)
+	if len(sc.Values(canary.TOTPSecret)) == 0 || len(sc.Values(canary.BackupCode)) < 2 {
+		t.Fatalf("the proxy saw no TOTP secret or backup codes: %d, %d", len(sc.Values(canary.TOTPSecret)), len(sc.Values(canary.BackupCode)))
+	}
+	c.replays("settings")
+	scans := sc.Check(t)
+	t.Logf("\n%s", canary.Table(scans))
+	reportScans(t, scans, "settings: TOTP secret offered, backup codes generated, through the command")
+}
