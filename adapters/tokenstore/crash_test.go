@@ -138,6 +138,17 @@ func TestCrashHelperPausedSave(t *testing.T) {
 // launch's Load) removes it.
 func TestCrashKilledSaveLeavesNothingAtNextStart(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tokens")
+	leftover := -1
+	reliability.Report(t, reliability.SuiteSecrets, func(r *reliability.Record) {
+		r.Tried, r.Detail = 1, "token store: a save killed mid-way, then the next start"
+		if leftover >= 0 {
+			r.Scans = []reliability.Scan{{Kind: "session token", Artifact: "temp files", Values: 1, Found: leftover}}
+			r.SecretsFound = leftover
+		}
+		if !t.Failed() {
+			r.Survived = 1
+		}
+	})
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperPausedSave$", "-test.count=1")
 	cmd.Env = append(os.Environ(), envPauseSaver+"="+dir)
 	stdout, err := cmd.StdoutPipe()
@@ -177,6 +188,7 @@ func TestCrashKilledSaveLeavesNothingAtNextStart(t *testing.T) {
 		t.Fatalf("next start: Load = %q, %v; want no token (the save never finished)", tok, err)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".token-*"))
+	leftover = len(left)
 	if len(left) != 0 {
 		t.Fatalf("the next start left %v: each may hold a token", left)
 	}
