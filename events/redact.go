@@ -199,6 +199,23 @@ func jsonEscape(s string) string {
 // of nodes showing a secret. A secret cut in two by the end of the text is
 // returned as far as it goes.
 func ScanSecrets(text string) []string {
+	// A whole document decodes at once, which is several times faster
+	// than reading tokens; only a document cut short is read token by
+	// token.
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err == nil {
+		var out []string
+		redactWalk(v, false, false, false, func(s string) string {
+			out = append(out, s)
+			return s
+		})
+		return out
+	}
+	return scanTokens(text)
+}
+
+// scanTokens is ScanSecrets for a document cut short.
+func scanTokens(text string) []string {
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
 	var (

@@ -65,3 +65,14 @@ func BenchmarkRecordBare(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLearn is what the state machine adds per adapter result: the
+// secrets of the result and its HTTP exchanges registered by meaning.
+func BenchmarkLearn(b *testing.B) {
+	s := events.NewSecrets()
+	ev := benchEnvelope().Event
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Learn(ev)
+	}
+}

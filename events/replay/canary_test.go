@@ -143,3 +143,78 @@ func checkNoSecrets(t *testing.T, path string, seen recorded) {
 		}
 	}
 }
+
+// TestLiveRerunAsksForMissingSecrets re-runs a recorded sign-in live with
+// no secret given: the prompt is asked for «secret:1» once and its answer
+// is used; without a prompt the error says how to give it, never on the
+// command line.
+func TestLiveRerunAsksForMissingSecrets(t *testing.T) {
+	var f flow
+	for _, c := range corpus {
+		if c.name == "sign_in" {
+			f = c
+		}
+	}
+	srv := kratosFor(t, false)
+	email, password := uniqueEmail("prompt"), canary(t)
+	path := filepath.Join(t.TempDir(), "sign_in.jsonl")
+	recordFlow(t, f, email, password, path)
+	rec, err := replay.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plugin) error {
+		cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
+			Logger: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)}
+		client, err := app.NewClient(cfg)
+		if err != nil {
+			return err
+		}
+		return app.RunWith(ctx, cfg, client, plugin)
+	}
+	var asked []string
+	opts := replay.LiveOptions{Prompt: func(ph, what string) (string, error) {
+		asked = append(asked, ph+" "+what)
+		return password, nil
+	}}
+	res, err := replay.Live(context.Background(), rec, opts, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Drift != "" || len(asked) != 1 || !strings.HasPrefix(asked[0], "«secret:1» SignInSubmitted") {
+		t.Fatalf("drift %q, asked %q", res.Drift, asked)
+	}
+	_, err = replay.Live(context.Background(), rec, replay.LiveOptions{}, run)
+	if err == nil || !strings.Contains(err.Error(), "KRATOS_TUI_SECRET_1=VALUE") || !strings.Contains(err.Error(), "--secrets-file") || strings.Contains(err.Error(), "--secret ") {
+		t.Fatalf("without a prompt: %v", err)
+	}
+}
+
+// TestReadSecretsFile reads N=value and «secret:N»=value lines, skips
+// comments, refuses a file others can read, and never quotes a value in
+// its errors.
+func TestReadSecretsFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	if err := os.WriteFile(good, []byte("# comment\n1=pw one=with equals\n\n«secret:2»=tok\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := replay.ReadSecretsFile(good)
+	if err != nil || got["«secret:1»"] != "pw one=with equals" || got["«secret:2»"] != "tok" || len(got) != 2 {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	loose := filepath.Join(dir, "loose")
+	if err := os.WriteFile(loose, []byte("1=x\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replay.ReadSecretsFile(loose); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a file others can read: %v", err)
+	}
+	bad := filepath.Join(dir, "bad")
+	if err := os.WriteFile(bad, []byte("not-a-placeholder-SecretValue\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replay.ReadSecretsFile(bad); err == nil || strings.Contains(err.Error(), "SecretValue") || !strings.Contains(err.Error(), "line 1") {
+		t.Fatalf("a bad line: %v", err)
+	}
+}
