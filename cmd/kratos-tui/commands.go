@@ -93,6 +93,14 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format text run.jsonl | less
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(kratos-tui completion bash)          # this shell
+  kratos-tui completion zsh > "${fpath[1]}/_kratos-tui"
+  kratos-tui completion fish > ~/.config/fish/completions/kratos-tui.fish`
+		}
+	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	return root
