@@ -311,7 +311,16 @@ func (s *settings) envFiles() (map[string]string, []string, error) {
 			if err != nil {
 				return nil, nil, fmt.Errorf("read the dev stack's env file: %w", err)
 			}
-			if k, ok := merged["KRATOS_API"]; !ok || k == dev["KRATOS_API"] {
+			// The stack's file applies only to the stack's Kratos: not
+			// when a flag, the environment or .env names another.
+			want := s.kratosAPI
+			if want == "" {
+				want = os.Getenv("KRATOS_API")
+			}
+			if want == "" {
+				want = merged["KRATOS_API"]
+			}
+			if want == "" || want == dev["KRATOS_API"] {
 				for k, v := range dev {
 					if _, set := merged[k]; !set {
 						merged[k] = v
