@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"errors"
+	"sync"
+	"time"
+
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/kratos-tui/kratos-tui/adapters/mailsink"
@@ -26,19 +30,29 @@ func (v *view) mailCodeLinks(f events.Form, model fields.Form, templatePrefix st
 	if !hasCode {
 		return nil
 	}
+	// Only a mail that came after the flow asked for a code: the sink
+	// keeps older ones (a code already used, another flow's).
+	since, _ := codeFormShown.LoadOrStore(f.FlowID, time.Now())
 	return []link{{
 		label: "Fill in the e-mailed code (dev mail sink)", key: mailCodeKey, help: "e-mailed code",
-		do: func() { v.fillMailCode(f.Email, templatePrefix) },
+		do: func() { v.fillMailCode(f.Email, templatePrefix, since.(time.Time)) },
 	}}
 }
 
+// codeFormShown is when each flow (by id) first showed its code field.
+var codeFormShown sync.Map
+
 // fillMailCode puts the latest code of templatePrefix for email (any
-// recipient when email is empty) into the current form's code field.
-func (v *view) fillMailCode(email, templatePrefix string) {
+// recipient when email is empty), received since since, into the current
+// form's code field.
+func (v *view) fillMailCode(email, templatePrefix string, since time.Time) {
 	if v.form == nil || v.form.inputs["code"] == nil {
 		return
 	}
 	m, err := mailsink.Latest(v.opts.MailDir, email, templatePrefix)
+	if err == nil && m.ReceivedAt.Before(since) {
+		err = errors.New("no new e-mailed code in the mail sink yet: press F4 again in a moment")
+	}
 	if err != nil {
 		v.notice = err.Error()
 		v.refresh()
