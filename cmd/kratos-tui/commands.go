@@ -74,7 +74,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	f := root.PersistentFlags()
 	f.StringVar(&s.kratosAPI, "kratos-api", "", "Kratos public URL (env KRATOS_API)")
 	f.StringVar(&s.backend, "backend", "", "backend URL serving GET /whoami (env BACKEND); empty: ask Kratos")
-	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file (default: ./.env and the dev stack's .run/kratos-tui.env when present)")
+	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, when present (default: ./.env and the dev stack's .run/kratos-tui.env)")
 	f.StringVar(&s.uiName, "ui", "", "user interface: "+strings.Join(ui.Names(), ", ")+" (default: tui on a terminal, else plain)")
 	f.StringVar(&s.tokenStore, "token-store", "", "where the session token is kept: auto, keyring, file, memory (env KRATOS_TUI_TOKEN_STORE; default auto)")
 	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (env KRATOS_TUI_TOKEN_DIR; default $XDG_CONFIG_HOME/kratos-tui/tokens)")
@@ -279,8 +279,8 @@ func (s *settings) logger(stderr io.Writer, fullScreen bool) (zerolog.Logger, fu
 	return zerolog.New(f).Level(level).With().Timestamp().Logger(), func() { _ = f.Close() }, nil
 }
 
-// envFiles reads the settings files: --env-file alone when given (it must
-// exist), else ./.env and the dev stack's env file when present, .env
+// envFiles reads the settings files: --env-file alone when given (when it
+// exists), else ./.env and the dev stack's env file when present, .env
 // first. It returns the merged values and, when the dev stack's file was
 // read and names a mail sink, that file's KRATOS_API and mail directory:
 // the mail sink applies only to the stack's own Kratos.
@@ -288,7 +288,10 @@ func (s *settings) envFiles() (map[string]string, []string, error) {
 	s.loadedFiles = nil
 	if s.envFile != "" {
 		vals, err := godotenv.Read(s.envFile)
-		if err != nil {
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return map[string]string{}, nil, nil // read when present
+		case err != nil:
 			return nil, nil, fmt.Errorf("--env-file: %w", err)
 		}
 		s.loadedFiles = []string{s.envFile}
