@@ -221,6 +221,33 @@ func TestREADMECommands(t *testing.T) {
 	tuiRecovery(t, r, email)
 	r.must(0, "kratos-tui logout", nil)
 
+	// Recording, replay (offline and live), trace, completion, version.
+	r.must(0, "kratos-tui --record run.jsonl", nil)
+	if out := r.must(0, "kratos-tui replay run.jsonl", nil); !strings.HasPrefix(out, "PASS run.jsonl") {
+		t.Errorf("replay: %s", out)
+	}
+	live := strings.Replace(readmeReplayLive, "URL", "http://127.0.0.1:4433", 1)
+	if st.KratosAPI != "http://127.0.0.1:4433" {
+		live = strings.Replace(readmeReplayLive, "URL", st.KratosAPI, 1)
+	}
+	if out := r.must(0, live, nil); !strings.Contains(out, "PASS run.jsonl (live)") {
+		t.Errorf("replay --live: %s", out)
+	}
+	for _, format := range []string{"", " --format text", " --format mermaid"} {
+		if out := r.must(0, "kratos-tui trace run.jsonl"+format, nil); out == "" {
+			t.Errorf("trace%s printed nothing", format)
+		}
+	}
+	if out := r.must(0, "kratos-tui completion bash", nil); !strings.Contains(out, "bash completion") {
+		t.Errorf("completion bash: %.200s", out)
+	}
+	if out := r.must(0, "kratos-tui version", nil); !strings.HasPrefix(out, "kratos-tui ") {
+		t.Errorf("version: %s", out)
+	}
+	if out := r.must(0, "git check-ignore run.jsonl || true", nil); out != "" {
+		t.Logf("(the copy is no git repository: %q)", out)
+	}
+
 	// The mail sink's files and notices.
 	mails, _ := filepath.Glob(filepath.Join(r.dir, ".run", "mail", "*.json"))
 	if len(mails) < 3 {
@@ -242,6 +269,40 @@ func TestREADMECommands(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "KRATOS_API is not set") {
 		t.Errorf("status without the stack: exit %d, %s", code, errOut)
 	}
+
+	// make run, with the client's input not a terminal (the plain UI,
+	// which ends at the end of input): the stack stops with the client.
+	for _, line := range []string{"make run", `make run ARGS="--ui plain"`, "make run ARGS=--fresh"} {
+		out, errOut, code := r.sh(line, nil)
+		if code != 0 || !strings.Contains(out, "Sign in") || !strings.Contains(errOut, "stopping the backend and Kratos") {
+			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", line, code, out, errOut)
+		}
+		if left := processesUnder(r.dir); len(left) > 0 {
+			t.Fatalf("processes left after %s:\n%s", line, strings.Join(left, "\n"))
+		}
+	}
+	if _, errOut, _ := r.sh("make run ARGS=--fresh", nil); !strings.Contains(errOut, "kratos-tui-dev: starting Kratos") {
+		t.Errorf("make run ARGS=--fresh did not start the stack: %s", errOut)
+	}
+
+	// PATH and make install.
+	r.env = append(r.env, "PATH=/usr/local/bin:/usr/bin:/bin:"+filepath.Dir(goBinary(t)), "GOBIN="+filepath.Join(r.dir, "..", "gobin"))
+	if out := r.must(0, `export PATH="$PWD/.bin:$PATH"; kratos-tui version`, nil); !strings.HasPrefix(out, "kratos-tui ") {
+		t.Errorf("with .bin on PATH: %s", out)
+	}
+	r.must(0, "make install", nil)
+	if out := r.must(0, filepath.Join(r.dir, "..", "gobin", "kratos-tui")+" version", nil); !strings.HasPrefix(out, "kratos-tui ") {
+		t.Errorf("installed kratos-tui: %s", out)
+	}
+}
+
+func goBinary(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func statusJSON(t *testing.T, out string) StatusOutput {
@@ -283,7 +344,8 @@ type StatusOutput struct {
 
 // The README's command lines that TestREADMECommands runs.
 const (
-	readmeSignUp = `printf '%s\n' '{"type":"RegistrationFlowRequested"}' \
+	readmeReplayLive = `kratos-tui replay --live run.jsonl --kratos-api URL --secret 1=password`
+	readmeSignUp     = `printf '%s\n' '{"type":"RegistrationFlowRequested"}' \
   '{"type":"SignUpSubmitted","data":{"email":"me@example.com","password":"a-long-dev-password-42"}}' |
   kratos-tui --ui json`
 	readmeCurl   = `curl -s -H "X-Session-Token: $(kratos-tui token)" http://127.0.0.1:4000/whoami`
