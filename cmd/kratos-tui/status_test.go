@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -199,5 +201,52 @@ func TestNoColorAndDevEnvFile(t *testing.T) {
 	closeLog()
 	if cfg.UIOptions.MailDir != "" {
 		t.Errorf("another Kratos got the dev mail sink %q", cfg.UIOptions.MailDir)
+	}
+}
+
+// Every command has examples in its --help.
+func TestEveryCommandHasExamples(t *testing.T) {
+	root := newRootCommand(os.Stdin, os.Stdout, os.Stderr)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		if c.Runnable() && c.Example == "" && c.Parent() != nil && c.Parent().Name() != "completion" {
+			t.Errorf("%q has no examples in --help", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	if root.Example == "" {
+		t.Error("kratos-tui has no examples")
+	}
+	walk(root)
+}
+
+// The README's json protocol lists every intent and state the client has.
+func TestREADMEListsEveryIntentAndState(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	i, j := strings.Index(text, "### The json UI protocol"), strings.Index(text, "## Record, replay and trace")
+	if i < 0 || j < i {
+		t.Fatal("no json protocol section")
+	}
+	section := text[i:j]
+	for _, typ := range events.Types() {
+		ev, err := events.New(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := ev.EventKind(); k != events.KindIntent && k != events.KindState {
+			continue
+		}
+		if !strings.Contains(section, "`"+typ+"`") {
+			t.Errorf("the README's json protocol does not list %s (%s)", typ, ev.EventKind())
+		}
 	}
 }
