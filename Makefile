@@ -29,7 +29,7 @@ $(KRATOS):
 	echo "kratos: [1/2] downloading github.com/ory/kratos@$(KRATOS_VERSION) and its modules"; \
 	$(GO) mod download github.com/ory/kratos@$(KRATOS_VERSION) || exit 1; \
 	echo "kratos: [2/2] compiling with SQLite (cgo)"; \
-	( while sleep 30; do echo "kratos:   still compiling, $$(( $$(date +%s) - start ))s so far"; done ) & ticker=$$!; \
+	( while sleep 30 </dev/null >/dev/null 2>&1; do echo "kratos:   still compiling, $$(( $$(date +%s) - start ))s so far"; done ) & ticker=$$!; \
 	trap 'kill $$ticker 2>/dev/null' EXIT; \
 	cd "$$($(GO) env GOMODCACHE)/github.com/ory/kratos@$(KRATOS_VERSION)" && \
 		CGO_ENABLED=1 $(GO) build -tags sqlite \
