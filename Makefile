@@ -9,7 +9,7 @@ KRATOS := $(BIN)/kratos
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.Version=$(VERSION)
 
-.PHONY: all build kratos run test vet bench reliability fuzz clean
+.PHONY: all build kratos run up down install test vet bench reliability fuzz clean
 
 all: build
 
@@ -20,17 +20,42 @@ build:
 ## kratos: build Ory Kratos $(KRATOS_VERSION) from the Go module proxy (SQLite) into .bin/kratos
 kratos: $(KRATOS)
 
+# The build says what it does, that it happens once, and how long it took;
+# a line every 30s says it is still going.
 $(KRATOS):
 	@mkdir -p $(BIN)
-	$(GO) mod download github.com/ory/kratos@$(KRATOS_VERSION)
+	@echo "kratos: building Ory Kratos $(KRATOS_VERSION) into $(KRATOS) (once: about 3-4 minutes on 2 cores; later runs reuse it)"
+	@start=$$(date +%s); \
+	echo "kratos: [1/2] downloading github.com/ory/kratos@$(KRATOS_VERSION) and its modules"; \
+	$(GO) mod download github.com/ory/kratos@$(KRATOS_VERSION) || exit 1; \
+	echo "kratos: [2/2] compiling with SQLite (cgo)"; \
+	( while sleep 30 </dev/null >/dev/null 2>&1; do echo "kratos:   still compiling, $$(( $$(date +%s) - start ))s so far"; done ) & ticker=$$!; \
+	trap 'kill $$ticker 2>/dev/null' EXIT; \
 	cd "$$($(GO) env GOMODCACHE)/github.com/ory/kratos@$(KRATOS_VERSION)" && \
 		CGO_ENABLED=1 $(GO) build -tags sqlite \
 		-ldflags "-X github.com/ory/kratos/driver/config.Version=$(KRATOS_VERSION)" \
-		-o $(KRATOS).tmp . && mv $(KRATOS).tmp $(KRATOS)
+		-o $(KRATOS).tmp . && mv $(KRATOS).tmp $(KRATOS) || exit 1; \
+	echo "kratos: built $(KRATOS) in $$(( $$(date +%s) - start ))s"
 
-## run: start a local Kratos and the backend on loopback, run the client against them, stop them on exit
+## run: start a local Kratos, the backend and the mail sink on loopback, run the client against them,
+## stop them on exit. ARGS go to the client, except kratos-tui-dev's own flags (--fresh, --free-ports).
 run: kratos build
-	$(BIN)/kratos-tui-dev -- $(ARGS)
+	$(BIN)/kratos-tui-dev $(ARGS)
+
+## up: start the stack in the background (state, logs, pid and the client's env file in .run/)
+up: kratos build
+	$(BIN)/kratos-tui-dev --up $(ARGS)
+
+## down: stop the stack started by make up
+down:
+	@if [ -x $(BIN)/kratos-tui-dev ]; then $(BIN)/kratos-tui-dev --down; else echo "nothing to stop: no $(BIN)/kratos-tui-dev"; fi
+
+## install: install the client (kratos-tui) into $(go env GOBIN), else $(go env GOPATH)/bin
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" ./cmd/kratos-tui
+	@dir=$$($(GO) env GOBIN); [ -n "$$dir" ] || dir=$$($(GO) env GOPATH)/bin; \
+	echo "installed $$dir/kratos-tui"; \
+	case ":$$PATH:" in *":$$dir:"*) ;; *) echo "note: $$dir is not on PATH: export PATH=\"$$dir:\$$PATH\"";; esac
 
 ## vet: gofmt check and go vet
 vet:

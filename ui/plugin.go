@@ -53,6 +53,11 @@ type Options struct {
 	NoColor bool
 	// Title is shown by full-screen plugins (the Kratos URL, say).
 	Title string
+	// MailDir is the dev stack's mail sink (adapters/mailsink), set only
+	// when the client talks to the dev stack's Kratos: forms that wait for
+	// an e-mailed code then offer to fill in the latest one. Empty
+	// everywhere else.
+	MailDir string
 }
 
 // Factory makes a plugin.

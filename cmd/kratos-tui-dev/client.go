@@ -23,7 +23,7 @@ func runClient(o options, p paths, st *stack, sigc <-chan os.Signal, sio stdio) 
 	if err != nil {
 		return exitSetup, err
 	}
-	cmd := exec.Command(bin, clientArgs(o.clientArgs, p.tokenDir)...)
+	cmd := exec.Command(bin, clientArgs(o.clientArgs, p.tokenDir, p.envFile)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = sio.in, sio.out, sio.err
 	cmd.Env = append(os.Environ(), "KRATOS_API="+st.kratos.PublicURL, "BACKEND="+st.backendURL)
 	setClientProcAttrs(cmd)
@@ -32,10 +32,27 @@ func runClient(o options, p paths, st *stack, sigc <-chan os.Signal, sio stdio) 
 		return exitSetup, fmt.Errorf("start the client %s: %w", bin, err)
 	}
 	var kill <-chan time.Time
+	tick := time.NewTicker(kratosWatch)
+	defer tick.Stop()
+	backendDone := st.backend.done
+	kratosDied := false
 	for {
 		select {
 		case <-c.done:
+			if kratosDied {
+				fmt.Fprintf(sio.err, "kratos-tui-dev: Kratos had exited while the client ran (log: %s)\n", st.kratosLog.Name())
+			}
 			return exitCode(cmd.ProcessState), nil
+		case <-tick.C:
+			if !kratosDied && !st.kratos.Running() {
+				kratosDied = true
+				// Said on the terminal even under the TUI: the client can
+				// only see that Kratos does not answer.
+				fmt.Fprintf(sio.err, "\r\nkratos-tui-dev: Kratos exited while the client runs; it will not answer (log: %s). Quit and run again.\r\n", st.kratosLog.Name())
+			}
+		case <-backendDone:
+			backendDone = nil
+			fmt.Fprintf(sio.err, "\r\nkratos-tui-dev: the backend exited while the client runs: %v (log: %s)\r\n", st.backend.err, st.backendLog.Name())
 		case s := <-sigc:
 			if s == os.Interrupt {
 				continue
@@ -51,11 +68,18 @@ func runClient(o options, p paths, st *stack, sigc <-chan os.Signal, sio stdio) 
 	}
 }
 
-// clientArgs puts --token-store=file and --token-dir=tokenDir before the
-// user's arguments, each unless the user gave it, so that development
-// tokens stay under the run directory instead of the OS keyring.
-func clientArgs(user []string, tokenDir string) []string {
+// kratosWatch is how often Kratos is checked while the client runs.
+const kratosWatch = 500 * time.Millisecond
+
+// clientArgs puts --token-store=file, --token-dir=tokenDir and
+// --env-file=envFile before the user's arguments, each unless the user gave
+// it, so that development tokens stay under the run directory instead of
+// the OS keyring and the client knows the stack (its mail sink).
+func clientArgs(user []string, tokenDir, envFile string) []string {
 	var pre []string
+	if !hasFlag(user, "env-file") {
+		pre = append(pre, "--env-file="+envFile)
+	}
 	if !hasFlag(user, "token-store") {
 		pre = append(pre, "--token-store=file")
 	}

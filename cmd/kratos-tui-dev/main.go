@@ -67,11 +67,14 @@ type stdio struct {
 
 // options is the parsed command line.
 type options struct {
-	kratosBin  string
-	runDir     string
-	fresh      bool
-	noClient   bool
-	freePorts  bool
+	kratosBin string
+	runDir    string
+	fresh     bool
+	noClient  bool
+	freePorts bool
+	// up starts the stack in the background (make up); down stops it
+	// (make down).
+	up, down   bool
 	clientArgs []string
 }
 
@@ -83,6 +86,14 @@ type paths struct {
 	backendLog string
 	tokenDir   string
 	lockFile   string
+	// mailDir holds the mail sink's messages, one JSON file each.
+	mailDir string
+	// mailLog receives the sink's notices while a client owns the terminal.
+	mailLog string
+	// envFile is the env file the client reads while the stack is up.
+	envFile string
+	// upLog is the output of a stack started with --up; pidFile its pid.
+	upLog, pidFile string
 }
 
 func newPaths(runDir string) paths {
@@ -93,6 +104,11 @@ func newPaths(runDir string) paths {
 		backendLog: filepath.Join(runDir, "backend.log"),
 		tokenDir:   filepath.Join(runDir, "tokens"),
 		lockFile:   filepath.Join(runDir, "kratos-tui-dev.lock"),
+		mailDir:    filepath.Join(runDir, "mail"),
+		mailLog:    filepath.Join(runDir, "mail.log"),
+		envFile:    filepath.Join(runDir, EnvFileName),
+		upLog:      filepath.Join(runDir, "dev.log"),
+		pidFile:    filepath.Join(runDir, "kratos-tui-dev.pid"),
 	}
 }
 
@@ -121,10 +137,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("kratos-tui-dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: kratos-tui-dev [flags] [-- client args...]
+		fmt.Fprintf(fs.Output(), `Usage: kratos-tui-dev [flags] [client args...]
 
-Starts Kratos and the backend on loopback, runs the client (kratos-tui) with
-the client args against them, and stops them when the client exits.
+Starts Kratos, the backend and a mail sink on loopback, runs the client
+(kratos-tui) with the client args against them, and stops them when the
+client exits. Its own flags may come anywhere before a `+"`--`"+`; every
+other argument, and everything after `+"`--`"+`, is the client's.
+
+Examples:
+  kratos-tui-dev                      # make run: the stack and the TUI
+  kratos-tui-dev --fresh --ui plain   # wipe the accounts first; the plain UI
+  kratos-tui-dev status               # one client command, then stop
+  kratos-tui-dev --up                 # make up: the stack in the background
+  kratos-tui-dev --down               # make down: stop it
 
 Flags:
 `)
@@ -140,17 +165,29 @@ Flags:
 			}
 		}
 	}
-	fs.StringVar(&o.kratosBin, "kratos-bin", defaultBin, "Kratos v1.3.1 binary (default $KRATOS_BIN, else <repo>/.bin/kratos; `make kratos` builds it)")
+	fs.StringVar(&o.kratosBin, "kratos-bin", defaultBin, "Kratos v1.3.1 `binary` (default $KRATOS_BIN, else <repo>/.bin/kratos, which make kratos builds)")
 	fs.StringVar(&o.runDir, "run-dir", defaultRun, "directory of the Kratos data, the logs and the client's tokens")
 	fs.BoolVar(&o.fresh, "fresh", false, "wipe the Kratos data (<run dir>/kratos) first: all accounts are lost")
 	fs.BoolVar(&o.noClient, "no-client", false, "only start the stack, print its URLs and wait for Ctrl-C")
 	fs.BoolVar(&o.freePorts, "free-ports", false, "always use free ports instead of preferring 4433, 4434 and 4000")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&o.up, "up", false, "start the stack in the background (log <run dir>/dev.log) and return once it is ready")
+	fs.BoolVar(&o.down, "down", false, "stop a stack started with --up and wait until it is gone")
+	own, client := splitArgs(fs, args)
+	if err := fs.Parse(own); err != nil {
 		return o, err
 	}
-	o.clientArgs = fs.Args()
-	if o.noClient && len(o.clientArgs) > 0 {
-		return o, fmt.Errorf("--no-client takes no client arguments, got %q", o.clientArgs)
+	o.clientArgs = append(fs.Args(), client...)
+	modes := 0
+	for _, on := range []bool{o.noClient, o.up, o.down} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return o, errors.New("--no-client, --up and --down exclude each other")
+	}
+	if (o.noClient || o.up || o.down) && len(o.clientArgs) > 0 {
+		return o, fmt.Errorf("--no-client, --up and --down take no client arguments, got %q", o.clientArgs)
 	}
 	if o.runDir == "" {
 		return o, errors.New("no run directory: not inside the repository (no go.mod above the working directory); give --run-dir")
@@ -161,6 +198,43 @@ Flags:
 	}
 	o.runDir = abs
 	return o, nil
+}
+
+// splitArgs separates kratos-tui-dev's own flags (those defined in fs,
+// and -h/--help) from the client's arguments, so that `make run
+// ARGS="--fresh --ui plain"` works: own flags (and the value of a
+// non-boolean one given as a separate argument) go to own, everything
+// else, in order, and everything after `--`, to client.
+func splitArgs(fs *flag.FlagSet, args []string) (own, client []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return own, append(client, args[i+1:]...)
+		}
+		name, hasValue := "", false
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			name = strings.TrimLeft(a, "-")
+			name, _, hasValue = strings.Cut(name, "=")
+		}
+		if name == "h" || name == "help" {
+			own = append(own, a)
+			continue
+		}
+		f := fs.Lookup(name)
+		if name == "" || f == nil {
+			client = append(client, a)
+			continue
+		}
+		own = append(own, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			i++
+			own = append(own, args[i])
+		}
+	}
+	return own, client
 }
 
 // run runs kratos-tui-dev and returns its exit code. sigc delivers the
@@ -174,7 +248,15 @@ func run(args []string, sigc <-chan os.Signal, sio stdio) int {
 		fmt.Fprintln(sio.err, "kratos-tui-dev:", err)
 		return exitSetup
 	}
-	code, err := runStack(o, sigc, sio)
+	var code int
+	switch {
+	case o.up:
+		code, err = up(o, sio)
+	case o.down:
+		code, err = down(o, sio)
+	default:
+		code, err = runStack(o, sigc, sio)
+	}
 	if err != nil {
 		fmt.Fprintln(sio.err, "kratos-tui-dev:", err)
 	}
@@ -235,6 +317,10 @@ func runStack(o options, sigc <-chan os.Signal, sio stdio) (code int, err error)
 	}
 
 	printBanner(sio.err, o, p, st)
+	if err := writeEnvFile(p, st); err != nil {
+		return exitSetup, err
+	}
+	defer os.Remove(p.envFile)
 	if o.noClient {
 		printExports(sio.out, st)
 		return waitNoClient(sigc, st, sio.err)
@@ -251,6 +337,8 @@ func printBanner(w io.Writer, o options, p paths, st *stack) {
 	fmt.Fprintf(&b, "  Backend            %s (pid %d)\n", st.backendURL, st.backend.pid())
 	fmt.Fprintf(&b, "  Kratos data        %s (kept between runs; --fresh wipes it)\n", p.kratosDir)
 	fmt.Fprintf(&b, "  Tokens             %s\n", p.tokenDir)
+	fmt.Fprintf(&b, "  Mail sink          %s (each e-mail Kratos sends; codes also in %s)\n", p.mailDir, st.mailNotices)
+	fmt.Fprintf(&b, "  Env file           %s (kratos-tui reads it in the repo while the stack is up)\n", p.envFile)
 	fmt.Fprintf(&b, "  Logs               %s, %s\n", p.kratosLog, p.backendLog)
 	for _, n := range st.notes {
 		fmt.Fprintf(&b, "  Note: %s\n", n)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -23,19 +24,20 @@ import (
 )
 
 func TestClientArgs(t *testing.T) {
-	const dir = "/r/tokens"
+	const dir, env = "/r/tokens", "/r/kratos-tui.env"
+	pre := []string{"--env-file=" + env, "--token-store=file", "--token-dir=" + dir}
 	for _, c := range []struct {
 		user, want []string
 	}{
-		{nil, []string{"--token-store=file", "--token-dir=" + dir}},
-		{[]string{"status"}, []string{"--token-store=file", "--token-dir=" + dir, "status"}},
-		{[]string{"--ui", "json", "--token-store", "memory"}, []string{"--token-dir=" + dir, "--ui", "json", "--token-store", "memory"}},
-		{[]string{"--token-dir=/mine"}, []string{"--token-store=file", "--token-dir=/mine"}},
-		{[]string{"--token-store=keyring", "--token-dir", "/mine"}, []string{"--token-store=keyring", "--token-dir", "/mine"}},
+		{nil, pre},
+		{[]string{"status"}, append(slices.Clone(pre), "status")},
+		{[]string{"--ui", "json", "--token-store", "memory"}, []string{"--env-file=" + env, "--token-dir=" + dir, "--ui", "json", "--token-store", "memory"}},
+		{[]string{"--token-dir=/mine"}, []string{"--env-file=" + env, "--token-store=file", "--token-dir=/mine"}},
+		{[]string{"--token-store=keyring", "--token-dir", "/mine", "--env-file", "x"}, []string{"--token-store=keyring", "--token-dir", "/mine", "--env-file", "x"}},
 		// After `--` nothing is a flag.
-		{[]string{"--", "--token-store=x"}, []string{"--token-store=file", "--token-dir=" + dir, "--", "--token-store=x"}},
+		{[]string{"--", "--token-store=x"}, append(slices.Clone(pre), "--", "--token-store=x")},
 	} {
-		if got := clientArgs(c.user, dir); !slices.Equal(got, c.want) {
+		if got := clientArgs(c.user, dir, env); !slices.Equal(got, c.want) {
 			t.Errorf("clientArgs(%q) = %q, want %q", c.user, got, c.want)
 		}
 	}
@@ -52,8 +54,47 @@ func TestParseFlags(t *testing.T) {
 	if _, err := parseFlags([]string{"--no-client", "--", "status"}, io.Discard); err == nil {
 		t.Error("--no-client with client arguments was accepted")
 	}
-	if _, err := parseFlags([]string{"--nope"}, io.Discard); err == nil {
-		t.Error("an unknown flag was accepted")
+	if _, err := parseFlags([]string{"--up", "--down"}, io.Discard); err == nil {
+		t.Error("--up with --down was accepted")
+	}
+	// make run ARGS="...": the dev stack's own flags anywhere, the rest
+	// for the client in order (the banner's `make run ARGS=--fresh`).
+	for _, c := range []struct {
+		args   []string
+		fresh  bool
+		runDir string
+		client []string
+	}{
+		{[]string{"--fresh"}, true, "", nil},
+		{[]string{"--ui", "plain", "--fresh"}, true, "", []string{"--ui", "plain"}},
+		{[]string{"status", "--json", "--run-dir", "/x"}, false, "/x", []string{"status", "--json"}},
+		{[]string{"--run-dir=/y", "--nope", "--", "--fresh"}, false, "/y", []string{"--nope", "--fresh"}},
+	} {
+		o, err := parseFlags(c.args, io.Discard)
+		if err != nil {
+			t.Errorf("parseFlags(%q): %v", c.args, err)
+			continue
+		}
+		if o.fresh != c.fresh || (c.runDir != "" && o.runDir != c.runDir) || !slices.Equal(o.clientArgs, c.client) {
+			t.Errorf("parseFlags(%q) = fresh %t, run dir %s, client %q", c.args, o.fresh, o.runDir, o.clientArgs)
+		}
+	}
+}
+
+// The usage text names each flag's value (a backtick in a flag's usage is
+// the placeholder: `make kratos` once became "-kratos-bin make kratos").
+func TestUsage(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := parseFlags([]string{"--help"}, &b); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"-kratos-bin binary", "-run-dir string", "Examples:", "kratos-tui-dev --up"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "make kratos\n") && strings.Contains(b.String(), "-kratos-bin make") {
+		t.Errorf("a backtick became a placeholder:\n%s", b.String())
 	}
 }
 

@@ -31,3 +31,22 @@ func signalOf(*os.ProcessState) (os.Signal, bool) { return nil, false }
 func exitCodeForSignal(os.Signal) int { return exitSetup }
 
 func lockRunDir(string) (func(), error) { return func() {}, nil }
+
+func setDetachedProcAttrs(*exec.Cmd) {}
+
+func signalPID(pid int, _ os.Signal) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	return p.Kill()
+}
+
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	_ = p.Release()
+	return true
+}

@@ -96,3 +96,34 @@ func lockRunDir(path string) (func(), error) {
 	}
 	return func() { _ = f.Close() }, nil
 }
+
+// setDetachedProcAttrs starts the background stack (--up) in a session of
+// its own, without a controlling terminal: closing the terminal or a
+// Ctrl-C there does not reach it.
+func setDetachedProcAttrs(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+}
+
+// signalPID sends sig to the process pid.
+func signalPID(pid int, sig os.Signal) error {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return fmt.Errorf("signal %v not supported", sig)
+	}
+	return syscall.Kill(pid, s)
+}
+
+// processAlive reports whether pid is a live process (a zombie, exited
+// but not yet reaped, is not).
+func processAlive(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// pid (comm) state ...: the state follows the last ')'.
+		if i := strings.LastIndexByte(string(b), ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'Z' {
+			return false
+		}
+	}
+	return true
+}

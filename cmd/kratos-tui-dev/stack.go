@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/mailsink"
 )
 
 // Preferred ports: Kratos's usual ones and the backend's default. The
@@ -51,6 +52,11 @@ type stack struct {
 	backend    *child
 	backendLog *os.File
 	backendURL string
+	// mail is the mail sink Kratos's courier delivers to; mailNotices
+	// says where its one-line notices go.
+	mail        *mailsink.Sink
+	mailNotices string
+	mailLog     *os.File
 	// notes are things the banner should tell (fallbacks taken).
 	notes []string
 }
@@ -81,13 +87,31 @@ func startStack(ctx context.Context, o options, p paths, stderr io.Writer) (_ *s
 		}
 	}()
 
+	if o.fresh {
+		if err := os.RemoveAll(p.mailDir); err != nil {
+			return nil, fmt.Errorf("--fresh: remove %s: %w", p.mailDir, err)
+		}
+	}
+	notices := io.Writer(stderr)
+	st.mailNotices = "this output"
+	if !o.noClient {
+		// The client owns the terminal: notices would draw over the TUI.
+		if st.mailLog, err = os.OpenFile(p.mailLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err != nil {
+			return nil, fmt.Errorf("open the mail sink's log: %w", err)
+		}
+		notices, st.mailNotices = st.mailLog, p.mailLog
+	}
+	if st.mail, err = mailsink.Start(net.JoinHostPort(loopback, "0"), p.mailDir, notices); err != nil {
+		return nil, err
+	}
+
 	if st.kratosLog, err = os.OpenFile(p.kratosLog, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600); err != nil {
 		return nil, fmt.Errorf("open the Kratos log: %w", err)
 	}
 	fmt.Fprintf(stderr, "kratos-tui-dev: starting Kratos (%s, data in %s)\n", kratosBin, p.kratosDir)
 	kctx, kcancel := context.WithTimeout(ctx, kratosStartTimeout)
 	defer kcancel()
-	if st.kratos, err = startKratos(kctx, kratosBin, o, p, st.kratosLog, st.note); err != nil {
+	if st.kratos, err = startKratos(kctx, kratosBin, o, p, st.mail.URL(), st.kratosLog, st.note); err != nil {
 		return nil, err
 	}
 
@@ -119,7 +143,13 @@ func (st *stack) stop() error {
 		}
 		st.kratos = nil
 	}
-	for _, f := range []**os.File{&st.backendLog, &st.kratosLog} {
+	if st.mail != nil {
+		if err := st.mail.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		st.mail = nil
+	}
+	for _, f := range []**os.File{&st.backendLog, &st.kratosLog, &st.mailLog} {
 		if *f != nil {
 			if err := (*f).Close(); err != nil {
 				errs = append(errs, err)
@@ -163,7 +193,7 @@ func checkKratosBinary(bin string) (string, error) {
 // when that fails too, the directory is put back and the first error
 // returned. Unless o.freePorts, Kratos is then moved to ports 4433 and 4434
 // when they are free.
-func startKratos(ctx context.Context, bin string, o options, p paths, logw io.Writer, note func(string, ...any)) (*kratostest.Server, error) {
+func startKratos(ctx context.Context, bin string, o options, p paths, courierURL string, logw io.Writer, note func(string, ...any)) (*kratostest.Server, error) {
 	// kratostest finds the binary through $KRATOS_BIN.
 	if err := os.Setenv("KRATOS_BIN", bin); err != nil {
 		return nil, fmt.Errorf("set KRATOS_BIN: %w", err)
@@ -176,7 +206,7 @@ func startKratos(ctx context.Context, bin string, o options, p paths, logw io.Wr
 	_, statErr := os.Stat(filepath.Join(p.kratosDir, kratosDBFile))
 	reused := statErr == nil
 
-	opts := kratostest.Options{DataDir: p.kratosDir, LogWriter: logw}
+	opts := kratostest.Options{DataDir: p.kratosDir, LogWriter: logw, CourierURL: courierURL}
 	srv, err := kratostest.Start(ctx, opts)
 	if err != nil && reused && ctx.Err() == nil && !errors.Is(err, kratostest.ErrBinaryNotFound) {
 		aside := fmt.Sprintf("%s.broken-%s", p.kratosDir, time.Now().Format("20060102-150405"))

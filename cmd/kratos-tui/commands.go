@@ -16,6 +16,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/devenv"
 	"github.com/kratos-tui/kratos-tui/ui"
 	_ "github.com/kratos-tui/kratos-tui/ui/jsonui" // registers the json UI
 	_ "github.com/kratos-tui/kratos-tui/ui/plain"  // registers the plain UI
@@ -31,7 +32,9 @@ type settings struct {
 	kratosAPI, backend, envFile, uiName, tokenStore, tokenDir string
 	logFile, logLevel                                         string
 	timeout                                                   time.Duration
-	revealToken                                               bool
+	revealToken, noColor                                      bool
+	// loadedFiles are the env files the settings were read from.
+	loadedFiles []string
 	// record is the flow log to record the run to (--record).
 	record string
 	// secrets is the run's registry of secrets (see app.Config.Secrets).
@@ -55,9 +58,19 @@ func newRoot(stdin *os.File, stdout, stderr *os.File) (*cobra.Command, *settings
 		Short: "A terminal client for Ory Kratos: sign in, sign up, session, sign out",
 		Long: `kratos-tui signs you in to an Ory Kratos server from a terminal.
 
-Settings come from flags, else the environment, else a .env file, with the
-seed app's names: KRATOS_API (Kratos public URL) and BACKEND (backend URL,
-optional; without it Kratos whoami answers for the session).`,
+Settings come from flags, else the environment, else a .env file, else the
+dev stack's env file (<repo>/.run/kratos-tui.env, written by make up and
+make run while the stack is up), with the seed app's names: KRATOS_API
+(Kratos public URL) and BACKEND (backend URL, optional; without it Kratos
+whoami answers for the session). --env-file FILE reads only FILE.
+
+The TUI logs to $XDG_CACHE_HOME/kratos-tui/kratos-tui.log (~/.cache/... by
+default) unless --log-file says otherwise; the other UIs log to stderr.`,
+		Example: `  kratos-tui                                   # the TUI on a terminal, plain lines in a pipe
+  kratos-tui --ui plain                        # line prompts
+  kratos-tui --ui json < intents.jsonl         # JSON lines, for scripts
+  kratos-tui --kratos-api https://PROJECT.projects.oryapis.com
+  kratos-tui --record run.jsonl                # record the run as a flow log`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -73,27 +86,45 @@ optional; without it Kratos whoami answers for the session).`,
 	f := root.PersistentFlags()
 	f.StringVar(&s.kratosAPI, "kratos-api", "", "Kratos public URL (env KRATOS_API)")
 	f.StringVar(&s.backend, "backend", "", "backend URL serving GET /whoami (env BACKEND); empty: ask Kratos")
-	f.StringVar(&s.envFile, "env-file", ".env", "file of KEY=value settings read when present")
+	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, when present (default: ./.env and the dev stack's .run/kratos-tui.env)")
 	f.StringVar(&s.uiName, "ui", "", "user interface: "+strings.Join(ui.Names(), ", ")+" (default: tui on a terminal, else plain)")
-	f.StringVar(&s.tokenStore, "token-store", "auto", "where the session token is kept: auto, keyring, file, memory")
-	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (default $XDG_CONFIG_HOME/kratos-tui/tokens)")
+	f.StringVar(&s.tokenStore, "token-store", "", "where the session token is kept: auto, keyring, file, memory (env KRATOS_TUI_TOKEN_STORE; default auto)")
+	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (env KRATOS_TUI_TOKEN_DIR; default $XDG_CONFIG_HOME/kratos-tui/tokens)")
 	f.DurationVar(&s.timeout, "timeout", 10*time.Second, "timeout of each HTTP call")
 	f.StringVar(&s.logFile, "log-file", "", "write logs to this file (default: stderr, or a file for the tui)")
 	f.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	f.BoolVar(&s.revealToken, "reveal-token", false, "print the session token in clear (json and plain UIs)")
+	f.BoolVar(&s.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	f.StringVar(&s.record, "record", "", "record every event of the run to this flow log (JSON Lines, secrets redacted)")
 	f.BoolVar(&s.redactPII, "redact-pii", false, "with --record: also replace identifiers, e-mail addresses and names with stable pseudonyms (user-1@example.invalid), for sharing")
 
-	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
-	root.AddCommand(replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr))
+	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), tokenCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
+	replay, trace := replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr)
+	replay.Example = `  kratos-tui replay run.jsonl                 # offline: PASS, or the first divergence (exit 1)
+  KRATOS_TUI_SECRET_1=... kratos-tui replay --live run.jsonl   # re-run against the live Kratos (secrets from the environment, --secrets-file or a prompt)`
+	trace.Example = `  kratos-tui trace run.jsonl                  # full screen on a terminal
+  kratos-tui trace --format text run.jsonl | less
+  kratos-tui trace --format mermaid run.jsonl > flow.mmd`
+	root.AddCommand(replay, trace)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(kratos-tui completion bash)          # this shell
+  kratos-tui completion zsh > "${fpath[1]}/_kratos-tui"
+  kratos-tui completion fish > ~/.config/fish/completions/kratos-tui.fish`
+		}
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	return root, &s
 }
 
 func versionCommand(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  kratos-tui version",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(stdout, "kratos-tui %s\n", Version)
 			return err
@@ -101,45 +132,12 @@ func versionCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
-func statusCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status",
-		Short: "Say who is signed in; exit 0 when signed in, 1 when not",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			script := &app.Script{}
-			if err := s.runScript(cmd, script, stdin, stdout, stderr); err != nil {
-				return err
-			}
-			switch st := script.Last().(type) {
-			case events.SignedIn:
-				fmt.Fprintf(stdout, "Signed in as %s (identity %s, verified: %t)\n", st.Email, st.IdentityID, st.Verified)
-				if st.ExpiresAt != nil {
-					fmt.Fprintf(stdout, "Session expires %s\n", st.ExpiresAt.Local().Format(time.RFC1123))
-				}
-				return nil
-			case events.SecondFactorFormShown:
-				fmt.Fprintln(stdout, "Signed in with a password, but a second factor is needed: run kratos-tui to enter it.")
-				return exitError{code: 1}
-			case events.SignedOut:
-				msg := "Not signed in."
-				if st.Message != "" {
-					msg = st.Message
-				}
-				fmt.Fprintln(stdout, msg)
-				return exitError{code: 1}
-			default:
-				return unexpected(st)
-			}
-		},
-	}
-}
-
 func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 	return &cobra.Command{
-		Use:   "logout",
-		Short: "Sign out: revoke the session at Kratos and delete the stored token",
-		Args:  cobra.NoArgs,
+		Use:     "logout",
+		Short:   "Sign out: revoke the session at Kratos and delete the stored token",
+		Example: "  kratos-tui logout",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			signOutSent := false
 			script := &app.Script{Next: func(seen []events.Envelope) events.Event {
@@ -152,7 +150,7 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 				}
 				return nil
 			}}
-			if err := s.runScript(cmd, script, stdin, stdout, stderr); err != nil {
+			if _, _, err := s.runScript(cmd, script, stdin, stdout, stderr); err != nil {
 				return err
 			}
 			switch st := script.Last().(type) {
@@ -172,18 +170,20 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 	}
 }
 
-// runScript runs the client with a scripted UI (no user) for a command.
-func (s *settings) runScript(cmd *cobra.Command, script *app.Script, stdin *os.File, stdout, stderr *os.File) error {
+// runScript runs the client with a scripted UI (no user) for a command,
+// and returns the configuration and client it used (as far as they were
+// made).
+func (s *settings) runScript(cmd *cobra.Command, script *app.Script, stdin *os.File, stdout, stderr *os.File) (app.Config, *app.Client, error) {
 	cfg, closeLog, err := s.config(stdin, stdout, stderr)
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
 	defer closeLog()
 	client, err := app.NewClient(cfg)
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
-	return app.RunWith(cmd.Context(), cfg, client, script)
+	return cfg, client, app.RunWith(cmd.Context(), cfg, client, script)
 }
 
 // unexpected turns a state a command cannot act on into its error: the
@@ -197,16 +197,9 @@ func unexpected(st events.Event) error {
 
 // config resolves flags, environment and .env into an app.Config.
 func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, func(), error) {
-	fileVals := map[string]string{}
-	if s.envFile != "" {
-		vals, err := godotenv.Read(s.envFile)
-		switch {
-		case err == nil:
-			fileVals = vals
-		case errors.Is(err, os.ErrNotExist):
-		default:
-			return app.Config{}, nil, fmt.Errorf("read %s: %w", s.envFile, err)
-		}
+	fileVals, mailDir, err := s.envFiles()
+	if err != nil {
+		return app.Config{}, nil, err
 	}
 	pick := func(flag, key string) string {
 		if flag != "" {
@@ -217,20 +210,27 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 		}
 		return fileVals[key]
 	}
+	kratosAPI := pick(s.kratosAPI, "KRATOS_API")
+	if mailDir != nil && kratosAPI != mailDir[0] {
+		mailDir = nil // another Kratos than the dev stack's: no mail sink
+	}
 	terminal := isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())
 	cfg := app.Config{
-		KratosAPI:  pick(s.kratosAPI, "KRATOS_API"),
+		KratosAPI:  kratosAPI,
 		Backend:    pick(s.backend, "BACKEND"),
 		UI:         s.uiName,
-		TokenStore: s.tokenStore,
-		TokenDir:   s.tokenDir,
+		TokenStore: pick(s.tokenStore, devenv.KeyTokenStore),
+		TokenDir:   pick(s.tokenDir, devenv.KeyTokenDir),
 		Timeout:    s.timeout,
 		Stdio:      ui.IO{In: stdin, Out: stdout, Err: stderr, Terminal: terminal},
 		UIOptions: ui.Options{
 			RevealSecrets: s.revealToken,
-			NoColor:       os.Getenv("NO_COLOR") != "",
-			Title:         pick(s.kratosAPI, "KRATOS_API"),
+			NoColor:       s.noColor || os.Getenv("NO_COLOR") != "",
+			Title:         kratosAPI,
 		},
+	}
+	if mailDir != nil {
+		cfg.UIOptions.MailDir = mailDir[1]
 	}
 	if err := app.ValidateURL("KRATOS_API", cfg.KratosAPI); err != nil {
 		return app.Config{}, nil, err
@@ -301,4 +301,71 @@ func (s *settings) logger(stderr io.Writer, fullScreen bool, secrets *events.Sec
 		return zerolog.Logger{}, nil, fmt.Errorf("log file: %w", err)
 	}
 	return zerolog.New(events.ScrubWriter{W: f, Secrets: secrets}).Level(level).With().Timestamp().Logger(), func() { _ = f.Close() }, nil
+}
+
+// envFiles reads the settings files: --env-file alone when given (when it
+// exists), else ./.env and the dev stack's env file when present, .env
+// first. It returns the merged values and, when the dev stack's file was
+// read and names a mail sink, that file's KRATOS_API and mail directory:
+// the mail sink applies only to the stack's own Kratos.
+func (s *settings) envFiles() (map[string]string, []string, error) {
+	s.loadedFiles = nil
+	if s.envFile != "" {
+		vals, err := godotenv.Read(s.envFile)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return map[string]string{}, nil, nil // read when present
+		case err != nil:
+			return nil, nil, fmt.Errorf("--env-file: %w", err)
+		}
+		s.loadedFiles = []string{s.envFile}
+		return vals, devMail(vals), nil
+	}
+	merged := map[string]string{}
+	vals, err := godotenv.Read(".env")
+	switch {
+	case err == nil:
+		merged = vals
+		s.loadedFiles = append(s.loadedFiles, ".env")
+	case errors.Is(err, os.ErrNotExist):
+	default:
+		return nil, nil, fmt.Errorf("read .env: %w", err)
+	}
+	var mail []string
+	if wd, err := os.Getwd(); err == nil {
+		if path := devenv.Find(wd); path != "" {
+			dev, err := godotenv.Read(path)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read the dev stack's env file: %w", err)
+			}
+			// The stack's file applies only to the stack's Kratos: not
+			// when a flag, the environment or .env names another.
+			want := s.kratosAPI
+			if want == "" {
+				want = os.Getenv("KRATOS_API")
+			}
+			if want == "" {
+				want = merged["KRATOS_API"]
+			}
+			if want == "" || want == dev["KRATOS_API"] {
+				for k, v := range dev {
+					if _, set := merged[k]; !set {
+						merged[k] = v
+					}
+				}
+				s.loadedFiles = append(s.loadedFiles, path)
+				mail = devMail(dev)
+			}
+		}
+	}
+	return merged, mail, nil
+}
+
+// devMail returns the dev stack's KRATOS_API and mail directory from an
+// env file's values, or nil.
+func devMail(vals map[string]string) []string {
+	if vals[devenv.KeyMailDir] == "" || vals["KRATOS_API"] == "" {
+		return nil
+	}
+	return []string{vals["KRATOS_API"], vals[devenv.KeyMailDir]}
 }

@@ -62,7 +62,7 @@ for a sign-up whose email is now taken.`,
 			if rf.live {
 				return replayLive(cmd.Context(), s, &rf, args[0], stdin, stdout, stderr)
 			}
-			res, err := replay.RunFile(cmd.Context(), args[0], replay.Options{Strict: rf.strict})
+			res, err := replayFileWithProgress(cmd.Context(), args[0], replay.Options{Strict: rf.strict}, stderr)
 			if err != nil {
 				return err
 			}

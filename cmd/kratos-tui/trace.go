@@ -26,7 +26,7 @@ machine's state at that point and an adapter step's redacted HTTP exchanges.
 a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, recs, err := traceview.Load(args[0])
+			h, recs, err := readLogWithProgress(args[0], stderr)
 			if err != nil {
 				if !errors.Is(err, flowlog.ErrTruncated) || len(recs) == 0 {
 					return err

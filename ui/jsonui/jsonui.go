@@ -38,6 +38,7 @@ type Plugin struct {
 	stdio ui.IO
 	opts  ui.Options
 	mu    sync.Mutex // serialises writes to stdio.Out
+	mail  mailState  // for the dev-only MailCodeFillRequested
 }
 
 // New makes the json UI.
@@ -69,6 +70,7 @@ func (p *Plugin) Run(ctx context.Context, host ui.Host) error {
 	defer cancel()
 	var writeErr error
 	if err := host.Subscribe(subCtx, func(env events.Envelope) {
+		p.mail.observe(env.Event)
 		if err := p.write(env); err != nil && writeErr == nil {
 			writeErr = err
 			cancel()
@@ -104,6 +106,13 @@ func (p *Plugin) Run(ctx context.Context, host ui.Host) error {
 				}
 				continue
 			}
+			if l.mail {
+				if err := p.fillMailCode(ctx, host, l.n); err != nil {
+					return fmt.Errorf("json UI: %w", err)
+				}
+				continue
+			}
+			p.mail.published(l.intent)
 			if err := host.Publish(l.intent); err != nil {
 				return fmt.Errorf("json UI: %w", err)
 			}
@@ -116,6 +125,7 @@ type lineOrErr struct {
 	intent events.Event
 	err    error
 	fatal  bool
+	mail   bool // MailCodeFillRequested
 }
 
 // read parses input lines into intents until the input ends.
@@ -136,6 +146,12 @@ func (p *Plugin) read(ctx context.Context, out chan<- lineOrErr) {
 		n++
 		text := strings.TrimSpace(sc.Text())
 		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		if isMailLine(text) {
+			if !send(lineOrErr{n: n, mail: true}) {
+				return
+			}
 			continue
 		}
 		intent, err := ParseIntent([]byte(text))

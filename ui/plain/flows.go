@@ -72,6 +72,9 @@ func (p *Plugin) codeFlow(ctx context.Context, form events.Form, title string, c
 	if resend != "" {
 		names = append(names, "resend")
 	}
+	if p.mailOffered(form, fd.Name) {
+		names = append(names, mailCommand+" (the e-mailed code, dev stack)")
+	}
 	p.out.line(`Commands instead of an answer: %s, quit.`, strings.Join(names, ", "))
 	p.out.prompt(label+":", p.in.terminal)
 	if p.out.err != nil {
@@ -87,6 +90,14 @@ func (p *Plugin) codeFlow(ctx context.Context, form events.Form, title string, c
 		return nil, errQuit
 	case c == "resend" && resend != "":
 		return submit(resend, ""), nil
+	case c == mailCommand && p.mailOffered(form, fd.Name):
+		code, err := p.mailCode(form, title)
+		if err != nil {
+			p.out.line("%v", err)
+			return p.codeFlow(ctx, form, title, cmds, submit)
+		}
+		p.out.line("Code filled in from the dev mail sink.")
+		return submit("", code), nil
 	case cmds[c] != nil:
 		return cmds[c], nil
 	}

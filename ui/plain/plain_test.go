@@ -43,6 +43,12 @@ type session struct {
 
 func start(t *testing.T, kratosURL string) *session {
 	t.Helper()
+	return startWith(t, kratosURL, ui.Options{})
+}
+
+// startWith is start with the plugin's options.
+func startWith(t *testing.T, kratosURL string, opts ui.Options) *session {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	cfg := app.Config{
@@ -57,7 +63,7 @@ func start(t *testing.T, kratosURL string) *session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plugin, err := plain.New(cfg.Stdio, ui.Options{})
+	plugin, err := plain.New(cfg.Stdio, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ func (v *view) showRecovery(f events.Form) {
 		links:  []link{v.publishLink("Back to sign in", 0, "", events.LoginFlowRequested{})},
 		escape: events.LoginFlowRequested{}, escapeHelp: "sign in",
 	}
+	spec.links = append(v.mailCodeLinks(f, model, "recovery"), spec.links...)
 	v.showSpec(f, model, spec)
 }
 

@@ -19,5 +19,6 @@ func (v *view) showVerification(f events.Form) {
 		links:  []link{v.publishLink("Back to home", 0, "", events.HomeRequested{})},
 		escape: events.HomeRequested{}, escapeHelp: "home",
 	}
+	spec.links = append(v.mailCodeLinks(f, model, "verification"), spec.links...)
 	v.showSpec(f, model, spec)
 }

@@ -187,15 +187,18 @@ func BackupCodes(f events.Form) []string {
 }
 
 // TOTPURI is the otpauth URI of the secret the settings form offers, for
-// an authenticator app: the issuer is the host of Kratos (what Kratos
-// uses unless configured otherwise), the account the identity's email.
+// an authenticator app: the issuer is Kratos's (read from its QR code:
+// the configured selfservice.methods.totp.config.issuer, else the host of
+// Kratos), the account the identity's email.
 func TOTPURI(f events.Form) string {
 	secret := TOTPSecret(f)
 	if secret == "" {
 		return ""
 	}
 	issuer := "Kratos"
-	if u, err := url.Parse(f.UI.Action); err == nil && u.Hostname() != "" {
+	if iss := kratosTOTPIssuer(f); iss != "" {
+		issuer = iss // the configured issuer, as Kratos's own QR code has it
+	} else if u, err := url.Parse(f.UI.Action); err == nil && u.Hostname() != "" {
 		issuer = u.Hostname()
 	}
 	account := f.Email

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+)
+
+// progressMinBytes is the size from which reading a flow log shows a
+// progress bar (smaller ones read in a blink).
+var progressMinBytes int64 = 4 << 20
+
+// progressReader wraps r (of size bytes) with a progress bar on w when w
+// is a terminal and size is at least progressMinBytes; otherwise it
+// returns r and draws nothing, so that a pipe gets nothing extra. finish
+// clears the bar.
+func progressReader(r io.Reader, size int64, label string, w io.Writer, terminal bool) (io.Reader, func()) {
+	if !terminal || size < progressMinBytes {
+		return r, func() {}
+	}
+	bar := progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetPredictTime(true),
+	)
+	pr := progressbar.NewReader(r, bar)
+	return &pr, func() { _ = bar.Finish() }
+}
+
+// openLog opens a flow log for reading with a progress bar on stderr when
+// stderr is a terminal and the log is large.
+func openLog(path string, stderr *os.File) (io.Reader, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	r, finish := progressReader(f, size, "reading "+filepath.Base(path), stderr, isatty.IsTerminal(stderr.Fd()))
+	return r, func() { finish(); _ = f.Close() }, nil
+}
+
+// replayFileWithProgress is replay.RunFile with a progress bar while the
+// log is read (replay.go calls it).
+func replayFileWithProgress(ctx context.Context, path string, opts replay.Options, stderr *os.File) (*replay.Result, error) {
+	r, done, err := openLog(path, stderr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: replay: %w", replay.ErrUnreadable, err)
+	}
+	rec, err := replay.Load(r)
+	done()
+	if err != nil {
+		return nil, fmt.Errorf("%w: replay %s: %w", replay.ErrUnreadable, path, err)
+	}
+	return replay.Run(ctx, rec, opts)
+}
+
+// readLogWithProgress is flowlog.ReadAll (what the trace viewer loads)
+// with a progress bar while the log is read (trace.go calls it).
+func readLogWithProgress(path string, stderr *os.File) (flowlog.Header, []flowlog.Record, error) {
+	r, done, err := openLog(path, stderr)
+	if err != nil {
+		return flowlog.Header{}, nil, fmt.Errorf("flow log: %w", err)
+	}
+	defer done()
+	fr, err := flowlog.NewReader(r)
+	if err != nil {
+		return flowlog.Header{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []flowlog.Record
+	for {
+		rec, err := fr.Next()
+		if errors.Is(err, io.EOF) {
+			return fr.Header(), out, nil
+		}
+		if err != nil {
+			return fr.Header(), out, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, rec)
+	}
+}
