@@ -234,6 +234,18 @@ func TestREADMECommands(t *testing.T) {
 	if out := r.must(0, live, nil); !strings.Contains(out, "PASS run.jsonl (live)") {
 		t.Errorf("replay --live: %s", out)
 	}
+	// The README's three ways to give the secrets --live needs: a hidden
+	// prompt into the environment, the environment, a 0600 file.
+	api := strings.TrimPrefix(live[strings.Index(live, "--kratos-api "):], "--kratos-api ")
+	if err := os.WriteFile(filepath.Join(r.dir, "run.secrets"), []byte("1=unused-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{readmeReadSecret + " && " + readmeReplayLiveEnv, readmeReplayLiveFile} {
+		line = strings.ReplaceAll(line, "URL", api)
+		if out := r.must(0, line, strings.NewReader("unused-secret\n")); !strings.Contains(out, "PASS run.jsonl (live)") {
+			t.Errorf("%s: %s", line, out)
+		}
+	}
 	for _, format := range []string{"", " --format text", " --format mermaid"} {
 		if out := r.must(0, "kratos-tui trace run.jsonl"+format, nil); out == "" {
 			t.Errorf("trace%s printed nothing", format)
@@ -345,8 +357,11 @@ type StatusOutput struct {
 
 // The README's command lines that TestREADMECommands runs.
 const (
-	readmeReplayLive = `KRATOS_TUI_SECRET_1=… kratos-tui replay --live run.jsonl --kratos-api URL`
-	readmeSignUp     = `printf '%s\n' '{"type":"RegistrationFlowRequested"}' \
+	readmeReplayLive     = `KRATOS_TUI_SECRET_1=… kratos-tui replay --live run.jsonl --kratos-api URL`
+	readmeReadSecret     = `read -rs KRATOS_TUI_SECRET_1 && export KRATOS_TUI_SECRET_1`
+	readmeReplayLiveEnv  = `kratos-tui replay --live run.jsonl --kratos-api URL`
+	readmeReplayLiveFile = `kratos-tui replay --live run.jsonl --kratos-api URL --secrets-file run.secrets`
+	readmeSignUp         = `printf '%s\n' '{"type":"RegistrationFlowRequested"}' \
   '{"type":"SignUpSubmitted","data":{"email":"me@example.com","password":"a-long-dev-password-42"}}' |
   kratos-tui --ui json`
 	readmeCurl   = `curl -s -H "X-Session-Token: $(kratos-tui token)" http://127.0.0.1:4000/whoami`
