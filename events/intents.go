@@ -31,10 +31,12 @@ type SignUpSubmitted struct {
 	FlowID string `json:"flow_id,omitempty"`
 	Email  string `json:"email"`
 	// Traits are further identity traits by their node name without the
-	// "traits." prefix, dotted for nesting (e.g. "name.first"). Email, when
-	// set, overrides Traits["email"].
-	Traits   map[string]string `json:"traits,omitempty"`
-	Password string            `json:"password"`
+	// "traits." prefix, dotted for nesting (e.g. "name.first"), or nested
+	// as objects ({"address": {"postal_code": "10115"}}). A value is any
+	// JSON value, sent with its type: a boolean trait as true/false, an
+	// integer as 42. Email, when set, overrides Traits["email"].
+	Traits   map[string]any `json:"traits,omitempty"`
+	Password string         `json:"password"`
 }
 
 // FieldChanged says the user edited a form field: its error and the general

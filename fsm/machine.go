@@ -85,6 +85,10 @@ type Machine struct {
 	afterSecondFactor string
 	// verificationFlowID is the verification flow a sign-up started.
 	verificationFlowID string
+	// typedIdentifier is the identifier last submitted on a sign-in or
+	// sign-up form that did not sign anyone in: the next sign-in form
+	// starts with it.
+	typedIdentifier string
 }
 
 // New makes a machine in StateUninitialized. Call Start to connect it to

@@ -215,7 +215,16 @@ func (m *Machine) saveSettings(ctx context.Context, in events.SettingsSubmitted)
 	}
 	body := map[string]any{"method": in.Method}
 	for k, v := range in.Values {
-		body[k] = v
+		body[k] = copyValue(v)
+	}
+	// E-mail inputs are sent without surrounding spaces.
+	m.mu.Lock()
+	ui := m.view.form.UI
+	m.mu.Unlock()
+	for _, n := range ui.Nodes {
+		if s, ok := body[n.Attributes.Name].(string); ok && n.Attributes.Type == "email" {
+			body[n.Attributes.Name] = strings.TrimSpace(s)
+		}
 	}
 	flow, err := call(ctx, m, "kratos.submit_settings", formRequest{Token: token, FlowID: flowID, Body: body},
 		func(ctx context.Context) (*adapters.Flow, error) {

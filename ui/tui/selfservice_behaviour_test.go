@@ -110,14 +110,14 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 	h.key(tcell.KeyTab)
 	h.typeText("Lovelace")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "profile", Values: map[string]string{
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "profile", Values: map[string]any{
 		"traits.email": fixtureEmail, "traits.name.first": "Ada", "traits.name.last": "Lovelace"}})
 
 	h = open()
 	h.key(tcell.KeyPgDn)
 	h.typeText("a-new-password-1")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "password", Values: map[string]string{"password": "a-new-password-1"}})
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "password", Values: map[string]any{"password": "a-new-password-1"}})
 
 	h = open()
 	h.key(tcell.KeyPgDn)
@@ -126,12 +126,12 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 	}
 	h.typeText("654321")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "totp", Values: map[string]string{"totp_code": "654321"}})
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "totp", Values: map[string]any{"totp_code": "654321"}})
 
 	h = open()
 	h.key(tcell.KeyPgUp) // 4 Backup codes: the focus is on its first button
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "lookup_secret", Values: map[string]string{"lookup_secret_regenerate": "true"}})
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "lookup_secret", Values: map[string]any{"lookup_secret_regenerate": "true"}})
 
 	h = open()
 	h.key(tcell.KeyEscape)
@@ -153,7 +153,7 @@ func TestSettingsBackupCodeButtons(t *testing.T) {
 				h.key(tcell.KeyTab)
 			}
 			h.key(tcell.KeyEnter)
-			h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "lookup_secret", Values: map[string]string{name: "true"}})
+			h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "lookup_secret", Values: map[string]any{name: "true"}})
 		}
 	}
 }
@@ -164,7 +164,7 @@ func TestSettingsUnlinkTOTP(t *testing.T) {
 	h.feed(form)
 	h.key(tcell.KeyPgUp)
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "totp", Values: map[string]string{"totp_unlink": "true"}})
+	h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "totp", Values: map[string]any{"totp_unlink": "true"}})
 }
 
 func TestSettingsKeepsSectionAndShowsQR(t *testing.T) {

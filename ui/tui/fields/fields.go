@@ -7,6 +7,7 @@
 package fields
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -42,9 +43,11 @@ type Field struct {
 	// Label is the node's meta.label.text, else its name.
 	Label string
 	// Type is the node's input type (text, email, tel, password...).
-	Type     string
-	Kind     Kind
-	Value    string
+	Type  string
+	Kind  Kind
+	Value string
+	// Raw is the node's value as Kratos sent it (a bool, a number...).
+	Raw      any
 	Required bool
 	// Messages are the node's current messages (its errors), from the
 	// form's FieldErrors.
@@ -73,8 +76,11 @@ type Form struct {
 	// Infos are the flow's informational messages.
 	Infos []string
 	// Notice is a one-off message to show.
-	Notice  string
-	Fields  []Field
+	Notice string
+	Fields []Field
+	// Hidden are hidden inputs that carry identity traits: submitted as
+	// they came, never shown.
+	Hidden  []Field
 	Buttons []Button
 }
 
@@ -131,12 +137,15 @@ func build(f events.Form, keep func(group string) bool) Form {
 		a := n.Attributes
 		switch a.Type {
 		case "hidden":
+			if strings.HasPrefix(a.Name, "traits.") && a.Value != nil {
+				out.Hidden = append(out.Hidden, Field{Name: a.Name, Group: n.Group, Type: a.Type, Raw: a.Value, Value: stringValue(a.Value)})
+			}
 			continue
 		case "submit", "button":
 			out.Buttons = append(out.Buttons, Button{Name: a.Name, Value: stringValue(a.Value), Label: labelOf(n), Group: n.Group})
 			continue
 		}
-		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name]}
+		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name], Raw: a.Value}
 		switch a.Type {
 		case "password":
 			fd.Kind = KindSecret
@@ -172,27 +181,71 @@ func (f Form) Inputs() []Field {
 	return in
 }
 
-// Intent builds the intent that submits the form with values by field
-// name: SignInSubmitted for the sign-in form, SignUpSubmitted (with every
-// non-empty traits.* value in Traits) for the sign-up form.
+// Intent builds the intent that submits the form with values (the text of
+// each field, "true"/"false" for a checkbox) by field name:
+// SignInSubmitted for the sign-in form, SignUpSubmitted for the sign-up
+// form, with every traits.* value in Traits as the JSON value its node
+// gives (see Field.JSON) and the hidden traits as they came. Identifiers
+// and e-mail fields are trimmed.
 func (f Form) Intent(values map[string]string) events.Event {
 	if f.Login {
-		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: values["identifier"], Password: values["password"]}
+		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"]}
 	}
-	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: values["traits.email"], Password: values["password"]}
+	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"]}
+	set := func(name string, v any) {
+		if up.Traits == nil {
+			up.Traits = map[string]any{}
+		}
+		up.Traits[name] = v
+	}
+	for _, fd := range f.Hidden {
+		if name, ok := strings.CutPrefix(fd.Name, "traits."); ok {
+			set(name, fd.Raw)
+		}
+	}
 	for _, fd := range f.Inputs() {
 		name, ok := strings.CutPrefix(fd.Name, "traits.")
 		if !ok || name == "email" {
 			continue
 		}
-		if v := values[fd.Name]; v != "" {
-			if up.Traits == nil {
-				up.Traits = map[string]string{}
-			}
-			up.Traits[name] = v
+		if v, ok := fd.JSON(values[fd.Name]); ok {
+			set(name, v)
 		}
 	}
 	return up
+}
+
+// JSON is the value to submit for text typed into the field, typed as
+// its node says: a checkbox gives true or false, a number input a JSON
+// number (an integer stays an integer), an e-mail input the trimmed text,
+// anything else the text. ok is false when nothing is to be sent: an
+// empty optional text or number (an empty string is no number, and
+// Kratos would refuse it). Text that is not a number in a number input is
+// sent as it is, so that Kratos's message about it shows on the field.
+func (fd Field) JSON(text string) (v any, ok bool) {
+	switch {
+	case fd.Kind == KindCheckbox:
+		t := strings.ToLower(strings.TrimSpace(text))
+		return t == "true" || t == "on" || t == "1" || t == "yes" || t == "y", true
+	case fd.Kind == KindSecret:
+		return text, text != ""
+	case fd.Type == "number":
+		t := strings.TrimSpace(text)
+		if t == "" {
+			return nil, false
+		}
+		if json.Valid([]byte(t)) {
+			var n json.Number
+			if json.Unmarshal([]byte(t), &n) == nil {
+				return n, true
+			}
+		}
+		return t, true
+	case fd.Type == "email" || IsEmailField(fd.Name):
+		t := strings.TrimSpace(text)
+		return t, t != ""
+	}
+	return text, text != ""
 }
 
 // Changed returns the FieldChanged intent for an edit of the named field;
