@@ -242,8 +242,10 @@ func TestSessionsKeys(t *testing.T) {
 	h.feed(list)
 	h.press('D')
 	h.want(events.OtherSessionsRevocationRequested{})
+	h.feed(list)
 	h.press('r')
 	h.want(events.SessionsRequested{})
+	h.feed(list)
 	h.key(tcell.KeyEscape)
 	h.want(events.HomeRequested{})
 }

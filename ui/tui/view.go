@@ -51,6 +51,14 @@ type view struct {
 
 	busy     bool
 	busyText string
+	// waiting: an intent was published and its state event has not come
+	// yet; keys are held until it does.
+	waiting bool
+	// pending are keys typed while no screen could take them (the session
+	// check, a form on its way, a request in flight): they go, in order,
+	// to the next screen that can, so that a burst typed ahead (a password
+	// manager's user<Tab>password<Enter>) lands where it was meant to.
+	pending []*tcell.EventKey
 	spin     int
 	notice   string
 	helpOpen bool
@@ -107,11 +115,38 @@ func (v *view) setNotice(msg string) {
 	}
 }
 
-// publish sends an intent; Host.Publish does not block.
+// publish sends an intent; Host.Publish does not block. Until its state
+// event comes, keys are held (an edit's FieldChanged holds nothing: the
+// form stays).
 func (v *view) publish(intent events.Event) {
 	if err := v.host.Publish(intent); err != nil {
 		v.notice = fmt.Sprintf("Could not do that: %v", err)
 		v.refresh()
+		return
+	}
+	if _, edit := intent.(events.FieldChanged); !edit {
+		v.waiting = true
+	}
+}
+
+// holding reports whether keys must wait: a request is in flight, an
+// intent's answer has not come, or the launch screen is loading.
+func (v *view) holding() bool {
+	return v.busy || v.waiting || (v.screen == v.launch && v.launch.retry == nil)
+}
+
+// deliverPending hands the held keys, in order, to the screen, as the
+// event loop would, until one of them makes the screen wait again.
+func (v *view) deliverPending() {
+	for len(v.pending) > 0 && !v.holding() {
+		ev := v.pending[0]
+		v.pending = v.pending[1:]
+		if out := v.capture(ev); out != nil {
+			root := v.layout.root
+			if handler := root.InputHandler(); handler != nil && root.HasFocus() {
+				handler(out, func(p tview.Primitive) { v.app.SetFocus(p) })
+			}
+		}
 	}
 }
 
@@ -133,12 +168,21 @@ func (v *view) turnSpinner() {
 	v.refresh()
 }
 
-// apply renders a state event.
+// apply renders a state event, then hands keys typed ahead to the screen
+// it shows.
 func (v *view) apply(ev events.Event) {
+	v.render(ev)
+	v.deliverPending()
+}
+
+// render renders a state event.
+func (v *view) render(ev events.Event) {
 	switch ev.(type) {
-	case events.RequestStarted, events.IntentRejected:
+	case events.RequestStarted:
+	case events.IntentRejected:
+		v.waiting = false
 	default:
-		v.busy = false
+		v.busy, v.waiting = false, false
 	}
 	switch ev := ev.(type) {
 	case events.SessionCheckStarted:
@@ -213,6 +257,10 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 	if v.layout.tooSmall() {
 		return nil
 	}
+	if v.holding() {
+		v.pending = append(v.pending, ev)
+		return nil
+	}
 	if v.qrOpen {
 		if ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyEnter || ev.Key() == tcell.KeyF3 || ev.Rune() == 'z' || ev.Rune() == 'q' {
 			v.closeQR()
@@ -227,9 +275,6 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 	}
 	if ev.Key() == tcell.KeyF1 || (ev.Key() == tcell.KeyRune && ev.Rune() == '?' && !v.typing()) {
 		v.openHelp()
-		return nil
-	}
-	if v.busy {
 		return nil
 	}
 	if v.notice != "" {
