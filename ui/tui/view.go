@@ -58,7 +58,7 @@ type view struct {
 	// check, a form on its way, a request in flight): they go, in order,
 	// to the next screen that can, so that a burst typed ahead (a password
 	// manager's user<Tab>password<Enter>) lands where it was meant to.
-	pending []*tcell.EventKey
+	pending  []*tcell.EventKey
 	spin     int
 	notice   string
 	helpOpen bool
