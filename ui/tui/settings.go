@@ -186,7 +186,7 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		}
 		spec.links = append([]link{{label: "Show QR code", key: tcell.KeyF3, help: "QR code", do: func() { v.openQR(s.uri) }}}, spec.links...)
 	}
-	return newFormScreen(v, model, spec, s.kept[sec.Group])
+	return newFormScreen(v, model, spec, s.kept[sec.Group], nil)
 }
 
 // section is the form shown.

@@ -49,6 +49,10 @@ type view struct {
 	// secondFactorBackup: the second-factor screen asks for a backup code.
 	secondFactorBackup bool
 
+	// identifier is the identifier last typed on a sign-in, sign-up or
+	// recovery form: the next such form starts with it.
+	identifier string
+
 	busy     bool
 	busyText string
 	// waiting: an intent was published and its state event has not come
