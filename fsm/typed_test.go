@@ -1,0 +1,60 @@
+package fsm_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// TestSignUpSendsTypedTraitsAndTrimsIdentifiers: traits keep their JSON
+// type and nesting (dotted and nested keys merge); the e-mail is sent
+// without surrounding spaces (issue 11, items 1 and 2).
+func TestSignUpSendsTypedTraitsAndTrimsIdentifiers(t *testing.T) {
+	var got adapters.RegistrationRequest
+	k := &fakeKratos{
+		registrationFlow: func() (*adapters.Flow, error) { return flow("reg-1"), nil },
+		loginFlow:        func() (*adapters.Flow, error) { return flow("login-1"), nil },
+		submitRegistration: func(r adapters.RegistrationRequest) (*adapters.Session, error) {
+			got = r
+			return nil, &adapters.Error{Class: adapters.ClassValidation, Status: 400, Message: "no", Flow: flow("reg-1")}
+		},
+	}
+	h := signedOutHarness(t, k)
+	h.send(events.RegistrationFlowRequested{})
+	h.send(events.SignUpSubmitted{Email: "  ada@example.com\t", Password: "pw", Traits: map[string]any{
+		"newsletter": true, "age": 42.0, "height": 1.85, "tags": []any{"a", "b"},
+		"address": map[string]any{"street": "Main 1"}, "address.city": "Berlin",
+	}})
+	want := map[string]any{
+		"email": "ada@example.com", "newsletter": true, "age": 42.0, "height": 1.85, "tags": []any{"a", "b"},
+		"address": map[string]any{"street": "Main 1", "city": "Berlin"},
+	}
+	if !reflect.DeepEqual(got.Traits, want) {
+		t.Fatalf("traits sent %#v, want %#v", got.Traits, want)
+	}
+	// The identifier typed on sign-up starts the sign-in form.
+	form, ok := h.last(events.LoginFlowRequested{}).(events.LoginFormShown)
+	if !ok || form.Email != "ada@example.com" {
+		t.Fatalf("sign-in form %#v", form)
+	}
+}
+
+// TestSignInTrimsTheIdentifier: " a@b.c " signs in as "a@b.c".
+func TestSignInTrimsTheIdentifier(t *testing.T) {
+	var got adapters.LoginRequest
+	k := &fakeKratos{
+		loginFlow: func() (*adapters.Flow, error) { return flow("login-1"), nil },
+		submitLogin: func(r adapters.LoginRequest) (*adapters.Session, error) {
+			got = r
+			return session("tok-1"), nil
+		},
+	}
+	h := signedOutHarness(t, k)
+	h.send(events.LoginFlowRequested{})
+	h.send(events.SignInSubmitted{Identifier: " a@example.com ", Password: " pw "})
+	if got.Identifier != "a@example.com" || got.Password != " pw " {
+		t.Fatalf("sent %#v (the identifier trimmed, the password as typed)", got)
+	}
+}
