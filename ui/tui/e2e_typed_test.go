@@ -20,7 +20,6 @@ import (
 func TestEndToEndTypedTraits(t *testing.T) {
 	srv := kratostest.New(t, kratostest.Options{IdentitySchema: "identity.typed.schema.json"})
 	h := startApp(t, srv.PublicURL)
-	h.sim.SetSize(80, 30)
 	email := fmt.Sprintf("tui-typed-%d@example.com", time.Now().UnixNano())
 
 	h.waitFor("the sign-in form", signInForm)

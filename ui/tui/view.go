@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/gdamore/tcell/v2"
@@ -225,7 +226,7 @@ func (v *view) render(ev events.Event) {
 		v.setNotice(ev.Notice)
 		v.show(newHomeScreen(v, ev))
 	case events.SecondFactorFormShown:
-		v.showSecondFactor(ev.Form, v.secondFactorBackup && v.form != nil && v.form.spec.kind == "second_factor")
+		v.showSecondFactor(ev.Form, v.secondFactorBackup && v.form != nil && strings.HasPrefix(v.form.spec.kind, "second_factor"))
 	case events.ReauthenticationFormShown:
 		v.showReauthentication(ev.Form)
 	case events.RecoveryFormShown:
