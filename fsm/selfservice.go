@@ -354,6 +354,11 @@ func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
+		if ae.UseFlowID != "" && m.followFlow(ctx, ae, "kratos.get_recovery_flow", func(ctx context.Context, id string) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.GetRecoveryFlow(ctx, id) })
+		}, "recovery", EventRecoveryFormUpdated) {
+			return
+		}
 		if isDeadFlow(ae) && m.reopenForm(ctx, "kratos.create_recovery_flow", m.createRecovery(),
 			"The recovery form had expired, so a new one was opened. Ask for a new code.", EventRecoveryFormUpdated) {
 			return
@@ -438,6 +443,14 @@ func (m *Machine) submitVerification(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
+		if ae.UseFlowID != "" && m.followFlow(ctx, ae, "kratos.get_verification_flow", func(ctx context.Context, id string) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.GetVerificationFlow(ctx, id) })
+		}, "verification", EventVerificationFormUpdated) {
+			m.mu.Lock()
+			m.verificationFlowID = ""
+			m.mu.Unlock()
+			return
+		}
 		// An expired verification flow answers 403: start a new one.
 		if isDeadFlow(ae) {
 			m.mu.Lock()
@@ -583,6 +596,39 @@ func isDeadFlow(ae *adapters.Error) bool {
 		return true
 	}
 	return false
+}
+
+// followFlow moves to the flow Kratos named to replace the one submitted
+// (ae.UseFlowID), says why on it and fires outcome; false when the named
+// flow could not be fetched.
+func (m *Machine) followFlow(ctx context.Context, ae *adapters.Error, op string,
+	get func(context.Context, string) (*adapters.Flow, error), what, outcome string) bool {
+	id := ae.UseFlowID
+	flow, err := call(ctx, m, op, struct {
+		FlowID string `json:"flow_id"`
+	}{id}, func(ctx context.Context) (*adapters.Flow, error) { return get(ctx, id) })
+	if err != nil {
+		return false
+	}
+	f := newForm(flow, m.currentEmail())
+	f.GeneralError = replacedWhy(ae, what)
+	m.setForm(f, "")
+	m.must(ctx, outcome)
+	return true
+}
+
+// replacedWhy says why Kratos replaced a flow and what to do now.
+func replacedWhy(ae *adapters.Error, what string) string {
+	why := strings.TrimSpace(ae.Message)
+	switch {
+	case ae.Class == adapters.ClassFlowExpired:
+		return fmt.Sprintf("The %s form had expired, so Kratos opened a new one. Ask for a new code.", what)
+	case strings.Contains(strings.ToLower(why), "too often"):
+		return fmt.Sprintf("Too many attempts: Kratos closed this %s and opened a new one. Ask for a new code.", what)
+	case why != "":
+		return fmt.Sprintf("Kratos opened a new %s form (%s). Ask for a new code.", what, strings.TrimSuffix(why, "."))
+	}
+	return fmt.Sprintf("Kratos opened a new %s form. Ask for a new code.", what)
 }
 
 // reopenForm replaces a dead flow with a new one, explains why on the new

@@ -49,6 +49,10 @@ func (f *fakeSelf) CreateVerificationFlow(context.Context) (*adapters.Flow, erro
 	return flow("verification-1"), nil
 }
 
+func (f *fakeSelf) GetRecoveryFlow(_ context.Context, id string) (*adapters.Flow, error) {
+	return &adapters.Flow{ID: id, State: "choose_method"}, nil
+}
+
 func (f *fakeSelf) GetVerificationFlow(_ context.Context, id string) (*adapters.Flow, error) {
 	return flow(id), nil
 }

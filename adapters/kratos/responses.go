@@ -137,7 +137,33 @@ func (c *Client) errorFrom(op operation, x *exchange) *adapters.Error {
 		e.RedirectTo = detailString(g, "redirect_browser_to")
 	}
 	e.Class = classify(op, x.status, e.ID)
+	// Kratos names the flow that replaces this one in the error's
+	// continue_with (too many wrong codes, with continue_with transitions
+	// on): the client moves to it.
+	if id := continueWithFlowID(g.Error.Details["continue_with"]); id != "" && e.UseFlowID == "" {
+		e.UseFlowID = id
+		if e.Class == adapters.ClassInternal || e.Class == adapters.ClassBadResponse {
+			e.Class = adapters.ClassFlowReplaced
+		}
+	}
 	return e
+}
+
+// continueWithFlowID is the flow id of the first show_*_ui item of a
+// continue_with list in an error's details.
+func continueWithFlowID(v any) string {
+	items, _ := v.([]any)
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		action, _ := m["action"].(string)
+		if !strings.HasPrefix(action, "show_") {
+			continue
+		}
+		if id := continueFlowID(m); id != "" {
+			return id
+		}
+	}
+	return ""
 }
 
 // classify picks the class of a 4xx Kratos error.
