@@ -54,3 +54,22 @@ func TestRefusedSignUpKeepsWhatWasTyped(t *testing.T) {
 		t.Fatalf("the recovery form does not start with the e-mail:\n%s", frame)
 	}
 }
+
+// TestMessagesAreNoTabStops: Tab from a field with an error goes to the
+// next field, not to the error's text, so what is typed next lands there
+// (issue 11, item 5).
+func TestMessagesAreNoTabStops(t *testing.T) {
+	h := newHarness(t, 80, 30, testOpts)
+	h.feed(registrationForm(t, "registration_short_password_400.json"))
+	// The focus is on the password (its error under it); Tab goes to the
+	// first name, past the error text.
+	h.key(tcell.KeyBacktab)
+	h.key(tcell.KeyTab)
+	h.key(tcell.KeyTab)
+	h.typeText("Ada")
+	h.key(tcell.KeyEnter)
+	up, ok := h.host.last().(events.SignUpSubmitted)
+	if !ok || up.Traits["name.first"] != "Ada" {
+		t.Fatalf("published %#v", h.host.last())
+	}
+}

@@ -189,6 +189,14 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 }
 
 func (s *formScreen) add(item tview.FormItem, name string) {
+	// A text (a label, a message) is never a Tab stop: a form skips a
+	// text view that cannot scroll.
+	switch tv := item.(type) {
+	case *tview.TextView:
+		tv.SetScrollable(false)
+	case fullWidth:
+		tv.SetScrollable(false)
+	}
 	s.form.AddFormItem(item)
 	s.names = append(s.names, name)
 }
