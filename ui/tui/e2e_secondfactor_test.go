@@ -52,6 +52,7 @@ func TestEndToEndSecondFactorOneMethodAtATime(t *testing.T) {
 	h.key(tcell.KeyPgUp)
 	h.waitFor("the backup codes", has("[3 Backup codes]", "Generate new backup recovery codes"))
 	h.key(tcell.KeyEnter)
+	h.press('y')
 	frame = h.waitFor("new backup codes", has("Confirm backup recovery codes"))
 	bm := backupCodeOnScreen.FindStringSubmatch(frame)
 	if bm == nil {

@@ -45,6 +45,11 @@ func newLayout(v *view) *layout {
 		AddPage("main", main, true, true).
 		AddPage("help", centered(l.help, 56, 20), true, false)
 	l.root = &sizeGuard{Primitive: l.pages, width: 80}
+	l.root.onResize = func() {
+		if v.screen != nil {
+			v.refresh()
+		}
+	}
 	return l
 }
 
@@ -96,13 +101,20 @@ type sizeGuard struct {
 	small bool
 	// width is the width of the last frame (80 before the first).
 	width int
+	// onResize is called when a frame is drawn at a new width.
+	onResize func()
 }
 
 // Draw implements tview.Primitive.
 func (g *sizeGuard) Draw(screen tcell.Screen) {
 	w, h := screen.Size()
+	resized := w != g.width
 	g.width = w
 	g.small = w < MinWidth || h < MinHeight
+	if resized && g.onResize != nil {
+		// The help bar fits the new width.
+		g.onResize()
+	}
 	if !g.small {
 		g.Primitive.Draw(screen)
 		return

@@ -138,6 +138,7 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 	h = open()
 	h.key(tcell.KeyPgUp) // 4 Backup codes: the focus is on its first button
 	h.key(tcell.KeyEnter)
+	h.press('y') // new codes replace the old: asked first
 	h.want(events.SettingsSubmitted{FlowID: id, Method: "lookup_secret", Values: map[string]any{"lookup_secret_regenerate": "true"}})
 
 	h = open()
@@ -160,6 +161,9 @@ func TestSettingsBackupCodeButtons(t *testing.T) {
 				h.key(tcell.KeyTab)
 			}
 			h.key(tcell.KeyEnter)
+			if name == "lookup_secret_disable" || name == "lookup_secret_regenerate" {
+				h.press('y')
+			}
 			h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "lookup_secret", Values: map[string]any{name: "true"}})
 		}
 	}
@@ -170,7 +174,17 @@ func TestSettingsUnlinkTOTP(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(form)
 	h.key(tcell.KeyPgUp)
+	// Unlinking asks first: n (or any other key) cancels.
+	n := len(h.host.intents())
+	if frame := h.key(tcell.KeyEnter); !strings.Contains(frame, "Unlink the authenticator app? ") {
+		t.Fatalf("no question before unlinking:\n%s", frame)
+	}
+	h.press('n')
+	if len(h.host.intents()) != n {
+		t.Fatalf("n published %v", h.host.intents()[n:])
+	}
 	h.key(tcell.KeyEnter)
+	h.press('y')
 	h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "totp", Values: map[string]any{"totp_unlink": "true"}})
 }
 
@@ -245,9 +259,14 @@ func TestSessionsKeys(t *testing.T) {
 	}
 	h.key(tcell.KeyDown)
 	h.press('d')
+	if len(h.host.intents()) != n {
+		t.Fatalf("d published %v before it was confirmed", h.host.intents()[n:])
+	}
+	h.press('y')
 	h.want(events.SessionRevocationRequested{SessionID: list.Sessions[1].ID})
 	h.feed(list)
 	h.press('D')
+	h.press('y')
 	h.want(events.OtherSessionsRevocationRequested{})
 	h.feed(list)
 	h.press('r')

@@ -166,6 +166,7 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		}
 		model.Buttons = append(model.Buttons, b)
 	}
+	var fs *formScreen
 	spec := formSpec{
 		kind:       "settings:" + sec.Group,
 		noMessages: true,
@@ -173,7 +174,17 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 			if b.Name == "" && b.Label == "" {
 				return nil
 			}
-			return fields.SettingsIntent(s.form.FlowID, sec, values, b)
+			intent := fields.SettingsIntent(s.form.FlowID, sec, values, b)
+			if q := destructive[b.Name]; q != "" {
+				v.confirm(q, func() {
+					if !fs.submitted {
+						fs.submitted = true
+						v.publish(intent)
+					}
+				})
+				return nil
+			}
+			return intent
 		},
 		links:  []link{v.publishLink("Back", 0, "", events.HomeRequested{})},
 		escape: events.HomeRequested{}, escapeHelp: "home",
@@ -186,7 +197,15 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		}
 		spec.links = append([]link{{label: "Show QR code", key: tcell.KeyF3, help: "QR code", do: func() { v.openQR(s.uri) }}}, spec.links...)
 	}
-	return newFormScreen(v, model, spec, s.kept[sec.Group], nil)
+	fs = newFormScreen(v, model, spec, s.kept[sec.Group], nil)
+	return fs
+}
+
+// destructive are the settings buttons that ask first, with the question.
+var destructive = map[string]string{
+	"totp_unlink":              "Unlink the authenticator app? Sign-in will no longer ask for its code.",
+	"lookup_secret_regenerate": "Make new backup codes? The old ones stop working.",
+	"lookup_secret_disable":    "Disable backup codes? None of them will work any more.",
 }
 
 // section is the form shown.

@@ -54,6 +54,11 @@ type view struct {
 	// recovery form: the next such form starts with it.
 	identifier string
 
+	// asking is a destructive action waiting for y (anything else
+	// cancels it), with its question.
+	asking   func()
+	question string
+
 	busy     bool
 	busyText string
 	// waiting: an intent was published and its state event has not come
@@ -102,8 +107,31 @@ func (v *view) refresh() {
 	v.animating.Store(v.busy)
 }
 
-// statusText is the loading indicator, else the notice.
+// confirm asks question in the status line; y does do, any other key
+// cancels.
+func (v *view) confirm(question string, do func()) {
+	v.asking, v.question = do, question
+	v.refresh()
+}
+
+// answer handles the key that answers a confirm question.
+func (v *view) answer(ev *tcell.EventKey) {
+	do := v.asking
+	v.asking, v.question = nil, ""
+	if ev.Key() == tcell.KeyRune && (ev.Rune() == 'y' || ev.Rune() == 'Y') {
+		do()
+	} else {
+		v.notice = "Cancelled."
+	}
+	v.refresh()
+}
+
+// statusText is the question asked, else the loading indicator, else the
+// notice.
 func (v *view) statusText() string {
+	if v.asking != nil {
+		return v.theme.tag("yellow::b", "? "+v.question+" y/n")
+	}
 	if v.busy && v.screen != v.launch {
 		return v.theme.tag("aqua", spinnerFrame(v.spin)+" "+v.busyText)
 	}
@@ -276,6 +304,15 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		if ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyF1 || ev.Rune() == '?' || ev.Rune() == 'q' {
 			v.closeHelp()
 		}
+		return nil
+	}
+	if v.asking != nil {
+		v.answer(ev)
+		return nil
+	}
+	if ev.Key() == tcell.KeyRune && ev.Rune() == 'q' && !v.typing() {
+		// q quits where no text field takes it, as in k9s and lazygit.
+		v.requestQuit()
 		return nil
 	}
 	if ev.Key() == tcell.KeyF1 || (ev.Key() == tcell.KeyRune && ev.Rune() == '?' && !v.typing()) {

@@ -1,0 +1,55 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// lastLine is the frame's last line (the help bar).
+func lastLine(frame string) string {
+	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestHelpBarFollowsResize: the help bar is made again for the new width
+// (issue 11, item 5).
+func TestHelpBarFollowsResize(t *testing.T) {
+	h := newHarness(t, 60, 20, testOpts)
+	narrow := lastLine(h.feed(signedInFixture(t)))
+	h.sim.SetSize(120, 30)
+	_ = h.sim.PostEvent(tcell.NewEventResize(120, 30))
+	wide := lastLine(h.waitFor("the wide frame", func(f string) bool { return len(lastLine(f)) > len(narrow) }))
+	if strings.Count(wide, "·") <= strings.Count(narrow, "·") {
+		t.Fatalf("the help bar did not grow with the terminal:\n60: %q\n120: %q", narrow, wide)
+	}
+}
+
+// TestQQuitsOutsideTextFields: q quits where no text field has the
+// focus; in a text field it is a letter.
+func TestQQuitsOutsideTextFields(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(loginForm(t, "login_flow_created_200.json"))
+	h.typeText("q@example.com")
+	h.key(tcell.KeyTab)
+	h.typeText("pw")
+	h.key(tcell.KeyEnter)
+	if in, ok := h.host.last().(events.SignInSubmitted); !ok || in.Identifier != "q@example.com" {
+		t.Fatalf("published %#v", h.host.last())
+	}
+	h.feed(signedInFixture(t))
+	h.sim.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
+	select {
+	case err := <-h.done:
+		h.done <- err
+		if err != nil {
+			t.Fatalf("Run ended with %v", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("q on the home screen did not quit")
+	}
+}
