@@ -38,6 +38,8 @@ type formScreen struct {
 	textWidth int
 	// width is the width of the form's items.
 	width int
+	// fieldWidth is the width of a text input.
+	fieldWidth int
 	// submitted is set once the form was submitted: the next form state
 	// is a new render, not an edit's.
 	submitted bool
@@ -72,6 +74,9 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 		s.width = spec.width
 	}
 	s.textWidth = max(s.width-labels, 10)
+	// An input never runs over the border: it is narrower on a narrow
+	// terminal.
+	s.fieldWidth = max(min(fieldWidth, s.width-labels-1), 8)
 	for _, fd := range model.Fields {
 		s.addField(fd, keep)
 	}
@@ -154,7 +159,7 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
 		}
-		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(fieldWidth).SetText(value)
+		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(s.fieldWidth).SetText(value)
 		in.SetPlaceholder(placeholder(fd)).SetPlaceholderStyle(t.placeholder)
 		if fd.Kind == fields.KindSecret {
 			in.SetMaskCharacter('*')
