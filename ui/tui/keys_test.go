@@ -8,6 +8,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
 // lastLine is the frame's last line (the help bar).
@@ -51,5 +52,24 @@ func TestQQuitsOutsideTextFields(t *testing.T) {
 		}
 	case <-time.After(waitLimit):
 		t.Fatal("q on the home screen did not quit")
+	}
+}
+
+// TestSettingsNoticeBelongsToItsSection: "saved" shows on the section that
+// was saved, not on the others (issue 11, item 8).
+func TestSettingsNoticeBelongsToItsSection(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(settingsForm(t, "settings_flow_created_200.json", ""))
+	h.key(tcell.KeyEnter) // 1 Profile: save
+	frame := h.feed(settingsForm(t, "settings_profile_saved_200.json", fsm.MessageSettingsSaved))
+	if !strings.Contains(frame, "Your changes have been saved!") {
+		t.Fatalf("the saved section does not say so:\n%s", frame)
+	}
+	frame = h.key(tcell.KeyPgDn)
+	if strings.Contains(frame, "saved") {
+		t.Fatalf("another section says it was saved:\n%s", frame)
+	}
+	if frame = h.key(tcell.KeyPgUp); !strings.Contains(frame, "Your changes have been saved!") {
+		t.Fatalf("back on the saved section, its message is gone:\n%s", frame)
 	}
 }

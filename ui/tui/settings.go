@@ -35,6 +35,11 @@ type settingsScreen struct {
 	body *tview.Flex
 	// uri is the otpauth URI of the TOTP secret offered, or "".
 	uri string
+	// msgs shows the flow's messages; about is the section they are about
+	// (the one submitted), "" for all of them.
+	msgs  *tview.TextView
+	rows  int
+	about string
 }
 
 // newSettingsScreen renders a settings form. prev, the settings screen
@@ -58,6 +63,13 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 			}
 		}
 	}
+	if prev != nil {
+		for group, fs := range prev.built {
+			if fs.submitted {
+				s.about = group
+			}
+		}
+	}
 	s.tabs = tview.NewTextView().SetDynamicColors(true)
 	s.tabs.SetBorderPadding(0, 0, 1, 1)
 	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
@@ -75,6 +87,7 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 		rows += wrappedRows(l, v.layout.root.width-4)
 	}
 	s.body = tview.NewFlex()
+	s.msgs, s.rows = msgs, rows
 	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(s.tabs, 1, 0, false).
 		AddItem(msgs, rows, 0, false).
@@ -136,6 +149,16 @@ func (s *settingsScreen) switchTo(i int) {
 	}
 	s.tabs.SetText(strings.Join(tabs, " "))
 	sec := s.sections[s.current]
+	// A message (and the notice) of a save is about the section saved:
+	// not shown on the others.
+	if s.about != "" && s.msgs != nil {
+		if sec.Group == s.about {
+			s.flex.ResizeItem(s.msgs, s.rows, 0)
+		} else {
+			s.flex.ResizeItem(s.msgs, 0, 0)
+			s.v.notice = ""
+		}
+	}
 	fs := s.built[sec.Group]
 	if fs == nil {
 		fs = s.sectionForm(sec)
