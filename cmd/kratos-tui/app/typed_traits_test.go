@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -82,7 +83,7 @@ func TestTypedTraitsThroughJSONUI(t *testing.T) {
 	// Rejected by the schema (age below its minimum): every other value
 	// comes back with its type.
 	traits := map[string]any{
-		"newsletter": true, "age": -1, "height": 1.85, "plan": "pro",
+		"newsletter": true, "age": -1, "height": 1.85, "plan": "pro", "tags": []any{"a", "b"},
 		"address": map[string]any{"street": "Unter den Linden 1"}, "address.city": "Berlin",
 	}
 	c.send("SignUpSubmitted", map[string]any{"email": " " + email + " ", "password": password, "traits": traits})
@@ -109,6 +110,18 @@ func TestTypedTraitsThroughJSONUI(t *testing.T) {
 		t.Fatalf("signed in as %q, want %q (trimmed)", in.Email, email)
 	}
 
+	// Kratos stored every value with its type (an array trait, which its
+	// form never shows, included).
+	stored, err := srv.IdentityTraits(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStored := map[string]any{"email": email, "newsletter": true, "age": float64(42), "height": 1.85, "plan": "pro",
+		"tags": []any{"a", "b"}, "address": map[string]any{"street": "Unter den Linden 1", "city": "Berlin"}}
+	if !reflect.DeepEqual(stored, wantStored) {
+		t.Fatalf("Kratos stored %#v, want %#v", stored, wantStored)
+	}
+
 	c.send("SettingsRequested", nil)
 	got, _ = nodeValues(t, c.await("SettingsFormShown"))
 	want["traits.age"] = float64(42)
@@ -121,7 +134,7 @@ func TestTypedTraitsThroughJSONUI(t *testing.T) {
 	// A profile change with typed values, dotted and nested.
 	c.send("SettingsSubmitted", map[string]any{"method": "profile", "values": map[string]any{
 		"traits.email": email, "traits.newsletter": false, "traits.age": 43, "traits.height": 2,
-		"traits.plan": "team", "traits": map[string]any{"address": map[string]any{"street": "Jungfernstieg 7", "city": "Hamburg"}},
+		"traits.plan": "team", "traits.tags": []any{"c"}, "traits": map[string]any{"address": map[string]any{"street": "Jungfernstieg 7", "city": "Hamburg"}},
 	}})
 	saved := c.await("SettingsFormShown")
 	if n := decode[form](t, saved).Notice; n == "" {
@@ -135,5 +148,12 @@ func TestTypedTraitsThroughJSONUI(t *testing.T) {
 		if !reflect.DeepEqual(got[k], v) {
 			t.Errorf("after the profile change: %s is %#v, want %#v", k, got[k], v)
 		}
+	}
+	stored, err = srv.IdentityTraits(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tags := stored["tags"]; !reflect.DeepEqual(tags, []any{"c"}) {
+		t.Fatalf("tags stored as %#v after the profile change", tags)
 	}
 }

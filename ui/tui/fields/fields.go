@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
@@ -47,7 +48,10 @@ type Field struct {
 	Kind  Kind
 	Value string
 	// Raw is the node's value as Kratos sent it (a bool, a number...).
-	Raw      any
+	Raw any
+	// Array: the trait is an array (Kratos renders one as text; its value,
+	// or Kratos's "expected array" message on it, tells).
+	Array    bool
 	Required bool
 	// Messages are the node's current messages (its errors), from the
 	// form's FieldErrors.
@@ -146,6 +150,7 @@ func build(f events.Form, keep func(group string) bool) Form {
 			continue
 		}
 		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name], Raw: a.Value}
+		fd.Array = isArray(a.Value) || expectsArray(fd.Messages)
 		switch a.Type {
 		case "password":
 			fd.Kind = KindSecret
@@ -160,6 +165,62 @@ func build(f events.Form, keep func(group string) bool) Form {
 			fd.Value = f.Email
 		}
 		out.Fields = append(out.Fields, fd)
+	}
+	out.Fields = foldArrayItems(out.Fields)
+	return out
+}
+
+// foldArrayItems folds the nodes Kratos makes for the items of an array
+// trait ("traits.tags.0", "traits.tags.1" beside an empty "traits.tags")
+// into the array's field: one text of the items, comma-separated, sent as
+// an array.
+func foldArrayItems(fds []Field) []Field {
+	index := map[string]int{}
+	for i, fd := range fds {
+		if fd.Name != "" {
+			index[fd.Name] = i
+		}
+	}
+	type item struct {
+		at  int
+		raw any
+	}
+	items := map[int][]item{}
+	drop := map[int]bool{}
+	for i, fd := range fds {
+		dot := strings.LastIndexByte(fd.Name, '.')
+		if dot < 0 || fd.Kind != KindInput {
+			continue
+		}
+		at, err := strconv.Atoi(fd.Name[dot+1:])
+		if err != nil {
+			continue
+		}
+		parent, ok := index[fd.Name[:dot]]
+		if !ok || fds[parent].Kind != KindInput {
+			continue
+		}
+		items[parent] = append(items[parent], item{at, fd.Raw})
+		drop[i] = true
+	}
+	if len(drop) == 0 {
+		return fds
+	}
+	out := make([]Field, 0, len(fds)-len(drop))
+	for i, fd := range fds {
+		if drop[i] {
+			continue
+		}
+		if its, ok := items[i]; ok {
+			sort.Slice(its, func(a, b int) bool { return its[a].at < its[b].at })
+			raw := make([]any, len(its))
+			for j, it := range its {
+				raw[j] = it.raw
+			}
+			fd.Array, fd.Raw = true, raw
+			fd.Value = stringValue(raw)
+		}
+		out = append(out, fd)
 	}
 	return out
 }
@@ -229,6 +290,19 @@ func (fd Field) JSON(text string) (v any, ok bool) {
 		return t == "true" || t == "on" || t == "1" || t == "yes" || t == "y", true
 	case fd.Kind == KindSecret:
 		return text, text != ""
+	case fd.Array:
+		// An array trait (Kratos shows it as text; its value tells): the
+		// items, comma-separated, each typed as the first item was.
+		var items []any
+		for _, part := range strings.Split(text, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				items = append(items, itemValue(fd.Raw, part))
+			}
+		}
+		if items == nil {
+			items = []any{}
+		}
+		return items, true
 	case fd.Type == "number":
 		t := strings.TrimSpace(text)
 		if t == "" {
@@ -341,11 +415,61 @@ func SortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// stringValue renders a node value (a string, a bool, a number) as text.
+// idWrongType is Kratos's message id for a value of the wrong type; its
+// context names the allowed types.
+const idWrongType = 4000026
+
+// expectsArray reports whether Kratos said the field wants an array.
+func expectsArray(msgs []adapters.Message) bool {
+	for _, m := range msgs {
+		if m.ID != idWrongType {
+			continue
+		}
+		types, _ := m.Context["allowed_types"].([]any)
+		for _, t := range types {
+			if t == "array" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isArray reports whether a node value is a JSON array.
+func isArray(v any) bool {
+	_, ok := v.([]any)
+	return ok
+}
+
+// itemValue types one item of an array trait like the array's first item.
+func itemValue(array any, text string) any {
+	items, _ := array.([]any)
+	if len(items) > 0 {
+		switch items[0].(type) {
+		case float64, json.Number:
+			var n json.Number
+			if json.Unmarshal([]byte(text), &n) == nil {
+				return n
+			}
+		case bool:
+			return text == "true"
+		}
+	}
+	return text
+}
+
+// stringValue renders a node value (a string, a bool, a number, an
+// array's items comma-separated) as text.
 func stringValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = stringValue(e)
+		}
+		return strings.Join(parts, ", ")
 	case string:
 		return x
 	default:

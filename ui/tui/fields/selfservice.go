@@ -114,8 +114,8 @@ func GroupTitle(group string) string {
 // SettingsIntent is the intent a button of a settings section submits:
 // the section's group as the method, the values of its inputs (a profile
 // sends every traits.* value, each typed as its node says: see
-// Field.JSON; an emptied text trait is sent empty, so that it is
-// cleared), and the button's own name and value unless it is the generic
+// Field.JSON; an empty one is left out, which clears it, as Kratos
+// replaces the traits), and the button's own name and value unless it is the generic
 // "method" button (so totp_unlink, lookup_secret_reveal and friends send
 // "true").
 func SettingsIntent(flowID string, s Section, values map[string]string, b Button) events.SettingsSubmitted {
@@ -132,12 +132,8 @@ func SettingsIntent(flowID string, s Section, values map[string]string, b Button
 			if fd.Kind == KindText {
 				continue
 			}
-			v, ok := fd.JSON(values[fd.Name])
-			switch {
-			case ok:
+			if v, ok := fd.JSON(values[fd.Name]); ok {
 				out.Values[fd.Name] = v
-			case fd.Kind == KindInput && fd.Type != "number":
-				out.Values[fd.Name] = ""
 			}
 		}
 	} else {

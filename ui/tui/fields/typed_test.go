@@ -70,3 +70,42 @@ func TestIntentsCarryTypedValues(t *testing.T) {
 		t.Fatalf("settings %#v, want %#v", got.Values, wantValues)
 	}
 }
+
+// TestArrayTraitsStayArrays: a trait whose value is an array (Kratos
+// renders it as text) is sent as an array of items typed like its own.
+func TestArrayTraitsStayArrays(t *testing.T) {
+	form := events.Form{FlowID: "f-1", UI: adapters.UI{Nodes: []adapters.Node{
+		input("profile", "traits.tags", "text", []any{"a", "b"}),
+		input("profile", "traits.lucky", "text", []any{7.0}),
+		input("profile", "method", "submit", "profile"),
+	}}}
+	sec := fields.Sections(fields.BuildAll(form, "Settings"))[0]
+	if sec.Fields[0].Value != "a, b" {
+		t.Fatalf("shown as %q", sec.Fields[0].Value)
+	}
+	got := fields.SettingsIntent("f-1", sec, map[string]string{"traits.tags": "x, y ,z", "traits.lucky": "3, 4"}, sec.Buttons[0])
+	want := map[string]any{"traits.tags": []any{"x", "y", "z"}, "traits.lucky": []any{json.Number("3"), json.Number("4")}}
+	if !reflect.DeepEqual(got.Values, want) {
+		t.Fatalf("sent %#v, want %#v", got.Values, want)
+	}
+}
+
+// TestArrayItemNodesFoldIntoTheirTrait: Kratos shows a stored array trait
+// as its empty node plus one node per item ("traits.tags.0"...); they are
+// one field, and submit one array.
+func TestArrayItemNodesFoldIntoTheirTrait(t *testing.T) {
+	form := events.Form{FlowID: "f-1", UI: adapters.UI{Nodes: []adapters.Node{
+		input("profile", "traits.tags.1", "text", "b"),
+		input("profile", "traits.tags", "text", nil),
+		input("profile", "traits.tags.0", "text", "a"),
+		input("profile", "method", "submit", "profile"),
+	}}}
+	sec := fields.Sections(fields.BuildAll(form, "Settings"))[0]
+	if len(sec.Fields) != 1 || sec.Fields[0].Name != "traits.tags" || sec.Fields[0].Value != "a, b" {
+		t.Fatalf("fields %#v", sec.Fields)
+	}
+	got := fields.SettingsIntent("f-1", sec, map[string]string{"traits.tags": "a, b, c"}, sec.Buttons[0])
+	if want := []any{"a", "b", "c"}; !reflect.DeepEqual(got.Values["traits.tags"], want) {
+		t.Fatalf("sent %#v", got.Values)
+	}
+}
