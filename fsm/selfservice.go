@@ -575,6 +575,9 @@ func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
 	})
 	switch adapters.ClassOf(err) {
 	case "":
+		m.mu.Lock()
+		sess = keepDetails(m.view.session, sess)
+		m.mu.Unlock()
 		m.setSession(sess, token, "")
 		m.must(ctx, EventSessionRefreshed)
 	case adapters.ClassUnauthorized:
@@ -586,6 +589,41 @@ func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
 	default:
 		m.returnHome(ctx, "Could not refresh the session: "+describe(adapters.AsError(err)))
 	}
+}
+
+// keepDetails returns fresh, with what only Kratos's whoami tells (the
+// session's devices, methods, issue time; empty when a backend answered)
+// taken from old when both are the same session.
+func keepDetails(old, fresh *adapters.Session) *adapters.Session {
+	if old == nil || fresh == nil || (fresh.ID != "" && old.ID != "" && fresh.ID != old.ID) {
+		return fresh
+	}
+	out := *fresh
+	if out.ID == "" {
+		out.ID = old.ID
+	}
+	if len(out.Devices) == 0 {
+		out.Devices = old.Devices
+	}
+	if len(out.Methods) == 0 {
+		out.Methods = old.Methods
+	}
+	if out.IssuedAt == nil {
+		out.IssuedAt = old.IssuedAt
+	}
+	if out.AuthenticatedAt == nil {
+		out.AuthenticatedAt = old.AuthenticatedAt
+	}
+	if out.ExpiresAt == nil {
+		out.ExpiresAt = old.ExpiresAt
+	}
+	if out.AAL == "" {
+		out.AAL = old.AAL
+	}
+	if out.Traits == nil {
+		out.Traits = old.Traits
+	}
+	return &out
 }
 
 // isDeadFlow reports whether a submit failed because its flow can no

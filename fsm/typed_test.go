@@ -3,6 +3,7 @@ package fsm_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -56,5 +57,33 @@ func TestSignInTrimsTheIdentifier(t *testing.T) {
 	h.send(events.SignInSubmitted{Identifier: " a@example.com ", Password: " pw "})
 	if got.Identifier != "a@example.com" || got.Password != " pw " {
 		t.Fatalf("sent %#v (the identifier trimmed, the password as typed)", got)
+	}
+}
+
+// TestHomeKeepsTheSessionDetails: a backend's whoami tells no devices,
+// methods or issue time; after returning home the current session keeps
+// them (issue 11, item 8).
+func TestHomeKeepsTheSessionDetails(t *testing.T) {
+	issued := time.Unix(1700000000, 0).UTC()
+	calls := 0
+	k := &fakeKratos{whoami: func(string) (*adapters.Session, error) {
+		calls++
+		if calls == 1 {
+			s := session("")
+			s.ID, s.IssuedAt = "sess-1", &issued
+			s.Devices = []adapters.Device{{IPAddress: "127.0.0.1", UserAgent: "kratos-tui"}}
+			s.Methods = []adapters.AuthenticationMethod{{Method: "password", AAL: "aal1"}}
+			return s, nil
+		}
+		return &adapters.Session{IdentityID: "ident-1", Email: "a@example.com", ID: "sess-1"}, nil // as a backend answers
+	}}
+	h := newHarnessWith(t, k, &fakeSelf{list: func(string) ([]adapters.Session, error) { return nil, nil }})
+	_ = h.tokens.Save("tok-1")
+	h.send(events.AppStarted{})
+	h.send(events.HomeRequested{})
+	list := h.last(events.SessionsRequested{}).(events.SessionsListShown)
+	cur := list.Sessions[0]
+	if !cur.Current || len(cur.Devices) != 1 || len(cur.Methods) != 1 || cur.IssuedAt == nil || !cur.IssuedAt.Equal(issued) || cur.AAL != "aal1" {
+		t.Fatalf("current session after home: %#v", cur)
 	}
 }
