@@ -80,7 +80,10 @@ func TestHomeKeepsTheSessionDetails(t *testing.T) {
 	h := newHarnessWith(t, k, &fakeSelf{list: func(string) ([]adapters.Session, error) { return nil, nil }})
 	_ = h.tokens.Save("tok-1")
 	h.send(events.AppStarted{})
-	h.send(events.HomeRequested{})
+	h.send(events.SessionsRequested{})
+	if _, ok := h.last(events.HomeRequested{}).(events.SignedIn); !ok || calls != 2 {
+		t.Fatalf("home did not ask whoami again (%d calls)", calls)
+	}
 	list := h.last(events.SessionsRequested{}).(events.SessionsListShown)
 	cur := list.Sessions[0]
 	if !cur.Current || len(cur.Devices) != 1 || len(cur.Methods) != 1 || cur.IssuedAt == nil || !cur.IssuedAt.Equal(issued) || cur.AAL != "aal1" {
