@@ -63,9 +63,18 @@ func (m *Machine) currentEmail() string {
 func describe(ae *adapters.Error) string {
 	msg := ae.Message
 	if ae.Class == adapters.ClassBrowserRequired && ae.RedirectTo != "" {
-		msg = fmt.Sprintf("This step needs a web browser: open %s", ae.RedirectTo)
+		return fmt.Sprintf("This step needs a web browser: open %s", ae.RedirectTo)
 	}
-	return msg
+	return sentence(msg)
+}
+
+// sentence ends msg with a full stop unless it ends a sentence already.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" || strings.HasSuffix(msg, ".") || strings.HasSuffix(msg, "!") || strings.HasSuffix(msg, "?") {
+		return msg
+	}
+	return msg + "."
 }
 
 // sessionGone handles a token Kratos no longer accepts: it is deleted and

@@ -134,7 +134,7 @@ func (m *Machine) openForm(ctx context.Context, op string, create func(context.C
 	flow, err := call(ctx, m, op, nil, create)
 	if err != nil {
 		ae := adapters.AsError(err)
-		m.signedOut(events.ReasonFlowFailed, "Could not get the form from Kratos: "+ae.Message, ae)
+		m.signedOut(events.ReasonFlowFailed, "Could not get the form from Kratos: "+sentence(ae.Message)+" Try again.", ae)
 		m.must(ctx, EventFlowCreationFailed)
 		return
 	}
@@ -154,7 +154,7 @@ func (m *Machine) freshFlow(ctx context.Context, login bool) (*adapters.Flow, bo
 	flow, err := call(ctx, m, op, nil, create)
 	if err != nil {
 		ae := adapters.AsError(err)
-		m.signedOut(events.ReasonFlowFailed, "Could not get a new form from Kratos: "+ae.Message, ae)
+		m.signedOut(events.ReasonFlowFailed, "Could not get a new form from Kratos: "+sentence(ae.Message)+" Try again.", ae)
 		m.must(ctx, EventFlowCreationFailed)
 		return nil, false
 	}
@@ -334,7 +334,7 @@ func (m *Machine) signOut(ctx context.Context, _ events.Event) {
 		m.must(ctx, EventSignOutSucceeded)
 	default:
 		m.mu.Lock()
-		m.view.notice = "Could not sign out: " + adapters.AsError(err).Message + " Try again."
+		m.view.notice = "Could not sign out: " + sentence(adapters.AsError(err).Message) + " Try again."
 		m.mu.Unlock()
 		m.must(ctx, EventSignOutFailed)
 	}

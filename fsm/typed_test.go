@@ -2,6 +2,7 @@ package fsm_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,18 @@ func TestHomeKeepsTheSessionDetails(t *testing.T) {
 	cur := list.Sessions[0]
 	if !cur.Current || len(cur.Devices) != 1 || len(cur.Methods) != 1 || cur.IssuedAt == nil || !cur.IssuedAt.Equal(issued) || cur.AAL != "aal1" {
 		t.Fatalf("current session after home: %#v", cur)
+	}
+}
+
+// TestFailureMessagesAreSentences: a cause without a full stop is
+// punctuated before what to do (issue 11, item 9).
+func TestFailureMessagesAreSentences(t *testing.T) {
+	k := &fakeKratos{loginFlow: func() (*adapters.Flow, error) {
+		return nil, &adapters.Error{Class: adapters.ClassUnavailable, Message: "cannot reach Kratos at http://127.0.0.1:1: connection refused"}
+	}}
+	h := signedOutHarness(t, k)
+	out, ok := h.last(events.LoginFlowRequested{}).(events.SignedOut)
+	if !ok || !strings.HasSuffix(out.Message, "connection refused. Try again.") {
+		t.Fatalf("got %#v", out)
 	}
 }
