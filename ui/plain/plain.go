@@ -33,6 +33,10 @@ type Plugin struct {
 	opts  ui.Options
 	out   *writer
 	in    *lineReader
+	// settingsFlow and settingsShown are the settings flow last written
+	// and its sections as written (a save writes only what changed).
+	settingsFlow  string
+	settingsShown map[string]string
 }
 
 // New makes the plain UI.

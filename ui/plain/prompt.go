@@ -43,13 +43,13 @@ func (p *Plugin) command(ctx context.Context, def string, cmds map[string]events
 		case "quit", "exit", "q":
 			return nil, errQuit
 		case "help", "?":
-			p.out.line("Commands: %s.", strings.Join(names, ", "))
+			p.printHelp(names)
 			continue
 		}
 		if ev, ok := cmds[c]; ok {
 			return ev, nil
 		}
-		p.out.line("Unknown command %q. Commands: %s.", c, strings.Join(names, ", "))
+		p.unknown(c)
 	}
 }
 
