@@ -133,3 +133,36 @@ func checkBurstRecording(t *testing.T, run int, path, email string, leaks []stri
 		t.Fatalf("run %d: %d sign-ins recorded, want 1", run, signIns)
 	}
 }
+
+// TestTmuxPlainCtrlCAtPasswordPrompt: Ctrl-C at the plain UI's password
+// prompt ends the client with status 130 and the terminal echoes again
+// (issue 11, item 11).
+func TestTmuxPlainCtrlCAtPasswordPrompt(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("KRATOS_REQUIRED") == "1" {
+			t.Fatalf("tmux is required (KRATOS_REQUIRED=1): %v; install it (apt-get install -y tmux)", err)
+		}
+		t.Skipf("no tmux: %v", err)
+	}
+	srv := kratosServer(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	p := &tmuxPane{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock"), name: "plain"}
+	command := fmt.Sprintf("trap true INT; KRATOS_API=%s %s --ui plain --token-store memory --env-file ''; echo \"kratos-tui exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo | sed 's/^/terminal: /'; sleep 60",
+		srv.PublicURL, bin)
+	p.run("new-session", "-d", "-s", p.name, "-x", "100", "-y", "30", "sh", "-c", command)
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", p.sock, "kill-server").Run() })
+	p.waitFor(30*time.Second, "E-Mail")
+	p.run("send-keys", "-t", p.name, "-l", "ctrl-c@example.com")
+	p.run("send-keys", "-t", p.name, "Enter")
+	p.waitFor(10*time.Second, "Password")
+	p.run("send-keys", "-t", p.name, "C-c")
+	screen := p.waitFor(10*time.Second, "kratos-tui exited with", "terminal: ")
+	if !strings.Contains(screen, "kratos-tui exited with 130") {
+		t.Fatalf("Ctrl-C at the password prompt did not exit 130:\n%s", screen)
+	}
+	if !strings.Contains(screen, "terminal: echo") || strings.Contains(screen, "terminal: -echo") {
+		t.Fatalf("echo is not back after Ctrl-C:\n%s", screen)
+	}
+}
