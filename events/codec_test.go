@@ -20,7 +20,7 @@ func samples() []events.Event {
 		events.AppStarted{}, events.LoginFlowRequested{}, events.RegistrationFlowRequested{},
 		events.SignInSubmitted{FlowID: "f", Identifier: "a@b.c", Password: "pw"},
 		events.SignUpSubmitted{FlowID: "f", Email: "a@b.c", Password: "pw", Traits: map[string]any{"name.first": "A"}},
-		events.FieldChanged{Field: "identifier", Value: "a"}, events.SignOutRequested{},
+		events.FieldChanged{Field: "identifier", Value: "a"}, events.SignOutRequested{}, events.RequestCancelled{},
 		events.SessionCheckStarted{Message: "m"}, events.SessionCheckFailed{Message: "m", Error: &adapters.Error{Class: adapters.ClassUnavailable, Message: "down"}},
 		events.SignedOut{Reason: events.ReasonSignedOut, Message: "bye"}, events.RequestStarted{Operation: "sign_in"},
 		events.LoginFormShown{Form: form}, events.RegistrationFormShown{Form: form},

@@ -50,6 +50,12 @@ type FieldChanged struct {
 // SignOutRequested says the user wants to sign out.
 type SignOutRequested struct{}
 
+// RequestCancelled says the user abandoned the call in flight (Esc while
+// "Signing in…" shows): the machine cancels it, and the step ends as a
+// failed call does, with the form as it was. With nothing in flight it
+// does nothing and no state follows.
+type RequestCancelled struct{}
+
 // EventType implements Event.
 func (AppStarted) EventType() string { return "AppStarted" }
 
@@ -70,6 +76,12 @@ func (FieldChanged) EventType() string { return "FieldChanged" }
 
 // EventType implements Event.
 func (SignOutRequested) EventType() string { return "SignOutRequested" }
+
+// EventType implements Event.
+func (RequestCancelled) EventType() string { return "RequestCancelled" }
+
+// EventKind implements Event.
+func (RequestCancelled) EventKind() Kind { return KindIntent }
 
 // EventKind implements Event.
 func (AppStarted) EventKind() Kind { return KindIntent }
@@ -146,5 +158,6 @@ func init() {
 		func() Event { return &SignUpSubmitted{} },
 		func() Event { return &FieldChanged{} },
 		func() Event { return &SignOutRequested{} },
+		func() Event { return &RequestCancelled{} },
 	)
 }

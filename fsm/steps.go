@@ -23,6 +23,7 @@ var steps = map[string]stepFunc{
 	EventSignUpSubmitted:           (*Machine).signUp,
 	EventFieldChanged:              nil,
 	EventSignOutRequested:          (*Machine).signOut,
+	EventRequestCancelled:          nil,
 
 	EventSettingsRequested:                (*Machine).requestSettings,
 	EventSettingsSubmitted:                (*Machine).submitSettings,

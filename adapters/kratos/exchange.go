@@ -51,6 +51,10 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 		if sent.Load() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, c.slow(time.Since(start))
 		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, &adapters.Error{Class: adapters.ClassUnavailable,
+				Message: "The request was cancelled before Kratos answered"}
+		}
 		return nil, c.transportError(ctx, err)
 	}
 	// client-go has already read the body and replaced it with a buffer.

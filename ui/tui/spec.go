@@ -58,7 +58,9 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	var keep *formScreen
 	carry := map[string]string{}
 	if prev := v.form; prev != nil {
-		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && !prev.submitted {
+		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling) {
+			// The same form again, after an edit or a cancelled call:
+			// everything typed stays, the password too.
 			keep = prev
 		}
 		for _, name := range []string{"identifier", "traits.email", "email"} {
@@ -79,6 +81,7 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 			}
 		}
 	}
+	v.cancelling = false
 	v.form = newFormScreen(v, model, spec, keep, carry)
 	v.show(v.form)
 }

@@ -61,6 +61,9 @@ type view struct {
 
 	busy     bool
 	busyText string
+	// cancelling: the user pressed Esc during a call; the form that
+	// comes back is the one submitted, as it was.
+	cancelling bool
 	// waiting: an intent was published and its state event has not come
 	// yet; keys are held until it does.
 	waiting bool
@@ -103,7 +106,11 @@ func (v *view) show(s screen) {
 // refresh redraws the status line and the help bar.
 func (v *view) refresh() {
 	v.layout.setStatus(v.statusText())
-	v.layout.setHelp(helpBar(v.screen.bindings(), v.layout.root.width-2))
+	bs := v.screen.bindings()
+	if v.busy {
+		bs = []binding{{"Esc", "cancel"}}
+	}
+	v.layout.setHelp(helpBar(bs, v.layout.root.width-2))
 	v.animating.Store(v.busy)
 }
 
@@ -162,6 +169,19 @@ func (v *view) publish(intent events.Event) {
 	}
 }
 
+// cancelRequest asks the machine to abandon the call in flight; the form
+// that comes back keeps everything that was typed.
+func (v *view) cancelRequest() {
+	v.pending = nil
+	if err := v.host.Publish(events.RequestCancelled{}); err != nil {
+		v.notice = fmt.Sprintf("Could not cancel: %v", err)
+	} else {
+		v.cancelling = true
+		v.busyText = "Cancelling…"
+	}
+	v.refresh()
+}
+
 // holding reports whether keys must wait: a request is in flight, an
 // intent's answer has not come, or the launch screen is loading.
 func (v *view) holding() bool {
@@ -205,6 +225,9 @@ func (v *view) turnSpinner() {
 // it shows.
 func (v *view) apply(ev events.Event) {
 	v.render(ev)
+	if _, progress := ev.(events.RequestStarted); !progress {
+		v.cancelling = false
+	}
 	v.deliverPending()
 }
 
@@ -288,6 +311,11 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		return nil
 	}
 	if v.layout.tooSmall() {
+		return nil
+	}
+	if ev.Key() == tcell.KeyEscape && (v.busy || v.waiting) {
+		// Esc abandons the call in flight; what was typed ahead goes too.
+		v.cancelRequest()
 		return nil
 	}
 	if v.holding() {
