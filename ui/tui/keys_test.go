@@ -73,3 +73,17 @@ func TestSettingsNoticeBelongsToItsSection(t *testing.T) {
 		t.Fatalf("back on the saved section, its message is gone:\n%s", frame)
 	}
 }
+
+// TestAfterRecoveryThePasswordSectionSaysSetItNow: after a recovery code
+// the settings open on the password section with a line to set it now
+// and for how long Kratos allows it (issue 11, item 7).
+func TestAfterRecoveryThePasswordSectionSaysSetItNow(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(recoveryForm(t, "recovery_code_sent_200.json"))
+	frame := h.feed(settingsForm(t, "settings_password_after_recovery_200.json", fsm.MessageRecoveryPassed))
+	for _, want := range []string{"[2 Password]", "Set a new password now", "privileged"} {
+		if !strings.Contains(frame, want) {
+			t.Fatalf("no %q after recovery:\n%s", want, frame)
+		}
+	}
+}

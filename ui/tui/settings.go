@@ -11,6 +11,10 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
+// MessageSetPasswordNow is shown on the settings after a recovery.
+const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
+	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
+
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.
 const qrMinFormWidth = 34
@@ -80,6 +84,9 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	}
 	for _, i := range model.Infos {
 		lines = append(lines, v.theme.tag("aqua", "ℹ "+i))
+	}
+	if toPassword {
+		lines = append(lines, v.theme.tag("yellow", "» "+MessageSetPasswordNow))
 	}
 	msgs.SetText(strings.Join(lines, "\n"))
 	rows := 0
