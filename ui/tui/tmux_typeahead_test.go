@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters/faultproxy"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // burstPassword is typed by the auto-type burst; no 4-character piece of
@@ -164,5 +167,69 @@ func TestTmuxPlainCtrlCAtPasswordPrompt(t *testing.T) {
 	}
 	if !strings.Contains(screen, "terminal: echo") || strings.Contains(screen, "terminal: -echo") {
 		t.Fatalf("echo is not back after Ctrl-C:\n%s", screen)
+	}
+}
+
+// TestTmuxSecondFactorBackupCode runs the real binary against an account
+// with backup codes (set up through the API): the second-factor screen
+// asks for a backup code alone, and Enter in it signs in at aal2 (issue 11,
+// item 6).
+func TestTmuxSecondFactorBackupCode(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("KRATOS_REQUIRED") == "1" {
+			t.Fatalf("tmux is required (KRATOS_REQUIRED=1): %v; install it (apt-get install -y tmux)", err)
+		}
+		t.Skipf("no tmux: %v", err)
+	}
+	srv := kratosServer(t)
+	ctx := context.Background()
+	email := fmt.Sprintf("tmux-2fa-%d@example.com", time.Now().UnixNano())
+	if _, err := srv.CreateIdentity(ctx, email, password); err != nil {
+		t.Fatal(err)
+	}
+	token, err := srv.LoginSessionToken(ctx, email, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kratos.New(srv.PublicURL, kratos.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow, err := k.CreateSettingsFlow(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow, err = k.SubmitSettings(ctx, token, flow.ID, map[string]any{"method": "lookup_secret", "lookup_secret_regenerate": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := fields.BackupCodes(events.Form{UI: flow.UI})
+	if len(codes) == 0 {
+		t.Fatal("no backup codes")
+	}
+	if _, err := k.SubmitSettings(ctx, token, flow.ID, map[string]any{"method": "lookup_secret", "lookup_secret_confirm": true}); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	p := &tmuxPane{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock"), name: "twofa"}
+	command := fmt.Sprintf("KRATOS_API=%s %s --token-store memory --env-file '' --log-file %s; echo \"kratos-tui exited with $?\"; sleep 60",
+		srv.PublicURL, bin, filepath.Join(dir, "client.log"))
+	p.run("new-session", "-d", "-s", p.name, "-x", "80", "-y", "24", "sh", "-c", command)
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", p.sock, "kill-server").Run() })
+	p.waitFor(30*time.Second, "Sign in with ORY", "E-Mail", "Password")
+	p.run("send-keys", "-t", p.name, "-l", email, ";", "send-keys", "-t", p.name, "Tab", ";",
+		"send-keys", "-t", p.name, "-l", password, ";", "send-keys", "-t", p.name, "Enter")
+	screen := p.waitFor(30*time.Second, "Second factor", "Backup recovery code")
+	if strings.Contains(screen, "Authentication code") || strings.Contains(screen, "F3") {
+		t.Fatalf("a method the account does not have is offered:\n%s", screen)
+	}
+	p.run("send-keys", "-t", p.name, "-l", codes[0], ";", "send-keys", "-t", p.name, "Enter")
+	p.waitFor(30*time.Second, "Session information", "Assurance level: aal2")
+	p.run("send-keys", "-t", p.name, "C-c")
+	if screen := p.waitFor(10*time.Second, "kratos-tui exited with"); !strings.Contains(screen, "kratos-tui exited with 0") {
+		t.Fatalf("the client did not exit cleanly:\n%s", screen)
 	}
 }
