@@ -146,7 +146,7 @@ func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error)
 	case events.SignedIn:
 		return p.home(ctx, st)
 	case events.SecondFactorFormShown:
-		return p.secondFactor(ctx)
+		return p.secondFactor(ctx, st.Form)
 	case events.ReauthenticationFormShown:
 		return p.reauthenticate(ctx)
 	case events.SettingsFormShown:
