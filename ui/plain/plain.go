@@ -37,6 +37,9 @@ type Plugin struct {
 	// and its sections as written (a save writes only what changed).
 	settingsFlow  string
 	settingsShown map[string]string
+	// typed are the non-secret values last typed into a sign-in or
+	// sign-up form, by field name ("identifier" for the e-mail either way).
+	typed map[string]string
 }
 
 // New makes the plain UI.

@@ -1,6 +1,7 @@
 package plain_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -58,6 +59,45 @@ func TestPlainPromptsHelpAndSaves(t *testing.T) {
 		if strings.Contains(l, "== Password ==") || strings.Contains(l, "Key URI") {
 			t.Fatalf("a save wrote the whole settings page again:\n%s", strings.Join(s.all[from:], "\n"))
 		}
+	}
+	s.send("quit")
+}
+
+// TestPlainRefusedSignUpOffersWhatWasTyped: Kratos sends the sign-up form
+// back without the values (the account exists); the plain UI offers what
+// was typed as defaults, and the e-mail carries to the sign-in form (issue
+// 11, item 3).
+func TestPlainRefusedSignUpOffersWhatWasTyped(t *testing.T) {
+	srv := kratosServer(t)
+	email := uniqueEmail(t)
+	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, srv.PublicURL)
+	s.await("E-Mail")
+	s.send("signup")
+	s.await("Sign up")
+	s.await("E-Mail")
+	s.send(email, password, "Zoë", "Lovelace")
+	s.await("exists already")
+	if l := s.await("E-Mail"); !strings.Contains(l, "["+email+"]") {
+		t.Fatalf("the e-mail is not offered: %q", l)
+	}
+	s.send("", password)
+	if l := s.await("First Name"); !strings.Contains(l, "[Zoë]") {
+		t.Fatalf("the first name is not offered: %q", l)
+	}
+	s.send("")
+	if l := s.await("Last Name"); !strings.Contains(l, "[Lovelace]") {
+		t.Fatalf("the last name is not offered: %q", l)
+	}
+	s.send("")
+	s.await("exists already")
+	s.await("E-Mail")
+	s.send("signin")
+	s.await("Sign in")
+	if l := s.await("E-Mail"); !strings.Contains(l, "["+email+"]") {
+		t.Fatalf("the e-mail does not carry to the sign-in form: %q", l)
 	}
 	s.send("quit")
 }
