@@ -67,9 +67,18 @@ func (c *Client) badResponse(x *exchange, what string) *adapters.Error {
 	return &adapters.Error{
 		Class:  adapters.ClassBadResponse,
 		Status: x.status,
-		Message: fmt.Sprintf("Kratos at %s answered HTTP %d %s",
-			c.baseURL, x.status, what),
+		Message: fmt.Sprintf("Kratos at %s answered HTTP %d %s. %s",
+			c.baseURL, x.status, what, notKratosHint(x)),
 	}
+}
+
+// notKratosHint says what to check when an answer is not Kratos's: a
+// page that is not JSON at all most likely comes from another server.
+func notKratosHint(x *exchange) string {
+	if !isJSON(x.contentType) || x.status == http.StatusNotFound {
+		return "This does not look like Kratos's public API: check KRATOS_API (Kratos's public URL, port 4433 by default)."
+	}
+	return "Check that KRATOS_API is Kratos's public URL and that Kratos is v1.3."
 }
 
 // decodeBody unmarshals a JSON body into v, or returns ClassBadResponse.
