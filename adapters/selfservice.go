@@ -35,6 +35,9 @@ type SelfService interface {
 	// "passed_challenge" with a new session token and a settings flow id in
 	// the result.
 	SubmitRecovery(ctx context.Context, flowID string, body map[string]any) (*FlowResult, error)
+	// GetRecoveryFlow fetches a recovery flow, e.g. the replacement an
+	// error names (Error.UseFlowID) after too many wrong codes.
+	GetRecoveryFlow(ctx context.Context, flowID string) (*Flow, error)
 
 	// CreateVerificationFlow starts an address verification flow (by code).
 	CreateVerificationFlow(ctx context.Context) (*Flow, error)

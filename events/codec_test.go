@@ -19,8 +19,8 @@ func samples() []events.Event {
 	return []events.Event{
 		events.AppStarted{}, events.LoginFlowRequested{}, events.RegistrationFlowRequested{},
 		events.SignInSubmitted{FlowID: "f", Identifier: "a@b.c", Password: "pw"},
-		events.SignUpSubmitted{FlowID: "f", Email: "a@b.c", Password: "pw", Traits: map[string]string{"name.first": "A"}},
-		events.FieldChanged{Field: "identifier", Value: "a"}, events.SignOutRequested{},
+		events.SignUpSubmitted{FlowID: "f", Email: "a@b.c", Password: "pw", Traits: map[string]any{"name.first": "A"}},
+		events.FieldChanged{Field: "identifier", Value: "a"}, events.SignOutRequested{}, events.RequestCancelled{},
 		events.SessionCheckStarted{Message: "m"}, events.SessionCheckFailed{Message: "m", Error: &adapters.Error{Class: adapters.ClassUnavailable, Message: "down"}},
 		events.SignedOut{Reason: events.ReasonSignedOut, Message: "bye"}, events.RequestStarted{Operation: "sign_in"},
 		events.LoginFormShown{Form: form}, events.RegistrationFormShown{Form: form},
@@ -29,7 +29,7 @@ func samples() []events.Event {
 		events.TransitionMade{From: "a", Event: "e", To: "b"},
 		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"a":1}`)},
 		events.AdapterReturned{Operation: "op", Result: json.RawMessage(`{"b":2}`), LatencyMS: 1.5},
-		events.SettingsRequested{}, events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": "pw"}},
+		events.SettingsRequested{}, events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": "pw"}},
 		events.SecondFactorSubmitted{Method: "totp", Code: "123456"}, events.ReauthenticationSubmitted{Password: "pw"},
 		events.SessionRefreshRequested{}, events.RecoveryRequested{}, events.RecoverySubmitted{Email: "a@b.c"},
 		events.VerificationRequested{}, events.VerificationSubmitted{Code: "123456"}, events.SessionsRequested{},
@@ -94,7 +94,7 @@ func TestRedactLeavesNoSecret(t *testing.T) {
 		events.SignUpSubmitted{Email: "a", Password: canary},
 		events.FieldChanged{Field: "password", Value: canary},
 		events.SignedIn{Token: canary},
-		events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": canary}},
+		events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": canary}},
 		events.SecondFactorSubmitted{Code: canary}, events.ReauthenticationSubmitted{Password: canary},
 		events.RecoverySubmitted{Code: canary}, events.VerificationSubmitted{Code: canary},
 		events.SettingsFormShown{Form: events.Form{UI: adapters.UI{Nodes: []adapters.Node{

@@ -29,10 +29,12 @@ type SignUpSubmitted struct {
 	FlowID string `json:"flow_id,omitempty"`
 	Email  string `json:"email"`
 	// Traits are further identity traits by their node name without the
-	// "traits." prefix, dotted for nesting (e.g. "name.first"). Email, when
-	// set, overrides Traits["email"].
-	Traits   map[string]string `json:"traits,omitempty"`
-	Password string            `json:"password"`
+	// "traits." prefix, dotted for nesting (e.g. "name.first"), or nested
+	// as objects ({"address": {"postal_code": "10115"}}). A value is any
+	// JSON value, sent with its type: a boolean trait as true/false, an
+	// integer as 42. Email, when set, overrides Traits["email"].
+	Traits   map[string]any `json:"traits,omitempty"`
+	Password string         `json:"password"`
 }
 
 // FieldChanged says the user edited a form field: its error and the general
@@ -45,6 +47,12 @@ type FieldChanged struct {
 
 // SignOutRequested says the user wants to sign out.
 type SignOutRequested struct{}
+
+// RequestCancelled says the user abandoned the call in flight (Esc while
+// "Signing in…" shows): the machine cancels it, and the step ends as a
+// failed call does, with the form as it was. With nothing in flight it
+// does nothing and no state follows.
+type RequestCancelled struct{}
 
 // EventType implements Event.
 func (AppStarted) EventType() string { return "AppStarted" }
@@ -66,6 +74,12 @@ func (FieldChanged) EventType() string { return "FieldChanged" }
 
 // EventType implements Event.
 func (SignOutRequested) EventType() string { return "SignOutRequested" }
+
+// EventType implements Event.
+func (RequestCancelled) EventType() string { return "RequestCancelled" }
+
+// EventKind implements Event.
+func (RequestCancelled) EventKind() Kind { return KindIntent }
 
 // EventKind implements Event.
 func (AppStarted) EventKind() Kind { return KindIntent }
@@ -130,5 +144,6 @@ func init() {
 		func() Event { return &SignUpSubmitted{} },
 		func() Event { return &FieldChanged{} },
 		func() Event { return &SignOutRequested{} },
+		func() Event { return &RequestCancelled{} },
 	)
 }

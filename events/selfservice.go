@@ -16,13 +16,15 @@ type SettingsRequested struct{}
 
 // SettingsSubmitted says the user submitted one method of the settings
 // form, e.g. Method "password" with Values {"password": ...}, "profile" with
-// {"traits.name.first": ...}, "totp" with {"totp_code": ...} or
-// {"totp_unlink": "true"}, "lookup_secret" with
-// {"lookup_secret_regenerate": "true"}.
+// {"traits.name.first": ..., "traits.newsletter": true, "traits.age": 42},
+// "totp" with {"totp_code": ...} or {"totp_unlink": "true"},
+// "lookup_secret" with {"lookup_secret_regenerate": "true"}. Values are
+// keyed by node name (dotted for nesting) and may be any JSON value,
+// nested objects and arrays included; each is sent with its type.
 type SettingsSubmitted struct {
-	FlowID string            `json:"flow_id,omitempty"`
-	Method string            `json:"method"`
-	Values map[string]string `json:"values,omitempty"`
+	FlowID string         `json:"flow_id,omitempty"`
+	Method string         `json:"method"`
+	Values map[string]any `json:"values,omitempty"`
 }
 
 // SecondFactorSubmitted says the user entered a second factor: Method
@@ -318,18 +320,42 @@ func (e SettingsFormShown) Redacted(r Redactor) Event {
 	return e
 }
 
-func redactValues(values map[string]string, r Redactor) map[string]string {
+// redactValues copies form values with the value of every secret field
+// redacted, at any depth (a nested object's keys are field names too). A
+// button's "true" and non-string values (booleans, numbers) of secret
+// fields are left: they hold no secret.
+func redactValues(values map[string]any, r Redactor) map[string]any {
 	if values == nil {
 		return nil
 	}
-	out := make(map[string]string, len(values))
+	out := make(map[string]any, len(values))
 	for k, v := range values {
-		if IsSecretField(k) && v != "" && v != "true" {
-			v = r(v)
-		}
-		out[k] = v
+		out[k] = redactFieldValue(IsSecretField(k), v, r)
 	}
 	return out
+}
+
+func redactFieldValue(secret bool, v any, r Redactor) any {
+	switch x := v.(type) {
+	case string:
+		if secret && x != "" && x != "true" {
+			return r(x)
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactFieldValue(secret || IsSecretField(k), e, r)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactFieldValue(secret, e, r)
+		}
+		return out
+	}
+	return v
 }
 
 // redacted returns the form with every secret in its nodes redacted.

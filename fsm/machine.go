@@ -91,6 +91,16 @@ type Machine struct {
 	afterSecondFactor string
 	// verificationFlowID is the verification flow a sign-up started.
 	verificationFlowID string
+	// cancelStep cancels the step in flight (of the intent stepSeq);
+	// cancelBefore is the sequence number of the last RequestCancelled:
+	// steps of earlier intents are cancelled.
+	cancelStep   context.CancelFunc
+	stepSeq      uint64
+	cancelBefore uint64
+	// typedIdentifier is the identifier last submitted on a sign-in or
+	// sign-up form that did not sign anyone in: the next sign-in form
+	// starts with it.
+	typedIdentifier string
 }
 
 // New makes a machine in StateUninitialized. Call Start to connect it to
@@ -113,7 +123,31 @@ func (m *Machine) Start(ctx context.Context) error {
 	if err := m.cfg.Bus.Subscribe(ctx, m.handleEnvelope, bus.TopicIntents); err != nil {
 		return fmt.Errorf("start state machine: %w", err)
 	}
+	// A second subscriber sees RequestCancelled while the first is still
+	// busy with the call it abandons.
+	if err := m.cfg.Bus.Subscribe(ctx, m.watchCancel, bus.TopicIntents); err != nil {
+		return fmt.Errorf("start state machine: %w", err)
+	}
 	return nil
+}
+
+// EventRequestCancelled is the intent that abandons the call in flight.
+const EventRequestCancelled = "RequestCancelled"
+
+// watchCancel cancels the step in flight, and any step of an intent
+// published before the cancel that has not started yet.
+func (m *Machine) watchCancel(_ context.Context, env events.Envelope) {
+	if env.Type != EventRequestCancelled {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if env.Seq > m.cancelBefore {
+		m.cancelBefore = env.Seq
+	}
+	if m.cancelStep != nil && m.stepSeq < env.Seq {
+		m.cancelStep()
+	}
 }
 
 // State returns the current state.
@@ -134,7 +168,22 @@ func (m *Machine) Handle(ctx context.Context, env events.Envelope) (err error) {
 	if env.Kind != events.KindIntent {
 		return fmt.Errorf("handle %s: not an intent", env.Type)
 	}
+	if env.Type == EventRequestCancelled {
+		// Handled by watchCancel; in order here, nothing is left to do.
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		m.mu.Lock()
+		m.cancelStep = nil
+		m.mu.Unlock()
+		cancel()
+	}()
 	m.mu.Lock()
+	m.cancelStep, m.stepSeq = cancel, env.Seq
+	if env.Seq < m.cancelBefore && env.Seq != 0 {
+		cancel()
+	}
 	m.cause = env
 	m.handling = true
 	m.publishErr = nil
@@ -197,6 +246,8 @@ func (m *Machine) fire(ctx context.Context, event string, args ...any) error {
 // must fires an outcome event, which the table allows by construction; a
 // failure here is a bug in the table and is logged loudly.
 func (m *Machine) must(ctx context.Context, event string) {
+	// A cancelled call (RequestCancelled) still ends in its outcome.
+	ctx = context.WithoutCancel(ctx)
 	if err := m.fire(ctx, event); err != nil {
 		m.log.Error().Err(err).Str("event", event).Msg("state machine: outcome event refused")
 	}

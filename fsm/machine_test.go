@@ -323,7 +323,7 @@ func TestSignUpWithoutSessionHookGoesToSignIn(t *testing.T) {
 	}
 	h := signedOutHarness(t, k)
 	h.send(events.RegistrationFlowRequested{})
-	form, ok := h.last(events.SignUpSubmitted{Email: "new@example.com", Password: "pw", Traits: map[string]string{"traits.name.first": "Ada"}}).(events.LoginFormShown)
+	form, ok := h.last(events.SignUpSubmitted{Email: "new@example.com", Password: "pw", Traits: map[string]any{"traits.name.first": "Ada"}}).(events.LoginFormShown)
 	if !ok || form.FlowID != "login-1" || form.Notice == "" || form.Email != "new@example.com" {
 		t.Fatalf("got %#v", form)
 	}

@@ -63,9 +63,18 @@ func (m *Machine) currentEmail() string {
 func describe(ae *adapters.Error) string {
 	msg := ae.Message
 	if ae.Class == adapters.ClassBrowserRequired && ae.RedirectTo != "" {
-		msg = fmt.Sprintf("This step needs a web browser: open %s", ae.RedirectTo)
+		return fmt.Sprintf("This step needs a web browser: open %s", ae.RedirectTo)
 	}
-	return msg
+	return sentence(msg)
+}
+
+// sentence ends msg with a full stop unless it ends a sentence already.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" || strings.HasSuffix(msg, ".") || strings.HasSuffix(msg, "!") || strings.HasSuffix(msg, "?") {
+		return msg
+	}
+	return msg + "."
 }
 
 // sessionGone handles a token Kratos no longer accepts: it is deleted and
@@ -215,7 +224,16 @@ func (m *Machine) saveSettings(ctx context.Context, in events.SettingsSubmitted)
 	}
 	body := map[string]any{"method": in.Method}
 	for k, v := range in.Values {
-		body[k] = v
+		body[k] = copyValue(v)
+	}
+	// E-mail inputs are sent without surrounding spaces.
+	m.mu.Lock()
+	ui := m.view.form.UI
+	m.mu.Unlock()
+	for _, n := range ui.Nodes {
+		if s, ok := body[n.Attributes.Name].(string); ok && n.Attributes.Type == "email" {
+			body[n.Attributes.Name] = strings.TrimSpace(s)
+		}
 	}
 	flow, err := call(ctx, m, "kratos.submit_settings", formRequest{Token: token, FlowID: flowID, Body: body},
 		func(ctx context.Context) (*adapters.Flow, error) {
@@ -345,6 +363,11 @@ func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
+		if ae.UseFlowID != "" && m.followFlow(ctx, ae, "kratos.get_recovery_flow", func(ctx context.Context, id string) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.GetRecoveryFlow(ctx, id) })
+		}, "recovery", EventRecoveryFormUpdated) {
+			return
+		}
 		if isDeadFlow(ae) && m.reopenForm(ctx, "kratos.create_recovery_flow", m.createRecovery(),
 			"The recovery form had expired, so a new one was opened. Ask for a new code.", EventRecoveryFormUpdated) {
 			return
@@ -429,6 +452,14 @@ func (m *Machine) submitVerification(ctx context.Context, intent events.Event) {
 		})
 	if err != nil {
 		ae := adapters.AsError(err)
+		if ae.UseFlowID != "" && m.followFlow(ctx, ae, "kratos.get_verification_flow", func(ctx context.Context, id string) (*adapters.Flow, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Flow, error) { return s.GetVerificationFlow(ctx, id) })
+		}, "verification", EventVerificationFormUpdated) {
+			m.mu.Lock()
+			m.verificationFlowID = ""
+			m.mu.Unlock()
+			return
+		}
 		// An expired verification flow answers 403: start a new one.
 		if isDeadFlow(ae) {
 			m.mu.Lock()
@@ -553,6 +584,9 @@ func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
 	})
 	switch adapters.ClassOf(err) {
 	case "":
+		m.mu.Lock()
+		sess = keepDetails(m.view.session, sess)
+		m.mu.Unlock()
 		m.setSession(sess, token, "")
 		m.must(ctx, EventSessionRefreshed)
 	case adapters.ClassUnauthorized:
@@ -566,6 +600,41 @@ func (m *Machine) requestHome(ctx context.Context, _ events.Event) {
 	}
 }
 
+// keepDetails returns fresh, with what only Kratos's whoami tells (the
+// session's devices, methods, issue time; empty when a backend answered)
+// taken from old when both are the same session.
+func keepDetails(old, fresh *adapters.Session) *adapters.Session {
+	if old == nil || fresh == nil || (fresh.ID != "" && old.ID != "" && fresh.ID != old.ID) {
+		return fresh
+	}
+	out := *fresh
+	if out.ID == "" {
+		out.ID = old.ID
+	}
+	if len(out.Devices) == 0 {
+		out.Devices = old.Devices
+	}
+	if len(out.Methods) == 0 {
+		out.Methods = old.Methods
+	}
+	if out.IssuedAt == nil {
+		out.IssuedAt = old.IssuedAt
+	}
+	if out.AuthenticatedAt == nil {
+		out.AuthenticatedAt = old.AuthenticatedAt
+	}
+	if out.ExpiresAt == nil {
+		out.ExpiresAt = old.ExpiresAt
+	}
+	if out.AAL == "" {
+		out.AAL = old.AAL
+	}
+	if out.Traits == nil {
+		out.Traits = old.Traits
+	}
+	return &out
+}
+
 // isDeadFlow reports whether a submit failed because its flow can no
 // longer be used (expired, replaced, unknown, or refused as foreign).
 func isDeadFlow(ae *adapters.Error) bool {
@@ -574,6 +643,39 @@ func isDeadFlow(ae *adapters.Error) bool {
 		return true
 	}
 	return false
+}
+
+// followFlow moves to the flow Kratos named to replace the one submitted
+// (ae.UseFlowID), says why on it and fires outcome; false when the named
+// flow could not be fetched.
+func (m *Machine) followFlow(ctx context.Context, ae *adapters.Error, op string,
+	get func(context.Context, string) (*adapters.Flow, error), what, outcome string) bool {
+	id := ae.UseFlowID
+	flow, err := call(ctx, m, op, struct {
+		FlowID string `json:"flow_id"`
+	}{id}, func(ctx context.Context) (*adapters.Flow, error) { return get(ctx, id) })
+	if err != nil {
+		return false
+	}
+	f := newForm(flow, m.currentEmail())
+	f.GeneralError = replacedWhy(ae, what)
+	m.setForm(f, "")
+	m.must(ctx, outcome)
+	return true
+}
+
+// replacedWhy says why Kratos replaced a flow and what to do now.
+func replacedWhy(ae *adapters.Error, what string) string {
+	why := strings.TrimSpace(ae.Message)
+	switch {
+	case ae.Class == adapters.ClassFlowExpired:
+		return fmt.Sprintf("The %s form had expired, so Kratos opened a new one. Ask for a new code.", what)
+	case strings.Contains(strings.ToLower(why), "too often"):
+		return fmt.Sprintf("Too many attempts: Kratos closed this %s and opened a new one. Ask for a new code.", what)
+	case why != "":
+		return fmt.Sprintf("Kratos opened a new %s form (%s). Ask for a new code.", what, strings.TrimSuffix(why, "."))
+	}
+	return fmt.Sprintf("Kratos opened a new %s form. Ask for a new code.", what)
 }
 
 // reopenForm replaces a dead flow with a new one, explains why on the new

@@ -49,6 +49,10 @@ func (f *fakeSelf) CreateVerificationFlow(context.Context) (*adapters.Flow, erro
 	return flow("verification-1"), nil
 }
 
+func (f *fakeSelf) GetRecoveryFlow(_ context.Context, id string) (*adapters.Flow, error) {
+	return &adapters.Flow{ID: id, State: "choose_method"}, nil
+}
+
 func (f *fakeSelf) GetVerificationFlow(_ context.Context, id string) (*adapters.Flow, error) {
 	return flow(id), nil
 }
@@ -159,7 +163,7 @@ func TestSettingsChangeAfterReauthentication(t *testing.T) {
 	if _, ok := h.last(events.SettingsRequested{}).(events.SettingsFormShown); !ok {
 		t.Fatal("no settings form")
 	}
-	re, ok := h.last(events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": "new-password-1"}}).(events.ReauthenticationFormShown)
+	re, ok := h.last(events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": "new-password-1"}}).(events.ReauthenticationFormShown)
 	if !ok || re.Notice != fsm.MessageReauthenticate {
 		t.Fatalf("got %#v", re)
 	}
@@ -296,7 +300,7 @@ func TestBrowserRequiredStepShowsTheURL(t *testing.T) {
 	}
 	h := authenticatedHarness(t, self)
 	h.send(events.SettingsRequested{})
-	f, ok := h.last(events.SettingsSubmitted{Method: "oidc", Values: map[string]string{"link": "github"}}).(events.SettingsFormShown)
+	f, ok := h.last(events.SettingsSubmitted{Method: "oidc", Values: map[string]any{"link": "github"}}).(events.SettingsFormShown)
 	if !ok || f.GeneralError != "This step needs a web browser: open https://idp.example.com/start" {
 		t.Fatalf("got %#v", f)
 	}

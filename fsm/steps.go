@@ -3,6 +3,7 @@ package fsm
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
@@ -22,6 +23,7 @@ var steps = map[string]stepFunc{
 	EventSignUpSubmitted:           (*Machine).signUp,
 	EventFieldChanged:              nil,
 	EventSignOutRequested:          (*Machine).signOut,
+	EventRequestCancelled:          nil,
 
 	EventSettingsRequested:                (*Machine).requestSettings,
 	EventSettingsSubmitted:                (*Machine).submitSettings,
@@ -102,6 +104,9 @@ func (m *Machine) setSession(sess *adapters.Session, token, notice string) {
 	m.view.session = sess
 	m.token = token
 	m.view.notice = notice
+	if token != "" {
+		m.typedIdentifier = ""
+	}
 	m.mu.Unlock()
 }
 
@@ -113,7 +118,10 @@ func (m *Machine) setForm(f form, notice string) {
 }
 
 func (m *Machine) createLoginFlow(ctx context.Context, _ events.Event) {
-	m.openForm(ctx, "kratos.create_login_flow", m.kratosCreateLogin(), EventLoginFlowCreated, "", "")
+	m.mu.Lock()
+	email := m.typedIdentifier
+	m.mu.Unlock()
+	m.openForm(ctx, "kratos.create_login_flow", m.kratosCreateLogin(), EventLoginFlowCreated, email, "")
 }
 
 func (m *Machine) createRegistrationFlow(ctx context.Context, _ events.Event) {
@@ -127,7 +135,7 @@ func (m *Machine) openForm(ctx context.Context, op string, create func(context.C
 	flow, err := call(ctx, m, op, nil, create)
 	if err != nil {
 		ae := adapters.AsError(err)
-		m.signedOut(events.ReasonFlowFailed, "Could not get the form from Kratos: "+ae.Message, ae)
+		m.signedOut(events.ReasonFlowFailed, "Could not get the form from Kratos: "+sentence(ae.Message)+" Try again.", ae)
 		m.must(ctx, EventFlowCreationFailed)
 		return
 	}
@@ -147,7 +155,7 @@ func (m *Machine) freshFlow(ctx context.Context, login bool) (*adapters.Flow, bo
 	flow, err := call(ctx, m, op, nil, create)
 	if err != nil {
 		ae := adapters.AsError(err)
-		m.signedOut(events.ReasonFlowFailed, "Could not get a new form from Kratos: "+ae.Message, ae)
+		m.signedOut(events.ReasonFlowFailed, "Could not get a new form from Kratos: "+sentence(ae.Message)+" Try again.", ae)
 		m.must(ctx, EventFlowCreationFailed)
 		return nil, false
 	}
@@ -174,6 +182,11 @@ func (m *Machine) signIn(ctx context.Context, intent events.Event) {
 	if in.FlowID != "" {
 		flowID = in.FlowID
 	}
+	// An identifier never has surrounding spaces (a pasted " a@b.c").
+	in.Identifier = strings.TrimSpace(in.Identifier)
+	m.mu.Lock()
+	m.typedIdentifier = in.Identifier
+	m.mu.Unlock()
 	req := adapters.LoginRequest{FlowID: flowID, Identifier: in.Identifier, Password: in.Password}
 	sess, err := call(ctx, m, "kratos.submit_login", req, func(ctx context.Context) (*adapters.Session, error) {
 		return m.cfg.Kratos.SubmitLogin(ctx, req)
@@ -202,11 +215,23 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 	in := intent.(events.SignUpSubmitted)
 	m.mu.Lock()
 	flowID := m.view.form.FlowID
+	ui := m.view.form.UI
 	m.mu.Unlock()
 	if in.FlowID != "" {
 		flowID = in.FlowID
 	}
-	req := adapters.RegistrationRequest{FlowID: flowID, Traits: nestTraits(in.Traits, in.Email), Password: in.Password}
+	// Identifiers and e-mail traits are sent without surrounding spaces:
+	// " a@b.c" would make an account whose address never verifies.
+	in.Email = strings.TrimSpace(in.Email)
+	traits := nestTraits(in.Traits, in.Email)
+	trimEmails(ui, "traits", traits)
+	if e, ok := traits["email"].(string); ok && in.Email == "" {
+		in.Email = e
+	}
+	m.mu.Lock()
+	m.typedIdentifier = in.Email
+	m.mu.Unlock()
+	req := adapters.RegistrationRequest{FlowID: flowID, Traits: traits, Password: in.Password}
 	sess, err := call(ctx, m, "kratos.submit_registration", req, func(ctx context.Context) (*adapters.Session, error) {
 		return m.cfg.Kratos.SubmitRegistration(ctx, req)
 	})
@@ -310,7 +335,7 @@ func (m *Machine) signOut(ctx context.Context, _ events.Event) {
 		m.must(ctx, EventSignOutSucceeded)
 	default:
 		m.mu.Lock()
-		m.view.notice = "Could not sign out: " + adapters.AsError(err).Message + " Try again."
+		m.view.notice = "Could not sign out: " + sentence(adapters.AsError(err).Message) + " Try again."
 		m.mu.Unlock()
 		m.must(ctx, EventSignOutFailed)
 	}
@@ -324,15 +349,22 @@ func (m *Machine) deleteToken(ctx context.Context) bool {
 }
 
 // nestTraits turns dotted trait names ("name.first") into the nested map
-// Kratos expects, with email set when given.
-func nestTraits(flat map[string]string, email string) map[string]any {
+// Kratos expects, with email set when given. Values keep their JSON type
+// (a boolean stays a boolean); nested objects given as values are merged
+// with dotted keys under the same parent. The input is not modified.
+func nestTraits(flat map[string]any, email string) map[string]any {
 	out := map[string]any{}
-	for key, value := range flat {
+	keys := make([]string, 0, len(flat))
+	for k := range flat {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
 		parts := strings.Split(strings.TrimPrefix(key, "traits."), ".")
 		node := out
 		for i, p := range parts {
 			if i == len(parts)-1 {
-				node[p] = value
+				node[p] = mergeValue(node[p], flat[key])
 				break
 			}
 			child, ok := node[p].(map[string]any)
@@ -347,4 +379,70 @@ func nestTraits(flat map[string]string, email string) map[string]any {
 		out["email"] = email
 	}
 	return out
+}
+
+// mergeValue returns v, merged into old when both are objects (old's keys
+// are kept where v has none); v is copied.
+func mergeValue(old, v any) any {
+	nv, ok := v.(map[string]any)
+	if !ok {
+		return copyValue(v)
+	}
+	om, _ := old.(map[string]any)
+	out := map[string]any{}
+	for k, e := range om {
+		out[k] = e
+	}
+	for k, e := range nv {
+		out[k] = mergeValue(out[k], e)
+	}
+	return out
+}
+
+// copyValue copies the objects and arrays of a JSON value.
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return mergeValue(nil, x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// trimEmails removes surrounding spaces from the values, nested under
+// prefix as in the form's node names, of the form's e-mail inputs and of
+// the email trait.
+func trimEmails(ui adapters.UI, prefix string, values map[string]any) {
+	names := map[string]bool{prefix + ".email": true}
+	for _, n := range ui.Nodes {
+		if n.Attributes.Type == "email" {
+			names[n.Attributes.Name] = true
+		}
+	}
+	for name := range names {
+		rest, ok := strings.CutPrefix(name, prefix+".")
+		if !ok {
+			continue
+		}
+		parts := strings.Split(rest, ".")
+		node := values
+		for i, p := range parts {
+			if i == len(parts)-1 {
+				if s, ok := node[p].(string); ok {
+					node[p] = strings.TrimSpace(s)
+				}
+				break
+			}
+			child, ok := node[p].(map[string]any)
+			if !ok {
+				break
+			}
+			node = child
+		}
+	}
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
 
 	ory "github.com/ory/client-go"
 
@@ -28,11 +31,29 @@ type sendFunc func(ctx context.Context) (*http.Response, error)
 func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.Error) {
 	ctx, cancel := c.callContext(ctx)
 	defer cancel()
+	// sent tells "reached but slow" from "cannot reach": the request was
+	// written to a connection.
+	var sent atomic.Bool
+	start := time.Now()
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				sent.Store(true)
+			}
+		},
+	})
 	resp, err := send(ctx)
 	if resp == nil {
 		if err == nil {
 			return nil, &adapters.Error{Class: adapters.ClassInternal,
 				Message: "kratos: no response and no error from client-go"}
+		}
+		if sent.Load() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, c.slow(time.Since(start))
+		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, &adapters.Error{Class: adapters.ClassUnavailable,
+				Message: "The request was cancelled before Kratos answered"}
 		}
 		return nil, c.transportError(ctx, err)
 	}
@@ -52,6 +73,18 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 		contentType: resp.Header.Get("Content-Type"),
 		body:        body,
 	}, nil
+}
+
+// slow builds the error for a request Kratos received but did not answer
+// within the timeout.
+func (c *Client) slow(waited time.Duration) *adapters.Error {
+	return &adapters.Error{
+		Class: adapters.ClassUnavailable,
+		Message: fmt.Sprintf("Kratos at %s was reached but has not answered (timed out after %s). "+
+			"It may just be slow (a password breach check without internet takes 15 s or more): "+
+			"try again, or allow longer with --timeout (e.g. --timeout %s).",
+			c.baseURL, waited.Round(time.Millisecond), max(3*c.timeout, 30*time.Second)),
+	}
 }
 
 // unreachable builds the ClassUnavailable error for a failed exchange.

@@ -100,3 +100,16 @@ func sendsEmail(form map[string]any) bool {
 	_, hasCode := form["code"]
 	return email != "" && !hasCode
 }
+
+// GetRecoveryFlow fetches a recovery flow by id (GET
+// /self-service/recovery/flows?id=).
+func (c *Client) GetRecoveryFlow(ctx context.Context, flowID string) (*adapters.Flow, error) {
+	if flowID == "" {
+		return nil, &adapters.Error{Class: adapters.ClassInternal,
+			Message: "kratos: cannot fetch a recovery flow without an id"}
+	}
+	return c.getFlow(ctx, "", func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := c.api.GetRecoveryFlow(ctx).Id(flowID).Execute()
+		return resp, err
+	})
+}

@@ -67,9 +67,18 @@ func (c *Client) badResponse(x *exchange, what string) *adapters.Error {
 	return &adapters.Error{
 		Class:  adapters.ClassBadResponse,
 		Status: x.status,
-		Message: fmt.Sprintf("Kratos at %s answered HTTP %d %s",
-			c.baseURL, x.status, what),
+		Message: fmt.Sprintf("Kratos at %s answered HTTP %d %s. %s",
+			c.baseURL, x.status, what, notKratosHint(x)),
 	}
+}
+
+// notKratosHint says what to check when an answer is not Kratos's: a
+// page that is not JSON at all most likely comes from another server.
+func notKratosHint(x *exchange) string {
+	if !isJSON(x.contentType) || x.status == http.StatusNotFound {
+		return "This does not look like Kratos's public API: check KRATOS_API (Kratos's public URL, port 4433 by default)."
+	}
+	return "Check that KRATOS_API is Kratos's public URL and that Kratos is v1.3."
 }
 
 // decodeBody unmarshals a JSON body into v, or returns ClassBadResponse.
@@ -137,7 +146,33 @@ func (c *Client) errorFrom(op operation, x *exchange) *adapters.Error {
 		e.RedirectTo = detailString(g, "redirect_browser_to")
 	}
 	e.Class = classify(op, x.status, e.ID)
+	// Kratos names the flow that replaces this one in the error's
+	// continue_with (too many wrong codes, with continue_with transitions
+	// on): the client moves to it.
+	if id := continueWithFlowID(g.Error.Details["continue_with"]); id != "" && e.UseFlowID == "" {
+		e.UseFlowID = id
+		if e.Class == adapters.ClassInternal || e.Class == adapters.ClassBadResponse {
+			e.Class = adapters.ClassFlowReplaced
+		}
+	}
 	return e
+}
+
+// continueWithFlowID is the flow id of the first show_*_ui item of a
+// continue_with list in an error's details.
+func continueWithFlowID(v any) string {
+	items, _ := v.([]any)
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		action, _ := m["action"].(string)
+		if !strings.HasPrefix(action, "show_") {
+			continue
+		}
+		if id := continueFlowID(m); id != "" {
+			return id
+		}
+	}
+	return ""
 }
 
 // classify picks the class of a 4xx Kratos error.

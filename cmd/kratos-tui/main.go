@@ -15,6 +15,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if ctx.Err() != nil {
+		// Interrupted (Ctrl-C in a shell prompt, or a signal): the
+		// shell's convention.
+		code = 130
+	}
 	stop()
 	os.Exit(code)
 }

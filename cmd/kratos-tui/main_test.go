@@ -39,7 +39,7 @@ func TestBadSettingsGiveClearErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"status"}, "KRATOS_API is not set"},
-		{[]string{"--kratos-api", "localhost:4433", "status"}, "must be an absolute http:// or https:// URL"},
+		{[]string{"--kratos-api", "localhost:4433", "status"}, "has no scheme: write http://localhost:4433"},
 		{[]string{"--kratos-api", "ftp://x", "status"}, "must be an absolute"},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--ui", "nope"}, `unknown UI "nope"`},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--timeout", "-1s", "status"}, "--timeout must be positive"},

@@ -279,7 +279,7 @@ func randomSecret(t *testing.T, prefix string) string {
 // not, and both recordings replay PASS.
 func TestLeakRedactionKeepsPostalAndCountryCodes(t *testing.T) {
 	t.Setenv("KRATOS_API", "")
-	srv := kratostest.New(t, kratostest.Options{SchemaFile: "identity.postal.schema.json"})
+	srv := kratostest.New(t, kratostest.Options{IdentitySchema: "identity.postal.schema.json"})
 	c := &cliRun{t: t, dir: t.TempDir(), tokenDir: filepath.Join(t.TempDir(), "tokens"), url: srv.PublicURL}
 	sc := canary.New()
 	password := randomSecret(t, "Pstl-")

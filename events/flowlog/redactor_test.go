@@ -63,7 +63,7 @@ func TestRedactorCutBodies(t *testing.T) {
 func TestRedactorByValue(t *testing.T) {
 	const pw = "Pa55 word&<Canary>"
 	r := NewRedactor(RedactorOptions{})
-	line := record(t, r, events.SignUpSubmitted{Email: "a@example.com", Password: pw, Traits: map[string]string{"name.first": pw, "postal_code": "80331"}})
+	line := record(t, r, events.SignUpSubmitted{Email: "a@example.com", Password: pw, Traits: map[string]any{"name.first": pw, "postal_code": "80331"}})
 	if strings.Contains(line, "Canary") || strings.Count(line, "«secret:1»") != 2 {
 		t.Fatalf("the password typed as a name survived: %s", line)
 	}
@@ -152,7 +152,7 @@ func TestRedactorNumbersByAppearance(t *testing.T) {
 func TestRedactorPII(t *testing.T) {
 	r := NewRedactor(RedactorOptions{RedactPII: true})
 	a := record(t, r, events.SignUpSubmitted{Email: "Jane.Doe@corp.example.com", Password: "Canary-Pw-1",
-		Traits: map[string]string{"name.first": "Janet", "name.last": "Doerington", "postal_code": "80331"}})
+		Traits: map[string]any{"name.first": "Janet", "name.last": "Doerington", "postal_code": "80331"}})
 	b := record(t, r, events.AdapterReturned{Operation: "kratos.submit_registration", Result: json.RawMessage(
 		`{"identity":{"traits":{"email":"Jane.Doe@corp.example.com","name":{"first":"Janet","last":"Doerington"},"postal_code":"80331"},` +
 			`"verifiable_addresses":[{"value":"Jane.Doe@corp.example.com"}]},"note":"mail bob@other.example.org"}`)})

@@ -319,7 +319,7 @@ func totpEnrolSignIn(r *run) []step {
 			if err != nil {
 				return r.fail("TOTP code: %v", err)
 			}
-			return events.SettingsSubmitted{Method: "totp", Values: map[string]string{"totp_code": code}}
+			return events.SettingsSubmitted{Method: "totp", Values: map[string]any{"totp_code": code}}
 		}),
 		on(r, func(f events.SettingsFormShown) events.Event {
 			if msg := saved(f); msg != "" {
@@ -345,14 +345,14 @@ func backupCodeSignInOnce(r *run) []step {
 	var codes []string
 	return join(signUpSteps(r), []step{
 		then[events.SignedIn](r, events.SettingsRequested{}),
-		then[events.SettingsFormShown](r, events.SettingsSubmitted{Method: "lookup_secret", Values: map[string]string{"lookup_secret_regenerate": "true"}}),
+		then[events.SettingsFormShown](r, events.SettingsSubmitted{Method: "lookup_secret", Values: map[string]any{"lookup_secret_regenerate": "true"}}),
 		on(r, func(f events.SettingsFormShown) events.Event {
 			if codes = backupCodesOf(f.Form); len(codes) < 2 {
 				return r.fail("the settings form shows %d backup codes: %s", len(codes), describeState(f))
 			}
 			r.secret(codes...)
 			r.kind(leak.BackupCode, codes...)
-			return events.SettingsSubmitted{Method: "lookup_secret", Values: map[string]string{"lookup_secret_confirm": "true"}}
+			return events.SettingsSubmitted{Method: "lookup_secret", Values: map[string]any{"lookup_secret_confirm": "true"}}
 		}),
 		on(r, func(f events.SettingsFormShown) events.Event {
 			if msg := saved(f); msg != "" {
@@ -400,7 +400,7 @@ func recoverPassword(r *run) []step {
 			if f.Notice != fsm.MessageRecoveryPassed {
 				return r.fail("after the recovery code: %s", describeState(f))
 			}
-			return events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": newPassword}}
+			return events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": newPassword}}
 		}),
 		on(r, func(f events.SettingsFormShown) events.Event {
 			if msg := saved(f); msg != "" {
@@ -449,7 +449,7 @@ func passwordChangeReauthenticate(r *run) []step {
 			time.Sleep(1500 * time.Millisecond) // past the privileged window
 			return events.SettingsRequested{}
 		}),
-		then[events.SettingsFormShown](r, events.SettingsSubmitted{Method: "password", Values: map[string]string{"password": newPassword}}),
+		then[events.SettingsFormShown](r, events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": newPassword}}),
 		then[events.ReauthenticationFormShown](r, events.ReauthenticationSubmitted{Password: r.password}),
 		on(r, func(f events.SettingsFormShown) events.Event {
 			if msg := saved(f); msg != "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // Name is the plugin's registry name.
@@ -188,13 +189,23 @@ func ParseIntent(line []byte) (events.Event, error) {
 
 func (p *Plugin) write(env events.Envelope) error {
 	if !p.opts.RevealSecrets {
-		env.Event = events.Redact(env.Event, events.Mask)
+		env.Event = events.Redact(env.Event, mask)
 	}
 	line, err := events.Marshal(env)
 	if err != nil {
 		return err
 	}
 	return p.writeLine(line)
+}
+
+// mask hides a secret for output: a session token as every UI shows it
+// (fields.MaskToken: its ory_st_ prefix and dots), anything else with
+// events.Mask.
+func mask(secret string) string {
+	if strings.HasPrefix(secret, "ory_st_") {
+		return fields.MaskToken(secret)
+	}
+	return events.Mask(secret)
 }
 
 func (p *Plugin) writeError(n int, err error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/jsonui"
+	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // fakeHost records published intents and answers each with a state event.
@@ -109,6 +110,10 @@ func TestTokenMaskedUnlessRevealed(t *testing.T) {
 	b, _ := json.Marshal(lines)
 	if strings.Contains(string(b), "secretsecret") {
 		t.Fatalf("token printed in clear: %s", b)
+	}
+	// Masked as the TUI and the plain UI mask it (issue 11, item 10).
+	if masked, _ := json.Marshal(fields.MaskToken(fakeToken)); !strings.Contains(string(b), string(masked)) {
+		t.Fatalf("token not masked as in the other UIs (%s): %s", masked, b)
 	}
 	_, lines = run(t, "", ui.Options{RevealSecrets: true})
 	b, _ = json.Marshal(lines)

@@ -43,13 +43,13 @@ func (p *Plugin) ask(ctx context.Context, label, def string, names []string, han
 		case "quit", "exit", "q":
 			return nil, errQuit
 		case "help", "?":
-			p.out.line("Commands: %s.", strings.Join(names, ", "))
+			p.printHelp(names)
 			continue
 		}
 		intent, ok := handle(cmd, arg)
 		switch {
 		case !ok:
-			p.out.line("Unknown command %q. Commands: %s.", cmd, strings.Join(names, ", "))
+			p.unknown(cmd)
 		case intent != nil:
 			return intent, nil
 		}

@@ -8,11 +8,22 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
-// secondFactor asks for a code: a TOTP code as typed, or "backup <code>".
-func (p *Plugin) secondFactor(ctx context.Context) (events.Event, error) {
-	return p.ask(ctx, "code:", "", []string{"<code>", "backup <code>", "logout"}, func(cmd, arg string) (events.Event, bool) {
+// secondFactor asks for a code: a TOTP code as typed, or "backup <code>"
+// when the flow offers backup codes (a flow with backup codes only takes
+// the code as typed as one).
+func (p *Plugin) secondFactor(ctx context.Context, form events.Form) (events.Event, error) {
+	totp, lookup := fields.HasNode(form, "totp_code"), fields.HasNode(form, "lookup_secret")
+	names := []string{"<code>", "logout"}
+	if totp && lookup {
+		names = []string{"<code>", "backup <code>", "logout"}
+	}
+	return p.ask(ctx, "code:", "", names, func(cmd, arg string) (events.Event, bool) {
 		switch cmd {
 		case "backup":
+			if !lookup {
+				p.out.line("This account has no backup codes: type the code from your authenticator app.")
+				return nil, true
+			}
 			if arg == "" {
 				p.out.line(`Type "backup" and one of your backup codes, e.g. "backup abcd1234".`)
 				return nil, true
@@ -23,6 +34,9 @@ func (p *Plugin) secondFactor(ctx context.Context) (events.Event, error) {
 		}
 		if arg != "" {
 			return nil, false
+		}
+		if lookup && !totp {
+			return events.SecondFactorSubmitted{Method: "lookup_secret", Code: cmd}, true
 		}
 		return events.SecondFactorSubmitted{Method: "totp", Code: cmd}, true
 	})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 
@@ -22,6 +23,10 @@ type lineReader struct {
 	reqs     chan bool
 	res      chan lineResult
 	started  bool
+	// echo is the terminal's state before a password prompt turned echo
+	// off, while one is open: an interrupted prompt restores it.
+	mu   sync.Mutex
+	echo *term.State
 }
 
 type lineResult struct {
@@ -53,6 +58,14 @@ func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
 	case r := <-l.res:
 		return r.line, r.err
 	case <-ctx.Done():
+		// Ctrl-C at a password prompt: echo comes back before the
+		// client ends.
+		l.mu.Lock()
+		if l.echo != nil {
+			_ = term.Restore(l.fd, l.echo)
+			l.echo = nil
+		}
+		l.mu.Unlock()
 		return "", ctx.Err()
 	}
 }
@@ -61,7 +74,14 @@ func (l *lineReader) loop() {
 	for secret := range l.reqs {
 		var r lineResult
 		if secret && l.terminal {
+			state, _ := term.GetState(l.fd)
+			l.mu.Lock()
+			l.echo = state
+			l.mu.Unlock()
 			b, err := term.ReadPassword(l.fd)
+			l.mu.Lock()
+			l.echo = nil
+			l.mu.Unlock()
 			r = lineResult{line: string(b), err: err}
 		} else {
 			s, err := l.r.ReadString('\n')

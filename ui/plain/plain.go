@@ -33,6 +33,13 @@ type Plugin struct {
 	opts  ui.Options
 	out   *writer
 	in    *lineReader
+	// settingsFlow and settingsShown are the settings flow last written
+	// and its sections as written (a save writes only what changed).
+	settingsFlow  string
+	settingsShown map[string]string
+	// typed are the non-secret values last typed into a sign-in or
+	// sign-up form, by field name ("identifier" for the e-mail either way).
+	typed map[string]string
 }
 
 // New makes the plain UI.
@@ -142,7 +149,7 @@ func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error)
 	case events.SignedIn:
 		return p.home(ctx, st)
 	case events.SecondFactorFormShown:
-		return p.secondFactor(ctx)
+		return p.secondFactor(ctx, st.Form)
 	case events.ReauthenticationFormShown:
 		return p.reauthenticate(ctx)
 	case events.SettingsFormShown:

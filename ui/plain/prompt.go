@@ -43,13 +43,13 @@ func (p *Plugin) command(ctx context.Context, def string, cmds map[string]events
 		case "quit", "exit", "q":
 			return nil, errQuit
 		case "help", "?":
-			p.out.line("Commands: %s.", strings.Join(names, ", "))
+			p.printHelp(names)
 			continue
 		}
 		if ev, ok := cmds[c]; ok {
 			return ev, nil
 		}
-		p.out.line("Unknown command %q. Commands: %s.", c, strings.Join(names, ", "))
+		p.unknown(c)
 	}
 }
 
@@ -80,7 +80,33 @@ var formCommands = map[string]bool{"signin": true, "signup": true, "forgot": tru
 // submits it, or the intent of a command typed at the first prompt.
 func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events.Event, error) {
 	f := fields.Build(form, login)
+	// A form sent back without the values (an account with this
+	// identifier exists) offers what was typed as the defaults; the
+	// identifier carries between sign-up and sign-in.
+	for i, fd := range f.Fields {
+		if fd.Value != "" || fd.Kind == fields.KindSecret || fd.Kind == fields.KindText || events.IsSecretField(fd.Name) {
+			continue
+		}
+		v := p.typed[fd.Name]
+		if v == "" && fields.IsEmailField(fd.Name) {
+			v = p.typed["identifier"]
+		}
+		f.Fields[i].Value = v
+	}
 	values := map[string]string{}
+	defer func() {
+		if p.typed == nil {
+			p.typed = map[string]string{}
+		}
+		for _, fd := range f.Inputs() {
+			if v := values[fd.Name]; v != "" && fd.Kind != fields.KindSecret && !events.IsSecretField(fd.Name) {
+				p.typed[fd.Name] = v
+				if fields.IsEmailField(fd.Name) {
+					p.typed["identifier"] = v
+				}
+			}
+		}
+	}()
 	for i, fd := range f.Inputs() {
 		label := fd.Label
 		switch {

@@ -22,6 +22,14 @@ func (w *writer) line(format string, args ...any) {
 	_, w.err = fmt.Fprintf(w.w, format+"\n", args...)
 }
 
+// raw writes text as it is.
+func (w *writer) raw(text string) {
+	if w.err != nil {
+		return
+	}
+	_, w.err = io.WriteString(w.w, text)
+}
+
 // prompt writes a prompt; on a terminal the answer follows on the same
 // line, in a pipe the prompt is a line of its own.
 func (w *writer) prompt(text string, terminal bool) {
@@ -68,21 +76,16 @@ func (p *Plugin) print(ev events.Event) error {
 		if !p.opts.RevealSecrets {
 			w.line(`  (the token is masked: type "token" to show it)`)
 		}
-		if ev.Verified {
-			w.line(`Commands: settings, sessions, refresh, logout, token, quit.`)
-		} else {
-			w.line(`Commands: settings, sessions, verify, refresh, logout, token, quit.`)
-		}
 	case events.SecondFactorFormShown:
-		p.printForm(fields.BuildAll(ev.Form, "Second factor"), `Type the code from your authenticator app, "backup <code>" for a backup code, or "logout".`)
+		p.printForm(fields.BuildAll(ev.Form, "Second factor"), "Type the code from your authenticator app.")
 	case events.ReauthenticationFormShown:
 		p.printForm(fields.BuildAll(ev.Form, "Confirm it is you"), `Type your password, or an empty line to cancel.`)
 	case events.SettingsFormShown:
 		p.printSettings(ev.Form)
 	case events.RecoveryFormShown:
-		p.printForm(fields.BuildAll(ev.Form, "Recover your account"), `Type "signin" to go back, or "quit".`)
+		p.printForm(fields.BuildAll(ev.Form, "Recover your account"), "")
 	case events.VerificationFormShown:
-		p.printForm(fields.BuildAll(ev.Form, "Verify your email"), `Type "home" to go back, or "quit".`)
+		p.printForm(fields.BuildAll(ev.Form, "Verify your email"), "")
 	case events.SessionsListShown:
 		p.printSessions(ev)
 	case events.IntentRejected:
@@ -115,7 +118,9 @@ func (p *Plugin) printForm(f fields.Form, hint string) {
 			w.line("Error in %s: %s", fd.Label, fields.MessageText(fd.Messages))
 		}
 	}
-	w.line("%s", hint)
+	if hint != "" {
+		w.line("%s", hint)
+	}
 }
 
 func nonEmpty(s, fallback string) string {

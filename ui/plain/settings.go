@@ -2,6 +2,7 @@ package plain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/events"
@@ -28,11 +29,13 @@ func commandOf(b fields.Button) string {
 
 // printSettings writes the settings form section by section: the values,
 // the TOTP secret with its QR code, the backup codes, and the commands.
-// The secrets are the user's own, shown at their request; they are
-// written to the output only, never to a log.
+// After a save (the same flow again) only the sections that changed are
+// written, not the whole page. The secrets are the user's own, shown at
+// their request; they are written to the output only, never to a log.
 func (p *Plugin) printSettings(form events.Form) {
 	w := p.out
 	f := fields.BuildAll(form, "Settings")
+	again := form.FlowID != "" && form.FlowID == p.settingsFlow
 	w.line("")
 	w.line("Settings")
 	if f.Notice != "" {
@@ -44,35 +47,56 @@ func (p *Plugin) printSettings(form events.Form) {
 	for _, i := range f.Infos {
 		w.line("Note: %s", i)
 	}
+	shown := map[string]string{}
 	for _, sec := range fields.Sections(f) {
-		w.line("== %s ==", sec.Title)
-		for _, fd := range sec.Fields {
-			switch {
-			case fd.ID == fields.NodeTOTPSecret:
-				w.line("  Authenticator app secret: %s", fields.TOTPSecret(form))
-				if uri := fields.TOTPURI(form); uri != "" {
-					w.line("  Key URI: %s", uri)
-					if lines, err := fields.QR(uri, fields.QRQuietZone); err == nil {
-						for _, l := range lines {
-							w.line("  %s", l)
-						}
+		text := sectionText(form, sec)
+		shown[sec.Group] = text
+		switch {
+		case again && p.settingsShown[sec.Group] == text:
+			continue
+		case again && fields.TOTPSecret(form) != "" && sec.Group == "totp":
+			// Kratos issues a new secret with every answer: say so in a
+			// line rather than writing the QR code again.
+			w.line("== %s == (a new secret was issued; type show to see it)", sec.Title)
+			continue
+		}
+		w.raw(text)
+	}
+	p.settingsFlow, p.settingsShown = form.FlowID, shown
+}
+
+// sectionText is one settings section as written.
+func sectionText(form events.Form, sec fields.Section) string {
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	line("== %s ==", sec.Title)
+	for _, fd := range sec.Fields {
+		switch {
+		case fd.ID == fields.NodeTOTPSecret:
+			line("  Authenticator app secret: %s", fields.TOTPSecret(form))
+			if uri := fields.TOTPURI(form); uri != "" {
+				line("  Key URI: %s", uri)
+				if lines, err := fields.QR(uri, fields.QRQuietZone); err == nil {
+					for _, l := range lines {
+						line("  %s", l)
 					}
 				}
-			case fd.ID == fields.NodeBackupCodes:
-				w.line("  %s", fd.Label)
-				w.line("  Backup codes: %s", strings.Join(fields.BackupCodes(form), " "))
-			case fd.Kind == fields.KindText:
-				w.line("  %s: %s", fd.Label, fd.Value)
-			case fd.Kind == fields.KindSecret:
-				w.line("  %s", fd.Label)
-			default:
-				w.line("  %s: %s", fd.Label, fd.Value)
 			}
-			if len(fd.Messages) > 0 {
-				w.line("  Error in %s: %s", fd.Label, fields.MessageText(fd.Messages))
-			}
+		case fd.ID == fields.NodeBackupCodes:
+			line("  %s", fd.Label)
+			line("  Backup codes: %s", strings.Join(fields.BackupCodes(form), " "))
+		case fd.Kind == fields.KindText:
+			line("  %s: %s", fd.Label, fd.Value)
+		case fd.Kind == fields.KindSecret:
+			line("  %s", fd.Label)
+		default:
+			line("  %s: %s", fd.Label, fd.Value)
+		}
+		if len(fd.Messages) > 0 {
+			line("  Error in %s: %s", fd.Label, fields.MessageText(fd.Messages))
 		}
 	}
+	return b.String()
 }
 
 // settings asks which section to submit and its values.
@@ -100,9 +124,13 @@ func (p *Plugin) settings(ctx context.Context, form events.Form) (events.Event, 
 			names = append(names, shown)
 		}
 	}
-	names = append(names, "home", "logout")
+	names = append(names, "show", "home", "logout")
 	return p.askSettings(ctx, form, names, func(cmd, arg string) (events.Event, bool, error) {
 		switch cmd {
+		case "show":
+			p.settingsFlow = ""
+			p.printSettings(form)
+			return nil, true, nil
 		case "home", "back":
 			return events.HomeRequested{}, true, nil
 		case "logout", "signout":

@@ -7,6 +7,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
@@ -26,38 +27,40 @@ type formScreen struct {
 	form  *tview.Form
 
 	inputs map[string]*tview.InputField
+	// secret holds the names of the masked inputs.
+	secret map[string]bool
 	checks map[string]*tview.Checkbox
 	// names holds the field name of each form item ("" for texts).
 	names []string
-	// lastInput is the text input where Enter submits.
-	lastInput string
 	// sent marks fields whose edit was already reported (FieldChanged).
 	sent map[string]bool
 	// textWidth is the width of texts under the fields.
 	textWidth int
 	// width is the width of the form's items.
 	width int
+	// fieldWidth is the width of a text input.
+	fieldWidth int
 	// submitted is set once the form was submitted: the next form state
 	// is a new render, not an edit's.
 	submitted bool
+	// carry are values for fields the flow sends back empty (a form
+	// refused without its values, a new form after the sign-up form):
+	// never a secret's.
+	carry map[string]string
 }
 
 // newFormScreen builds the form. When keep is the same form (re-rendered
 // after an edit) its values and focus carry over.
-func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen) *formScreen {
+func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, carry map[string]string) *formScreen {
 	s := &formScreen{
 		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
+		secret: map[string]bool{}, carry: carry,
 	}
 	t := v.theme
 	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
 	s.form.SetFieldStyle(t.field).SetLabelColor(t.label).
 		SetButtonStyle(t.button).SetButtonActivatedStyle(t.active)
-	for _, fd := range model.Inputs() {
-		if fd.Kind == fields.KindInput || fd.Kind == fields.KindSecret {
-			s.lastInput = fd.Name
-		}
-	}
 	labels := 0
 	for _, fd := range model.Fields {
 		if !longLabel(fd) {
@@ -71,6 +74,9 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen) 
 		s.width = spec.width
 	}
 	s.textWidth = max(s.width-labels, 10)
+	// An input never runs over the border: it is narrower on a narrow
+	// terminal.
+	s.fieldWidth = max(min(fieldWidth, s.width-labels-1), 8)
 	for _, fd := range model.Fields {
 		s.addField(fd, keep)
 	}
@@ -136,6 +142,9 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		return
 	case fields.KindCheckbox:
 		cb := tview.NewCheckbox().SetLabel(fd.Label).SetChecked(fd.Value == "true")
+		if c, ok := s.carry[fd.Name]; ok && fd.Raw == nil {
+			cb.SetChecked(c == "true")
+		}
 		if keep != nil && keep.checks[fd.Name] != nil {
 			cb.SetChecked(keep.checks[fd.Name].IsChecked())
 		}
@@ -144,18 +153,23 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		s.add(cb, fd.Name)
 	default:
 		value := fd.Value
+		if value == "" && fd.Kind == fields.KindInput && !events.IsSecretField(fd.Name) {
+			value = s.carry[fd.Name]
+		}
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
 		}
-		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(fieldWidth).SetText(value)
+		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(s.fieldWidth).SetText(value)
 		in.SetPlaceholder(placeholder(fd)).SetPlaceholderStyle(t.placeholder)
 		if fd.Kind == fields.KindSecret {
 			in.SetMaskCharacter('*')
+			s.secret[fd.Name] = true
 		}
 		name := fd.Name
 		in.SetChangedFunc(func(text string) { s.edited(name, text) })
 		in.SetDoneFunc(func(key tcell.Key) {
-			if key == tcell.KeyEnter && name == s.lastInput {
+			// Enter submits from any field, as the help bar says.
+			if key == tcell.KeyEnter {
 				s.submitWith(s.defaultButton())
 			}
 		})
@@ -180,6 +194,14 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 }
 
 func (s *formScreen) add(item tview.FormItem, name string) {
+	// A text (a label, a message) is never a Tab stop: a form skips a
+	// text view that cannot scroll.
+	switch tv := item.(type) {
+	case *tview.TextView:
+		tv.SetScrollable(false)
+	case fullWidth:
+		tv.SetScrollable(false)
+	}
 	s.form.AddFormItem(item)
 	s.names = append(s.names, name)
 }
@@ -262,6 +284,17 @@ func (s *formScreen) edited(name, value string) {
 	}
 	s.sent[name] = true
 	s.v.publish(fields.Changed(name, value))
+}
+
+// typed are the current values of the fields that are not secrets.
+func (s *formScreen) typed() map[string]string {
+	out := map[string]string{}
+	for name, v := range s.values() {
+		if _, secret := s.secret[name]; !secret && !events.IsSecretField(name) {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // values are the current values by field name.

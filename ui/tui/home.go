@@ -19,6 +19,7 @@ type homeScreen struct {
 	session events.SignedIn
 	reveal  bool
 	flex    *tview.Flex
+	box     *homeBox
 	info    *tview.TextView
 	menu    *tview.List
 	actions []homeAction
@@ -51,13 +52,23 @@ func newHomeScreen(v *view, s events.SignedIn) *homeScreen {
 	h.menu.SetMainTextStyle(tcell.StyleDefault).SetShortcutStyle(v.theme.shortcut).
 		SetSelectedStyle(v.theme.active)
 	h.menu.SetBorderPadding(0, 0, 1, 1)
+	// t is in the help bar and under the token: the menu leaves it out,
+	// so that the screen fits 60x16.
+	rows := 0
 	for _, a := range h.actions {
-		h.menu.AddItem(a.label, "", a.key, a.do)
+		if a.key != 't' {
+			h.menu.AddItem(a.label, "", a.key, a.do)
+			rows++
+		}
 	}
+	// The session rows take what the menu leaves; on a short terminal the
+	// last (the token hint) is cut, never the menu or the help bar.
 	h.flex = tview.NewFlex().SetDirection(tview.FlexRow).
-		AddItem(h.info, 9, 0, false).
-		AddItem(h.menu, len(h.actions), 0, true)
+		AddItem(h.info, 0, 1, false).
+		AddItem(h.menu, rows, 0, true).
+		AddItem(nil, 0, 1, false)
 	h.flex.SetBorder(true).SetTitle(" Session information ")
+	h.box = &homeBox{Flex: h.flex, h: h, menuRows: rows}
 	h.render()
 	return h
 }
@@ -65,7 +76,6 @@ func newHomeScreen(v *view, s events.SignedIn) *homeScreen {
 // render writes the rows.
 func (h *homeScreen) render() {
 	var b strings.Builder
-	b.WriteString("\n")
 	for _, r := range fields.SessionRows(h.session, h.reveal) {
 		fmt.Fprintf(&b, " %-16s %s\n", r.Label+":", tview.Escape(r.Value))
 	}
@@ -73,15 +83,6 @@ func (h *homeScreen) render() {
 		b.WriteString(" " + h.v.theme.tag("gray", "The token is masked: press t to show it.") + "\n")
 	}
 	h.info.SetText(b.String())
-	label := "Show token"
-	if h.reveal {
-		label = "Hide token"
-	}
-	for i, a := range h.actions {
-		if a.key == 't' {
-			h.menu.SetItemText(i, label, "")
-		}
-	}
 }
 
 func (h *homeScreen) toggle() {
@@ -92,7 +93,23 @@ func (h *homeScreen) toggle() {
 
 func (h *homeScreen) signOut() { h.v.publish(events.SignOutRequested{}) }
 
-func (h *homeScreen) primitive() tview.Primitive { return h.flex }
+func (h *homeScreen) primitive() tview.Primitive { return h.box }
+
+// homeBox gives the session rows the height they need, or what the menu
+// leaves on a short terminal, and the rest below the menu.
+type homeBox struct {
+	*tview.Flex
+	h        *homeScreen
+	menuRows int
+}
+
+// Draw implements tview.Primitive.
+func (b *homeBox) Draw(screen tcell.Screen) {
+	_, _, _, inner := b.GetInnerRect()
+	need := strings.Count(b.h.info.GetText(false), "\n") + 1
+	b.ResizeItem(b.h.info, max(min(need, inner-b.menuRows), 0), 0)
+	b.Flex.Draw(screen)
+}
 
 func (h *homeScreen) focus() tview.Primitive { return h.menu }
 

@@ -48,6 +48,7 @@ func helpText(v *view) string {
 		{"? or F1", "this help (F1 in a text field)"},
 		{"Esc", "close this help"},
 		{"Ctrl-C", "quit (the session is kept)"},
+		{"q", "quit, where no text field has the focus"},
 	} {
 		fmt.Fprintf(&b, "  %-10s %s\n", k.key, k.does)
 	}

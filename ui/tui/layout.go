@@ -44,7 +44,12 @@ func newLayout(v *view) *layout {
 	l.pages = tview.NewPages().
 		AddPage("main", main, true, true).
 		AddPage("help", centered(l.help, 56, 20), true, false)
-	l.root = &sizeGuard{Primitive: l.pages, width: 80}
+	l.root = &sizeGuard{Primitive: l.pages, width: 80, height: 24}
+	l.root.onResize = func() {
+		if v.screen != nil {
+			v.refresh()
+		}
+	}
 	return l
 }
 
@@ -59,7 +64,9 @@ func (l *layout) setHelp(text string) { l.bar.SetText(" " + text) }
 
 func (l *layout) showHelp(text string) {
 	l.help.SetText(text)
-	l.pages.ShowPage("help")
+	// The overlay fits the terminal, above the help bar.
+	l.pages.RemovePage("help")
+	l.pages.AddPage("help", centered(l.help, min(56, l.root.width-4), min(20, l.root.height-2)), true, true)
 }
 
 func (l *layout) hideHelp() { l.pages.HidePage("help") }
@@ -94,15 +101,23 @@ func centered(p tview.Primitive, width, height int) tview.Primitive {
 type sizeGuard struct {
 	tview.Primitive
 	small bool
-	// width is the width of the last frame (80 before the first).
-	width int
+	// width and height are the size of the last frame (80x24 before the
+	// first).
+	width, height int
+	// onResize is called when a frame is drawn at a new width.
+	onResize func()
 }
 
 // Draw implements tview.Primitive.
 func (g *sizeGuard) Draw(screen tcell.Screen) {
 	w, h := screen.Size()
-	g.width = w
+	resized := w != g.width
+	g.width, g.height = w, h
 	g.small = w < MinWidth || h < MinHeight
+	if resized && g.onResize != nil {
+		// The help bar fits the new width.
+		g.onResize()
+	}
 	if !g.small {
 		g.Primitive.Draw(screen)
 		return

@@ -53,9 +53,35 @@ type Plugin struct {
 	cfg Config
 }
 
-// New makes the tui plugin on the terminal (the registry's factory).
+// New makes the tui plugin on the terminal (the registry's factory). The
+// terminal is put in raw mode at once, before the client checks anything,
+// so that keys typed from the start (a password manager's auto-type) are
+// neither echoed nor held in a line: they wait, in order, for the form.
 func New(_ ui.IO, opts ui.Options) (ui.Plugin, error) {
-	return NewPlugin(Config{Options: opts}), nil
+	screen, err := tcell.NewScreen()
+	if err != nil {
+		return nil, fmt.Errorf("tui: open the terminal: %w", err)
+	}
+	early := &initOnce{Screen: screen}
+	if err := early.Init(); err != nil {
+		return nil, fmt.Errorf("tui: open the terminal: %w", err)
+	}
+	return NewPlugin(Config{Options: opts, Screen: early}), nil
+}
+
+// initOnce is a screen initialised early; tview's second Init is a no-op.
+type initOnce struct {
+	tcell.Screen
+	done bool
+}
+
+// Init implements tcell.Screen.
+func (s *initOnce) Init() error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	return s.Screen.Init()
 }
 
 // NewWithScreen makes the plugin on the given screen (a

@@ -7,48 +7,71 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
-// showSecondFactor renders the second-factor step: the flow's code field
-// (TOTP), or the same field for a backup code (F3 switches), its submit
-// button, and sign out (Esc).
-func (v *view) showSecondFactor(f events.Form, backup bool) {
-	model := fields.BuildAll(f, "Second factor")
-	codeField := "totp_code"
-	if backup {
-		for i, fd := range model.Fields {
-			if fd.Name == codeField {
-				model.Fields[i].Label = "Backup code"
-				model.Fields[i].Messages = append(fd.Messages, f.FieldErrors["lookup_secret"]...)
-			}
-		}
-		for i := range model.Buttons {
-			if model.Buttons[i].Group == "totp" {
-				model.Buttons[i].Label = "Use backup code"
-			}
+// The second-factor methods and the field of each.
+const (
+	methodTOTP   = "totp"
+	methodLookup = "lookup_secret"
+)
+
+var secondFactorField = map[string]string{methodTOTP: "totp_code", methodLookup: "lookup_secret"}
+
+// secondFactorMethods are the methods the flow offers, TOTP first.
+func secondFactorMethods(f events.Form) []string {
+	var out []string
+	for _, m := range []string{methodTOTP, methodLookup} {
+		if fields.HasNode(f, secondFactorField[m]) {
+			out = append(out, m)
 		}
 	}
-	other := "Use a backup code instead"
-	if backup {
-		other = "Use the authenticator app instead"
+	return out
+}
+
+// showSecondFactor renders the second-factor step with one method at a
+// time: the authenticator code, or a backup code (F3 switches when the
+// flow offers both). Enter, or the method's button, submits the method of
+// the field shown; Esc signs out.
+func (v *view) showSecondFactor(f events.Form, backup bool) {
+	methods := secondFactorMethods(f)
+	method := methodTOTP
+	switch {
+	case len(methods) == 1:
+		method = methods[0]
+	case backup && len(methods) > 1:
+		method = methodLookup
+	}
+	all := fields.BuildAll(f, "Second factor")
+	model := all
+	model.Fields, model.Buttons = nil, nil
+	for _, fd := range all.Fields {
+		if fd.Group == method || (fd.Kind == fields.KindText && (fd.Group == "" || fd.Group == "default")) {
+			model.Fields = append(model.Fields, fd)
+		}
+	}
+	for _, b := range all.Buttons {
+		if b.Group == method {
+			model.Buttons = append(model.Buttons, b)
+		}
+	}
+	if len(model.Buttons) == 0 {
+		model.Buttons = []fields.Button{{Name: "method", Value: method, Label: "Verify", Group: method}}
 	}
 	spec := formSpec{
-		kind:  "second_factor",
+		kind:  "second_factor:" + method,
 		title: "Second factor",
-		submit: func(values map[string]string, b fields.Button) events.Event {
-			method, code := "totp", values[codeField]
-			if b.Group == "lookup_secret" {
-				method, code = "lookup_secret", values["lookup_secret"]
-			} else if backup {
-				method = "lookup_secret"
-			}
-			return events.SecondFactorSubmitted{Method: method, Code: code}
+		submit: func(values map[string]string, _ fields.Button) events.Event {
+			return events.SecondFactorSubmitted{Method: method, Code: values[secondFactorField[method]]}
 		},
-		links: []link{
-			{label: other, key: tcell.KeyF3, help: "backup code", do: func() { v.showSecondFactor(f, !backup) }},
-			v.publishLink("Sign out", 0, "", events.SignOutRequested{}),
-		},
+		links:  []link{v.publishLink("Sign out", 0, "", events.SignOutRequested{})},
 		escape: events.SignOutRequested{}, escapeHelp: "sign out",
 	}
-	// Switching keeps what was typed: the same kind and flow.
+	if len(methods) > 1 {
+		other, help := "Use a backup code instead", "backup code"
+		if method == methodLookup {
+			other, help = "Use the authenticator app instead", "authenticator"
+		}
+		spec.links = append([]link{{label: other, key: tcell.KeyF3, help: help,
+			do: func() { v.showSecondFactor(f, method == methodTOTP) }}}, spec.links...)
+	}
 	v.showSpec(f, model, spec)
-	v.secondFactorBackup = backup
+	v.secondFactorBackup = method == methodLookup
 }

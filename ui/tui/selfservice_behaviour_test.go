@@ -72,9 +72,16 @@ func TestSecondFactorSubmitsTOTPAndBackupCode(t *testing.T) {
 	h.key(tcell.KeyEnter)
 	h.want(events.SecondFactorSubmitted{Method: "totp", Code: "123456"})
 
-	h.feed(secondFactorForm(t, "login_totp_wrong_code_400.json"))
-	if frame := h.key(tcell.KeyF3); !strings.Contains(frame, "Backup code") {
-		t.Fatalf("F3 did not switch to a backup code:\n%s", frame)
+	// A flow without backup codes offers none: F3 is no switch.
+	frame := h.feed(secondFactorForm(t, "login_totp_wrong_code_400.json"))
+	if strings.Contains(frame, "F3") || strings.Contains(frame, "Use a backup code") {
+		t.Fatalf("a backup code is offered by a flow without them:\n%s", frame)
+	}
+	// A flow with backup codes only asks for one; Enter submits it as
+	// such.
+	frame = h.feed(secondFactorForm(t, "login_lookup_used_code_400.json"))
+	if !strings.Contains(frame, "Backup recovery code") || strings.Contains(frame, "Authentication code") {
+		t.Fatalf("backup code form:\n%s", frame)
 	}
 	h.typeText("abcd1234")
 	h.key(tcell.KeyEnter)
@@ -110,14 +117,14 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 	h.key(tcell.KeyTab)
 	h.typeText("Lovelace")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "profile", Values: map[string]string{
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "profile", Values: map[string]any{
 		"traits.email": fixtureEmail, "traits.name.first": "Ada", "traits.name.last": "Lovelace"}})
 
 	h = open()
 	h.key(tcell.KeyPgDn)
 	h.typeText("a-new-password-1")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "password", Values: map[string]string{"password": "a-new-password-1"}})
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "password", Values: map[string]any{"password": "a-new-password-1"}})
 
 	h = open()
 	h.key(tcell.KeyPgDn)
@@ -126,12 +133,13 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 	}
 	h.typeText("654321")
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "totp", Values: map[string]string{"totp_code": "654321"}})
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "totp", Values: map[string]any{"totp_code": "654321"}})
 
 	h = open()
 	h.key(tcell.KeyPgUp) // 4 Backup codes: the focus is on its first button
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: id, Method: "lookup_secret", Values: map[string]string{"lookup_secret_regenerate": "true"}})
+	h.press('y') // new codes replace the old: asked first
+	h.want(events.SettingsSubmitted{FlowID: id, Method: "lookup_secret", Values: map[string]any{"lookup_secret_regenerate": "true"}})
 
 	h = open()
 	h.key(tcell.KeyEscape)
@@ -153,7 +161,10 @@ func TestSettingsBackupCodeButtons(t *testing.T) {
 				h.key(tcell.KeyTab)
 			}
 			h.key(tcell.KeyEnter)
-			h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "lookup_secret", Values: map[string]string{name: "true"}})
+			if name == "lookup_secret_disable" || name == "lookup_secret_regenerate" {
+				h.press('y')
+			}
+			h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "lookup_secret", Values: map[string]any{name: "true"}})
 		}
 	}
 }
@@ -163,8 +174,18 @@ func TestSettingsUnlinkTOTP(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(form)
 	h.key(tcell.KeyPgUp)
+	// Unlinking asks first: n (or any other key) cancels.
+	n := len(h.host.intents())
+	if frame := h.key(tcell.KeyEnter); !strings.Contains(frame, "Unlink the authenticator app? ") {
+		t.Fatalf("no question before unlinking:\n%s", frame)
+	}
+	h.press('n')
+	if len(h.host.intents()) != n {
+		t.Fatalf("n published %v", h.host.intents()[n:])
+	}
 	h.key(tcell.KeyEnter)
-	h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "totp", Values: map[string]string{"totp_unlink": "true"}})
+	h.press('y')
+	h.want(events.SettingsSubmitted{FlowID: form.FlowID, Method: "totp", Values: map[string]any{"totp_unlink": "true"}})
 }
 
 func TestSettingsKeepsSectionAndShowsQR(t *testing.T) {
@@ -238,12 +259,19 @@ func TestSessionsKeys(t *testing.T) {
 	}
 	h.key(tcell.KeyDown)
 	h.press('d')
+	if len(h.host.intents()) != n {
+		t.Fatalf("d published %v before it was confirmed", h.host.intents()[n:])
+	}
+	h.press('y')
 	h.want(events.SessionRevocationRequested{SessionID: list.Sessions[1].ID})
 	h.feed(list)
 	h.press('D')
+	h.press('y')
 	h.want(events.OtherSessionsRevocationRequested{})
+	h.feed(list)
 	h.press('r')
 	h.want(events.SessionsRequested{})
+	h.feed(list)
 	h.key(tcell.KeyEscape)
 	h.want(events.HomeRequested{})
 }

@@ -22,10 +22,11 @@ func TestSecondFactorWrongCodeScreen(t *testing.T) {
 	golden(t, h.feed(secondFactorForm(t, "login_totp_wrong_code_400.json")))
 }
 
+// TestSecondFactorBackupCodeScreen: a flow that offers only backup codes
+// shows the backup code field alone, and no switch.
 func TestSecondFactorBackupCodeScreen(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
-	h.feed(secondFactorForm(t, "login_flow_aal2_created_200.json"))
-	golden(t, h.key(tcell.KeyF3))
+	golden(t, h.feed(secondFactorForm(t, "login_lookup_used_code_400.json")))
 }
 
 func TestReauthenticationScreen(t *testing.T) {

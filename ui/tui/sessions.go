@@ -127,10 +127,15 @@ func (s *sessionsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 			s.v.setNotice("That is the session you are using: press s to sign out of it.")
 			s.v.refresh()
 		default:
-			s.v.publish(events.SessionRevocationRequested{SessionID: sel.ID})
+			id := sel.ID
+			s.v.confirm("End the selected session? It is signed out at once.", func() {
+				s.v.publish(events.SessionRevocationRequested{SessionID: id})
+			})
 		}
 	case 'D':
-		s.v.publish(events.OtherSessionsRevocationRequested{})
+		s.v.confirm("End every other session? They are signed out at once.", func() {
+			s.v.publish(events.OtherSessionsRevocationRequested{})
+		})
 	case 'r', 'R':
 		s.v.publish(events.SessionsRequested{})
 	case 's', 'S':

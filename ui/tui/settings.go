@@ -11,6 +11,10 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
+// MessageSetPasswordNow is shown on the settings after a recovery.
+const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
+	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
+
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.
 const qrMinFormWidth = 34
@@ -35,6 +39,11 @@ type settingsScreen struct {
 	body *tview.Flex
 	// uri is the otpauth URI of the TOTP secret offered, or "".
 	uri string
+	// msgs shows the flow's messages; about is the section they are about
+	// (the one submitted), "" for all of them.
+	msgs  *tview.TextView
+	rows  int
+	about string
 }
 
 // newSettingsScreen renders a settings form. prev, the settings screen
@@ -58,6 +67,13 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 			}
 		}
 	}
+	if prev != nil {
+		for group, fs := range prev.built {
+			if fs.submitted {
+				s.about = group
+			}
+		}
+	}
 	s.tabs = tview.NewTextView().SetDynamicColors(true)
 	s.tabs.SetBorderPadding(0, 0, 1, 1)
 	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
@@ -69,12 +85,16 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	for _, i := range model.Infos {
 		lines = append(lines, v.theme.tag("aqua", "ℹ "+i))
 	}
+	if toPassword {
+		lines = append(lines, v.theme.tag("yellow", "» "+MessageSetPasswordNow))
+	}
 	msgs.SetText(strings.Join(lines, "\n"))
 	rows := 0
 	for _, l := range lines {
 		rows += wrappedRows(l, v.layout.root.width-4)
 	}
 	s.body = tview.NewFlex()
+	s.msgs, s.rows = msgs, rows
 	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(s.tabs, 1, 0, false).
 		AddItem(msgs, rows, 0, false).
@@ -136,6 +156,16 @@ func (s *settingsScreen) switchTo(i int) {
 	}
 	s.tabs.SetText(strings.Join(tabs, " "))
 	sec := s.sections[s.current]
+	// A message (and the notice) of a save is about the section saved:
+	// not shown on the others.
+	if s.about != "" && s.msgs != nil {
+		if sec.Group == s.about {
+			s.flex.ResizeItem(s.msgs, s.rows, 0)
+		} else {
+			s.flex.ResizeItem(s.msgs, 0, 0)
+			s.v.notice = ""
+		}
+	}
 	fs := s.built[sec.Group]
 	if fs == nil {
 		fs = s.sectionForm(sec)
@@ -166,6 +196,7 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		}
 		model.Buttons = append(model.Buttons, b)
 	}
+	var fs *formScreen
 	spec := formSpec{
 		kind:       "settings:" + sec.Group,
 		noMessages: true,
@@ -173,7 +204,17 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 			if b.Name == "" && b.Label == "" {
 				return nil
 			}
-			return fields.SettingsIntent(s.form.FlowID, sec, values, b)
+			intent := fields.SettingsIntent(s.form.FlowID, sec, values, b)
+			if q := destructive[b.Name]; q != "" {
+				v.confirm(q, func() {
+					if !fs.submitted {
+						fs.submitted = true
+						v.publish(intent)
+					}
+				})
+				return nil
+			}
+			return intent
 		},
 		links:  []link{v.publishLink("Back", 0, "", events.HomeRequested{})},
 		escape: events.HomeRequested{}, escapeHelp: "home",
@@ -186,7 +227,15 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 		}
 		spec.links = append([]link{{label: "Show QR code", key: tcell.KeyF3, help: "QR code", do: func() { v.openQR(s.uri) }}}, spec.links...)
 	}
-	return newFormScreen(v, model, spec, s.kept[sec.Group])
+	fs = newFormScreen(v, model, spec, s.kept[sec.Group], nil)
+	return fs
+}
+
+// destructive are the settings buttons that ask first, with the question.
+var destructive = map[string]string{
+	"totp_unlink":              "Unlink the authenticator app? Sign-in will no longer ask for its code.",
+	"lookup_secret_regenerate": "Make new backup codes? The old ones stop working.",
+	"lookup_secret_disable":    "Disable backup codes? None of them will work any more.",
 }
 
 // section is the form shown.

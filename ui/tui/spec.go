@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/kratos-tui/kratos-tui/events"
@@ -54,12 +56,39 @@ func (v *view) publishLink(label string, key tcell.Key, help string, intent even
 func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	v.setNotice(f.Notice)
 	var keep *formScreen
-	if v.form != nil && v.form.spec.kind == spec.kind && v.form.model.FlowID == f.FlowID && !v.form.submitted {
-		keep = v.form
+	carry := map[string]string{}
+	if prev := v.form; prev != nil {
+		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling) {
+			// The same form again, after an edit or a cancelled call:
+			// everything typed stays, the password too.
+			keep = prev
+		}
+		for _, name := range []string{"identifier", "traits.email", "email"} {
+			if id := strings.TrimSpace(prev.values()[name]); id != "" && !prev.secret[name] {
+				v.identifier = id
+			}
+		}
+		if prev.spec.kind == spec.kind && prev.submitted {
+			// Refused and sent back without the values (an account with
+			// this identifier exists): what was typed is refilled.
+			carry = prev.typed()
+		}
 	}
-	v.form = newFormScreen(v, model, spec, keep)
+	if v.identifier != "" && carriesIdentifier[spec.kind] {
+		for _, name := range []string{"identifier", "traits.email", "email"} {
+			if carry[name] == "" {
+				carry[name] = v.identifier
+			}
+		}
+	}
+	v.cancelling = false
+	v.form = newFormScreen(v, model, spec, keep, carry)
 	v.show(v.form)
 }
+
+// carriesIdentifier are the forms that start with the identifier typed on
+// the one before (sign-up to sign-in, sign-in to "Forgot password?").
+var carriesIdentifier = map[string]bool{"login": true, "registration": true, "recovery": true}
 
 // showSignIn renders the sign-in or sign-up form.
 func (v *view) showSignIn(f events.Form, login bool) {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/gdamore/tcell/v2"
@@ -49,8 +50,28 @@ type view struct {
 	// secondFactorBackup: the second-factor screen asks for a backup code.
 	secondFactorBackup bool
 
+	// identifier is the identifier last typed on a sign-in, sign-up or
+	// recovery form: the next such form starts with it.
+	identifier string
+
+	// asking is a destructive action waiting for y (anything else
+	// cancels it), with its question.
+	asking   func()
+	question string
+
 	busy     bool
 	busyText string
+	// cancelling: the user pressed Esc during a call; the form that
+	// comes back is the one submitted, as it was.
+	cancelling bool
+	// waiting: an intent was published and its state event has not come
+	// yet; keys are held until it does.
+	waiting bool
+	// pending are keys typed while no screen could take them (the session
+	// check, a form on its way, a request in flight): they go, in order,
+	// to the next screen that can, so that a burst typed ahead (a password
+	// manager's user<Tab>password<Enter>) lands where it was meant to.
+	pending  []*tcell.EventKey
 	spin     int
 	notice   string
 	helpOpen bool
@@ -85,12 +106,39 @@ func (v *view) show(s screen) {
 // refresh redraws the status line and the help bar.
 func (v *view) refresh() {
 	v.layout.setStatus(v.statusText())
-	v.layout.setHelp(helpBar(v.screen.bindings(), v.layout.root.width-2))
+	bs := v.screen.bindings()
+	if v.busy {
+		bs = []binding{{"Esc", "cancel"}}
+	}
+	v.layout.setHelp(helpBar(bs, v.layout.root.width-2))
 	v.animating.Store(v.busy)
 }
 
-// statusText is the loading indicator, else the notice.
+// confirm asks question in the status line; y does do, any other key
+// cancels.
+func (v *view) confirm(question string, do func()) {
+	v.asking, v.question = do, question
+	v.refresh()
+}
+
+// answer handles the key that answers a confirm question.
+func (v *view) answer(ev *tcell.EventKey) {
+	do := v.asking
+	v.asking, v.question = nil, ""
+	if ev.Key() == tcell.KeyRune && (ev.Rune() == 'y' || ev.Rune() == 'Y') {
+		do()
+	} else {
+		v.notice = "Cancelled."
+	}
+	v.refresh()
+}
+
+// statusText is the question asked, else the loading indicator, else the
+// notice.
 func (v *view) statusText() string {
+	if v.asking != nil {
+		return v.theme.tag("yellow::b", "? "+v.question+" y/n")
+	}
 	if v.busy && v.screen != v.launch {
 		return v.theme.tag("aqua", spinnerFrame(v.spin)+" "+v.busyText)
 	}
@@ -107,11 +155,51 @@ func (v *view) setNotice(msg string) {
 	}
 }
 
-// publish sends an intent; Host.Publish does not block.
+// publish sends an intent; Host.Publish does not block. Until its state
+// event comes, keys are held (an edit's FieldChanged holds nothing: the
+// form stays).
 func (v *view) publish(intent events.Event) {
 	if err := v.host.Publish(intent); err != nil {
 		v.notice = fmt.Sprintf("Could not do that: %v", err)
 		v.refresh()
+		return
+	}
+	if _, edit := intent.(events.FieldChanged); !edit {
+		v.waiting = true
+	}
+}
+
+// cancelRequest asks the machine to abandon the call in flight; the form
+// that comes back keeps everything that was typed.
+func (v *view) cancelRequest() {
+	v.pending = nil
+	if err := v.host.Publish(events.RequestCancelled{}); err != nil {
+		v.notice = fmt.Sprintf("Could not cancel: %v", err)
+	} else {
+		v.cancelling = true
+		v.busyText = "Cancelling…"
+	}
+	v.refresh()
+}
+
+// holding reports whether keys must wait: a request is in flight, an
+// intent's answer has not come, or the launch screen is loading.
+func (v *view) holding() bool {
+	return v.busy || v.waiting || (v.screen == v.launch && v.launch.retry == nil)
+}
+
+// deliverPending hands the held keys, in order, to the screen, as the
+// event loop would, until one of them makes the screen wait again.
+func (v *view) deliverPending() {
+	for len(v.pending) > 0 && !v.holding() {
+		ev := v.pending[0]
+		v.pending = v.pending[1:]
+		if out := v.capture(ev); out != nil {
+			root := v.layout.root
+			if handler := root.InputHandler(); handler != nil && root.HasFocus() {
+				handler(out, func(p tview.Primitive) { v.app.SetFocus(p) })
+			}
+		}
 	}
 }
 
@@ -133,12 +221,24 @@ func (v *view) turnSpinner() {
 	v.refresh()
 }
 
-// apply renders a state event.
+// apply renders a state event, then hands keys typed ahead to the screen
+// it shows.
 func (v *view) apply(ev events.Event) {
+	v.render(ev)
+	if _, progress := ev.(events.RequestStarted); !progress {
+		v.cancelling = false
+	}
+	v.deliverPending()
+}
+
+// render renders a state event.
+func (v *view) render(ev events.Event) {
 	switch ev.(type) {
-	case events.RequestStarted, events.IntentRejected:
+	case events.RequestStarted:
+	case events.IntentRejected:
+		v.waiting = false
 	default:
-		v.busy = false
+		v.busy, v.waiting = false, false
 	}
 	switch ev := ev.(type) {
 	case events.SessionCheckStarted:
@@ -177,7 +277,7 @@ func (v *view) apply(ev events.Event) {
 		v.setNotice(ev.Notice)
 		v.show(newHomeScreen(v, ev))
 	case events.SecondFactorFormShown:
-		v.showSecondFactor(ev.Form, v.secondFactorBackup && v.form != nil && v.form.spec.kind == "second_factor")
+		v.showSecondFactor(ev.Form, v.secondFactorBackup && v.form != nil && strings.HasPrefix(v.form.spec.kind, "second_factor"))
 	case events.ReauthenticationFormShown:
 		v.showReauthentication(ev.Form)
 	case events.RecoveryFormShown:
@@ -213,6 +313,15 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 	if v.layout.tooSmall() {
 		return nil
 	}
+	if ev.Key() == tcell.KeyEscape && (v.busy || v.waiting) {
+		// Esc abandons the call in flight; what was typed ahead goes too.
+		v.cancelRequest()
+		return nil
+	}
+	if v.holding() {
+		v.pending = append(v.pending, ev)
+		return nil
+	}
 	if v.qrOpen {
 		if ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyEnter || ev.Key() == tcell.KeyF3 || ev.Rune() == 'z' || ev.Rune() == 'q' {
 			v.closeQR()
@@ -225,11 +334,17 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		}
 		return nil
 	}
-	if ev.Key() == tcell.KeyF1 || (ev.Key() == tcell.KeyRune && ev.Rune() == '?' && !v.typing()) {
-		v.openHelp()
+	if v.asking != nil {
+		v.answer(ev)
 		return nil
 	}
-	if v.busy {
+	if ev.Key() == tcell.KeyRune && ev.Rune() == 'q' && !v.typing() {
+		// q quits where no text field takes it, as in k9s and lazygit.
+		v.requestQuit()
+		return nil
+	}
+	if ev.Key() == tcell.KeyF1 || (ev.Key() == tcell.KeyRune && ev.Rune() == '?' && !v.typing()) {
+		v.openHelp()
 		return nil
 	}
 	if v.notice != "" {

@@ -116,3 +116,20 @@ func (s *Server) doJSON(ctx context.Context, method, u string, body any, want in
 	}
 	return nil
 }
+
+// IdentityTraits returns the traits, as Kratos stores them, of the identity
+// whose credentials identifier is identifier (GET
+// /admin/identities?credentials_identifier=).
+func (s *Server) IdentityTraits(ctx context.Context, identifier string) (map[string]any, error) {
+	var out []struct {
+		Traits map[string]any `json:"traits"`
+	}
+	u := s.AdminURL + "/admin/identities?credentials_identifier=" + url.QueryEscape(identifier)
+	if err := s.doJSON(ctx, http.MethodGet, u, nil, http.StatusOK, &out); err != nil {
+		return nil, fmt.Errorf("get identity: %w", err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("get identity: %d identities with identifier %q", len(out), identifier)
+	}
+	return out[0].Traits, nil
+}

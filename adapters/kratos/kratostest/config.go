@@ -41,9 +41,9 @@ type Options struct {
 	// new temporary directory, removed by Stop. A caller-given directory is
 	// kept.
 	DataDir string
-	// SchemaFile is the identity schema's file name in testdata/kratos;
-	// default identity.schema.json.
-	SchemaFile string
+	// IdentitySchema is the identity schema's file: a name in
+	// testdata/kratos or an absolute path; default identity.schema.json.
+	IdentitySchema string
 	// LogWriter receives Kratos's stdout and stderr; default discard. The
 	// last 64 KiB are kept in any case and included in startup errors.
 	LogWriter io.Writer

@@ -84,11 +84,7 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 		if ports, err = freePorts(3); err != nil {
 			return err
 		}
-		schema := schemaFile
-		if opts.SchemaFile != "" {
-			schema = opts.SchemaFile
-		}
-		data := newConfigData(opts, ports[0], ports[1], ports[2], filepath.Join(td, schema))
+		data := newConfigData(opts, ports[0], ports[1], ports[2], schemaPath(td, opts.IdentitySchema))
 		if err = renderConfig(td, s.ConfigPath, data); err != nil {
 			return err
 		}
@@ -234,3 +230,15 @@ func (s *Server) cleanupDir() error {
 
 // LogTail returns the last 64 KiB of Kratos's output.
 func (s *Server) LogTail() string { return s.tail.String() }
+
+// schemaPath is the identity schema's file: name in td, an absolute name,
+// or the default schema.
+func schemaPath(td, name string) string {
+	switch {
+	case name == "":
+		return filepath.Join(td, schemaFile)
+	case filepath.IsAbs(name):
+		return name
+	}
+	return filepath.Join(td, name)
+}

@@ -82,6 +82,9 @@ func ValidateURL(what, raw string) error {
 		return fmt.Errorf("%s is not set; give it with --%s or the %s environment variable (for example http://127.0.0.1:4433)",
 			what, strings.ToLower(strings.ReplaceAll(what, "_", "-")), what)
 	}
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("%s %q has no scheme: write http://%s (or https://%s)", what, raw, raw, raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("%s %q is not a URL: %v", what, raw, err)

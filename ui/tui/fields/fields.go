@@ -7,8 +7,10 @@
 package fields
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
@@ -42,9 +44,14 @@ type Field struct {
 	// Label is the node's meta.label.text, else its name.
 	Label string
 	// Type is the node's input type (text, email, tel, password...).
-	Type     string
-	Kind     Kind
-	Value    string
+	Type  string
+	Kind  Kind
+	Value string
+	// Raw is the node's value as Kratos sent it (a bool, a number...).
+	Raw any
+	// Array: the trait is an array (Kratos renders one as text; its value,
+	// or Kratos's "expected array" message on it, tells).
+	Array    bool
 	Required bool
 	// Messages are the node's current messages (its errors), from the
 	// form's FieldErrors.
@@ -73,8 +80,11 @@ type Form struct {
 	// Infos are the flow's informational messages.
 	Infos []string
 	// Notice is a one-off message to show.
-	Notice  string
-	Fields  []Field
+	Notice string
+	Fields []Field
+	// Hidden are hidden inputs that carry identity traits: submitted as
+	// they came, never shown.
+	Hidden  []Field
 	Buttons []Button
 }
 
@@ -131,12 +141,16 @@ func build(f events.Form, keep func(group string) bool) Form {
 		a := n.Attributes
 		switch a.Type {
 		case "hidden":
+			if strings.HasPrefix(a.Name, "traits.") && a.Value != nil {
+				out.Hidden = append(out.Hidden, Field{Name: a.Name, Group: n.Group, Type: a.Type, Raw: a.Value, Value: stringValue(a.Value)})
+			}
 			continue
 		case "submit", "button":
 			out.Buttons = append(out.Buttons, Button{Name: a.Name, Value: stringValue(a.Value), Label: labelOf(n), Group: n.Group})
 			continue
 		}
-		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name]}
+		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name], Raw: a.Value}
+		fd.Array = isArray(a.Value) || expectsArray(fd.Messages)
 		switch a.Type {
 		case "password":
 			fd.Kind = KindSecret
@@ -151,6 +165,62 @@ func build(f events.Form, keep func(group string) bool) Form {
 			fd.Value = f.Email
 		}
 		out.Fields = append(out.Fields, fd)
+	}
+	out.Fields = foldArrayItems(out.Fields)
+	return out
+}
+
+// foldArrayItems folds the nodes Kratos makes for the items of an array
+// trait ("traits.tags.0", "traits.tags.1" beside an empty "traits.tags")
+// into the array's field: one text of the items, comma-separated, sent as
+// an array.
+func foldArrayItems(fds []Field) []Field {
+	index := map[string]int{}
+	for i, fd := range fds {
+		if fd.Name != "" {
+			index[fd.Name] = i
+		}
+	}
+	type item struct {
+		at  int
+		raw any
+	}
+	items := map[int][]item{}
+	drop := map[int]bool{}
+	for i, fd := range fds {
+		dot := strings.LastIndexByte(fd.Name, '.')
+		if dot < 0 || fd.Kind != KindInput {
+			continue
+		}
+		at, err := strconv.Atoi(fd.Name[dot+1:])
+		if err != nil {
+			continue
+		}
+		parent, ok := index[fd.Name[:dot]]
+		if !ok || fds[parent].Kind != KindInput {
+			continue
+		}
+		items[parent] = append(items[parent], item{at, fd.Raw})
+		drop[i] = true
+	}
+	if len(drop) == 0 {
+		return fds
+	}
+	out := make([]Field, 0, len(fds)-len(drop))
+	for i, fd := range fds {
+		if drop[i] {
+			continue
+		}
+		if its, ok := items[i]; ok {
+			sort.Slice(its, func(a, b int) bool { return its[a].at < its[b].at })
+			raw := make([]any, len(its))
+			for j, it := range its {
+				raw[j] = it.raw
+			}
+			fd.Array, fd.Raw = true, raw
+			fd.Value = stringValue(raw)
+		}
+		out = append(out, fd)
 	}
 	return out
 }
@@ -172,27 +242,84 @@ func (f Form) Inputs() []Field {
 	return in
 }
 
-// Intent builds the intent that submits the form with values by field
-// name: SignInSubmitted for the sign-in form, SignUpSubmitted (with every
-// non-empty traits.* value in Traits) for the sign-up form.
+// Intent builds the intent that submits the form with values (the text of
+// each field, "true"/"false" for a checkbox) by field name:
+// SignInSubmitted for the sign-in form, SignUpSubmitted for the sign-up
+// form, with every traits.* value in Traits as the JSON value its node
+// gives (see Field.JSON) and the hidden traits as they came. Identifiers
+// and e-mail fields are trimmed.
 func (f Form) Intent(values map[string]string) events.Event {
 	if f.Login {
-		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: values["identifier"], Password: values["password"]}
+		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"]}
 	}
-	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: values["traits.email"], Password: values["password"]}
+	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"]}
+	set := func(name string, v any) {
+		if up.Traits == nil {
+			up.Traits = map[string]any{}
+		}
+		up.Traits[name] = v
+	}
+	for _, fd := range f.Hidden {
+		if name, ok := strings.CutPrefix(fd.Name, "traits."); ok {
+			set(name, fd.Raw)
+		}
+	}
 	for _, fd := range f.Inputs() {
 		name, ok := strings.CutPrefix(fd.Name, "traits.")
 		if !ok || name == "email" {
 			continue
 		}
-		if v := values[fd.Name]; v != "" {
-			if up.Traits == nil {
-				up.Traits = map[string]string{}
-			}
-			up.Traits[name] = v
+		if v, ok := fd.JSON(values[fd.Name]); ok {
+			set(name, v)
 		}
 	}
 	return up
+}
+
+// JSON is the value to submit for text typed into the field, typed as
+// its node says: a checkbox gives true or false, a number input a JSON
+// number (an integer stays an integer), an e-mail input the trimmed text,
+// anything else the text. ok is false when nothing is to be sent: an
+// empty optional text or number (an empty string is no number, and
+// Kratos would refuse it). Text that is not a number in a number input is
+// sent as it is, so that Kratos's message about it shows on the field.
+func (fd Field) JSON(text string) (v any, ok bool) {
+	switch {
+	case fd.Kind == KindCheckbox:
+		t := strings.ToLower(strings.TrimSpace(text))
+		return t == "true" || t == "on" || t == "1" || t == "yes" || t == "y", true
+	case fd.Kind == KindSecret:
+		return text, text != ""
+	case fd.Array:
+		// An array trait (Kratos shows it as text; its value tells): the
+		// items, comma-separated, each typed as the first item was.
+		var items []any
+		for _, part := range strings.Split(text, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				items = append(items, itemValue(fd.Raw, part))
+			}
+		}
+		if items == nil {
+			items = []any{}
+		}
+		return items, true
+	case fd.Type == "number":
+		t := strings.TrimSpace(text)
+		if t == "" {
+			return nil, false
+		}
+		if json.Valid([]byte(t)) {
+			var n json.Number
+			if json.Unmarshal([]byte(t), &n) == nil {
+				return n, true
+			}
+		}
+		return t, true
+	case fd.Type == "email" || IsEmailField(fd.Name):
+		t := strings.TrimSpace(text)
+		return t, t != ""
+	}
+	return text, text != ""
 }
 
 // Changed returns the FieldChanged intent for an edit of the named field;
@@ -288,11 +415,61 @@ func SortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// stringValue renders a node value (a string, a bool, a number) as text.
+// idWrongType is Kratos's message id for a value of the wrong type; its
+// context names the allowed types.
+const idWrongType = 4000026
+
+// expectsArray reports whether Kratos said the field wants an array.
+func expectsArray(msgs []adapters.Message) bool {
+	for _, m := range msgs {
+		if m.ID != idWrongType {
+			continue
+		}
+		types, _ := m.Context["allowed_types"].([]any)
+		for _, t := range types {
+			if t == "array" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isArray reports whether a node value is a JSON array.
+func isArray(v any) bool {
+	_, ok := v.([]any)
+	return ok
+}
+
+// itemValue types one item of an array trait like the array's first item.
+func itemValue(array any, text string) any {
+	items, _ := array.([]any)
+	if len(items) > 0 {
+		switch items[0].(type) {
+		case float64, json.Number:
+			var n json.Number
+			if json.Unmarshal([]byte(text), &n) == nil {
+				return n
+			}
+		case bool:
+			return text == "true"
+		}
+	}
+	return text
+}
+
+// stringValue renders a node value (a string, a bool, a number, an
+// array's items comma-separated) as text.
 func stringValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = stringValue(e)
+		}
+		return strings.Join(parts, ", ")
 	case string:
 		return x
 	default:

@@ -26,8 +26,10 @@ type Section struct {
 	// (profile, password, totp, lookup_secret...).
 	Group string
 	// Title names the section for people.
-	Title   string
-	Fields  []Field
+	Title  string
+	Fields []Field
+	// Hidden are the section's hidden trait inputs, sent as they came.
+	Hidden  []Field
 	Buttons []Button
 }
 
@@ -65,6 +67,13 @@ func Sections(f Form) []Section {
 		}
 		s := at(fd.Group)
 		s.Fields = append(s.Fields, fd)
+	}
+	for _, fd := range f.Hidden {
+		if fd.Group == "" || fd.Group == "default" {
+			continue
+		}
+		s := at(fd.Group)
+		s.Hidden = append(s.Hidden, fd)
 	}
 	for _, b := range f.Buttons {
 		if b.Group == "" || b.Group == "default" {
@@ -104,21 +113,28 @@ func GroupTitle(group string) string {
 
 // SettingsIntent is the intent a button of a settings section submits:
 // the section's group as the method, the values of its inputs (a profile
-// sends every traits.* value), and the button's own name and value unless
-// it is the generic "method" button (so totp_unlink, lookup_secret_reveal
-// and friends send "true").
+// sends every traits.* value, each typed as its node says: see
+// Field.JSON; an empty one is left out, which clears it, as Kratos
+// replaces the traits), and the button's own name and value unless it is the generic
+// "method" button (so totp_unlink, lookup_secret_reveal and friends send
+// "true").
 func SettingsIntent(flowID string, s Section, values map[string]string, b Button) events.SettingsSubmitted {
-	out := events.SettingsSubmitted{FlowID: flowID, Method: s.Group, Values: map[string]string{}}
+	out := events.SettingsSubmitted{FlowID: flowID, Method: s.Group, Values: map[string]any{}}
 	if b.Name == "method" && b.Value != "" {
 		out.Method = b.Value
 	}
 	submitsInputs := b.Name == "method" || b.Name == ""
 	if submitsInputs {
+		for _, fd := range s.Hidden {
+			out.Values[fd.Name] = fd.Raw
+		}
 		for _, fd := range s.Fields {
 			if fd.Kind == KindText {
 				continue
 			}
-			out.Values[fd.Name] = values[fd.Name]
+			if v, ok := fd.JSON(values[fd.Name]); ok {
+				out.Values[fd.Name] = v
+			}
 		}
 	} else {
 		v := b.Value

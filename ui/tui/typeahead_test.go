@@ -1,0 +1,76 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// autoType types a password manager's burst: user<Tab>password<Enter>.
+func (h *harness) autoType(user, password string) {
+	h.t.Helper()
+	h.typeText(user)
+	h.key(tcell.KeyTab)
+	h.typeText(password)
+	h.key(tcell.KeyEnter)
+}
+
+// TestTypeAheadDuringLaunchReachesTheForm: a burst typed while the session
+// is checked and the form fetched is delivered, in order, to the sign-in
+// form when it comes: the user name in the identifier, the password in the
+// password field, Enter submits (issue 11, item 4).
+func TestTypeAheadDuringLaunchReachesTheForm(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(events.SessionCheckStarted{Message: "Checking your session…"})
+	h.typeText("ada@exa")
+	h.feed(events.SignedOut{Reason: events.ReasonNoSession})
+	h.typeText("mple.com")
+	h.key(tcell.KeyTab)
+	h.feed(events.RequestStarted{Operation: "create_login_flow"})
+	frame := h.typeText("hunter2-Secret")
+	h.key(tcell.KeyEnter)
+	if strings.Contains(frame, "hunter2") {
+		t.Fatalf("the password typed ahead was shown:\n%s", frame)
+	}
+	form := loginForm(t, "login_flow_created_200.json")
+	frame = h.feed(form)
+	want := events.SignInSubmitted{FlowID: form.FlowID, Identifier: "ada@example.com", Password: "hunter2-Secret"}
+	if got := h.host.last(); got != want {
+		t.Fatalf("published %#v, want %#v", got, want)
+	}
+	if strings.Contains(frame, "hunter2") {
+		t.Fatalf("the password is shown:\n%s", frame)
+	}
+}
+
+// TestTypeAheadAfterSubmitWaitsForTheNextForm: keys typed while a submit
+// is in flight are not typed into the old form; they go to the form that
+// comes back.
+func TestTypeAheadAfterSubmitWaitsForTheNextForm(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	form := loginForm(t, "login_flow_created_200.json")
+	h.feed(form)
+	h.autoType("ada@example.com", "wrong-one")
+	n := len(h.host.intents())
+	// Enter published the sign-in; the answer has not come yet.
+	h.typeText("x")
+	h.feed(events.RequestStarted{Operation: "sign_in"})
+	h.typeText("yz")
+	if len(h.host.intents()) != n {
+		t.Fatalf("keys during the call published %v", h.host.intents()[n:])
+	}
+	frame := h.feed(loginForm(t, "login_wrong_password_400.json"))
+	// The wrong-password form focuses the password: the keys land there,
+	// masked, and the identifier is untouched.
+	if strings.Contains(frame, "xyz") {
+		t.Fatalf("keys typed ahead went into a visible field:\n%s", frame)
+	}
+	h.key(tcell.KeyEnter)
+	got, ok := h.host.last().(events.SignInSubmitted)
+	if !ok || got.Password != "xyz" || strings.Contains(got.Identifier, "xyz") || strings.Contains(got.Identifier, "wrong") {
+		t.Fatalf("published %#v", h.host.last())
+	}
+}
