@@ -36,17 +36,13 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 			m.publish(events.AdapterReturned{Operation: op, Error: ae})
 			return zero, ae
 		}
-		m.publish(rec)
-		var out T
-		if rec.Error == nil && len(rec.Result) > 0 && string(rec.Result) != "null" {
-			if err := json.Unmarshal(rec.Result, &out); err != nil {
-				return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay %s: decode recorded result: %v", op, err)}
-			}
+		wired := false
+		if wr, ok := m.cfg.Responder.(WireResponder); ok {
+			ctx, wired = wr.Serve(ctx, rec)
 		}
-		if rec.Error != nil {
-			return out, rec.Error
+		if !wired {
+			return answer[T](m, op, rec)
 		}
-		return out, nil
 	}
 
 	collector := &httplog.Collector{}
@@ -68,6 +64,22 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 		ret.Result = res
 	}
 	m.publish(ret)
+	return out, nil
+}
+
+// answer publishes a recorded answer and returns it as the call's.
+func answer[T any](m *Machine, op string, rec events.AdapterReturned) (T, error) {
+	var zero T
+	m.publish(rec)
+	var out T
+	if rec.Error == nil && len(rec.Result) > 0 && string(rec.Result) != "null" {
+		if err := json.Unmarshal(rec.Result, &out); err != nil {
+			return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay %s: decode recorded result: %v", op, err)}
+		}
+	}
+	if rec.Error != nil {
+		return out, rec.Error
+	}
 	return out, nil
 }
 

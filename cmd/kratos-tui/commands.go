@@ -239,7 +239,7 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	cfg.Logger = logger
 	if s.record != "" {
-		observe, closeRec, err := openRecorder(s.record, stderr)
+		observe, closeRec, err := openRecorder(s.record, cfg, stderr)
 		if err != nil {
 			closeLog()
 			return app.Config{}, nil, err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events/bus"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
 )
@@ -13,8 +14,10 @@ import (
 // openRecorder creates the flow log at path (--record) and returns the
 // observer that records a run into it, and a function that closes the log
 // and reports a failure of the recording on stderr.
-func openRecorder(path string, stderr io.Writer) (func(context.Context, *bus.Bus) error, func(), error) {
-	w, err := flowlog.Create(path, flowlog.NewHeader(Version, time.Now()))
+func openRecorder(path string, cfg app.Config, stderr io.Writer) (func(context.Context, *bus.Bus) error, func(), error) {
+	h := flowlog.NewHeader(Version, time.Now())
+	h.KratosAPI, h.Backend = cfg.KratosAPI, cfg.Backend
+	w, err := flowlog.Create(path, h)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--record: %w", err)
 	}

@@ -230,7 +230,9 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		_ = tokens.Save(tok)
 	}
 	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	w, err := flowlog.Create(path, flowlog.NewHeader("corpus", start))
+	header := flowlog.NewHeader("corpus", start)
+	header.KratosAPI = srv.PublicURL
+	w, err := flowlog.Create(path, header)
 	if err != nil {
 		t.Fatal(err)
 	}
