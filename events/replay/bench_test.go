@@ -51,7 +51,7 @@ func TestStreamingConstantMemory(t *testing.T) {
 
 func BenchmarkReplay(b *testing.B) {
 	var buf bytes.Buffer
-	if _, err := generate(context.Background(), &buf, 10000); err != nil {
+	if _, err := WriteCycles(&buf, CycleTemplate, 10000); err != nil {
 		b.Fatal(err)
 	}
 	rec, err := Load(bytes.NewReader(buf.Bytes()))
