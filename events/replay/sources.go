@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
 )
 
 // recordedClock returns the recorded times in order; past the end it keeps
