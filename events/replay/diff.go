@@ -71,7 +71,7 @@ func compareEnvelopes(i int, exp, act events.Envelope, strict bool) *Divergence 
 	d := &Divergence{Index: i, Seq: exp.Seq, Field: path, Expected: eb, Actual: ab}
 	d.Reason = fmt.Sprintf("%s differs: recorded %s, replayed %s", describePath(path), show(e), show(a))
 	if path == "type" || path == "kind" {
-		d.Reason = fmt.Sprintf("the replay published %s %s where the recording has %s %s", show(act.Kind), show(act.Type), show(exp.Kind), show(exp.Type))
+		d.Reason = fmt.Sprintf("the replay published %s where the recording has %s", describeEvent(act), describeEvent(exp))
 	}
 	return d
 }
@@ -341,4 +341,19 @@ func withoutLatency(env events.Envelope) events.Envelope {
 	}
 	env.Event = ret
 	return env
+}
+
+// describeEvent names an event in a reason: kind and type, and the
+// operation of an adapter step.
+func describeEvent(env events.Envelope) string {
+	s := show(env.Kind) + " " + show(env.Type)
+	switch ev := env.Event.(type) {
+	case events.AdapterCalled:
+		s += " of " + ev.Operation
+	case events.AdapterReturned:
+		s += " of " + ev.Operation
+	case events.TransitionMade:
+		s += fmt.Sprintf(" (%s -%s-> %s)", ev.From, ev.Event, ev.To)
+	}
+	return s
 }

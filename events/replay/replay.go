@@ -142,8 +142,10 @@ func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Resul
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	res := cmp.finish()
-	if res.Divergence != nil && resp.firstErr() != nil {
-		res.Divergence.Reason += "; on the wire: " + resp.firstErr().Error()
+	if res.Divergence != nil {
+		if err := resp.explain(res.Divergence); err != nil {
+			res.Divergence.Reason += "; on the wire: " + err.Error()
+		}
 	}
 	return res, nil
 }

@@ -30,6 +30,8 @@ type wireResponder struct {
 	calls int
 	last  flowlog.Record // the record of the call being served
 	err   error
+	// errSeq is the seq of the record err is about.
+	errSeq uint64
 }
 
 var _ interface {
@@ -53,7 +55,7 @@ func (r *wireResponder) Respond(op string) (events.AdapterReturned, error) {
 		err = fmt.Errorf("adapter call %d is %s, but %s has %s", r.calls, op, describeRecord(rec), ret.Operation)
 	}
 	if err != nil {
-		r.fail(err)
+		r.fail(err, rec.Seq)
 		return events.AdapterReturned{}, err
 	}
 	r.last = rec
@@ -68,19 +70,26 @@ func (r *wireResponder) Serve(ctx context.Context, ret events.AdapterReturned) (
 	r.mu.Lock()
 	where := describeRecord(r.last)
 	r.mu.Unlock()
-	return context.WithValue(ctx, servedKey{}, &served{resp: r, op: ret.Operation + " at " + where, http: ret.HTTP}), true
+	return context.WithValue(ctx, servedKey{}, &served{resp: r, op: ret.Operation + " at " + where, seq: r.last.Seq, http: ret.HTTP}), true
 }
 
-// fail keeps the first wire mismatch; r.mu must be held.
-func (r *wireResponder) fail(err error) {
+// fail keeps the first wire mismatch and the seq of its record; r.mu
+// must be held.
+func (r *wireResponder) fail(err error, seq uint64) {
 	if r.err == nil {
-		r.err = err
+		r.err, r.errSeq = err, seq
 	}
 }
 
-func (r *wireResponder) firstErr() error {
+// explain returns the first wire mismatch when it concerns the divergent
+// record or one before it (the AdapterCalled before a call's result
+// counts): a mismatch after it is a consequence, not the reason.
+func (r *wireResponder) explain(d *Divergence) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.err == nil || r.errSeq > d.Seq+1 {
+		return nil
+	}
 	return r.err
 }
 
@@ -90,6 +99,7 @@ type servedKey struct{}
 type served struct {
 	resp *wireResponder
 	op   string
+	seq  uint64
 
 	mu   sync.Mutex
 	http []events.HTTPExchange
@@ -154,7 +164,7 @@ func (wireTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func (s *served) mismatch(err error) error {
 	s.resp.mu.Lock()
-	s.resp.fail(err)
+	s.resp.fail(err, s.seq)
 	s.resp.mu.Unlock()
 	return fmt.Errorf("replay: %w", err)
 }
