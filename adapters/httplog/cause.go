@@ -57,9 +57,7 @@ func Cause(ctx context.Context, err error) string {
 // ErrorFor rebuilds a transport failure of the recorded kind, carrying
 // the recorded message, for replay.
 func ErrorFor(cause, message string) error {
-	op := func(errno error) error {
-		return &net.OpError{Op: "dial", Net: "tcp", Err: &wrapped{msg: message, err: errno}}
-	}
+	op := func(errno error) error { return &wrapped{msg: message, err: errno} }
 	switch cause {
 	case CauseCanceled:
 		return &wrapped{msg: message, err: context.Canceled}

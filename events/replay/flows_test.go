@@ -39,7 +39,9 @@ type flow struct {
 	// account in once more before the launch (a session to list and
 	// revoke); script returns the steps with the run at hand, for the
 	// courier, the server and the secrets the run sees.
-	server       serverKind
+	server serverKind
+	// proxied puts a proxy the script can take down in front of Kratos.
+	proxied      bool
 	verified     bool
 	otherSession bool
 	script       func(r *run) []step
@@ -230,15 +232,21 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		_ = tokens.Save(tok)
 	}
 	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	api := srv.PublicURL
+	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
+	if f.proxied {
+		r.proxy = startSwitchProxy(t, srv.PublicURL)
+		api = r.proxy.URL()
+	}
 	header := flowlog.NewHeader("corpus", start)
-	header.KratosAPI = srv.PublicURL
+	header.KratosAPI = api
 	w, err := flowlog.Create(path, header)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := flowlog.NewRecorder(w)
 	cfg := app.Config{
-		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
+		KratosAPI: api, Tokens: tokens, Timeout: 30 * time.Second,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
@@ -251,7 +259,6 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if f.steps != nil {
 		steps = f.steps(email, password)
 	}
-	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
 	if f.script != nil {
 		steps = f.script(r)
 	}

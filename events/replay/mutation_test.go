@@ -51,7 +51,7 @@ func TestMutation(t *testing.T) {
 		mutation.No410Continue:       {"data.http.length differs: recorded 2, replayed 1"},
 		mutation.DropMessageIDs:      {"messages[0].id differs"},
 		mutation.SwapErrorClasses:    {"class differs"},
-		mutation.FieldErrorToGeneral: {"ui.messages"},
+		mutation.FieldErrorToGeneral: {"messages.length differs"},
 		mutation.WrongFlowID:         {`query parameter "flow"`},
 		mutation.DropTrait:           {"body.traits.email"},
 		mutation.MachineNoTokenSave:  {"of tokens.save"},

@@ -71,6 +71,16 @@ type run struct {
 	codesIn   []string
 	failure   string
 	handled   int // state events seen when the previous step ran
+	totp      string
+	// proxy is in front of Kratos for flows that take it down.
+	proxy *switchProxy
+}
+
+// totpSecret is the TOTP secret the run enrolled.
+func (r *run) totpSecret() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.totp
 }
 
 // secret notes values the run used or saw that must never be written.
@@ -292,6 +302,9 @@ func totpEnrolSignIn(r *run) []step {
 			if secret = totpSecretOf(f.Form); secret == "" {
 				return r.fail("the settings form has no TOTP secret: %s", describeState(f))
 			}
+			r.mu.Lock()
+			r.totp = secret
+			r.mu.Unlock()
 			r.secret(secret)
 			code, err := r.totpCode(secret)
 			if err != nil {
