@@ -44,6 +44,14 @@ type Options struct {
 	// LogWriter receives Kratos's stdout and stderr; default discard. The
 	// last 64 KiB are kept in any case and included in startup errors.
 	LogWriter io.Writer
+	// SchemaPath is the identity schema to use instead of the project's
+	// testdata/kratos/identity.schema.json.
+	SchemaPath string
+	// Env are config overrides as Kratos reads them from its environment,
+	// KEY=VALUE (for example SESSION_LIFESPAN=2h or
+	// SELFSERVICE_METHODS_TOTP_ENABLED=false), for tests of a changed
+	// configuration.
+	Env []string
 }
 
 func (o Options) withDefaults() Options {
