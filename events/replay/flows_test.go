@@ -189,6 +189,8 @@ type recorded struct {
 	// them as whole words only.
 	codes  []string
 	states []events.Envelope
+	// intents are the intents the script sent after AppStarted, in clear.
+	intents []events.Event
 }
 
 // recordFlow runs f through the real client (adapters, bus, state machine,
@@ -268,7 +270,11 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		}
 		next := steps[0]
 		steps = steps[1:]
-		return next(seen)
+		ev := next(seen)
+		if ev != nil {
+			out.intents = append(out.intents, ev)
+		}
+		return ev
 	}}
 	if err := app.RunWith(ctx, cfg, client, script); err != nil {
 		t.Fatalf("run %s: %v", f.name, err)

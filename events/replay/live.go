@@ -213,7 +213,7 @@ func (p *livePlugin) Run(ctx context.Context, host ui.Host) error {
 		p.learn()
 		// The live run went elsewhere before this intent: the comparison
 		// reports where; sending more would only add noise.
-		ahead := len(p.seen) != st.statesBefore || !p.sameTypes(st.statesBefore)
+		ahead := len(p.seen) != st.statesBefore || !p.sameScreens(st.statesBefore)
 		p.mu.Unlock()
 		if ahead {
 			return nil
@@ -234,11 +234,13 @@ func (p *livePlugin) Run(ctx context.Context, host ui.Host) error {
 	return host.Wait(ctx)
 }
 
-// sameTypes reports whether the first n live state events have the
-// recorded types; p.mu must be held.
-func (p *livePlugin) sameTypes(n int) bool {
+// sameScreens reports whether the first n live state events have the
+// stable views of the recorded ones; p.mu must be held.
+func (p *livePlugin) sameScreens(n int) bool {
 	for i := 0; i < n && i < len(p.seen) && i < len(p.recorded); i++ {
-		if p.seen[i].Type != p.recorded[i].Type {
+		a, _ := json.Marshal(StableView(p.seen[i].Event, nil))
+		b, _ := json.Marshal(StableView(p.recorded[i].Event, p.opts.RewriteEmail))
+		if string(a) != string(b) {
 			return false
 		}
 	}
@@ -579,8 +581,12 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 		if string(eb) != string(ab) {
 			path, e, a, _ := firstDiff("", decodeAny(eb), decodeAny(ab), false)
 			r := p.recorded[i]
-			return fmt.Sprintf("state event %d (record seq %d, %s): %s differs: recorded %s, live %s\n  recorded: %s\n  live:     %s",
-				i+1, r.Seq, r.Type, describePath(path), show(e), show(a), eb, ab), r.Seq
+			why := fmt.Sprintf("%s differs: recorded %s, live %s", describePath(path), show(e), show(a))
+			if gone, added := listDiff(exp[i]["nodes"], act[i]["nodes"]); len(gone)+len(added) > 0 {
+				why += fmt.Sprintf(" (form nodes gone: %v; new: %v)", gone, added)
+			}
+			return fmt.Sprintf("state event %d (record seq %d, %s): %s\n  recorded: %s\n  live:     %s",
+				i+1, r.Seq, r.Type, why, eb, ab), r.Seq
 		}
 	}
 	if len(exp) > len(act) {
@@ -598,4 +604,29 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// listDiff returns the strings of a not in b and of b not in a.
+func listDiff(a, b any) (gone, added []string) {
+	as, _ := a.([]string)
+	bs, _ := b.([]string)
+	in := func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range as {
+		if !in(bs, s) {
+			gone = append(gone, s)
+		}
+	}
+	for _, s := range bs {
+		if !in(as, s) {
+			added = append(added, s)
+		}
+	}
+	return gone, added
 }
