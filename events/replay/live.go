@@ -582,7 +582,7 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 			path, e, a, _ := firstDiff("", decodeAny(eb), decodeAny(ab), false)
 			r := p.recorded[i]
 			why := fmt.Sprintf("%s differs: recorded %s, live %s", describePath(path), show(e), show(a))
-			if gone, added := listDiff(exp[i]["nodes"], act[i]["nodes"]); len(gone)+len(added) > 0 {
+			if gone, added := listDiff(exp[i]["nodes"], act[i]["nodes"]); exp[i]["nodes"] != nil && act[i]["nodes"] != nil && len(gone)+len(added) > 0 {
 				why += fmt.Sprintf(" (form nodes gone: %v; new: %v)", gone, added)
 			}
 			return fmt.Sprintf("state event %d (record seq %d, %s): %s\n  recorded: %s\n  live:     %s",

@@ -28,8 +28,9 @@ type liveRecording struct {
 	f       flow
 	email   string
 	path    string
-	rec     *replay.Recording
-	secrets map[string]string
+	rec      *replay.Recording
+	secrets  map[string]string
+	password string
 }
 
 func recordForLive(t *testing.T, name string) liveRecording {
@@ -43,9 +44,9 @@ func recordForLive(t *testing.T, name string) liveRecording {
 	if f.name == "" {
 		t.Fatalf("no corpus flow %s", name)
 	}
-	email := uniqueEmail(name)
+	email, password := uniqueEmail(name), canary(t)
 	path := filepath.Join(t.TempDir(), name+".jsonl")
-	out := recordFlow(t, f, email, canary(t), path)
+	out := recordFlow(t, f, email, password, path)
 	rec, err := replay.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func recordForLive(t *testing.T, name string) liveRecording {
 	for i := range intents {
 		typed(intents[i], out.intents[i], secrets)
 	}
-	return liveRecording{f: f, email: email, path: path, rec: rec, secrets: secrets}
+	return liveRecording{f: f, email: email, path: path, rec: rec, secrets: secrets, password: password}
 }
 
 // typed adds the placeholders of recorded's password fields, with the
@@ -117,6 +118,34 @@ func runLive(t *testing.T, lr liveRecording, srv *kratostest.Server, fresh bool)
 	return res
 }
 
+// launchToken gives a recording that launched with a stored token a
+// fresh one of its account (revoked when the recording's was).
+func launchToken(t *testing.T, lr liveRecording, srv *kratostest.Server) {
+	t.Helper()
+	if !lr.f.token {
+		return
+	}
+	for _, r := range lr.rec.Records {
+		ret, ok := r.Event.(events.AdapterReturned)
+		if !ok || ret.Operation != "tokens.load" {
+			continue
+		}
+		var ph string
+		if json.Unmarshal(ret.Result, &ph) != nil || !flowlog.IsPlaceholder(ph) {
+			t.Fatalf("tokens.load answered %s", ret.Result)
+		}
+		tok, err := srv.LoginSessionToken(context.Background(), lr.email, lr.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lr.f.revoke {
+			revoke(t, srv, tok)
+		}
+		lr.secrets[ph] = tok
+		return
+	}
+}
+
 // signsUp says whether the flow makes its own account (a live re-run then
 // needs a fresh address).
 func signsUp(lr liveRecording) bool {
@@ -149,7 +178,7 @@ func TestLiveReplayPassesRepeatedly(t *testing.T) {
 	flows := []string{
 		"sign_in", "sign_in_wrong_password", "sign_up", "sign_up_short_password", "sign_up_duplicate_email",
 		"sign_out", "totp_enrol_sign_in", "totp_wrong_code", "backup_code_sign_in_once",
-		"verify_address", "recover_password", "sessions_revoke",
+		"verify_address", "recover_password", "sessions_revoke", "launch_valid_token", "launch_revoked_token",
 	}
 	n := liveRepeats()
 	for _, name := range flows {
@@ -158,6 +187,7 @@ func TestLiveReplayPassesRepeatedly(t *testing.T) {
 			srv := kratosWith(t, lr.f.server)
 			fresh := signsUp(lr) && name != "sign_up_duplicate_email"
 			for i := range n {
+				launchToken(t, lr, srv)
 				res := runLive(t, lr, srv, fresh)
 				if res.Drift != "" {
 					t.Fatalf("run %d of %d against the unchanged Kratos: DRIFT %s", i+1, n, res.Drift)
@@ -166,7 +196,7 @@ func TestLiveReplayPassesRepeatedly(t *testing.T) {
 					t.Fatalf("run %d: %d state events compared of %d", i+1, len(res.Actual), len(res.Expected))
 				}
 			}
-			t.Logf("%s: %d live runs PASS, %d screens each", name, n, len(lr.rec.Records))
+			t.Logf("%s: %d live runs PASS, %d state events compared each", name, n, len(lr.rec.Records)-len(lr.rec.Intents()))
 		})
 	}
 }
@@ -222,7 +252,7 @@ func TestLiveReplayReportsDrift(t *testing.T) {
 				if lr.f.verified {
 					create = srv.CreateVerifiedIdentity
 				}
-				if _, err := create(context.Background(), lr.email, lr.secrets["«secret:1»"]); err != nil {
+				if _, err := create(context.Background(), lr.email, lr.password); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -297,4 +327,36 @@ func schemaWithPhone(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(out)
+}
+
+// TestLiveMapsRecordedFlowIDs: a TUI recording's intents name the flow
+// they were typed into. Re-sent as recorded, that stale id is not a flow
+// of the live Kratos (another instance of the same configuration here)
+// and the run would drift; the live run must send the live flow's id.
+func TestLiveMapsRecordedFlowIDs(t *testing.T) {
+	lr := recordForLive(t, "sign_in")
+	formFlow := ""
+	named := 0
+	for i, r := range lr.rec.Records {
+		if f, ok := r.Event.(events.LoginFormShown); ok {
+			formFlow = f.FlowID
+		}
+		if in, ok := r.Event.(events.SignInSubmitted); ok && formFlow != "" {
+			in.FlowID = formFlow
+			lr.rec.Records[i].Event = in
+			named++
+		}
+	}
+	if named == 0 {
+		t.Fatal("no sign-in to name its flow")
+	}
+	srv := kratosWith(t, serverPrivileged)
+	if _, err := srv.CreateIdentity(context.Background(), lr.email, lr.password); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if res := runLive(t, lr, srv, false); res.Drift != "" {
+			t.Fatalf("run %d: DRIFT with the recorded flow id in the intent: %s", i+1, res.Drift)
+		}
+	}
 }
