@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
-	"github.com/kratos-tui/kratos-tui/internal/mutation"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // stepFunc does an intent's work after its transition: the adapter calls

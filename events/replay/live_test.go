@@ -25,9 +25,9 @@ import (
 // tests, with what a user would give back to re-run it: the passwords
 // typed (never the one-time values, which the live run must find itself).
 type liveRecording struct {
-	f       flow
-	email   string
-	path    string
+	f        flow
+	email    string
+	path     string
 	rec      *replay.Recording
 	secrets  map[string]string
 	password string
