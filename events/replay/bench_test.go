@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // streamChildEnv makes the test binary a --bench-stream helper.
@@ -99,4 +100,53 @@ func TestMeasures(t *testing.T) {
 		t.Fatalf("MeasureBareFSM: %v", bare)
 	}
 	t.Logf("replay %.0f events/s", eps)
+}
+
+// replayChildEnv makes the test binary replay a WriteCycles log of N
+// records through RunFile and print its peak RSS.
+const replayChildEnv = "KRATOS_TUI_TEST_REPLAY_STREAM"
+
+func TestReplayChild(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv(replayChildEnv))
+	if err != nil {
+		t.Skip("helper process for TestReplayStreamsInConstantMemory")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "cycles-*.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteCycles(f, CycleTemplate, n); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	start := time.Now()
+	res, err := RunFile(context.Background(), f.Name(), Options{})
+	if err != nil || !res.Passed() {
+		t.Fatalf("replay: %v %+v", err, res)
+	}
+	os.Stdout.WriteString("\n{\"seconds\":" + strconv.FormatFloat(time.Since(start).Seconds(), 'f', -1, 64) +
+		",\"peak_rss_mb\":" + strconv.FormatFloat(PeakRSSMB(), 'f', -1, 64) + "}\n")
+}
+
+// TestReplayStreamsInConstantMemory replays logs ten times apart in size
+// on the recorded wire, each in a process of its own: the peak memory must
+// not grow with the log (the replay holds a window, not the log).
+func TestReplayStreamsInConstantMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	child := func(n int) float64 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestReplayChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), replayChildEnv+"="+strconv.Itoa(n))
+		_, rss, err := streamIn(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rss
+	}
+	small, large := child(2000), child(20000)
+	t.Logf("peak RSS of replay: %.1f MiB for 2k records, %.1f MiB for 20k", small, large)
+	if large > small+8 {
+		t.Fatalf("peak RSS grew from %.1f to %.1f MiB with 10x the records", small, large)
+	}
 }
