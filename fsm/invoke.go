@@ -14,8 +14,10 @@ import (
 
 // call runs one adapter call and traces it: AdapterCalled before,
 // AdapterReturned after, with the result, the error and the HTTP exchanges
-// the adapter made. Under a Responder the adapter is not called; the
-// recorded answer is returned instead. Errors come back as *adapters.Error.
+// the adapter made. Under a Responder the recorded answer is fetched
+// first: a WireResponder may have the real adapter run on the recorded
+// HTTP exchanges (offline replay); otherwise the adapter is not called and
+// the recorded answer is returned. Errors come back as *adapters.Error.
 // When no one listens to the trace (no recorder, no viewer), the payloads
 // are left out: building them would be work for nothing.
 func call[T any](ctx context.Context, m *Machine, op string, request any, do func(context.Context) (T, error)) (T, error) {
