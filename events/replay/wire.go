@@ -29,6 +29,7 @@ type wireResponder struct {
 	mu    sync.Mutex
 	calls int
 	last  flowlog.Record // the record of the call being served
+	cur   *served        // the exchanges of the call being served
 	err   error
 	// errSeq is the seq of the record err is about.
 	errSeq uint64
@@ -45,6 +46,7 @@ func (r *wireResponder) Respond(op string) (events.AdapterReturned, error) {
 	rec, ok := take(r.w, &r.w.results)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.checkDone()
 	r.calls++
 	var err error
 	ret, _ := rec.Event.(events.AdapterReturned)
@@ -68,9 +70,32 @@ func (r *wireResponder) Serve(ctx context.Context, ret events.AdapterReturned) (
 		return ctx, false
 	}
 	r.mu.Lock()
-	where := describeRecord(r.last)
-	r.mu.Unlock()
-	return context.WithValue(ctx, servedKey{}, &served{resp: r, op: ret.Operation + " at " + where, seq: r.last.Seq, http: ret.HTTP}), true
+	defer r.mu.Unlock()
+	s := &served{resp: r, op: ret.Operation + " at " + describeRecord(r.last), seq: r.last.Seq, http: ret.HTTP}
+	r.cur = s
+	return context.WithValue(ctx, servedKey{}, s), true
+}
+
+// checkDone notes a call that made fewer requests than recorded (an
+// adapter that stopped early, such as one that does not continue an
+// expired flow); r.mu must be held.
+func (r *wireResponder) checkDone() {
+	s := r.cur
+	r.cur = nil
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	made := s.next
+	s.mu.Unlock()
+	if made < len(s.http) {
+		var rest []string
+		for _, ex := range s.http[made:] {
+			rest = append(rest, showRequest(ex))
+		}
+		r.fail(fmt.Errorf("%s made %d of the %d recorded requests; not made: %s",
+			s.op, made, len(s.http), strings.Join(rest, "; ")), s.seq)
+	}
 }
 
 // fail keeps the first wire mismatch and the seq of its record; r.mu
@@ -87,6 +112,7 @@ func (r *wireResponder) fail(err error, seq uint64) {
 func (r *wireResponder) explain(d *Divergence) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.checkDone()
 	if r.err == nil || r.errSeq > d.Seq+1 {
 		return nil
 	}
