@@ -3,11 +3,13 @@ package replay
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
-	"time"
 )
 
 // streamChildEnv makes the test binary a --bench-stream helper.
@@ -102,51 +104,50 @@ func TestMeasures(t *testing.T) {
 	t.Logf("replay %.0f events/s", eps)
 }
 
-// replayChildEnv makes the test binary replay a WriteCycles log of N
-// records through RunFile and print its peak RSS.
-const replayChildEnv = "KRATOS_TUI_TEST_REPLAY_STREAM"
-
-func TestReplayChild(t *testing.T) {
-	n, err := strconv.Atoi(os.Getenv(replayChildEnv))
-	if err != nil {
-		t.Skip("helper process for TestReplayStreamsInConstantMemory")
-	}
-	f, err := os.CreateTemp(t.TempDir(), "cycles-*.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := WriteCycles(f, CycleTemplate, n); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	start := time.Now()
-	res, err := RunFile(context.Background(), f.Name(), Options{})
-	if err != nil || !res.Passed() {
-		t.Fatalf("replay: %v %+v", err, res)
-	}
-	os.Stdout.WriteString("\n{\"seconds\":" + strconv.FormatFloat(time.Since(start).Seconds(), 'f', -1, 64) +
-		",\"peak_rss_mb\":" + strconv.FormatFloat(PeakRSSMB(), 'f', -1, 64) + "}\n")
-}
-
-// TestReplayStreamsInConstantMemory replays logs ten times apart in size
-// on the recorded wire, each in a process of its own: the peak memory must
-// not grow with the log (the replay holds a window, not the log).
+// TestReplayStreamsInConstantMemory runs the kratos-tui binary (built
+// here without the race detector, whose shadow memory would be measured
+// too) as `kratos-tui replay FILE` on logs ten times apart in size, each in
+// a process of its own: the replay holds a window, not the log, so its
+// peak memory must not grow with the log.
 func TestReplayStreamsInConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	root, ok := ModuleRoot()
+	if !ok {
+		t.Fatal("no module root")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kratos-tui")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/kratos-tui")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
 	child := func(n int) float64 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestReplayChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), replayChildEnv+"="+strconv.Itoa(n))
-		_, rss, err := streamIn(cmd)
+		path := filepath.Join(dir, fmt.Sprintf("cycles-%d.jsonl", n))
+		f, err := os.Create(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return rss
+		if _, err := WriteCycles(f, CycleTemplate, n); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		cmd := exec.Command(bin, "replay", path)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !bytes.HasPrefix(out, []byte("PASS")) {
+			t.Fatalf("kratos-tui replay of %d records: %v\n%.2000s", n, err, out)
+		}
+		ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if !ok {
+			t.Fatal("no rusage")
+		}
+		return float64(ru.Maxrss) / 1024
 	}
-	small, large := child(2000), child(20000)
-	t.Logf("peak RSS of replay: %.1f MiB for 2k records, %.1f MiB for 20k", small, large)
-	if large > small+8 {
+	small, large := child(5000), child(50000)
+	t.Logf("peak RSS of kratos-tui replay: %.1f MiB for 5k records, %.1f MiB for 50k", small, large)
+	if large > small+16 {
 		t.Fatalf("peak RSS grew from %.1f to %.1f MiB with 10x the records", small, large)
 	}
 }
