@@ -26,6 +26,18 @@ var errorCorpus = []flow{
 	{name: "sign_up_short_password", script: signUpShortPassword},
 	{name: "totp_wrong_code", script: totpWrongCode},
 	{name: "kratos_down_then_back", account: true, proxied: true, script: kratosDownThenBack},
+	// The backend answers who is signed in at launch: its client runs on
+	// the recorded wire too.
+	{name: "launch_backend_token", account: true, token: true, backend: true},
+	{name: "launch_backend_revoked_token", account: true, token: true, revoke: true, backend: true},
+}
+
+func TestLaunchBackendTokenReplays(t *testing.T) {
+	replay.File(t, "testdata/flows/launch_backend_token.jsonl")
+}
+
+func TestLaunchBackendRevokedTokenReplays(t *testing.T) {
+	replay.File(t, "testdata/flows/launch_backend_revoked_token.jsonl")
 }
 
 func TestSignUpShortPasswordReplays(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui-backend/whoami"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -41,7 +43,9 @@ type flow struct {
 	// courier, the server and the secrets the run sees.
 	server serverKind
 	// proxied puts a proxy the script can take down in front of Kratos.
-	proxied      bool
+	proxied bool
+	// backend asks the project's backend (GET /whoami) who is signed in.
+	backend      bool
 	verified     bool
 	otherSession bool
 	script       func(r *run) []step
@@ -242,13 +246,20 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	}
 	header := flowlog.NewHeader("corpus", start)
 	header.KratosAPI = api
+	backendURL := ""
+	if f.backend {
+		be := httptest.NewServer(whoami.NewHandler(srv.PublicURL, nil, zerolog.Nop()))
+		t.Cleanup(be.Close)
+		backendURL = be.URL
+		header.Backend = backendURL
+	}
 	w, err := flowlog.Create(path, header)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := flowlog.NewRecorder(w)
 	cfg := app.Config{
-		KratosAPI: api, Tokens: tokens, Timeout: 30 * time.Second,
+		KratosAPI: api, Backend: backendURL, Tokens: tokens, Timeout: 30 * time.Second,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
