@@ -94,14 +94,18 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 		hooks = []string{"show_verification_ui"}
 	}
 	return configData{
-		Host:                    loopback,
-		PublicPort:              publicPort,
-		AdminPort:               adminPort,
-		SMTPPort:                smtpPort,
-		PublicURL:               fmt.Sprintf("http://%s:%d", loopback, publicPort),
-		AdminURL:                fmt.Sprintf("http://%s:%d", loopback, adminPort),
-		UIURL:                   fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
-		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc",
+		Host:       loopback,
+		PublicPort: publicPort,
+		AdminPort:  adminPort,
+		SMTPPort:   smtpPort,
+		PublicURL:  fmt.Sprintf("http://%s:%d", loopback, publicPort),
+		AdminURL:   fmt.Sprintf("http://%s:%d", loopback, adminPort),
+		UIURL:      fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
+		// Writers take the lock when their transaction begins and wait up
+		// to 10 s for it: a deferred transaction that must upgrade to a
+		// write while another writes fails at once with "database is
+		// locked", a 500 from Kratos that no client could explain.
+		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc&_busy_timeout=10000&_txlock=immediate",
 		SchemaURL:               (&url.URL{Scheme: "file", Path: filepath.ToSlash(schemaPath)}).String(),
 		LoginLifespan:           o.LoginLifespan,
 		RegistrationLifespan:    o.RegistrationLifespan,
