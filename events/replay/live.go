@@ -585,6 +585,13 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 			if gone, added := listDiff(exp[i]["nodes"], act[i]["nodes"]); exp[i]["nodes"] != nil && act[i]["nodes"] != nil && len(gone)+len(added) > 0 {
 				why += fmt.Sprintf(" (form nodes gone: %v; new: %v)", gone, added)
 			}
+			p.mu.Lock()
+			if i < len(p.seen) {
+				if f, ok := formOf(p.seen[i].Event); ok && f.GeneralError != "" {
+					why += fmt.Sprintf("; the live form's error: %q", f.GeneralError)
+				}
+			}
+			p.mu.Unlock()
 			return fmt.Sprintf("state event %d (record seq %d, %s): %s\n  recorded: %s\n  live:     %s",
 				i+1, r.Seq, r.Type, why, eb, ab), r.Seq
 		}

@@ -189,11 +189,22 @@ func TestLiveReplayPassesRepeatedly(t *testing.T) {
 				srv = kratosWith(t, lr.f.server)
 			}
 			fresh := signsUp(lr) && name != "sign_up_duplicate_email"
-			screens := 0
-			for i := range n {
+			screens, retried := 0, 0
+			for i := 0; i < n; i++ {
 				launchToken(t, lr, srv)
 				res := runLive(t, lr, srv, fresh)
 				screens = len(res.Expected)
+				// The test Kratos keeps its data in SQLite, which under
+				// load sometimes answers a write with "database is
+				// locked" (a 500 that the live run rightly reports). That
+				// is the test server's fault, not drift: such a run is
+				// done again, at most three times per flow, and logged.
+				if res.Drift != "" && strings.Contains(res.Drift, "database is locked") && retried < 3 {
+					retried++
+					t.Logf("run %d: the test Kratos's SQLite was locked; run again: %s", i+1, firstLine(res.Drift))
+					i--
+					continue
+				}
 				if res.Drift != "" {
 					t.Fatalf("run %d of %d against the unchanged Kratos: DRIFT %s", i+1, n, res.Drift)
 				}

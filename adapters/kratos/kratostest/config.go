@@ -101,11 +101,10 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 		PublicURL:  fmt.Sprintf("http://%s:%d", loopback, publicPort),
 		AdminURL:   fmt.Sprintf("http://%s:%d", loopback, adminPort),
 		UIURL:      fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
-		// Writers take the lock when their transaction begins and wait up
-		// to 10 s for it: a deferred transaction that must upgrade to a
-		// write while another writes fails at once with "database is
-		// locked", a 500 from Kratos that no client could explain.
-		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc&_busy_timeout=10000&_txlock=immediate",
+		// WAL lets readers and a writer work at once, and a writer waits
+		// up to 10 s for another: fewer "database is locked" answers from
+		// a loaded Kratos.
+		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc&_busy_timeout=10000&_journal_mode=WAL",
 		SchemaURL:               (&url.URL{Scheme: "file", Path: filepath.ToSlash(schemaPath)}).String(),
 		LoginLifespan:           o.LoginLifespan,
 		RegistrationLifespan:    o.RegistrationLifespan,
