@@ -64,10 +64,12 @@ vet:
 	$(GO) vet ./...
 
 ## test: vet, then every test with the race detector against a real Kratos (required: no skipping),
+## then the mutation test of offline replay (-tags mutation: deliberate breaks of the adapter and machine),
 ## then the short reliability report (figures of those tests, each fuzz target for 5s)
 test: kratos vet
 	@reldir=$$(mktemp -d) && trap 'rm -rf "$$reldir"' EXIT && \
 	KRATOS_TUI_RELIABILITY_DIR=$$reldir KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -timeout 15m ./... && \
+	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -tags mutation -run '^TestMutation$$' ./events/replay && \
 	$(GO) run ./cmd/kratos-tui-reliability -dir "$$reldir" -fuzztime 5s
 
 ## reliability: the reliability report: fault, crash, secret and load tests, each fuzz target for 15s

@@ -375,8 +375,12 @@ func redactWalk(v any, secret, traits, node bool, r Redactor) any {
 		// A JSON document kept as text (a body cut short).
 		return RedactText(t, r)
 	default:
-		// Numbers, booleans and null are never secrets: Kratos's error
-		// "code" is a number, its one-time codes are strings.
+		// Numbers, booleans and null are never secrets: Kratos sends every
+		// secret (codes, tokens, passwords) as a string, and a number under
+		// a secret key is not one (an error's "code" is its HTTP status).
+		// Replacing it by a string would make the recorded answer
+		// undecodable, and offline replay serves recorded answers to the
+		// real adapters.
 		return t
 	}
 }

@@ -39,16 +39,32 @@ type AdapterReturned struct {
 	HTTP []HTTPExchange `json:"http,omitempty"`
 }
 
-// HTTPExchange is one HTTP request and its response, as traced.
+// HTTPExchange is one HTTP request and its response, in full: offline
+// replay serves it to the real adapters (see docs/flowlog.md).
 type HTTPExchange struct {
-	Method    string              `json:"method"`
-	URL       string              `json:"url"`
-	Status    int                 `json:"status,omitempty"`
-	LatencyMS float64             `json:"latency_ms"`
-	Request   json.RawMessage     `json:"request_body,omitempty"`
-	Response  json.RawMessage     `json:"response_body,omitempty"`
-	Headers   map[string][]string `json:"request_headers,omitempty"`
-	Error     string              `json:"error,omitempty"`
+	Method string `json:"method"`
+	// URL is the request URI: the path and the query.
+	URL       string          `json:"url"`
+	Status    int             `json:"status,omitempty"`
+	LatencyMS float64         `json:"latency_ms"`
+	Request   json.RawMessage `json:"request_body,omitempty"`
+	Response  json.RawMessage `json:"response_body,omitempty"`
+	// RequestText and ResponseText mark a body that was not JSON: it is
+	// kept as a JSON string holding the body's text.
+	RequestText  bool `json:"request_body_text,omitempty"`
+	ResponseText bool `json:"response_body_text,omitempty"`
+	// Headers are the request headers that matter (Accept, Content-Type
+	// and the secret ones, redacted).
+	Headers map[string][]string `json:"request_headers,omitempty"`
+	// ResponseHeaders are the response headers that matter
+	// (Content-Type, Location, Retry-After and the secret ones, redacted).
+	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
+	// Error is why no response came, in the transport's words.
+	Error string `json:"error,omitempty"`
+	// ErrorCause is the kind of that failure (connection_refused,
+	// timeout, ...), so that replay can give the adapter the same kind of
+	// error.
+	ErrorCause string `json:"error_cause,omitempty"`
 }
 
 // EventType implements Event.
@@ -108,23 +124,31 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 		for i, h := range e.HTTP {
 			h.Request = RedactJSON(h.Request, r)
 			h.Response = RedactJSON(h.Response, r)
-			if len(h.Headers) > 0 {
-				hs := make(map[string][]string, len(h.Headers))
-				for k, vs := range h.Headers {
-					if IsSecretKey(k) {
-						red := make([]string, len(vs))
-						for j, v := range vs {
-							red[j] = r(v)
-						}
-						vs = red
-					}
-					hs[k] = vs
-				}
-				h.Headers = hs
-			}
+			h.Headers = redactHeaders(h.Headers, r)
+			h.ResponseHeaders = redactHeaders(h.ResponseHeaders, r)
 			ex[i] = h
 		}
 		e.HTTP = ex
 	}
 	return e
+}
+
+// redactHeaders returns a copy of hs whose secret headers' values are
+// redacted.
+func redactHeaders(hs map[string][]string, r Redactor) map[string][]string {
+	if len(hs) == 0 {
+		return hs
+	}
+	out := make(map[string][]string, len(hs))
+	for k, vs := range hs {
+		if IsSecretKey(k) {
+			red := make([]string, len(vs))
+			for j, v := range vs {
+				red[j] = r(v)
+			}
+			vs = red
+		}
+		out[k] = vs
+	}
+	return out
 }

@@ -14,8 +14,10 @@ import (
 
 // call runs one adapter call and traces it: AdapterCalled before,
 // AdapterReturned after, with the result, the error and the HTTP exchanges
-// the adapter made. Under a Responder the adapter is not called; the
-// recorded answer is returned instead. Errors come back as *adapters.Error.
+// the adapter made. Under a Responder the recorded answer is fetched
+// first: a WireResponder may have the real adapter run on the recorded
+// HTTP exchanges (offline replay); otherwise the adapter is not called and
+// the recorded answer is returned. Errors come back as *adapters.Error.
 // When no one listens to the trace (no recorder, no viewer), the payloads
 // are left out: building them would be work for nothing.
 func call[T any](ctx context.Context, m *Machine, op string, request any, do func(context.Context) (T, error)) (T, error) {
@@ -36,17 +38,13 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 			m.publish(events.AdapterReturned{Operation: op, Error: ae})
 			return zero, ae
 		}
-		m.publish(rec)
-		var out T
-		if rec.Error == nil && len(rec.Result) > 0 && string(rec.Result) != "null" {
-			if err := json.Unmarshal(rec.Result, &out); err != nil {
-				return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay %s: decode recorded result: %v", op, err)}
-			}
+		wired := false
+		if wr, ok := m.cfg.Responder.(WireResponder); ok {
+			ctx, wired = wr.Serve(ctx, rec)
 		}
-		if rec.Error != nil {
-			return out, rec.Error
+		if !wired {
+			return answer[T](m, op, rec)
 		}
-		return out, nil
 	}
 
 	collector := &httplog.Collector{}
@@ -73,6 +71,22 @@ func call[T any](ctx context.Context, m *Machine, op string, request any, do fun
 	// registered before the result is published.
 	m.cfg.Secrets.Learn(ret)
 	m.publish(ret)
+	return out, nil
+}
+
+// answer publishes a recorded answer and returns it as the call's.
+func answer[T any](m *Machine, op string, rec events.AdapterReturned) (T, error) {
+	var zero T
+	m.publish(rec)
+	var out T
+	if rec.Error == nil && len(rec.Result) > 0 && string(rec.Result) != "null" {
+		if err := json.Unmarshal(rec.Result, &out); err != nil {
+			return zero, &adapters.Error{Class: adapters.ClassInternal, Message: fmt.Sprintf("replay %s: decode recorded result: %v", op, err)}
+		}
+	}
+	if rec.Error != nil {
+		return out, rec.Error
+	}
 	return out, nil
 }
 

@@ -29,6 +29,18 @@ type Responder interface {
 	Respond(op string) (events.AdapterReturned, error)
 }
 
+// WireResponder is a Responder under which the real adapters run: for each
+// call, Serve gets the recorded answer and returns a context that carries
+// its recorded HTTP exchanges to the adapter's transport (offline replay
+// serves them), or false for a call that is answered from the recording as
+// it is (the token store). The AdapterReturned published is then the one
+// the adapter produced, so its decoding, error classification and flow
+// housekeeping are compared with the recording too.
+type WireResponder interface {
+	Responder
+	Serve(ctx context.Context, recorded events.AdapterReturned) (context.Context, bool)
+}
+
 // Publisher puts the machine's events on the bus.
 type Publisher interface {
 	// Publish stamps and queues an event; see bus.Bus.Publish.
@@ -109,7 +121,9 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.Bus == nil {
 		return nil, errors.New("new state machine: a bus is required")
 	}
-	if cfg.Responder == nil && (cfg.Kratos == nil || cfg.Sessions == nil || cfg.Tokens == nil) {
+	_, wire := cfg.Responder.(WireResponder)
+	if (cfg.Responder == nil || wire) && (cfg.Kratos == nil || cfg.Sessions == nil) ||
+		cfg.Responder == nil && cfg.Tokens == nil {
 		return nil, errors.New("new state machine: the Kratos, session and token adapters are required")
 	}
 	m := &Machine{cfg: cfg, log: cfg.Logger}

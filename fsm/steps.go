@@ -8,6 +8,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // stepFunc does an intent's work after its transition: the adapter calls
@@ -283,6 +284,11 @@ func (m *Machine) storeToken(ctx context.Context, token string) {
 // cannot be stored does not undo the sign-in; the user is told.
 func (m *Machine) signedIn(ctx context.Context, sess *adapters.Session, outcome string) {
 	notice := ""
+	if mutation.On(mutation.MachineNoTokenSave) {
+		m.setSession(sess, sess.Token, notice)
+		m.must(ctx, outcome)
+		return
+	}
 	if _, err := call(ctx, m, "tokens.save", tokenRequest{Token: sess.Token}, func(context.Context) (none, error) {
 		return none{}, m.cfg.Tokens.Save(sess.Token)
 	}); err != nil {

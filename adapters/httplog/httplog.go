@@ -1,12 +1,15 @@
 // Package httplog records the HTTP exchanges an adapter call makes, so that
 // traces and recordings show every request and response. The state machine
 // puts a Collector in the call's context; Transport, wrapped around an
-// adapter's HTTP transport, appends each exchange to it. Bodies are kept as
-// sent — a JSON body as JSON, anything else (a body cut short, past
-// MaxBody, not JSON) as a JSON string of its text; whoever writes them out
-// redacts both kinds: by meaning (events.RedactJSON reads a string's JSON
-// text token by token, as far as it goes) and by value (every secret the
-// run registered, inside every string; see flowlog.Redactor).
+// adapter's HTTP transport, appends each exchange to it, in full: method,
+// request URI, the headers that matter, both bodies, the status, and for a
+// request that got no answer the kind of failure, so that offline replay
+// can serve the exchange back to the real adapter. Bodies are kept as
+// sent — a JSON body as JSON, anything else (not JSON, cut short) as a JSON
+// string of its text; whoever writes them out redacts both kinds: by
+// meaning (events.RedactJSON reads a string's JSON text token by token, as
+// far as it goes) and by value (every secret the run registered, inside
+// every string; see flowlog.Redactor).
 package httplog
 
 import (
@@ -21,8 +24,11 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 )
 
-// MaxBody bounds how much of a body is kept.
-const MaxBody = 64 << 10
+// MaxBody bounds how much of a body is kept: more than any adapter accepts
+// (the Kratos adapter refuses bodies over 4 MiB), so that every answer an
+// adapter can use is recorded whole; a longer body is recorded cut at
+// MaxBody.
+const MaxBody = 8 << 20
 
 type collectorKey struct{}
 
@@ -79,7 +85,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex := events.HTTPExchange{Method: req.Method, URL: req.URL.RequestURI(), Headers: interestingHeaders(req.Header)}
 	if req.Body != nil && req.GetBody != nil {
 		if body, err := req.GetBody(); err == nil {
-			ex.Request = bodyJSON(body)
+			ex.Request, ex.RequestText = bodyJSON(body)
 		}
 	}
 	start := time.Now()
@@ -87,10 +93,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
 		ex.Error = err.Error()
+		ex.ErrorCause = Cause(req.Context(), err)
 		c.add(ex)
 		return resp, err
 	}
 	ex.Status = resp.StatusCode
+	ex.ResponseHeaders = pick(resp.Header, responseHeaders)
 	if resp.Body != nil {
 		// A read error here (a body cut short) comes back to the adapter
 		// when it reads past what was kept.
@@ -100,17 +108,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if len(data) > MaxBody {
 			data = data[:MaxBody]
 		}
-		ex.Response = asJSON(data)
+		ex.Response, ex.ResponseText = asJSON(data)
 	}
 	c.add(ex)
 	return resp, nil
 }
 
-// interestingHeaders keeps the headers worth tracing. Secret ones are kept
-// so that redaction can replace them with placeholders.
-func interestingHeaders(h http.Header) map[string][]string {
+// The headers that matter: what an adapter sends or reads. Secret ones are
+// kept so that redaction can replace them with placeholders.
+var (
+	requestHeaders  = []string{"Accept", "Content-Type", "X-Session-Token", "Session_token", "Cookie", "Authorization"}
+	responseHeaders = []string{"Content-Type", "Location", "Retry-After", "Set-Cookie", "Www-Authenticate"}
+)
+
+func interestingHeaders(h http.Header) map[string][]string { return pick(h, requestHeaders) }
+
+// pick copies the headers named in keys.
+func pick(h http.Header, keys []string) map[string][]string {
 	out := map[string][]string{}
-	for _, k := range []string{"Accept", "Content-Type", "X-Session-Token", "Session_token", "Cookie", "Authorization"} {
+	for _, k := range keys {
 		if v := h.Values(k); len(v) > 0 {
 			out[k] = append([]string(nil), v...)
 		}
@@ -121,23 +137,23 @@ func interestingHeaders(h http.Header) map[string][]string {
 	return out
 }
 
-func bodyJSON(body io.ReadCloser) json.RawMessage {
+func bodyJSON(body io.ReadCloser) (json.RawMessage, bool) {
 	defer body.Close()
 	data, _ := io.ReadAll(io.LimitReader(body, MaxBody))
 	return asJSON(data)
 }
 
 // asJSON keeps a JSON body as is and turns anything else into a JSON string
-// so that the trace stays one JSON document.
-func asJSON(data []byte) json.RawMessage {
+// so that the trace stays one JSON document; the flag says it did.
+func asJSON(data []byte) (json.RawMessage, bool) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
+		return nil, false
 	}
 	if json.Valid(data) {
-		return json.RawMessage(bytes.Clone(data))
+		return json.RawMessage(bytes.Clone(data)), false
 	}
 	s, _ := json.Marshal(string(data))
-	return s
+	return s, true
 }
 
 // replayBody hands back what was read for the trace, then the rest.

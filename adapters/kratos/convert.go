@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // rawIdentity is the part of a Kratos identity the client reads.
@@ -66,6 +67,22 @@ func (c *Client) decodeFlow(x *exchange) (*adapters.Flow, *adapters.Error) {
 		// Kratos never echoes a password; make sure none is passed on.
 		if f.UI.Nodes[i].Attributes.Type == "password" {
 			f.UI.Nodes[i].Attributes.Value = nil
+		}
+	}
+	if mutation.On(mutation.DropMessageIDs) {
+		for i := range f.UI.Messages {
+			f.UI.Messages[i].ID = 0
+		}
+		for i := range f.UI.Nodes {
+			for j := range f.UI.Nodes[i].Messages {
+				f.UI.Nodes[i].Messages[j].ID = 0
+			}
+		}
+	}
+	if mutation.On(mutation.FieldErrorToGeneral) {
+		for i := range f.UI.Nodes {
+			f.UI.Messages = append(f.UI.Messages, f.UI.Nodes[i].Messages...)
+			f.UI.Nodes[i].Messages = f.UI.Nodes[i].Messages[:0]
 		}
 	}
 	return &f, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // Kratos error ids the client branches on.
@@ -155,6 +156,9 @@ func (c *Client) errorFrom(op operation, x *exchange) *adapters.Error {
 			e.Class = adapters.ClassFlowReplaced
 		}
 	}
+	if mutation.On(mutation.SwapErrorClasses) && e.Class == adapters.ClassUnauthorized {
+		e.Class = adapters.ClassValidation
+	}
 	return e
 }
 
@@ -243,8 +247,12 @@ func (c *Client) validationError(x *exchange) *adapters.Error {
 	if aerr != nil {
 		return aerr
 	}
+	class := adapters.ClassValidation
+	if mutation.On(mutation.SwapErrorClasses) {
+		class = adapters.ClassUnauthorized
+	}
 	return &adapters.Error{
-		Class:   adapters.ClassValidation,
+		Class:   class,
 		Status:  x.status,
 		Message: firstMessage(flow),
 		Flow:    flow,

@@ -7,6 +7,7 @@ import (
 	ory "github.com/ory/client-go"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // methodPassword is the Kratos method both submissions use.
@@ -42,6 +43,14 @@ func (c *Client) SubmitRegistration(ctx context.Context, req adapters.Registrati
 	if traits == nil {
 		traits = map[string]any{}
 	}
+	if mutation.On(mutation.DropTrait) {
+		traits = map[string]any{}
+		for k, v := range req.Traits {
+			if k != "email" {
+				traits[k] = v
+			}
+		}
+	}
 	body := ory.UpdateRegistrationFlowWithPasswordMethodAsUpdateRegistrationFlowBody(
 		ory.NewUpdateRegistrationFlowWithPasswordMethod(methodPassword, req.Password, traits))
 	x, aerr := c.submit(ctx, req.FlowID, func(ctx context.Context, flowID string) (*http.Response, error) {
@@ -66,7 +75,13 @@ func (c *Client) submit(ctx context.Context, flowID string,
 		return nil, &adapters.Error{Class: adapters.ClassInternal,
 			Message: "kratos: cannot submit a form without a flow id"}
 	}
+	if mutation.On(mutation.WrongFlowID) {
+		flowID = flowID[:len(flowID)-1] + "0"
+	}
 	x, aerr := c.submitOnce(ctx, flowID, send)
+	if mutation.On(mutation.No410Continue) {
+		return x, aerr
+	}
 	if aerr == nil || aerr.Class != adapters.ClassFlowExpired ||
 		aerr.ID != idFlowExpired || aerr.UseFlowID == "" || aerr.UseFlowID == flowID {
 		return x, aerr

@@ -124,8 +124,8 @@ func run(cycles, rounds int) error {
 		figures[fmt.Sprintf("replay_stream_%d_s", n)] = round(rr.streamTimes[i].Seconds())
 		figures[fmt.Sprintf("replay_stream_%d_peak_rss_mb", n)] = round(rr.streamPeakMB[i])
 	}
-	if k := len(rr.streamSizes); k > 0 {
-		figures["replay_1m_peak_rss_mb"] = round(rr.streamPeakMB[k-1])
+	if err := measureReplayCLI(tw, os.Stderr, figures); err != nil {
+		return fmt.Errorf("CLI replay: %w", err)
 	}
 
 	if err := tw.Flush(); err != nil {

@@ -262,7 +262,7 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 		return app.Config{}, nil, errors.New("--redact-pii applies to a recording: give --record FILE too")
 	}
 	if s.record != "" {
-		observe, closeRec, err := openRecorder(s.record, stderr, cfg.Secrets, s.redactPII)
+		observe, closeRec, err := openRecorder(s.record, cfg, stderr, s.redactPII)
 		if err != nil {
 			closeLog()
 			return app.Config{}, nil, err

@@ -25,6 +25,7 @@ type replayFlags struct {
 	rewriteEmail []string
 	benchStream  int
 	strict       bool
+	mail         string
 }
 
 func replayCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
@@ -35,20 +36,28 @@ func replayCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 		Long: `replay re-runs a flow log recorded with --record.
 
 Offline (the default), the recorded intents go through the current state
-machine, adapter calls are answered from the recorded results, and every
-event is compared with the recording. It prints PASS, or the first divergent
-record with the recorded and replayed versions side by side and the field
-that differs. Exit 0 on PASS, 1 on a divergence, 2 when the log cannot be read.
-No network is used.
+machine and the real adapters, which are served the recorded HTTP exchanges
+(each request checked against the recorded one); the token store, clock and
+ids answer from the recording; every event is compared with the recording.
+It prints PASS, or the first divergent record with the recorded and
+replayed versions side by side and the reason. Exit 0 on PASS, 1 on a
+divergence, 2 when the log cannot be read. No network is used; the log is
+streamed, so memory does not grow with its size.
 
-With --live, the recorded intents are sent to the Kratos of --kratos-api and
-the state events are compared by type and stable fields (not ids, times,
-tokens or flow ids). Recordings hold no secrets, and secrets never go on
-the command line (ps and shell history show it): give the value of
-«secret:1» in the environment as KRATOS_TUI_SECRET_1=VALUE, as a line
-1=VALUE in a --secrets-file that only you can read (chmod 600), or, on a
-terminal, type it when asked (input hidden). Use --rewrite-email old=new
-for a sign-up whose email is now taken.`,
+With --live, the recorded intents are sent to the Kratos of --kratos-api in
+fresh flows (recorded flow and session ids mapped to the live ones), and
+the stable view of every screen is compared: Kratos message ids per field,
+notices, node names, types and groups, the flow state, the session's AAL
+and lifespan (not ids, times, tokens or texts). Exit 1 on drift.
+Recordings hold no secrets, and secrets never go on the command line (ps
+and shell history show it): give the value of «secret:1» in the
+environment as KRATOS_TUI_SECRET_1=VALUE, as a line 1=VALUE in a
+--secrets-file that only you can read (chmod 600), or, on a terminal, type
+it when asked (input hidden). Backup codes and a TOTP secret shown during
+the run are taken from the live screens, TOTP codes are computed
+(KRATOS_TUI_TOTP_SECRET in the environment for an identity enrolled before
+the recording), e-mailed codes are read with --mail ADMIN_URL. Use
+--rewrite-email old=new for a sign-up whose email is now taken.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if rf.benchStream > 0 {
 				return cobra.NoArgs(cmd, args)
@@ -82,6 +91,7 @@ for a sign-up whose email is now taken.`,
 	_ = f.MarkHidden("secret")
 	f.StringArrayVar(&rf.rewriteEmail, "rewrite-email", nil, "for --live: use another email, old=new (repeatable)")
 	f.BoolVar(&rf.strict, "strict", false, "also report fields the replay adds that the recording lacks")
+	f.StringVar(&rf.mail, "mail", "", "for --live: Kratos's admin API URL, to read e-mailed codes from its courier messages")
 	f.IntVar(&rf.benchStream, "bench-stream", 0, "benchmark helper: stream a generated log of N records, print JSON")
 	_ = f.MarkHidden("bench-stream")
 	return cmd
@@ -96,7 +106,14 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 		return errors.New("--secret puts a secret on the command line, where ps and shell history show it; " +
 			"give the value of «secret:N» in the environment as KRATOS_TUI_SECRET_N=VALUE, as a line N=VALUE in a --secrets-file (chmod 600), or type it when asked on a terminal")
 	}
-	opts := replay.LiveOptions{Secrets: replay.SecretsFromEnv(os.Environ()), RewriteEmail: map[string]string{}}
+	opts := replay.LiveOptions{Secrets: replay.SecretsFromEnv(os.Environ()), RewriteEmail: map[string]string{},
+		TOTPSecret: os.Getenv("KRATOS_TUI_TOTP_SECRET")}
+	if rf.mail != "" {
+		if err := app.ValidateURL("--mail", rf.mail); err != nil {
+			return err
+		}
+		opts.Mail = &replay.CourierAPI{AdminURL: rf.mail}
+	}
 	if rf.secretsFile != "" {
 		fromFile, err := replay.ReadSecretsFile(rf.secretsFile)
 		if err != nil {

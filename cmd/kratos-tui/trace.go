@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/fsm"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
@@ -26,6 +31,9 @@ machine's state at that point and an adapter step's redacted HTTP exchanges.
 a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "" && !(isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())) || format == "text" {
+				return streamText(stdout, stderr, args[0])
+			}
 			h, recs, err := readLogWithProgress(args[0], stderr)
 			if err != nil {
 				if !errors.Is(err, flowlog.ErrTruncated) || len(recs) == 0 {
@@ -40,8 +48,6 @@ a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 				}
 			}
 			switch format {
-			case "text":
-				return traceview.WriteText(stdout, h, recs)
 			case "mermaid":
 				return traceview.WriteMermaid(stdout, recs)
 			case "tui":
@@ -52,4 +58,54 @@ a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "tui, text or mermaid (default: tui on a terminal, else text)")
 	return cmd
+}
+
+// streamText writes the timeline of the log at path as traceview.WriteText
+// does, one record at a time: it holds one record, not the log, so a log
+// of any size prints in constant memory. The record count comes last. A
+// log cut short (a crash while writing) prints its whole records and a
+// warning.
+func streamText(stdout, stderr io.Writer, path string) error {
+	r, err := flowlog.Open(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	h := r.Header()
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	fmt.Fprintf(bw, "flow log v%s, written by kratos-tui %s, started %s\n",
+		h.SchemaVersion, h.AppVersion, h.StartedAt.Format(time.RFC3339))
+	state := fsm.StateUninitialized
+	var t0 time.Time
+	n := 0
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if ferr := bw.Flush(); ferr != nil {
+				return fmt.Errorf("write timeline: %w", ferr)
+			}
+			if errors.Is(err, flowlog.ErrTruncated) && n > 0 {
+				fmt.Fprintf(stderr, "kratos-tui: warning: %v; showed the %d whole records before it\n", err, n)
+				return nil
+			}
+			return err
+		}
+		if n == 0 {
+			t0 = rec.Time
+		}
+		n++
+		if t, ok := rec.Event.(events.TransitionMade); ok {
+			state = t.To
+		}
+		fmt.Fprintf(bw, "%5d %+9.3fs %-14s %-22s [%s] %s\n",
+			rec.Seq, rec.Time.Sub(t0).Seconds(), rec.Kind, rec.Type, state, traceview.Summary(rec))
+	}
+	fmt.Fprintf(bw, "%d records\n", n)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write timeline: %w", err)
+	}
+	return nil
 }

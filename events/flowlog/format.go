@@ -24,10 +24,16 @@ const Magic = "kratos_tui_flow_log"
 // MajorVersion is the major version of the format this package writes and
 // the only one it reads. A reader refuses another major version; minor
 // versions only add fields, which readers ignore.
-const MajorVersion = 1
+//
+// Version 2 records every HTTP exchange in full (response headers, bodies
+// of any size, the kind of a transport failure) and the URLs the client
+// talked to, so that offline replay runs the real adapters on the
+// recorded wire; a version 1 log holds only adapter results and cannot be
+// replayed that way.
+const MajorVersion = 2
 
 // SchemaVersion is the full version this package writes.
-const SchemaVersion = "1.1"
+const SchemaVersion = "2.0"
 
 // Header is the first line of a flow log.
 type Header struct {
@@ -42,6 +48,12 @@ type Header struct {
 	StartedAt time.Time `json:"started_at"`
 	// Redaction describes how secrets were replaced.
 	Redaction RedactionPolicy `json:"redaction"`
+	// KratosAPI is the Kratos public URL the client talked to; replay
+	// builds the Kratos adapter with it, since the adapter's messages name
+	// it.
+	KratosAPI string `json:"kratos_api,omitempty"`
+	// Backend is the backend URL, when the client used one for sessions.
+	Backend string `json:"backend,omitempty"`
 }
 
 // RedactionPolicy describes how secrets were replaced in a log.
@@ -129,6 +141,10 @@ type VersionError struct {
 
 // Error implements error.
 func (e *VersionError) Error() string {
+	if e.Got < MajorVersion {
+		return fmt.Sprintf("flow log format version %d (schema %q) is too old: this kratos-tui reads version %d, which records every HTTP exchange in full so that replay runs the real adapters; a version %d log lacks that wire and cannot be migrated. Record the flow again with this kratos-tui (kratos-tui --record FILE ...), or read the old log with the kratos-tui release that wrote it",
+			e.Got, e.SchemaVersion, MajorVersion, e.Got)
+	}
 	return fmt.Sprintf("flow log format version %d (schema %q) is not supported: this kratos-tui reads version %d only; use a kratos-tui release that writes version %d",
 		e.Got, e.SchemaVersion, MajorVersion, e.Got)
 }

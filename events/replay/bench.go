@@ -16,12 +16,13 @@ import (
 	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
-// MeasureThroughput generates a log of at least nEvents events (the state
-// machine with in-memory adapters, sign-in/sign-out rounds), then replays
-// it offline and returns the replayed events per second.
+// MeasureThroughput writes a log of at least nEvents events (the corpus's
+// sign-in/sign-out round against the real Kratos, repeated: WriteCycles),
+// then replays it offline through the real adapters and returns the
+// replayed events per second.
 func MeasureThroughput(nEvents int) (float64, error) {
 	var buf bytes.Buffer
-	if _, err := generate(context.Background(), &buf, nEvents); err != nil {
+	if _, err := WriteCycles(&buf, CycleTemplate, nEvents); err != nil {
 		return 0, fmt.Errorf("measure throughput: %w", err)
 	}
 	rec, err := Load(&buf)

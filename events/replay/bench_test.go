@@ -3,9 +3,12 @@ package replay
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 )
 
@@ -51,7 +54,7 @@ func TestStreamingConstantMemory(t *testing.T) {
 
 func BenchmarkReplay(b *testing.B) {
 	var buf bytes.Buffer
-	if _, err := generate(context.Background(), &buf, 10000); err != nil {
+	if _, err := WriteCycles(&buf, CycleTemplate, 10000); err != nil {
 		b.Fatal(err)
 	}
 	rec, err := Load(bytes.NewReader(buf.Bytes()))
@@ -99,4 +102,52 @@ func TestMeasures(t *testing.T) {
 		t.Fatalf("MeasureBareFSM: %v", bare)
 	}
 	t.Logf("replay %.0f events/s", eps)
+}
+
+// TestReplayStreamsInConstantMemory runs the kratos-tui binary (built
+// here without the race detector, whose shadow memory would be measured
+// too) as `kratos-tui replay FILE` on logs ten times apart in size, each in
+// a process of its own: the replay holds a window, not the log, so its
+// peak memory must not grow with the log.
+func TestReplayStreamsInConstantMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	root, ok := ModuleRoot()
+	if !ok {
+		t.Fatal("no module root")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kratos-tui")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/kratos-tui")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	child := func(n int) float64 {
+		path := filepath.Join(dir, fmt.Sprintf("cycles-%d.jsonl", n))
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := WriteCycles(f, CycleTemplate, n); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		cmd := exec.Command(bin, "replay", path)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !bytes.HasPrefix(out, []byte("PASS")) {
+			t.Fatalf("kratos-tui replay of %d records: %v\n%.2000s", n, err, out)
+		}
+		ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if !ok {
+			t.Fatal("no rusage")
+		}
+		return float64(ru.Maxrss) / 1024
+	}
+	small, large := child(5000), child(50000)
+	t.Logf("peak RSS of kratos-tui replay: %.1f MiB for 5k records, %.1f MiB for 50k", small, large)
+	if large > small+16 {
+		t.Fatalf("peak RSS grew from %.1f to %.1f MiB with 10x the records", small, large)
+	}
 }

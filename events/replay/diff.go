@@ -51,6 +51,7 @@ func newDivergence(i int, exp, act *events.Envelope, reason string) *Divergence 
 // a newer client may add fields (a minor version), and an old log must
 // still test new code.
 func compareEnvelopes(i int, exp, act events.Envelope, strict bool) *Divergence {
+	exp, act = withoutLatency(exp), withoutLatency(act)
 	eb, err := events.Marshal(exp)
 	if err != nil {
 		return newDivergence(i, &exp, &act, fmt.Sprintf("the recorded record cannot be encoded: %v", err))
@@ -70,7 +71,7 @@ func compareEnvelopes(i int, exp, act events.Envelope, strict bool) *Divergence 
 	d := &Divergence{Index: i, Seq: exp.Seq, Field: path, Expected: eb, Actual: ab}
 	d.Reason = fmt.Sprintf("%s differs: recorded %s, replayed %s", describePath(path), show(e), show(a))
 	if path == "type" || path == "kind" {
-		d.Reason = fmt.Sprintf("the replay published %s %s where the recording has %s %s", show(act.Kind), show(act.Type), show(exp.Kind), show(exp.Type))
+		d.Reason = fmt.Sprintf("the replay published %s where the recording has %s", describeEvent(act), describeEvent(exp))
 	}
 	return d
 }
@@ -319,4 +320,40 @@ func clip(s string, w int) string {
 		return s
 	}
 	return string(r[:w-1]) + "…"
+}
+
+// withoutLatency zeroes the latencies of an adapter result: they measure
+// the run, not the client's behaviour, and a replay on the recorded wire
+// has its own.
+func withoutLatency(env events.Envelope) events.Envelope {
+	ret, ok := env.Event.(events.AdapterReturned)
+	if !ok {
+		return env
+	}
+	ret.LatencyMS = 0
+	if len(ret.HTTP) > 0 {
+		ex := make([]events.HTTPExchange, len(ret.HTTP))
+		for i, h := range ret.HTTP {
+			h.LatencyMS = 0
+			ex[i] = h
+		}
+		ret.HTTP = ex
+	}
+	env.Event = ret
+	return env
+}
+
+// describeEvent names an event in a reason: kind and type, and the
+// operation of an adapter step.
+func describeEvent(env events.Envelope) string {
+	s := show(env.Kind) + " " + show(env.Type)
+	switch ev := env.Event.(type) {
+	case events.AdapterCalled:
+		s += " of " + ev.Operation
+	case events.AdapterReturned:
+		s += " of " + ev.Operation
+	case events.TransitionMade:
+		s += fmt.Sprintf(" (%s -%s-> %s)", ev.From, ev.Event, ev.To)
+	}
+	return s
 }

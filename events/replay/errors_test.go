@@ -65,17 +65,34 @@ func TestCorruptLineNamesItsNumber(t *testing.T) {
 }
 
 func TestUnknownMajorVersionRefused(t *testing.T) {
-	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":1,"schema_version":"1.0"`, `{"kratos_tui_flow_log":2,"schema_version":"2.3"`, 1)
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.0"`, `{"kratos_tui_flow_log":3,"schema_version":"3.3"`, 1)
 	_, _, err := flowlog.ReadAll(writeTemp(t, []byte(b)))
 	var ve *flowlog.VersionError
-	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 2") || !strings.Contains(err.Error(), "reads version 1") {
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 3") || !strings.Contains(err.Error(), "reads version 2") {
 		t.Fatalf("want a clear version error, got %v", err)
+	}
+}
+
+// TestOlderVersionRefused: a version 1 log (adapter results only, no full
+// wire) is refused, and the message says what to do.
+func TestOlderVersionRefused(t *testing.T) {
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.0"`, `{"kratos_tui_flow_log":1,"schema_version":"1.0"`, 1)
+	path := writeTemp(t, []byte(b))
+	_, err := replay.RunFile(context.Background(), path, replay.Options{})
+	var ve *flowlog.VersionError
+	if !errors.As(err, &ve) || !errors.Is(err, replay.ErrUnreadable) {
+		t.Fatalf("want a version error, got %v", err)
+	}
+	for _, want := range []string{"version 1", "too old", "Record the flow again", "--record"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("the message lacks %q: %v", want, err)
+		}
 	}
 }
 
 func TestUnknownFieldsIgnored(t *testing.T) {
 	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"seq":1,`, `{"from_the_future":{"x":1},"seq":1,`, 1)
-	b = strings.Replace(b, `"schema_version":"1.0"`, `"schema_version":"1.7","new_header_field":true`, 1)
+	b = strings.Replace(b, `"schema_version":"2.0"`, `"schema_version":"2.7","new_header_field":true`, 1)
 	replay.File(t, writeTemp(t, []byte(b)))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui-backend/whoami"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -43,7 +45,11 @@ type flow struct {
 	// account in once more before the launch (a session to list and
 	// revoke); script returns the steps with the run at hand, for the
 	// courier, the server and the secrets the run sees.
-	server       serverKind
+	server serverKind
+	// proxied puts a proxy the script can take down in front of Kratos.
+	proxied bool
+	// backend asks the project's backend (GET /whoami) who is signed in.
+	backend      bool
 	verified     bool
 	otherSession bool
 	script       func(r *run) []step
@@ -191,6 +197,8 @@ type recorded struct {
 	// them as whole words only.
 	codes  []string
 	states []events.Envelope
+	// intents are the intents the script sent after AppStarted, in clear.
+	intents []events.Event
 }
 
 // recordFlow runs f through the real client (adapters, bus, state machine,
@@ -234,10 +242,25 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		_ = tokens.Save(tok)
 	}
 	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	api := srv.PublicURL
+	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
+	if f.proxied {
+		r.proxy = startSwitchProxy(t, srv.PublicURL)
+		api = r.proxy.URL()
+	}
+	header := flowlog.NewHeader("corpus", start)
+	header.KratosAPI = api
+	backendURL := ""
+	if f.backend {
+		be := httptest.NewServer(whoami.NewHandler(srv.PublicURL, nil, zerolog.Nop()))
+		t.Cleanup(be.Close)
+		backendURL = be.URL
+		header.Backend = backendURL
+	}
 	// One registry of the run's secrets, as the command has: the state
 	// machine registers, the recording and the debug log replace.
 	secrets := events.NewSecrets()
-	w, err := flowlog.Create(path, flowlog.NewHeader("corpus", start),
+	w, err := flowlog.Create(path, header,
 		flowlog.WithRedactor(flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: secrets})))
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +268,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	rec := flowlog.NewRecorder(w)
 	var debugLog lockedBuffer
 	cfg := app.Config{
-		KratosAPI: srv.PublicURL, Tokens: tokens, Timeout: 30 * time.Second,
+		KratosAPI: api, Backend: backendURL, Tokens: tokens, Timeout: 30 * time.Second,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
 		Logger:    zerolog.New(events.ScrubWriter{W: &debugLog, Secrets: secrets}).Level(zerolog.DebugLevel),
 		Secrets:   secrets,
@@ -259,7 +282,6 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if f.steps != nil {
 		steps = f.steps(email, password)
 	}
-	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
 	if f.script != nil {
 		steps = f.script(r)
 	}
@@ -269,7 +291,11 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		}
 		next := steps[0]
 		steps = steps[1:]
-		return next(seen)
+		ev := next(seen)
+		if ev != nil {
+			out.intents = append(out.intents, ev)
+		}
+		return ev
 	}}
 	if err := app.RunWith(ctx, cfg, client, script); err != nil {
 		t.Fatalf("run %s: %v", f.name, err)

@@ -9,7 +9,8 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
-	"github.com/kratos-tui/kratos-tui/adapters/memory"
+	"github.com/kratos-tui/kratos-tui/adapters/httplog"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -22,7 +23,7 @@ import (
 // gatedKratos holds the first registration flow until the test lets it go,
 // so that intents can be sent while the machine is busy.
 type gatedKratos struct {
-	*memory.Kratos
+	*kratos.Client
 	entered, release chan struct{}
 	// once gates the first call only. The gate blocks until the UI is
 	// waiting for it: a non-blocking send lost the race on a busy machine
@@ -35,7 +36,7 @@ func (g *gatedKratos) CreateRegistrationFlow(ctx context.Context) (*adapters.Flo
 		g.entered <- struct{}{}
 		<-g.release
 	})
-	return g.Kratos.CreateRegistrationFlow(ctx)
+	return g.Client.CreateRegistrationFlow(ctx)
 }
 
 // burstUI sends the first intents, then, while the machine waits on
@@ -70,25 +71,33 @@ func (u *burstUI) Run(ctx context.Context, host ui.Host) error {
 // UI) and replays it: the intents must go back in between the machine's
 // events exactly where the recording has them.
 func TestReplayOfIntentsSentWhileBusy(t *testing.T) {
-	k := &gatedKratos{Kratos: memory.NewKratos(), entered: make(chan struct{}), release: make(chan struct{})}
+	srv := kratosFor(t, false)
+	kc, err := kratos.New(srv.PublicURL, kratos.Options{Transport: &httplog.Transport{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &gatedKratos{Client: kc, entered: make(chan struct{}), release: make(chan struct{})}
+	email := uniqueEmail("busy")
 	plugin := &burstUI{k: k,
 		first: []events.Event{events.AppStarted{}, events.RegistrationFlowRequested{}},
 		burst: []events.Event{
-			events.SignUpSubmitted{Email: "busy@example.com", Password: "busy-password-1"},
+			events.SignUpSubmitted{Email: email, Password: "busy-password-1-Xq"},
 			events.SignOutRequested{},
 			events.LoginFlowRequested{},
-			events.SignInSubmitted{Identifier: "busy@example.com", Password: "wrong"},
-			events.SignInSubmitted{Identifier: "busy@example.com", Password: "busy-password-1"},
+			events.SignInSubmitted{Identifier: email, Password: "wrong"},
+			events.SignInSubmitted{Identifier: email, Password: "busy-password-1-Xq"},
 		},
 	}
 	var log bytes.Buffer
-	w, err := flowlog.NewWriter(&log, flowlog.NewHeader("test", time.Unix(0, 0).UTC()))
+	header := flowlog.NewHeader("test", time.Unix(0, 0).UTC())
+	header.KratosAPI = srv.PublicURL
+	w, err := flowlog.NewWriter(&log, header)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := flowlog.NewRecorder(w)
 	cfg := app.Config{
-		KratosAPI: "http://127.0.0.1:1",
+		KratosAPI: srv.PublicURL,
 		Clock:     clock.NewStepping(time.Unix(0, 0).UTC(), time.Millisecond), IDs: clock.SequentialIDs("b"),
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sync"
 
 	"github.com/rs/zerolog"
 
+	"github.com/kratos-tui/kratos-tui/adapters/backend"
+	"github.com/kratos-tui/kratos-tui/adapters/httplog"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
@@ -37,16 +41,57 @@ type Options struct {
 	// Strict also reports fields that the replay publishes and the
 	// recording lacks (by default such additions of a newer client pass).
 	Strict bool
+
+	// wrap, set by tests (see WithAdapters), replaces the adapters the
+	// replay built.
+	wrap func(fsm.Config) fsm.Config
 }
 
-// Run replays rec through a fresh state machine: the recorded intents are
-// published in order, adapter calls are answered from the recorded results,
-// the clock and the id source return the recorded values. Every event the
-// run publishes is redacted and compared with the record of the same seq.
-// No network is used. The error reports a failure to run, not a divergence.
+// WithAdapters returns opts with a function that may wrap or replace the
+// adapters a replay builds (the mutation test breaks them this way).
+func (opts Options) WithAdapters(wrap func(fsm.Config) fsm.Config) Options {
+	opts.wrap = wrap
+	return opts
+}
+
+// Run replays rec through a fresh state machine and the real adapters:
+// the recorded intents are published in order; the Kratos adapter (and the
+// backend client, when the recording used one) runs for real on the
+// recorded HTTP exchanges, served in order by an http.RoundTripper that
+// checks each request against the recorded one; the token store, the clock
+// and the id source return the recorded values. Every event the run
+// publishes is redacted and compared with the record of the same seq. No
+// network is used. The error reports a failure to run, not a divergence.
 func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
+	return run(ctx, rec.Header, newWindow(sliceReader(rec.Records)), opts)
+}
+
+// RunFile replays the log at path, streaming: it holds a bounded window of
+// records, not the log. A log that cannot be read (another version, a
+// corrupt or cut-short line, even past the point of a divergence) is an
+// error wrapping ErrUnreadable.
+func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
+	r, err := flowlog.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	defer r.Close()
+	w := newWindow(r.Next)
+	res, err := run(ctx, r.Header(), w, opts)
+	if err != nil {
+		return nil, err
+	}
+	w.drain()
+	if err := w.failure(); err != nil {
+		return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, path, err)
+	}
+	res.Records = w.count()
+	return res, nil
+}
+
+func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Result, error) {
 	b, err := bus.New(bus.Options{
-		Clock: &recordedClock{times: rec.times()}, IDs: &recordedIDs{ids: rec.ids()}, Logger: opts.Logger,
+		Clock: &recordedClock{w: w}, IDs: &recordedIDs{w: w}, Logger: opts.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
@@ -55,13 +100,20 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 	defer cancel()
 	defer b.Close()
 
-	cmp := &comparer{rec: rec.Records, red: newReplayRedactor(), strict: opts.Strict}
+	red := newReplayRedactor()
+	cmp := &comparer{w: w, red: red, strict: opts.Strict}
 	if err := b.Subscribe(ctx, cmp.handle, bus.TopicIntents, bus.TopicStates, bus.TopicTrace); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	resp := &responder{results: rec.results()}
-	il := &interleaver{bus: b, intents: rec.Intents()}
-	m, err := fsm.New(fsm.Config{Bus: b, Publisher: il, Responder: resp, Logger: opts.Logger})
+	resp := &wireResponder{w: w, red: red}
+	cfg, err := wiredAdapters(h, opts.wrap)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Bus, cfg.Responder, cfg.Logger = b, resp, opts.Logger
+	il := &interleaver{bus: b, w: w}
+	cfg.Publisher = il
+	m, err := fsm.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -90,20 +142,39 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	res := cmp.finish()
-	if res.Divergence != nil && resp.firstErr() != nil {
-		res.Divergence.Reason += "; the recorded adapter answers: " + resp.firstErr().Error()
+	if res.Divergence != nil {
+		if err := resp.explain(res.Divergence); err != nil {
+			res.Divergence.Reason += "; on the wire: " + err.Error()
+		}
 	}
 	return res, nil
 }
 
-// RunFile loads and replays the log at path. A log that cannot be read is
-// an error wrapping ErrUnreadable.
-func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
-	rec, err := LoadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+// wiredAdapters builds the real adapters on the replay transport: the
+// Kratos adapter for the recorded Kratos URL, and the backend client when
+// the recording used one for sessions.
+func wiredAdapters(h flowlog.Header, wrap func(fsm.Config) fsm.Config) (fsm.Config, error) {
+	transport := &httplog.Transport{Base: wireTransport{}}
+	api := h.KratosAPI
+	if api == "" {
+		api = "http://kratos.invalid"
 	}
-	return Run(ctx, rec, opts)
+	k, err := kratos.New(api, kratos.Options{Transport: transport})
+	if err != nil {
+		return fsm.Config{}, fmt.Errorf("replay: the recorded Kratos URL: %w", err)
+	}
+	cfg := fsm.Config{Kratos: k, Sessions: k, SelfService: k}
+	if h.Backend != "" {
+		bk, err := backend.New(h.Backend, &http.Client{Transport: transport})
+		if err != nil {
+			return fsm.Config{}, fmt.Errorf("replay: the recorded backend URL: %w", err)
+		}
+		cfg.Sessions = bk
+	}
+	if wrap != nil {
+		cfg = wrap(cfg)
+	}
+	return cfg, nil
 }
 
 // ErrUnreadable marks a log that could not be read.
@@ -112,7 +183,7 @@ var ErrUnreadable = errors.New("unreadable flow log")
 // comparer compares each event of the replay with the record of the same
 // position, stopping at the first difference.
 type comparer struct {
-	rec    []flowlog.Record
+	w      *window
 	red    *replayRedactor
 	strict bool
 
@@ -130,11 +201,12 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 	i := c.n
 	c.n++
 	actual := c.red.envelope(env)
-	if i >= len(c.rec) {
+	rec, ok := take(c.w, &c.w.records)
+	if !ok {
 		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
 		return
 	}
-	if d := compareEnvelopes(i, c.rec[i].Envelope, actual, c.strict); d != nil {
+	if d := compareEnvelopes(i, rec.Envelope, actual, c.strict); d != nil {
 		c.first = d
 	}
 }
@@ -148,11 +220,14 @@ func (c *comparer) diverged() bool {
 func (c *comparer) finish() *Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	res := &Result{Records: len(c.rec), Compared: c.n, Divergence: c.first}
-	if c.first == nil && c.n < len(c.rec) {
-		exp := c.rec[c.n].Envelope
-		res.Divergence = newDivergence(c.n, &exp, nil, "the replay ended before this record: the state machine published nothing more")
+	res := &Result{Compared: c.n, Divergence: c.first}
+	if c.first == nil {
+		if rec, ok := take(c.w, &c.w.records); ok {
+			exp := rec.Envelope
+			res.Divergence = newDivergence(c.n, &exp, nil, "the replay ended before this record: the state machine published nothing more")
+		}
 	}
+	res.Records = c.w.count()
 	if res.Divergence != nil {
 		res.Compared = res.Divergence.Index
 	}
@@ -197,18 +272,21 @@ func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
 // machine's events exactly as recorded.
 type interleaver struct {
 	bus *bus.Bus
+	w   *window
 
-	mu      sync.Mutex
-	intents []flowlog.Record
+	mu sync.Mutex
 }
 
 // Publish implements fsm.Publisher: recorded intents due before ev go
 // first.
 func (il *interleaver) Publish(ev events.Event, meta bus.Meta) (events.Envelope, error) {
 	il.mu.Lock()
-	for len(il.intents) > 0 && il.intents[0].Seq == il.bus.LastSeq()+1 {
-		in := il.intents[0]
-		il.intents = il.intents[1:]
+	for {
+		in, ok := peek(il.w, &il.w.intents)
+		if !ok || in.Seq != il.bus.LastSeq()+1 {
+			break
+		}
+		take(il.w, &il.w.intents)
 		if _, err := il.bus.Publish(in.Event, bus.Meta{}); err != nil {
 			il.mu.Unlock()
 			return events.Envelope{}, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
@@ -222,11 +300,10 @@ func (il *interleaver) Publish(ev events.Event, meta bus.Meta) (events.Envelope,
 func (il *interleaver) publishNext() (bool, error) {
 	il.mu.Lock()
 	defer il.mu.Unlock()
-	if len(il.intents) == 0 {
+	in, ok := take(il.w, &il.w.intents)
+	if !ok {
 		return false, nil
 	}
-	in := il.intents[0]
-	il.intents = il.intents[1:]
 	if _, err := il.bus.Publish(in.Event, bus.Meta{}); err != nil {
 		return false, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
 	}

@@ -8,7 +8,7 @@ import (
 
 func TestGeneratedLogReplays(t *testing.T) {
 	var buf bytes.Buffer
-	n, err := generate(context.Background(), &buf, 200)
+	n, err := WriteCycles(&buf, CycleTemplate, 200)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,6 +74,16 @@ type run struct {
 	kinds     map[string]string // secret value -> canary kind
 	failure   string
 	handled   int // state events seen when the previous step ran
+	totp      string
+	// proxy is in front of Kratos for flows that take it down.
+	proxy *switchProxy
+}
+
+// totpSecret is the TOTP secret the run enrolled.
+func (r *run) totpSecret() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.totp
 }
 
 // secret notes values the run used or saw that must never be written.
@@ -313,6 +323,9 @@ func totpEnrolSignIn(r *run) []step {
 			if secret = totpSecretOf(f.Form); secret == "" {
 				return r.fail("the settings form has no TOTP secret: %s", describeState(f))
 			}
+			r.mu.Lock()
+			r.totp = secret
+			r.mu.Unlock()
 			r.secret(secret)
 			r.kind(leak.TOTPSecret, secret, fields.TOTPURI(f.Form))
 			code, err := r.totpCode(secret)

@@ -47,6 +47,11 @@ type Options struct {
 	// LogWriter receives Kratos's stdout and stderr; default discard. The
 	// last 64 KiB are kept in any case and included in startup errors.
 	LogWriter io.Writer
+	// Env are config overrides as Kratos reads them from its environment,
+	// KEY=VALUE (for example SESSION_LIFESPAN=2h or
+	// SELFSERVICE_METHODS_TOTP_ENABLED=false), for tests of a changed
+	// configuration.
+	Env []string
 }
 
 func (o Options) withDefaults() Options {
@@ -89,14 +94,17 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 		hooks = []string{"show_verification_ui"}
 	}
 	return configData{
-		Host:                    loopback,
-		PublicPort:              publicPort,
-		AdminPort:               adminPort,
-		SMTPPort:                smtpPort,
-		PublicURL:               fmt.Sprintf("http://%s:%d", loopback, publicPort),
-		AdminURL:                fmt.Sprintf("http://%s:%d", loopback, adminPort),
-		UIURL:                   fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
-		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc",
+		Host:       loopback,
+		PublicPort: publicPort,
+		AdminPort:  adminPort,
+		SMTPPort:   smtpPort,
+		PublicURL:  fmt.Sprintf("http://%s:%d", loopback, publicPort),
+		AdminURL:   fmt.Sprintf("http://%s:%d", loopback, adminPort),
+		UIURL:      fmt.Sprintf("http://%s:%d/ui", loopback, publicPort),
+		// WAL lets readers and a writer work at once, and a writer waits
+		// up to 10 s for another: fewer "database is locked" answers from
+		// a loaded Kratos.
+		DSN:                     "sqlite://" + filepath.ToSlash(filepath.Join(o.DataDir, dbFile)) + "?_fk=true&mode=rwc&_busy_timeout=10000&_journal_mode=WAL",
 		SchemaURL:               (&url.URL{Scheme: "file", Path: filepath.ToSlash(schemaPath)}).String(),
 		LoginLifespan:           o.LoginLifespan,
 		RegistrationLifespan:    o.RegistrationLifespan,

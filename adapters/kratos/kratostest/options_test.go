@@ -106,7 +106,7 @@ func TestRenderedConfigFollowsOptions(t *testing.T) {
 	for _, want := range []string{
 		"lifespan: 3s", "lifespan: 10m", "privileged_session_max_age: 1m", "port: 1001", "port: 1002",
 		"base_url: http://127.0.0.1:1001/", "- hook: show_verification_ui", "enable_legacy_one_step: true",
-		"connection_uri: smtp://127.0.0.1:1003/", `?_fk=true&mode=rwc"`,
+		"connection_uri: smtp://127.0.0.1:1003/", `?_fk=true&mode=rwc&_busy_timeout=10000&_journal_mode=WAL"`,
 	} {
 		if !strings.Contains(b, want) {
 			t.Errorf("config lacks %q:\n%s", want, b)

@@ -28,6 +28,7 @@ type Server struct {
 	ownsDir bool
 	tail    *logTail
 	http    *http.Client
+	env     []string // extra config overrides for kratos serve
 
 	mu      sync.Mutex
 	proc    *process // nil while Kratos is not running
@@ -51,7 +52,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("start kratos: %w", err)
 	}
 	opts = opts.withDefaults()
-	s := &Server{bin: bin, tail: &logTail{w: opts.LogWriter}, http: &http.Client{Timeout: 10 * time.Second}}
+	s := &Server{bin: bin, env: opts.Env, tail: &logTail{w: opts.LogWriter}, http: &http.Client{Timeout: 10 * time.Second}}
 	if opts.DataDir == "" {
 		dir, err := makeTempDir()
 		if err != nil {
@@ -107,7 +108,7 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 // serve starts the process and waits until it is ready; on failure the
 // process is stopped and the error carries the log tail.
 func (s *Server) serve(ctx context.Context) error {
-	p, err := startServe(s.bin, s.ConfigPath, s.tail)
+	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env...)
 	if err != nil {
 		return s.withTail(err)
 	}
@@ -185,7 +186,7 @@ func (s *Server) Restart(ctx context.Context) error {
 		return errors.New("restart kratos: server was stopped")
 	}
 	s.halt()
-	p, err := startServe(s.bin, s.ConfigPath, s.tail)
+	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env...)
 	if err != nil {
 		return fmt.Errorf("restart kratos: %w", s.withTail(err))
 	}

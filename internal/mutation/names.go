@@ -1,0 +1,28 @@
+package mutation
+
+// The breaks. Each names what it does to the client.
+const (
+	// No410Continue: the Kratos adapter does not continue an expired flow
+	// (410 with use_flow_id) on its replacement.
+	No410Continue = "kratos-410-not-continued"
+	// DropMessageIDs: the Kratos adapter drops every UI message id.
+	DropMessageIDs = "kratos-message-ids-dropped"
+	// SwapErrorClasses: the Kratos adapter classifies an invalid form
+	// (validation) as unauthorized and the reverse.
+	SwapErrorClasses = "kratos-error-classes-swapped"
+	// FieldErrorToGeneral: the Kratos adapter moves field messages to the
+	// form's general messages.
+	FieldErrorToGeneral = "kratos-field-error-moved-to-general"
+	// WrongFlowID: the Kratos adapter submits to another flow id than the
+	// one it was given.
+	WrongFlowID = "kratos-wrong-flow-id-sent"
+	// DropTrait: the Kratos adapter leaves the email trait out of a
+	// registration.
+	DropTrait = "kratos-trait-dropped"
+	// MachineNoTokenSave: the state machine does not save the session
+	// token after signing in.
+	MachineNoTokenSave = "fsm-token-not-saved"
+)
+
+// All lists every break.
+var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave}
