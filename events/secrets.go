@@ -60,7 +60,7 @@ type Secrets struct {
 	values  []string
 	version uint64
 	// scrub is the replacer of Scrub for version scrubVersion.
-	scrub        *strings.Replacer
+	scrub        *Replacer
 	scrubVersion uint64
 }
 
@@ -271,20 +271,93 @@ func jsonEscapePlain(s string) string {
 	return out[1 : len(out)-1]
 }
 
-// NewLongestFirstReplacer is strings.NewReplacer with the old strings
-// tried longest first, so that a secret holding another is replaced whole.
-func NewLongestFirstReplacer(pairs ...string) *strings.Replacer {
-	type pair struct{ old, repl string }
-	ps := make([]pair, 0, len(pairs)/2)
+// Replacer replaces whole values in texts: each old string, tried longest
+// first, where it stands as a token of its own. An old string that begins
+// (ends) with a letter or digit is not replaced where a letter or digit
+// stands right before (after) it: a six-digit code inside a timestamp's
+// fraction ("…52.123456341Z"), or a name inside a longer word, is not that
+// secret, and replacing it would corrupt the record.
+type Replacer struct {
+	// fast finds, in one pass, whether a text holds any old string at all.
+	fast  *strings.Replacer
+	pairs []replacePair
+}
+
+type replacePair struct{ old, repl string }
+
+// NewLongestFirstReplacer returns a Replacer of the old, new pairs.
+func NewLongestFirstReplacer(pairs ...string) *Replacer {
+	ps := make([]replacePair, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		ps = append(ps, pair{pairs[i], pairs[i+1]})
+		if pairs[i] != "" {
+			ps = append(ps, replacePair{pairs[i], pairs[i+1]})
+		}
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].old) > len(ps[j].old) })
-	flat := make([]string, 0, len(pairs))
+	flat := make([]string, 0, 2*len(ps))
 	for _, p := range ps {
-		flat = append(flat, p.old, p.repl)
+		// The fast pass only detects: every match maps to a marker byte
+		// that cannot occur in the text's old strings.
+		flat = append(flat, p.old, "\x00")
 	}
-	return strings.NewReplacer(flat...)
+	return &Replacer{fast: strings.NewReplacer(flat...), pairs: ps}
+}
+
+// Replace returns s with every old string that stands as a token replaced
+// by its new string.
+func (r *Replacer) Replace(s string) string {
+	if r == nil || len(r.pairs) == 0 || r.fast.Replace(s) == s {
+		return s
+	}
+	var sb strings.Builder
+	i := 0
+outer:
+	for i < len(s) {
+		for _, p := range r.pairs {
+			if strings.HasPrefix(s[i:], p.old) && bounded(s, i, i+len(p.old)) {
+				sb.WriteString(p.repl)
+				i += len(p.old)
+				continue outer
+			}
+		}
+		sb.WriteByte(s[i])
+		i++
+	}
+	return sb.String()
+}
+
+// bounded reports whether s[i:j] is not glued to a letter or digit: its
+// first byte, when a letter or digit, has none before it, and likewise its
+// last byte and the byte after it.
+func bounded(s string, i, j int) bool {
+	if i > 0 && isWordByte(s[i]) && isWordByte(s[i-1]) && !afterEscape(s, i) {
+		return false
+	}
+	if j < len(s) && isWordByte(s[j-1]) && isWordByte(s[j]) {
+		return false
+	}
+	return true
+}
+
+// afterEscape reports whether s[:i] ends with a JSON escape (\n, \u003e):
+// its last letter or digit is not part of a word of the text it encodes.
+func afterEscape(s string, i int) bool {
+	if i >= 2 && s[i-2] == '\\' && strings.IndexByte("nrtbf", s[i-1]) >= 0 {
+		return true
+	}
+	if i >= 6 && s[i-6] == '\\' && s[i-5] == 'u' {
+		for _, c := range []byte(s[i-4 : i]) {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // ScrubWriter is an io.Writer (for a logger: zerolog writes one record per

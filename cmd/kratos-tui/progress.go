@@ -58,18 +58,14 @@ func openLog(path string, stderr *os.File) (io.Reader, func(), error) {
 }
 
 // replayFileWithProgress is replay.RunFile with a progress bar while the
-// log is read (replay.go calls it).
+// log is read (replay.go calls it); it streams as RunFile does.
 func replayFileWithProgress(ctx context.Context, path string, opts replay.Options, stderr *os.File) (*replay.Result, error) {
 	r, done, err := openLog(path, stderr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: replay: %w", replay.ErrUnreadable, err)
 	}
-	rec, err := replay.Load(r)
-	done()
-	if err != nil {
-		return nil, fmt.Errorf("%w: replay %s: %w", replay.ErrUnreadable, path, err)
-	}
-	return replay.Run(ctx, rec, opts)
+	defer done()
+	return replay.RunReader(ctx, r, path, opts)
 }
 
 // readLogWithProgress is flowlog.ReadAll (what the trace viewer loads)

@@ -27,7 +27,7 @@ type PII struct {
 	names   int
 	version int
 	built   int
-	rep     *strings.Replacer
+	rep     *events.Replacer
 }
 
 // NewPII returns an empty set of pseudonyms.
@@ -96,7 +96,7 @@ func (p *PII) Line(line []byte) []byte {
 	return replaceInStringsMin(line, rep, 1)
 }
 
-func (p *PII) replacer() *strings.Replacer {
+func (p *PII) replacer() *events.Replacer {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.built == p.version {

@@ -82,7 +82,7 @@ type Redactor struct {
 	mu       sync.Mutex
 	version  uint64
 	built    bool
-	replacer *strings.Replacer
+	replacer *events.Replacer
 }
 
 // RedactorOptions configure a Redactor.
@@ -160,7 +160,7 @@ func (r *Redactor) markerOf(s string) string {
 // encodings by its marker, rebuilt only when the registry has grown. The
 // start of a placeholder maps to itself, so that a secret that is part of
 // a placeholder («secret:1» holds "secret") never breaks one.
-func (r *Redactor) valueReplacer() *strings.Replacer {
+func (r *Redactor) valueReplacer() *events.Replacer {
 	values, version := r.secrets.Snapshot()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -218,13 +218,13 @@ func (r *Redactor) resolveMarkers(line []byte) []byte {
 
 // replaceInStrings applies rep inside every JSON string value of the
 // encoded document line, leaving keys, numbers and structure as they are.
-func replaceInStrings(line []byte, rep *strings.Replacer) []byte {
+func replaceInStrings(line []byte, rep *events.Replacer) []byte {
 	return replaceInStringsMin(line, rep, events.MinValueLen)
 }
 
 // replaceInStringsMin is replaceInStrings for strings of at least min
 // bytes.
-func replaceInStringsMin(line []byte, rep *strings.Replacer, min int) []byte {
+func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(line); i++ {

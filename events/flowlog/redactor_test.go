@@ -199,3 +199,27 @@ func TestRedactorKeepsProtocolWordsAndKeys(t *testing.T) {
 		}
 	}
 }
+
+// A one-time code is replaced where it stands as a value or a token of a
+// text, never inside a longer run of letters and digits: a recovery code
+// that happens to occur in a timestamp's fraction must not corrupt the
+// record (the canary test once wrote "17:45:52.«secret:1»341Z").
+func TestRedactorCodesOnlyAsWholeTokens(t *testing.T) {
+	const code = "541234"
+	secrets := events.NewSecrets()
+	secrets.Add(code)
+	r := NewRedactor(RedactorOptions{Secrets: secrets})
+	line := record(t, r, events.AdapterReturned{Operation: "kratos.submit_recovery", Result: json.RawMessage(
+		`{"expires_at":"2026-11-30T17:45:52.541234341Z","id":"x541234y","ui":{"messages":[{"text":"code 541234 sent"}]},"url":"/r?code=541234&x=1","code":"541234"}`)})
+	for _, keep := range []string{"17:45:52.541234341Z", "x541234y"} {
+		if !strings.Contains(line, keep) {
+			t.Errorf("%q was rewritten: %s", keep, line)
+		}
+	}
+	if n := strings.Count(line, code); n != 2 {
+		t.Errorf("the code stands %d times, want 2 (inside the timestamp and the id only): %s", n, line)
+	}
+	if got := events.NewLongestFirstReplacer(code, "X").Replace(`a 541234, 1541234, 5412345, (541234) \u003e541234\n541234`); got != `a X, 1541234, 5412345, (X) \u003eX\nX` {
+		t.Errorf("Replace = %q", got)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"sync"
 
@@ -71,11 +73,21 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 // corrupt or cut-short line, even past the point of a divergence) is an
 // error wrapping ErrUnreadable.
 func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
-	r, err := flowlog.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: flow log: %w", ErrUnreadable, err)
 	}
-	defer r.Close()
+	defer f.Close()
+	return RunReader(ctx, f, path, opts)
+}
+
+// RunReader replays the log read from r (named name in errors), streaming
+// as RunFile does.
+func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*Result, error) {
+	r, err := flowlog.NewReader(in)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreadable, name, err)
+	}
 	w := newWindow(r.Next)
 	res, err := run(ctx, r.Header(), w, opts)
 	if err != nil {
@@ -83,7 +95,7 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	}
 	w.drain()
 	if err := w.failure(); err != nil {
-		return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, path, err)
+		return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, name, err)
 	}
 	res.Records = w.count()
 	return res, nil
