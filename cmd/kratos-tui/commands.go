@@ -73,6 +73,7 @@ optional; without it Kratos whoami answers for the session).`,
 
 	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
 	root.AddCommand(replayCommand(&s, stdin, stdout, stderr), traceCommand(stdin, stdout, stderr))
+	root.AddCommand(diffCommand(stdout))
 	return root
 }
 
