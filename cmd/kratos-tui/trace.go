@@ -50,13 +50,15 @@ a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 			switch format {
 			case "mermaid":
 				return traceview.WriteMermaid(stdout, recs)
+			case "mermaid-sequence":
+				return traceview.WriteMermaidSequence(stdout, recs)
 			case "tui":
 				return traceview.New(h, recs).Run()
 			}
-			return fmt.Errorf("--format %q: want tui, text or mermaid", format)
+			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "tui, text or mermaid (default: tui on a terminal, else text)")
+	cmd.Flags().StringVar(&format, "format", "", "tui, text, html, mermaid or mermaid-sequence (default: tui on a terminal, else text)")
 	return cmd
 }
 
