@@ -46,15 +46,7 @@ func SequenceLines(recs []flowlog.Record) []string {
 		case events.AdapterCalled:
 			// Drawn with its result, which holds the HTTP exchanges.
 		case events.AdapterReturned:
-			peer := ""
-			switch {
-			case strings.HasPrefix(ev.Operation, "kratos."):
-				peer = "Kratos"
-			case strings.HasPrefix(ev.Operation, "backend."):
-				peer = "Backend"
-			case strings.HasPrefix(ev.Operation, "tokens."):
-				peer = "Tokens"
-			}
+			peer := map[string]string{"Kratos": "Kratos", "backend": "Backend", "token store": "Tokens"}[Peer(ev.Operation)]
 			if peer == "" {
 				continue
 			}
@@ -70,7 +62,7 @@ func SequenceLines(recs []flowlog.Record) []string {
 			}
 			for _, h := range ev.HTTP {
 				add("Client->>%s: %d: %s %s", peer, r.Seq, h.Method, mermaidText(withoutQuery(h.URL)))
-				add("%s-->>Client: %s", peer, mermaidText(httpAnswer(h)))
+				add("%s-->>Client: %s", peer, mermaidText(HTTPAnswer(h)))
 			}
 		default:
 			switch r.Kind {
@@ -84,9 +76,23 @@ func SequenceLines(recs []flowlog.Record) []string {
 	return out
 }
 
-// httpAnswer is an exchange's answer in a few words: the status and the
+// Peer names who answers an adapter operation: "Kratos", "backend",
+// "token store", or "" for another adapter.
+func Peer(op string) string {
+	switch {
+	case strings.HasPrefix(op, "kratos."):
+		return "Kratos"
+	case strings.HasPrefix(op, "backend."):
+		return "backend"
+	case strings.HasPrefix(op, "tokens."):
+		return "token store"
+	}
+	return ""
+}
+
+// HTTPAnswer is an exchange's answer in a few words: the status and the
 // Kratos message ids of its body, or the transport's failure.
-func httpAnswer(h events.HTTPExchange) string {
+func HTTPAnswer(h events.HTTPExchange) string {
 	if h.Error != "" {
 		if h.ErrorCause != "" {
 			return "no answer: " + h.ErrorCause

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
+)
+
+// replayFor replays the log offline for a trace that shows the replay's
+// result (--replay).
+func replayFor(ctx context.Context, path string) (*tracehtml.Replay, error) {
+	res, err := replay.RunFile(ctx, path, replay.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("--replay: %w", err)
+	}
+	out := &tracehtml.Replay{Records: res.Records}
+	if d := res.Divergence; d != nil {
+		out.Divergence = &tracehtml.Divergence{Seq: d.Seq, Field: d.Field, Reason: d.Reason, Expected: d.Expected, Actual: d.Actual}
+	}
+	return out, nil
+}
+
+// traceHTML writes the HTML report of the log at path; with withReplay, the
+// log is replayed first and the report opens on its first divergence.
+func traceHTML(ctx context.Context, stdout, stderr io.Writer, path string, withReplay bool) error {
+	opts := tracehtml.Options{Name: path}
+	if withReplay {
+		rp, err := replayFor(ctx, path)
+		if err != nil {
+			return err
+		}
+		opts.Replay = rp
+	}
+	err := tracehtml.WriteFile(stdout, path, opts)
+	if errors.Is(err, flowlog.ErrTruncated) {
+		fmt.Fprintf(stderr, "kratos-tui: warning: %v; the report shows the whole records before it\n", err)
+		return nil
+	}
+	return err
+}
