@@ -12,7 +12,7 @@ header .warning { color: #ffcc80; }
 main { padding: 8px 18px 40px; }
 h2 { font-size: 16px; border-bottom: 2px solid var(--line); padding-bottom: 3px; margin-top: 22px; }
 h4 { margin: 10px 0 4px; font-size: 13px; }
-h5 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; color: var(--muted); }
+h5 { margin: 0 0 4px; font-size: 13px; color: #37474f; }
 .hint { color: var(--muted); font-size: 12px; }
 details.rec { border-bottom: 1px solid var(--line); }
 details.rec > summary { font: 12px/1.7 ui-monospace, monospace; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding: 0 4px; }
