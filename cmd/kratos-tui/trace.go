@@ -63,7 +63,7 @@ replayed side by side.`,
 			case "mermaid-sequence":
 				return traceview.WriteMermaidSequence(stdout, recs)
 			case "tui":
-				return traceview.New(h, recs).Run()
+				return runViewer(cmd.Context(), h, recs, args[0], withReplay)
 			}
 			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
 		},

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
 
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
+	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
 // replayFor replays the log offline for a trace that shows the replay's
@@ -42,4 +46,34 @@ func traceHTML(ctx context.Context, stdout, stderr io.Writer, path string, withR
 		return nil
 	}
 	return err
+}
+
+// runViewer opens the interactive viewer on the records; with withReplay,
+// the log is replayed first and the viewer starts at the first divergence,
+// recorded and replayed side by side.
+func runViewer(ctx context.Context, h flowlog.Header, recs []flowlog.Record, path string, withReplay bool) error {
+	v := traceview.New(h, recs)
+	if withReplay {
+		rp, err := replayFor(ctx, path)
+		if err != nil {
+			return err
+		}
+		v.SetDivergence(rp.Divergence)
+	}
+	return v.Run()
+}
+
+// viewDivergence opens the viewer at a replay's divergence (replay
+// --trace); it needs a terminal.
+func viewDivergence(stdin, stdout *os.File, path string, d *traceview.Divergence) error {
+	if !isatty.IsTerminal(stdin.Fd()) || !isatty.IsTerminal(stdout.Fd()) {
+		return fmt.Errorf("--trace opens the viewer and needs a terminal; for a file, run: kratos-tui trace --format html --replay %s > trace.html", path)
+	}
+	h, recs, err := flowlog.ReadAll(path)
+	if err != nil {
+		return err
+	}
+	v := traceview.New(h, recs)
+	v.SetDivergence(d)
+	return v.Run()
 }

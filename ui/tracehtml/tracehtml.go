@@ -36,18 +36,8 @@ import (
 // `trace --format text` or the viewer.
 const MaxRecords = 20000
 
-// Divergence is a replay's first divergence, as the report shows it.
-type Divergence struct {
-	// Seq is the record where the replay departs from the recording.
-	Seq uint64
-	// Field is the dotted path of the first differing field, if any.
-	Field string
-	// Reason says what differs.
-	Reason string
-	// Expected is the recorded record and Actual the replayed one, as
-	// JSON; either may be empty.
-	Expected, Actual json.RawMessage
-}
+// Divergence is a replay's first divergence (the viewer's type).
+type Divergence = traceview.Divergence
 
 // Replay is the outcome of replaying the log, when the report shows one.
 type Replay struct {
@@ -229,10 +219,7 @@ func pretty(raw json.RawMessage, empty string) string {
 // lines) marked; "" for an empty side.
 func marked(a, b json.RawMessage) (string, string) {
 	la, lb := lines(a), lines(b)
-	inA, inB := make([]bool, len(la)), make([]bool, len(lb))
-	for _, p := range alignLines(la, lb) {
-		inA[p[0]], inB[p[1]] = true, true
-	}
+	inA, inB := traceview.CommonLines(la, lb)
 	render := func(ls []string, common []bool) string {
 		if len(ls) == 0 {
 			return ""
@@ -262,47 +249,6 @@ func lines(raw json.RawMessage) []string {
 		return strings.Split(string(raw), "\n")
 	}
 	return strings.Split(out.String(), "\n")
-}
-
-// alignLines returns the index pairs of a longest common subsequence of
-// two lists of lines.
-func alignLines(a, b []string) [][2]int {
-	n, m := len(a), len(b)
-	if n*m > 4_000_000 { // two huge records: compare line by line
-		var out [][2]int
-		for i := 0; i < n && i < m; i++ {
-			if a[i] == b[i] {
-				out = append(out, [2]int{i, i})
-			}
-		}
-		return out
-	}
-	lcs := make([][]int32, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out [][2]int
-	for i, j := 0, 0; i < n && j < m; {
-		switch {
-		case a[i] == b[j]:
-			out = append(out, [2]int{i, j})
-			i, j = i+1, j+1
-		case lcs[i+1][j] >= lcs[i][j+1]:
-			i++
-		default:
-			j++
-		}
-	}
-	return out
 }
 
 // text is a body kept as a JSON string (not JSON on the wire): its text.
