@@ -34,8 +34,12 @@ type Divergence struct {
 	Expected, Actual json.RawMessage
 }
 
-// HelpBar is the key line at the bottom of the viewer.
-const HelpBar = "Tab pane  ↑↓ PgUp/PgDn scroll  / search  n/N next/prev  f kind  o operation  i flow  x clear  g seq  d divergence  q quit"
+// HelpBar is the key line at the bottom of the viewer; HelpBarShort is
+// the one of a screen narrower than 120 columns (it fits 80).
+const (
+	HelpBar      = "Tab pane  ↑↓ PgUp/PgDn scroll  / search  n/N next/prev  f kind  o operation  i flow  x clear  g seq  d divergence  q quit"
+	HelpBarShort = "Tab pane ↑↓ scroll / search n/N next f kind o op i flow x clear g seq d diverged q quit"
+)
 
 // Viewer is the interactive trace viewer: a scrollable timeline, and the
 // selected record in full in a pane that takes focus (Tab) and scrolls:
@@ -73,6 +77,15 @@ type Viewer struct {
 	status     string
 	div        *Divergence
 	stacked    bool
+	// width and height are the screen's size at the last draw.
+	width, height int
+	// focused is the primitive given the focus last (setFocus).
+	focused tview.Primitive
+	// detailText is the selected record's text; detailWidth the width it
+	// was wrapped for (-1: not yet).
+	detailText  string
+	detailWidth int
+	detailPane  *recordPane
 }
 
 // New builds a viewer of the records of a log.
@@ -81,11 +94,11 @@ func New(h flowlog.Header, recs []flowlog.Record) *Viewer {
 		app:      tview.NewApplication(),
 		header:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
 		table:    tview.NewTable().SetSelectable(true, false).SetFixed(0, 0),
-		detail:   tview.NewTextView().SetDynamicColors(true).SetRegions(true).SetWrap(true),
+		detail:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
 		right:    tview.NewPages(),
 		reason:   tview.NewTextView().SetDynamicColors(false).SetWrap(true),
-		expected: tview.NewTextView().SetDynamicColors(true).SetWrap(true),
-		actual:   tview.NewTextView().SetDynamicColors(true).SetWrap(true),
+		expected: tview.NewTextView().SetDynamicColors(false).SetWrap(false),
+		actual:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
 		help:     tview.NewTextView().SetDynamicColors(false).SetWrap(false).SetText(HelpBar),
 		prompt:   tview.NewInputField(),
 		bottom:   tview.NewPages(),
@@ -97,21 +110,19 @@ func New(h flowlog.Header, recs []flowlog.Record) *Viewer {
 	v.detail.SetBorder(true).SetTitle(" record ")
 	v.expected.SetBorder(true).SetTitle(" recorded (expected) ")
 	v.actual.SetBorder(true).SetTitle(" replayed (actual) ")
-	v.reason.SetBorder(true).SetTitle(" replay diverged ")
-	for _, p := range []*tview.TextView{v.detail, v.expected, v.actual} {
-		p.SetFocusFunc(v.borders).SetBlurFunc(v.borders)
-	}
-	v.table.SetFocusFunc(v.borders).SetBlurFunc(v.borders)
+	v.reason.SetBorder(true).SetTitle(" replay diverged: lines that differ are marked ▶, Tab visits the sides ")
 	v.table.SetSelectionChangedFunc(func(row, _ int) { v.showDetail(row) })
 	v.prompt.SetDoneFunc(v.promptDone)
 	sides := tview.NewFlex().AddItem(v.expected, 0, 1, false).AddItem(v.actual, 0, 1, false)
-	divPane := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(v.reason, 5, 0, false).AddItem(sides, 0, 1, false)
-	v.right.AddPage("record", v.detail, true, true).AddPage("divergence", divPane, true, false)
+	divPane := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(v.reason, 4, 0, false).AddItem(sides, 0, 1, false)
+	v.detailPane = &recordPane{TextView: v.detail, v: v}
+	v.right.AddPage("record", v.detailPane, true, true).AddPage("divergence", divPane, true, false)
 	v.body = tview.NewFlex().AddItem(v.table, 0, 3, true).AddItem(v.right, 0, 2, false)
 	v.bottom.AddPage("help", v.help, true, true).AddPage("prompt", v.prompt, true, false)
 	root := tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(v.header, 1, 0, false).AddItem(v.body, 0, 1, true).AddItem(v.bottom, 1, 0, false)
-	v.app.SetRoot(root, true).SetFocus(v.table)
+	v.app.SetRoot(root, true)
+	v.setFocus(v.table)
 	v.app.SetInputCapture(v.keys)
 	v.app.SetBeforeDrawFunc(v.layout)
 	v.refill(0)
@@ -147,15 +158,23 @@ func operationOf(r flowlog.Record) string {
 
 // layout stacks the panes below 120 columns.
 func (v *Viewer) layout(screen tcell.Screen) bool {
-	w, _ := screen.Size()
+	w, h := screen.Size()
+	if w != v.width || h != v.height {
+		// Keep the selection in view once the panes have their new size.
+		v.width, v.height = w, h
+		row, _ := v.table.GetSelection()
+		v.table.Select(row, 0)
+	}
 	stacked := w < 120
 	if stacked != v.stacked {
 		v.stacked = stacked
 		if stacked {
+			v.help.SetText(HelpBarShort)
 			v.body.SetDirection(tview.FlexRow)
 			v.body.ResizeItem(v.table, 0, 2)
 			v.body.ResizeItem(v.right, 0, 3)
 		} else {
+			v.help.SetText(HelpBar)
 			v.body.SetDirection(tview.FlexColumn)
 			v.body.ResizeItem(v.table, 0, 3)
 			v.body.ResizeItem(v.right, 0, 2)
@@ -164,16 +183,18 @@ func (v *Viewer) layout(screen tcell.Screen) bool {
 	return false
 }
 
-// borders marks the focused pane's title.
-func (v *Viewer) borders() {
-	mark := func(p interface {
-		HasFocus() bool
+// setFocus focuses p and marks the focused pane's title.
+func (v *Viewer) setFocus(p tview.Primitive) {
+	v.focused = p
+	v.app.SetFocus(p)
+	mark := func(pane interface {
+		tview.Primitive
 		SetTitle(string) *tview.Box
 	}, title string) {
-		if p.HasFocus() {
-			p.SetTitle(" ▶ " + title + " (focused) ")
+		if pane == v.focused {
+			pane.SetTitle(" ▶ " + title + " (focused) ")
 		} else {
-			p.SetTitle(" " + title + " ")
+			pane.SetTitle(" " + title + " ")
 		}
 	}
 	mark(v.table, "timeline")
@@ -207,7 +228,7 @@ func (v *Viewer) onDivergence() bool {
 }
 
 func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
-	if v.app.GetFocus() == v.prompt {
+	if v.focused == v.prompt {
 		if ev.Key() == tcell.KeyEscape {
 			v.closePrompt()
 			return nil
@@ -219,7 +240,7 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		ps := v.panes()
 		cur := 0
 		for i, p := range ps {
-			if p.HasFocus() {
+			if p == v.focused {
 				cur = i
 			}
 		}
@@ -227,11 +248,11 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		if ev.Key() == tcell.KeyBacktab {
 			step = len(ps) - 1
 		}
-		v.app.SetFocus(ps[(cur+step)%len(ps)])
+		v.setFocus(ps[(cur+step)%len(ps)])
 		return nil
 	case tcell.KeyEscape:
-		if !v.table.HasFocus() {
-			v.app.SetFocus(v.table)
+		if v.focused != v.table {
+			v.setFocus(v.table)
 			return nil
 		}
 		v.app.Stop()
@@ -266,7 +287,7 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 	case 'd':
 		if v.div != nil {
 			v.JumpTo(v.div.Seq)
-			v.app.SetFocus(v.table)
+			v.setFocus(v.table)
 		} else {
 			v.setStatus("no replay divergence (open with trace --replay)")
 		}
@@ -301,13 +322,13 @@ func (v *Viewer) openPrompt(mode, label string) {
 		v.prompt.SetAcceptanceFunc(nil)
 	}
 	v.bottom.SwitchToPage("prompt")
-	v.app.SetFocus(v.prompt)
+	v.setFocus(v.prompt)
 }
 
 func (v *Viewer) closePrompt() {
 	v.prompt.SetText("")
 	v.bottom.SwitchToPage("help")
-	v.app.SetFocus(v.table)
+	v.setFocus(v.table)
 }
 
 func (v *Viewer) promptDone(key tcell.Key) {
@@ -502,18 +523,97 @@ func (v *Viewer) showDetail(row int) {
 		v.showDivergence()
 		return
 	}
-	if v.right.HasFocus() && !v.detail.HasFocus() {
-		v.app.SetFocus(v.table)
+	if v.focused == v.expected || v.focused == v.actual {
+		v.setFocus(v.table)
 	}
 	v.right.SwitchToPage("record")
-	text := Detail(e) + v.screenAt(idx)
-	v.detail.SetText(highlight(text, v.query))
-	v.detail.ScrollToBeginning()
-	if v.query != "" && strings.Contains(strings.ToLower(text), strings.ToLower(v.query)) {
-		v.detail.Highlight("0").ScrollToHighlight()
-	} else {
-		v.detail.Highlight()
+	v.detailText = Detail(e) + v.screenAt(idx)
+	v.detailWidth = -1 // rewrap, and scroll to the first match
+	v.rewrap(v.detailPane.width())
+}
+
+// rewrap lays the record's text out for the record pane's width: long
+// lines are wrapped by the viewer (the pane itself does not interpret or
+// wrap the text, so no character of a record is taken for markup), every
+// line of a search match is marked "»" in the left margin, and the pane
+// scrolls to the first match.
+func (v *Viewer) rewrap(w int) {
+	if w <= 0 {
+		w = 78
 	}
+	if w == v.detailWidth {
+		return
+	}
+	fresh := v.detailWidth < 0
+	row, _ := v.detail.GetScrollOffset()
+	v.detailWidth = w
+	width := max(w-2, 10)
+	q := strings.ToLower(v.query)
+	var sb strings.Builder
+	first, n := -1, 0
+	for _, line := range strings.Split(strings.TrimSuffix(v.detailText, "\n"), "\n") {
+		margin := "  "
+		if q != "" && strings.Contains(strings.ToLower(line), q) {
+			margin = "» "
+			if first < 0 {
+				first = n
+			}
+		}
+		for _, seg := range wrapRunes(line, width) {
+			sb.WriteString(margin + seg + "\n")
+			n++
+		}
+	}
+	v.detail.SetText(sb.String())
+	switch {
+	case fresh && first >= 0:
+		v.detail.ScrollTo(max(first-2, 0), 0)
+	case fresh:
+		v.detail.ScrollToBeginning()
+	default:
+		v.detail.ScrollTo(row, 0)
+	}
+}
+
+// recordPane is the record pane: it lays the record out for its width
+// before it draws.
+type recordPane struct {
+	*tview.TextView
+	v *Viewer
+}
+
+// width is the pane's inner width (its rect less the border).
+func (p *recordPane) width() int {
+	_, _, w, _ := p.GetRect()
+	return w - 2
+}
+
+// Draw implements tview.Primitive.
+func (p *recordPane) Draw(screen tcell.Screen) {
+	p.v.rewrap(p.width())
+	p.TextView.Draw(screen)
+}
+
+// wrapRunes cuts a line into pieces of at most w runes, continuation
+// pieces indented like the line.
+func wrapRunes(line string, w int) []string {
+	r := []rune(line)
+	if len(r) <= w {
+		return []string{line}
+	}
+	ind := 0
+	for ind < len(r) && r[ind] == ' ' && ind < w/2 {
+		ind++
+	}
+	out := []string{string(r[:w])}
+	r = r[w:]
+	pad := strings.Repeat(" ", ind)
+	for len(r) > 0 {
+		k := min(len(r), w-ind)
+		out = append(out, pad+string(r[:k]))
+		r = r[k:]
+	}
+	return out
 }
 
 // screenAt says what the UI showed at entry idx: the last state event up
@@ -527,39 +627,14 @@ func (v *Viewer) screenAt(idx int) string {
 	return "\nscreen shown: none yet\n"
 }
 
-// highlight escapes text for a TextView with dynamic colors and regions,
-// and wraps each occurrence of query (ignoring case) in a region, the
-// first one "0".
-func highlight(text, query string) string {
-	if query == "" {
-		return tview.Escape(text)
-	}
-	lower, q := strings.ToLower(text), strings.ToLower(query)
-	var sb strings.Builder
-	n, pos := 0, 0
-	for {
-		i := strings.Index(lower[pos:], q)
-		if i < 0 {
-			break
-		}
-		sb.WriteString(tview.Escape(text[pos : pos+i]))
-		fmt.Fprintf(&sb, `["%d"]%s[""]`, n, tview.Escape(text[pos+i:pos+i+len(q)]))
-		n++
-		pos += i + len(q)
-	}
-	sb.WriteString(tview.Escape(text[pos:]))
-	return sb.String()
-}
-
 // showDivergence fills the side-by-side pane: the reason, then the
 // recorded and replayed records with the lines that differ in red.
 func (v *Viewer) showDivergence() {
 	d := v.div
 	reason := fmt.Sprintf("seq %d: %s", d.Seq, d.Reason)
-	if d.Field != "" {
-		reason += "\nfirst differing field: " + d.Field
+	if d.Field != "" && !strings.Contains(d.Reason, d.Field) {
+		reason += " (first differing field: " + d.Field + ")"
 	}
-	reason += "\nTab: the two sides; lines that differ are marked ▶"
 	v.reason.SetText(reason)
 	el, al := jsonLines(d.Expected), jsonLines(d.Actual)
 	inE, inA := CommonLines(el, al)
@@ -570,9 +645,9 @@ func (v *Viewer) showDivergence() {
 		var sb strings.Builder
 		for i, l := range ls {
 			if common[i] {
-				sb.WriteString("  " + tview.Escape(l) + "\n")
+				sb.WriteString("  " + l + "\n")
 			} else {
-				sb.WriteString("[red::b]▶ " + tview.Escape(l) + "[-::-]\n")
+				sb.WriteString("▶ " + l + "\n")
 			}
 		}
 		return sb.String()
@@ -583,7 +658,7 @@ func (v *Viewer) showDivergence() {
 	first := func(common []bool) int {
 		for i, c := range common {
 			if !c {
-				return max(i-3, 0)
+				return max(i-1, 0)
 			}
 		}
 		return 0
