@@ -38,7 +38,7 @@ type Divergence struct {
 // the one of a screen narrower than 120 columns (it fits 80).
 const (
 	HelpBar      = "Tab pane  ↑↓ PgUp/PgDn scroll  / search  n/N next/prev  f kind  o operation  i flow  x clear  g seq  d divergence  q quit"
-	HelpBarShort = "Tab pane ↑↓ scroll / search n/N next f kind o op i flow x clear g seq d diverged q quit"
+	HelpBarShort = "Tab pane  / search n/N  f kind  o op  i flow  x clear  g seq  d diverged  q quit"
 )
 
 // Viewer is the interactive trace viewer: a scrollable timeline, and the

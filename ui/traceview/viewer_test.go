@@ -94,7 +94,7 @@ func TestViewer80x24(t *testing.T) {
 	v := New(h, recs)
 	s := startViewerAt(t, v, 80, 24)
 	got := s.settle(t, v, "the timeline", func(txt string) bool {
-		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, "d diverged q quit")
+		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, "d diverged  q quit")
 	}, 1)
 	golden(t, "viewer_80x24_start.golden", []byte(got))
 
