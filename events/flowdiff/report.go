@@ -21,7 +21,7 @@ func (r *Result) WriteText(w io.Writer) error {
 			steps++
 		}
 	}
-	fmt.Fprintf(bw, "DIFFERENT %s %s: %d differences in %d of %d steps\n", r.A, r.B, r.Count, steps, len(r.Steps))
+	fmt.Fprintf(bw, "DIFFERENT %s %s: %s in %d of %d steps\n", r.A, r.B, plural(r.Count, "difference"), steps, len(r.Steps))
 	f := r.First
 	fmt.Fprintf(bw, "first: step %d (%s), %s%s: %s\n", f.Step, f.Intent, f.Record, seqs(f.SeqA, f.SeqB), f.Reason)
 	for _, st := range r.Steps {
@@ -69,4 +69,11 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		return fmt.Errorf("write diff: %w", err)
 	}
 	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
