@@ -203,15 +203,23 @@ func compareSteps(st Step, nameA, nameB string, a, b step, na, nb *normalizer) [
 			va, vb := na.record(ra), nb.record(rb)
 			var leaves []leaf
 			diffValues("", va, vb, collapsed(ra, rb), &leaves)
-			for k, l := range leaves {
+			if len(leaves) == 0 {
+				continue
+			}
+			// What the record's change means comes first (a status, an
+			// error class, a transition, another event), then every value.
+			if r := recordReason(nameA, nameB, ra, rb); r != "" {
+				rd := d
+				rd.Reason = r
+				out = append(out, rd)
+			}
+			for _, l := range leaves {
+				if l.path == "type" && ra.Type != rb.Type {
+					continue // said by the record's reason
+				}
 				ld := d
 				ld.Path, ld.A, ld.B = l.path, raw(l.a), raw(l.b)
 				ld.Reason = leafReason(nameA, nameB, ra, rb, l)
-				if k == 0 {
-					if r := recordReason(nameA, nameB, ra, rb); r != "" {
-						ld.Reason = r
-					}
-				}
 				out = append(out, ld)
 			}
 		case p.i >= 0:

@@ -96,6 +96,14 @@ func TestDiffRealKratosTwoConfigs(t *testing.T) {
 	record(t, plain, a, signUp...)
 	record(t, strict, b, signUp...)
 
+	if dir := os.Getenv("KRATOS_TUI_ARTIFACTS"); dir != "" { // keep the pair (docs/trace.md shows its diff)
+		for name, src := range map[string]string{"sign_up_min8.jsonl": a, "sign_up_min40.jsonl": b} {
+			if data, err := os.ReadFile(src); err == nil {
+				_ = os.WriteFile(filepath.Join(dir, name), data, 0o644)
+			}
+		}
+		t.Logf("recordings kept in %s", dir)
+	}
 	res := flowdiff.Compare(load(t, "A", a), load(t, "B", b), flowdiff.Options{})
 	if res.Same || res.First == nil {
 		t.Fatalf("sign-up under min length 8 and 40: same, want different")

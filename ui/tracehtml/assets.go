@@ -33,7 +33,7 @@ details.diverged > summary::after { content: "  ◀ first divergence"; color: va
 .body dl { display: grid; grid-template-columns: max-content auto; gap: 0 12px; font-size: 12px; margin: 4px 0; }
 .body dt { color: var(--muted); }
 .body dd { margin: 0; font-family: ui-monospace, monospace; }
-pre { background: #fafafa; border: 1px solid var(--line); padding: 6px 8px; margin: 0; font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; max-height: 520px; overflow: auto; }
+pre { position: relative; background: #fafafa; border: 1px solid var(--line); padding: 6px 8px; margin: 0; font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; max-height: 520px; overflow: auto; }
 .exchange { border: 1px solid #cfd8dc; border-radius: 4px; padding: 6px 8px; margin: 8px 0; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
 .sides > div { min-width: 0; }
@@ -62,7 +62,8 @@ button { font-size: 12px; }
 `
 
 // script is the page's only script (CSP allows it by its hash): the
-// expand and collapse buttons, and a link to a record (#rec-N) opens it.
+// expand and collapse buttons, a link to a record (#rec-N) opens it, and
+// the two sides of a divergence scroll to their first differing line.
 const script = `
 (function () {
   function all(open) {
@@ -75,6 +76,11 @@ const script = `
     var el = id && document.getElementById(id);
     if (el && el.tagName === "DETAILS") { el.open = true; el.scrollIntoView(); }
   }
+  // Each side of the divergence starts at its first differing line.
+  document.querySelectorAll("#divergence pre").forEach(function (pre) {
+    var m = pre.querySelector("mark");
+    if (m) { pre.scrollTop = Math.max(m.offsetTop - pre.offsetTop - 60, 0); }
+  });
   window.addEventListener("hashchange", openHash);
   openHash();
   document.body.setAttribute("data-ready", "1");

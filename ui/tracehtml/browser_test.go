@@ -221,7 +221,21 @@ func TestHTMLReportInChromium(t *testing.T) {
 	if err := os.WriteFile(png, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot: %s (page: %s)", png, file)
+	exchange, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("#rec-19 .exchange")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trace-html-exchange.png"), exchange, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	states, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("#states")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trace-html-states.png"), states, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots: %s, trace-html-exchange.png and trace-html-states.png beside it (page: %s)", png, file)
 
 	// A link to a record opens it.
 	if err := chromedp.Do(tctx, chromedp.Navigate(url+"#rec-5")); err != nil {

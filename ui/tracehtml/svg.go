@@ -69,6 +69,7 @@ func stateSVG(path []step, visited map[string]bool) string {
 		}
 		taken[k] = append(taken[k], fmt.Sprint(i+1))
 	}
+	var labels strings.Builder // drawn last, over the states
 	for _, k := range order {
 		label := strings.Join(taken[k], ",")
 		if len(label) > 14 {
@@ -77,7 +78,7 @@ func stateSVG(path []step, visited map[string]bool) string {
 		a, c := pos[k.from], pos[k.to]
 		if k.from == k.to {
 			fmt.Fprintf(&b, `<path class="taken" d="M%.1f,%.1f c-30,-45 30,-45 0,0" fill="none" stroke="#c2185b" stroke-width="2.5" marker-end="url(#arrow)"/>`, a[0]+20, a[1]-nodeH/2)
-			fmt.Fprintf(&b, `<text class="step" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, a[0]+20, a[1]-nodeH/2-40, label)
+			fmt.Fprintf(&labels, `<text class="step" x="%.1f" y="%.1f" text-anchor="middle" paint-order="stroke" stroke="#ffffff" stroke-width="4">%s</text>`, a[0]+20, a[1]-nodeH/2-40, label)
 			continue
 		}
 		// A curve bent to the right of its direction, so that the two
@@ -90,7 +91,7 @@ func stateSVG(path []step, visited map[string]bool) string {
 		sx, sy := boxEdge(a, mx, my)
 		fmt.Fprintf(&b, `<path class="taken" d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" stroke="#c2185b" stroke-width="2.5" marker-end="url(#arrow)"/>`, sx, sy, mx, my, ex, ey)
 		lx, ly := 0.25*sx+0.5*mx+0.25*ex, 0.25*sy+0.5*my+0.25*ey
-		fmt.Fprintf(&b, `<text class="step" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, lx, ly+4, label)
+		fmt.Fprintf(&labels, `<text class="step" x="%.1f" y="%.1f" text-anchor="middle" paint-order="stroke" stroke="#ffffff" stroke-width="4">%s</text>`, lx, ly+4, label)
 	}
 	for _, s := range states {
 		c := pos[s]
@@ -101,6 +102,7 @@ func stateSVG(path []step, visited map[string]bool) string {
 		fmt.Fprintf(&b, `<g class="%s"><rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="8" fill="%s" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></g>`,
 			class, c[0]-nodeW/2, c[1]-nodeH/2, nodeW, nodeH, fill, stroke, c[0], c[1]+5, esc(s))
 	}
+	b.WriteString(labels.String())
 	b.WriteString(`</svg>`)
 	return b.String()
 }
