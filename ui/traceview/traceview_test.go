@@ -199,8 +199,8 @@ func TestViewerFilterJumpAndDetail(t *testing.T) {
 	got = s.await(t, "the sign-in result", func(txt string) bool {
 		return strings.Contains(txt, "▶ request   POST") && strings.Contains(txt, "FSM state:   loading")
 	})
-	if v.SelectedSeq() != seq {
-		t.Fatalf("selected seq %d, want %d", v.SelectedSeq(), seq)
+	if got := selected(v); got != seq {
+		t.Fatalf("selected seq %d, want %d", got, seq)
 	}
 	if !strings.Contains(got, "«secret:") {
 		t.Fatalf("the exchange does not show its redacted secrets:\n%s", got)

@@ -168,6 +168,7 @@ func (v *Viewer) layout(screen tcell.Screen) bool {
 	stacked := w < 120
 	if stacked != v.stacked {
 		v.stacked = stacked
+		defer v.updateHeader()
 		if stacked {
 			v.help.SetText(HelpBarShort)
 			v.body.SetDirection(tview.FlexRow)
@@ -492,7 +493,11 @@ func (v *Viewer) updateHeader() {
 	if len(fs) > 0 {
 		filter = strings.Join(fs, ", ") + fmt.Sprintf(" (%d shown)", len(v.shown))
 	}
-	line := fmt.Sprintf("%s | %s", v.title, filter)
+	title := v.title
+	if v.stacked { // 80 columns: keep room for the filters and the status
+		title = fmt.Sprintf("%d records", len(v.entries))
+	}
+	line := fmt.Sprintf("%s | %s", title, filter)
 	if v.status != "" {
 		line += " | " + v.status
 	}

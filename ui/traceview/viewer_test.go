@@ -60,15 +60,31 @@ func (s *screen) settle(t *testing.T, v *Viewer, what string, ok func(string) bo
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		got := s.await(t, what, ok)
-		if seq == 0 || v.SelectedSeq() == seq {
+		if seq == 0 || selected(v) == seq {
 			v.Application().QueueUpdateDraw(func() {})
 			return s.await(t, what, ok)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: selected seq %d, want %d:\n%s", what, v.SelectedSeq(), seq, got)
+			t.Fatalf("%s: selected seq %d, want %d:\n%s", what, selected(v), seq, got)
 		}
 		s.last = ""
 	}
+}
+
+// inApp runs f on the viewer's event goroutine and waits for it, so that
+// a test reads the viewer's state without racing with it.
+func inApp(v *Viewer, f func()) {
+	done := make(chan struct{})
+	v.Application().QueueUpdate(func() {
+		f()
+		close(done)
+	})
+	<-done
+}
+
+func selected(v *Viewer) (seq uint64) {
+	inApp(v, func() { seq = v.SelectedSeq() })
+	return seq
 }
 
 func quit(t *testing.T, s *screen) {
@@ -109,7 +125,9 @@ func TestViewer80x24(t *testing.T) {
 
 	s.keys(tcell.KeyTab)
 	s.await(t, "the record pane focused", func(txt string) bool { return strings.Contains(txt, "▶ record (focused)") })
-	if v.focused != v.detail {
+	var focused bool
+	inApp(v, func() { focused = v.focused == v.detail })
+	if !focused {
 		t.Fatal("Tab did not focus the record pane")
 	}
 	// Scroll the pane, not the timeline: the selection stays on 19.
@@ -119,19 +137,23 @@ func TestViewer80x24(t *testing.T) {
 	got = s.await(t, "the response scrolled into view", func(txt string) bool {
 		return strings.Contains(txt, "◀ response  400 Bad Request  Kratos messages 4000032")
 	})
-	if v.SelectedSeq() != 19 {
-		t.Fatalf("scrolling the record pane moved the timeline to seq %d", v.SelectedSeq())
+	if seq := selected(v); seq != 19 {
+		t.Fatalf("scrolling the record pane moved the timeline to seq %d", seq)
 	}
 	// Page down until the pane's offset passes the body's message (line
 	// 87 of the record's text), then the screen shows it.
+	offset := func() (row int) {
+		inApp(v, func() { row, _ = v.detail.GetScrollOffset() })
+		return row
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		row, _ := v.detail.GetScrollOffset()
+		row := offset()
 		if row >= 80 {
 			break
 		}
 		s.keys(tcell.KeyPgDn)
-		for r, _ := v.detail.GetScrollOffset(); r == row; r, _ = v.detail.GetScrollOffset() {
+		for r := offset(); r == row; r = offset() {
 			if time.Now().After(deadline) {
 				t.Fatalf("PgDn does not scroll the record pane (offset %d):\n%s", row, s.last)
 			}
@@ -177,8 +199,8 @@ func TestViewerSearch(t *testing.T) {
 	}, 19)
 	s.keys('/', "no such text", tcell.KeyEnter)
 	s.await(t, "no match", func(txt string) bool { return strings.Contains(txt, `"no such text": no record holds it`) })
-	if v.SelectedSeq() != 19 {
-		t.Fatalf("a search without a match moved the selection to %d", v.SelectedSeq())
+	if seq := selected(v); seq != 19 {
+		t.Fatalf("a search without a match moved the selection to %d", seq)
 	}
 	quit(t, s)
 }
@@ -202,18 +224,27 @@ func TestViewerFilters(t *testing.T) {
 
 	s.keys('x', 'i')
 	got = s.await(t, "the flow filter", func(txt string) bool { return strings.Contains(txt, "| flow ") && strings.Contains(txt, " shown)") })
-	for _, r := range v.shown {
-		if v.entries[r].FlowID != v.flow {
-			t.Fatalf("flow filter shows seq %d of flow %q", v.entries[r].Seq, v.entries[r].FlowID)
+	var wrong []uint64
+	shown := 0
+	inApp(v, func() {
+		shown = len(v.shown)
+		for _, r := range v.shown {
+			if v.entries[r].FlowID != v.flow {
+				wrong = append(wrong, v.entries[r].Seq)
+			}
 		}
+	})
+	if len(wrong) > 0 {
+		t.Fatalf("flow filter shows seqs %v of other flows", wrong)
 	}
-	if len(v.shown) == 0 || strings.Contains(got, "AppStarted") {
-		t.Fatalf("flow filter: %d shown:\n%s", len(v.shown), got)
+	if shown == 0 || strings.Contains(got, "AppStarted") {
+		t.Fatalf("flow filter: %d shown:\n%s", shown, got)
 	}
 	s.keys('x')
 	s.await(t, "no filter", func(txt string) bool { return strings.Contains(txt, "| all records") })
-	if len(v.shown) != len(recs) {
-		t.Fatalf("x left %d of %d records", len(v.shown), len(recs))
+	inApp(v, func() { shown = len(v.shown) })
+	if shown != len(recs) {
+		t.Fatalf("x left %d of %d records", shown, len(recs))
 	}
 	quit(t, s)
 }
@@ -265,4 +296,17 @@ func marked(screen, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestViewerEveryKeyOnEmptyLog sends every key of the viewer to a log
+// with no record: nothing panics, q still quits.
+func TestViewerEveryKeyOnEmptyLog(t *testing.T) {
+	h, _ := corpus(t, "sign_out")
+	v := New(h, nil)
+	s := startViewerAt(t, v, 80, 24)
+	s.await(t, "the empty viewer", func(txt string) bool { return strings.Contains(txt, "0 records") })
+	s.keys(tcell.KeyTab, tcell.KeyTab, tcell.KeyBacktab, tcell.KeyDown, tcell.KeyPgDn, tcell.KeyEnd,
+		'f', 'o', 'i', 'x', 'n', 'N', 'd', '/', "x", tcell.KeyEnter, 'g', "7", tcell.KeyEnter, '/', tcell.KeyEscape)
+	s.await(t, "the status of d", func(txt string) bool { return strings.Contains(txt, "no record holds it") })
+	quit(t, s)
 }
