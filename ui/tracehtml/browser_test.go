@@ -201,7 +201,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"HTTP exchange 1 of 1", "Request", "POST /self-service/registration?flow=",
+		"screen shown\nRequestStarted (seq 17)", "HTTP exchange 1 of 1", "Request", "POST /self-service/registration?flow=",
 		`"method": "password"`, `"password": "«secret:1»"`,
 		"Response", "400 Bad Request", "Kratos messages 4000032", `"id": 4000032`, `"min_length": 8`,
 	} {

@@ -271,7 +271,11 @@ func (p *page) timeline() {
 	if len(p.entries) > 0 {
 		t0 = p.entries[0].Time
 	}
+	screen := "none yet"
 	for _, e := range p.entries {
+		if e.Kind == events.KindState {
+			screen = fmt.Sprintf("%s (seq %d)", e.Type, e.Seq)
+		}
 		class := "rec k-" + string(e.Kind)
 		open := ""
 		if e.Seq == diverged && diverged != 0 {
@@ -283,7 +287,7 @@ func (p *page) timeline() {
 		}
 		p.f("<details id=\"rec-%d\" class=\"%s\"%s><summary><span class=\"seq\">%d</span> <span class=\"t\">%+.3fs</span> <span class=\"kind\">%s</span> <span class=\"type\">%s</span> <span class=\"state\">[%s]</span> <span class=\"sum\">%s</span></summary>\n",
 			e.Seq, class, open, e.Seq, e.Time.Sub(t0).Seconds(), esc(string(e.Kind)), esc(e.Type), esc(e.State), esc(traceview.Summary(e.Record)))
-		p.record(e)
+		p.record(e, screen)
 		p.f("</details>\n")
 	}
 	p.f("<p class=\"count\">%d records</p></section>\n", len(p.entries))
@@ -301,9 +305,10 @@ func failed(ret events.AdapterReturned) bool {
 	return false
 }
 
-func (p *page) record(e traceview.Entry) {
+func (p *page) record(e traceview.Entry, screen string) {
 	p.f("<div class=\"body\"><dl>")
-	p.f("<dt>time</dt><dd>%s</dd><dt>state after</dt><dd>%s</dd>", esc(e.Time.Format("2006-01-02T15:04:05.000Z07:00")), esc(e.State))
+	p.f("<dt>time</dt><dd>%s</dd><dt>state after</dt><dd>%s</dd><dt>screen shown</dt><dd>%s</dd>",
+		esc(e.Time.Format("2006-01-02T15:04:05.000Z07:00")), esc(e.State), esc(screen))
 	if e.FlowID != "" {
 		p.f("<dt>Kratos flow</dt><dd>%s</dd>", esc(e.FlowID))
 	}
