@@ -105,7 +105,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	trace.Example = `  kratos-tui trace run.jsonl                  # full screen on a terminal
   kratos-tui trace --format text run.jsonl | less
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
-	root.AddCommand(replay, trace)
+	root.AddCommand(replay, trace, diffCommand(stdout))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -15,6 +15,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/ui"
+	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
 // replayFlags are the flags of the replay command.
@@ -26,6 +27,7 @@ type replayFlags struct {
 	benchStream  int
 	strict       bool
 	mail         string
+	trace        bool
 }
 
 func replayCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
@@ -77,6 +79,12 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 			}
 			if !res.Passed() {
 				fmt.Fprint(stdout, res.Divergence.Report())
+				if rf.trace {
+					d := res.Divergence
+					if err := viewDivergence(stdin, stdout, args[0], &traceview.Divergence{Seq: d.Seq, Field: d.Field, Reason: d.Reason, Expected: d.Expected, Actual: d.Actual}); err != nil {
+						fmt.Fprintf(stderr, "kratos-tui: %v\n", err)
+					}
+				}
 				return exitError{code: 1}
 			}
 			fmt.Fprintf(stdout, "PASS %s: %d records replayed\n", args[0], res.Records)
@@ -90,6 +98,7 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 	f.StringArrayVar(&rf.secrets, "secret", nil, "refused: secrets never go on the command line")
 	_ = f.MarkHidden("secret")
 	f.StringArrayVar(&rf.rewriteEmail, "rewrite-email", nil, "for --live: use another email, old=new (repeatable)")
+	f.BoolVar(&rf.trace, "trace", false, "on a divergence, open the trace viewer at it, recorded and replayed side by side")
 	f.BoolVar(&rf.strict, "strict", false, "also report fields the replay adds that the recording lacks")
 	f.StringVar(&rf.mail, "mail", "", "for --live: Kratos's admin API URL, to read e-mailed codes from its courier messages")
 	f.IntVar(&rf.benchStream, "bench-stream", 0, "benchmark helper: stream a generated log of N records, print JSON")

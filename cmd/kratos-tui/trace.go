@@ -19,6 +19,7 @@ import (
 
 func traceCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 	var format string
+	var withReplay bool
 	cmd := &cobra.Command{
 		Use:   "trace FILE",
 		Short: "Show a flow log: an interactive timeline, a text timeline, or the state machine in Mermaid",
@@ -28,9 +29,18 @@ func traceCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 by kind, g jumps to a seq, the right pane shows the record, the state
 machine's state at that point and an adapter step's redacted HTTP exchanges.
 --format text: the timeline as text. --format mermaid: the state machine as
-a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
+a Mermaid stateDiagram-v2 with the path this log took highlighted;
+--format mermaid-sequence: the run as a Mermaid sequenceDiagram.
+--format html: one self-contained HTML page (no network) with the
+timeline, each record expandable with its HTTP exchanges, the state
+machine with the run's path and the sequence; with --replay, the log is
+replayed first and the page opens on the first divergence, recorded and
+replayed side by side.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "html" {
+				return traceHTML(cmd.Context(), stdout, stderr, args[0], withReplay)
+			}
 			if format == "" && !(isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())) || format == "text" {
 				return streamText(stdout, stderr, args[0])
 			}
@@ -50,13 +60,16 @@ a Mermaid stateDiagram-v2 with the path this log took highlighted.`,
 			switch format {
 			case "mermaid":
 				return traceview.WriteMermaid(stdout, recs)
+			case "mermaid-sequence":
+				return traceview.WriteMermaidSequence(stdout, recs)
 			case "tui":
-				return traceview.New(h, recs).Run()
+				return runViewer(cmd.Context(), h, recs, args[0], withReplay)
 			}
-			return fmt.Errorf("--format %q: want tui, text or mermaid", format)
+			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "tui, text or mermaid (default: tui on a terminal, else text)")
+	cmd.Flags().BoolVar(&withReplay, "replay", false, "replay the log first and show the first divergence (html, tui)")
+	cmd.Flags().StringVar(&format, "format", "", "tui, text, html, mermaid or mermaid-sequence (default: tui on a terminal, else text)")
 	return cmd
 }
 

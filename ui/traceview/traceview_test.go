@@ -173,11 +173,11 @@ func TestViewerFilterJumpAndDetail(t *testing.T) {
 	v := New(h, recs)
 	s := startViewer(t, v)
 	s.await(t, "the timeline", func(txt string) bool {
-		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, "filter: all kinds")
+		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, "all records")
 	})
 
 	s.sim.InjectKey(tcell.KeyRune, 'f', tcell.ModNone)
-	got := s.await(t, "the intent filter", func(txt string) bool { return strings.Contains(txt, "filter: intent") })
+	got := s.await(t, "the intent filter", func(txt string) bool { return strings.Contains(txt, "kind intent") })
 	if strings.Contains(got, "TransitionMade") {
 		t.Fatalf("intent filter still shows transitions:\n%s", got)
 	}
@@ -197,10 +197,10 @@ func TestViewerFilterJumpAndDetail(t *testing.T) {
 	}
 	s.sim.InjectKey(tcell.KeyEnter, 0, tcell.ModNone)
 	got = s.await(t, "the sign-in result", func(txt string) bool {
-		return strings.Contains(txt, "HTTP exchange 1: POST") && strings.Contains(txt, "FSM state:   loading")
+		return strings.Contains(txt, "▶ request   POST") && strings.Contains(txt, "FSM state:   loading")
 	})
-	if v.SelectedSeq() != seq {
-		t.Fatalf("selected seq %d, want %d", v.SelectedSeq(), seq)
+	if got := selected(v); got != seq {
+		t.Fatalf("selected seq %d, want %d", got, seq)
 	}
 	if !strings.Contains(got, "«secret:") {
 		t.Fatalf("the exchange does not show its redacted secrets:\n%s", got)

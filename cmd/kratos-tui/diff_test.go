@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDiffCommand runs kratos-tui diff on corpus recordings from the real
+// Kratos: exit 0 for a log and itself, 1 for a sign-up and a sign-up with a
+// too-short password (the first difference with its reason, in text and
+// JSON), 2 for a log that cannot be read or a bad flag.
+func TestDiffCommand(t *testing.T) {
+	flows := filepath.Join("..", "..", "testdata", "flows")
+	signUp, short := filepath.Join(flows, "sign_up.jsonl"), filepath.Join(flows, "sign_up_short_password.jsonl")
+	emails := "--same=" + traitEmail(t, signUp) + "=" + traitEmail(t, short)
+
+	code, out, _ := runCLI(t, "diff", signUp, signUp)
+	if code != 0 || !strings.HasPrefix(out, "SAME ") {
+		t.Errorf("diff of a log with itself: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "diff", emails, signUp, short)
+	want := "result of kratos.submit_registration (A seq 19, B seq 19): Kratos answered 400 with 4000032 where A had 200"
+	if code != 1 || !strings.Contains(out, "first: step 3 (SignUpSubmitted), "+want) {
+		t.Errorf("diff of sign_up and sign_up_short_password: exit %d, want 1 and first %q\n%s", code, want, out)
+	}
+	code, out, _ = runCLI(t, "diff", "--format", "json", emails, signUp, short)
+	var res struct {
+		Same  bool
+		First struct{ Reason string }
+		Steps []struct {
+			Intent      string
+			Differences []struct{ Reason string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 || res.Same ||
+		!strings.HasPrefix(res.First.Reason, "Kratos answered 400 with 4000032 where A had 200") || len(res.Steps) != 4 {
+		t.Errorf("diff --format json: exit %d, %v, %+v\n%s", code, err, res, out)
+	}
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.jsonl")
+	data, _ := os.ReadFile(signUp)
+	lines := strings.SplitAfter(string(data), "\n")
+	lines[5] = "{not json\n"
+	if err := os.WriteFile(corrupt, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"diff", signUp, filepath.Join(dir, "missing.jsonl")},
+		{"diff", signUp, corrupt},
+		{"diff", "--format", "yaml", signUp, signUp},
+		{"diff", "--same", "novalue", signUp, signUp},
+		{"diff", signUp},
+	} {
+		if code, _, errOut := runCLI(t, args...); code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d (want 2) with %q", args, code, errOut)
+		}
+	}
+}
+
+// traitEmail is the e-mail the sign-up of a log submitted.
+func traitEmail(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, `"type":"SignUpSubmitted"`) {
+			var rec struct{ Data struct{ Email string } }
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			return rec.Data.Email
+		}
+	}
+	t.Fatalf("%s has no sign-up", path)
+	return ""
+}

@@ -1,0 +1,79 @@
+package flowdiff
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// WriteText writes the result for a reader: SAME, or DIFFERENT with the
+// first difference and its reason, then every difference grouped by step.
+func (r *Result) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	if r.Same {
+		fmt.Fprintf(bw, "SAME %s %s: %d steps, no difference (ids, times, tokens, flow ids and placeholders' numbers ignored)\n", r.A, r.B, len(r.Steps))
+		return flush(bw)
+	}
+	steps := 0
+	for _, st := range r.Steps {
+		if len(st.Differences) > 0 {
+			steps++
+		}
+	}
+	fmt.Fprintf(bw, "DIFFERENT %s %s: %s in %d of %d steps\n", r.A, r.B, plural(r.Count, "difference"), steps, len(r.Steps))
+	f := r.First
+	fmt.Fprintf(bw, "first: step %d (%s), %s%s: %s\n", f.Step, f.Intent, f.Record, seqs(f.SeqA, f.SeqB), f.Reason)
+	for _, st := range r.Steps {
+		if len(st.Differences) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "\nstep %d %s%s\n", st.N, st.Intent, seqs(st.SeqA, st.SeqB))
+		last := ""
+		for _, d := range st.Differences {
+			head := d.Record + seqs(d.SeqA, d.SeqB)
+			if head != last {
+				fmt.Fprintf(bw, "  %s\n", head)
+				last = head
+			}
+			fmt.Fprintf(bw, "    - %s\n", d.Reason)
+		}
+	}
+	return flush(bw)
+}
+
+func seqs(a, b uint64) string {
+	switch {
+	case a > 0 && b > 0:
+		return fmt.Sprintf(" (A seq %d, B seq %d)", a, b)
+	case a > 0:
+		return fmt.Sprintf(" (A seq %d)", a)
+	case b > 0:
+		return fmt.Sprintf(" (B seq %d)", b)
+	}
+	return ""
+}
+
+func flush(bw *bufio.Writer) error {
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write diff: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes the result as one indented JSON object (see Result).
+func (r *Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write diff: %w", err)
+	}
+	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

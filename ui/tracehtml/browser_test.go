@@ -1,0 +1,292 @@
+package tracehtml_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
+)
+
+// chromium finds Debian's chromium (installed by .ci/run). Without it the
+// test fails under KRATOS_REQUIRED=1 (CI) and is skipped otherwise.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("KRATOS_REQUIRED") == "1" {
+		t.Fatal("KRATOS_REQUIRED=1 but no chromium: apt-get install chromium (.ci/run does)")
+	}
+	t.Skip("no chromium: apt-get install chromium")
+	return ""
+}
+
+// artifactDir is where the test keeps its screenshot and page:
+// $KRATOS_TUI_ARTIFACTS, else kratos-tui-artifacts in the system's temp
+// directory. The path is printed in the test log.
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("KRATOS_TUI_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "kratos-tui-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// divergentLog is the corpus's too-short-password sign-up (recorded from
+// the real Kratos) with the message id of the recorded form's field error
+// changed, as when a client change makes the form show another message: a
+// replay diverges at that record.
+func divergentLog(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(replay.Resolve("testdata/flows/sign_up_short_password.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	changed := false
+	for i, l := range lines {
+		if strings.HasPrefix(l, `{"seq":21,`) {
+			lines[i] = strings.Replace(l, `"id":4000032`, `"id":4000031`, 1)
+			changed = lines[i] != l
+		}
+	}
+	if !changed {
+		t.Fatal("seq 21 of sign_up_short_password.jsonl has no 4000032: the corpus changed")
+	}
+	path := filepath.Join(t.TempDir(), "sign_up_short_password.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestHTMLReportInChromium writes the report of a replay that diverged and
+// opens it in a real headless Chromium: the visible text of the timeline,
+// of the divergence and of one exchange once expanded; the page's own
+// script and style run (their CSP hashes are right); no request leaves the
+// page; a link to a record opens it. It keeps a screenshot.
+func TestHTMLReportInChromium(t *testing.T) {
+	bin := chromium(t)
+	path := divergentLog(t)
+	res, err := replay.RunFile(context.Background(), path, replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Passed() {
+		t.Fatal("the changed log replays: want a divergence")
+	}
+	d := res.Divergence
+	var page bytes.Buffer
+	err = tracehtml.WriteFile(&page, path, tracehtml.Options{Name: "sign_up_short_password.jsonl",
+		Replay: &tracehtml.Replay{Records: res.Records, Divergence: &tracehtml.Divergence{
+			Seq: d.Seq, Field: d.Field, Reason: d.Reason, Expected: d.Expected, Actual: d.Actual}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noExternalReference(t, page.String())
+	dir := artifactDir(t)
+	file := filepath.Join(dir, "trace.html")
+	if err := os.WriteFile(file, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url := "file://" + file
+
+	var mu sync.Mutex
+	var requests, problems []string
+	listener := func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			requests = append(requests, e.Request.URL)
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
+				problems = append(problems, string(e.Entry.Source)+": "+e.Entry.Text)
+			}
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				problems = append(problems, "console "+string(e.Type))
+			}
+		}
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(listener))
+	defer cancel()
+	// The first Run starts the browser; a deadline on later actions only.
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("open the report in chromium: %v", err)
+	}
+	tctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer tcancel()
+
+	ready, err := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("body"), "data-ready"))
+	if err != nil || ready.Value != "1" {
+		t.Errorf("the page's script did not run (CSP hash?): %+v %v", ready, err)
+	}
+	position, err := chromedp.Run(tctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("header")).position`))
+	if err != nil || position != "sticky" {
+		t.Errorf("the page's style is not applied (CSP hash?): header position %q %v", position, err)
+	}
+
+	timeline, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#timeline")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"RegistrationFlowRequested", "SignUpSubmitted",
+		"kratos.submit_registration 6.9ms error validation",
+		"[registration]", "loading --SignUpRejected--> registration", "30 records",
+	} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("timeline's visible text lacks %q:\n%s", want, clipText(timeline))
+		}
+	}
+	divergence, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#divergence")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Replay: DIVERGED at seq 21", d.Reason, "Recorded (expected)", "Replayed (actual)", `"id": 4000031`, `"id": 4000032`} {
+		if !strings.Contains(divergence, want) {
+			t.Errorf("divergence's visible text lacks %q:\n%s", want, clipText(divergence))
+		}
+	}
+	if cls, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-21"), "class")); !strings.Contains(cls.Value, "diverged") {
+		t.Errorf("record 21 is not highlighted: class %q", cls.Value)
+	}
+	if open, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-21"), "open")); !open.Exists {
+		t.Error("record 21, the divergence, is not open")
+	}
+
+	// Seq 19 is the registration Kratos refused: closed, its exchange is
+	// not visible; expanded, it reads as request and response.
+	closed, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#rec-19")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(closed, "Response") {
+		t.Errorf("record 19's exchange is visible while closed:\n%s", clipText(closed))
+	}
+	if err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS("#rec-19 > summary"))); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#rec-19")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"screen shown\nRequestStarted (seq 17)", "HTTP exchange 1 of 1", "Request", "POST /self-service/registration?flow=",
+		`"method": "password"`, `"password": "«secret:1»"`,
+		"Response", "400 Bad Request", "Kratos messages 4000032", `"id": 4000032`, `"min_length": 8`,
+	} {
+		if !strings.Contains(opened, want) {
+			t.Errorf("expanded exchange's visible text lacks %q:\n%s", want, clipText(opened))
+		}
+	}
+
+	shot, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shot) < 10_000 || !bytes.HasPrefix(shot, []byte("\x89PNG")) {
+		t.Errorf("screenshot: %d bytes, want a PNG", len(shot))
+	}
+	png := filepath.Join(dir, "trace-html.png")
+	if err := os.WriteFile(png, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exchange, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("#rec-19 .exchange")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trace-html-exchange.png"), exchange, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	states, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("#states")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trace-html-states.png"), states, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots: %s, trace-html-exchange.png and trace-html-states.png beside it (page: %s)", png, file)
+
+	// A link to a record opens it.
+	if err := chromedp.Do(tctx, chromedp.Navigate(url+"#rec-5")); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-5"), "open")); !open.Exists {
+		t.Error("#rec-5 did not open record 5")
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, u := range requests {
+		if strings.SplitN(u, "#", 2)[0] != url {
+			t.Errorf("the page made a request: %s", u)
+		}
+	}
+	if len(requests) == 0 {
+		t.Error("no request seen at all: the listener is not working")
+	}
+	for _, p := range problems {
+		t.Errorf("the browser reported: %s", p)
+	}
+}
+
+// noExternalReference checks the page refers to nothing outside itself:
+// every src, href, action or srcset is a fragment, CSS has no url() but
+// the page's own markers and no @import, and the CSP forbids every load.
+func noExternalReference(t *testing.T, page string) {
+	t.Helper()
+	attr := regexp.MustCompile(`(?i)\s(src|href|action|srcset|poster|formaction|xlink:href|ping)\s*=\s*"([^"]*)"`)
+	for _, m := range attr.FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[2], "#") {
+			t.Errorf("the page refers to %s=%q", m[1], m[2])
+		}
+	}
+	for _, m := range regexp.MustCompile(`url\(([^)]*)\)`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "#") {
+			t.Errorf("the page refers to url(%s)", m[1])
+		}
+	}
+	if strings.Contains(page, "@import") || strings.Contains(page, "<link") || strings.Contains(page, "<iframe") {
+		t.Error("the page imports or embeds something")
+	}
+	if !strings.Contains(page, `<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;`) {
+		t.Errorf("the page has no CSP of default-src 'none'")
+	}
+}
+
+func clipText(s string) string {
+	if len(s) > 3000 {
+		return s[:3000] + "…"
+	}
+	return s
+}

@@ -1,0 +1,120 @@
+package traceview
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+)
+
+// WriteMermaidSequence writes the run as a Mermaid sequenceDiagram: the
+// user's intents to the client, every HTTP exchange between the client and
+// Kratos or the backend (method, path, status and Kratos's message ids),
+// the token store's calls, the machine's transitions as notes, and the
+// screens the client showed. Flow ids are left out of paths, so two runs
+// of one flow draw the same diagram.
+func WriteMermaidSequence(w io.Writer, recs []flowlog.Record) error {
+	bw := bufio.NewWriter(w)
+	for _, line := range SequenceLines(recs) {
+		fmt.Fprintln(bw, line)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write mermaid: %w", err)
+	}
+	return nil
+}
+
+// SequenceLines are the lines of WriteMermaidSequence.
+func SequenceLines(recs []flowlog.Record) []string {
+	out := []string{
+		"sequenceDiagram",
+		"    %% The run of a kratos-tui flow log: intents, HTTP exchanges, token store, screens.",
+		"    actor User",
+		"    participant Client as kratos-tui",
+		"    participant Kratos",
+		"    participant Backend",
+		"    participant Tokens as token store",
+	}
+	add := func(format string, args ...any) { out = append(out, "    "+fmt.Sprintf(format, args...)) }
+	for _, r := range recs {
+		switch ev := r.Event.(type) {
+		case events.TransitionMade:
+			add("Note over Client: %d: %s → %s", r.Seq, ev.From, ev.To)
+		case events.AdapterCalled:
+			// Drawn with its result, which holds the HTTP exchanges.
+		case events.AdapterReturned:
+			peer := map[string]string{"Kratos": "Kratos", "backend": "Backend", "token store": "Tokens"}[Peer(ev.Operation)]
+			if peer == "" {
+				continue
+			}
+			if len(ev.HTTP) == 0 {
+				op := ev.Operation[strings.IndexByte(ev.Operation, '.')+1:]
+				add("Client->>%s: %d: %s", peer, r.Seq, mermaidText(op))
+				res := "ok"
+				if ev.Error != nil {
+					res = "error " + string(ev.Error.Class)
+				}
+				add("%s-->>Client: %s", peer, res)
+				continue
+			}
+			for _, h := range ev.HTTP {
+				add("Client->>%s: %d: %s %s", peer, r.Seq, h.Method, mermaidText(withoutQuery(h.URL)))
+				add("%s-->>Client: %s", peer, mermaidText(HTTPAnswer(h)))
+			}
+		default:
+			switch r.Kind {
+			case events.KindIntent:
+				add("User->>Client: %d: %s", r.Seq, r.Type)
+			case events.KindState:
+				add("Client-->>User: %d: %s", r.Seq, r.Type)
+			}
+		}
+	}
+	return out
+}
+
+// Peer names who answers an adapter operation: "Kratos", "backend",
+// "token store", or "" for another adapter.
+func Peer(op string) string {
+	switch {
+	case strings.HasPrefix(op, "kratos."):
+		return "Kratos"
+	case strings.HasPrefix(op, "backend."):
+		return "backend"
+	case strings.HasPrefix(op, "tokens."):
+		return "token store"
+	}
+	return ""
+}
+
+// HTTPAnswer is an exchange's answer in a few words: the status and the
+// Kratos message ids of its body, or the transport's failure.
+func HTTPAnswer(h events.HTTPExchange) string {
+	if h.Error != "" {
+		if h.ErrorCause != "" {
+			return "no answer: " + h.ErrorCause
+		}
+		return "no answer"
+	}
+	s := fmt.Sprint(h.Status)
+	if ids := MessageIDs(h.Response); len(ids) > 0 {
+		s += " " + strings.Join(ids, ", ")
+	}
+	return s
+}
+
+func withoutQuery(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// mermaidText keeps a label inside one Mermaid message: no line breaks,
+// no semicolons or hashes (Mermaid's statement and entity marks).
+func mermaidText(s string) string {
+	return strings.NewReplacer("\n", " ", ";", ",", "#", "").Replace(s)
+}
