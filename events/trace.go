@@ -53,6 +53,10 @@ type HTTPExchange struct {
 	// kept as a JSON string holding the body's text.
 	RequestText  bool `json:"request_body_text,omitempty"`
 	ResponseText bool `json:"response_body_text,omitempty"`
+	// ResponseCut says the response body ended in a read error (the
+	// connection closed before the whole body came): replay serves the
+	// recorded bytes, then the same kind of error.
+	ResponseCut bool `json:"response_body_cut,omitempty"`
 	// Headers are the request headers that matter (Accept, Content-Type
 	// and the secret ones, redacted).
 	Headers map[string][]string `json:"request_headers,omitempty"`

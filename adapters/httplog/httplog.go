@@ -102,7 +102,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.Body != nil {
 		// A read error here (a body cut short) comes back to the adapter
 		// when it reads past what was kept.
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+		data, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+		ex.ResponseCut = rerr != nil
 		rest := resp.Body
 		resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(data), rest), closer: rest}
 		if len(data) > MaxBody {

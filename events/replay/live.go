@@ -278,8 +278,11 @@ func (p *livePlugin) Run(ctx context.Context, host ui.Host) error {
 		p.mu.Lock()
 		p.learn()
 		// The live run went elsewhere before this intent: the comparison
-		// reports where; sending more would only add noise.
-		ahead := len(p.seen) != st.statesBefore || !p.sameScreens(st.statesBefore)
+		// reports where; sending more would only add noise. More screens
+		// than the recording had before the intent is not that: an intent
+		// a UI sent while the machine was busy (a script piped into the
+		// json UI) was recorded before screens it waited for.
+		ahead := len(p.seen) < st.statesBefore || !p.sameScreens(st.statesBefore)
 		p.mu.Unlock()
 		if ahead {
 			return nil

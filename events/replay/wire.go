@@ -181,10 +181,16 @@ func (wireTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			h.Add(k, v)
 		}
 	}
+	var rd io.Reader = bytes.NewReader(body)
+	length := int64(len(body))
+	if want.ResponseCut {
+		// The connection closed mid-body: the same bytes, then the error.
+		rd, length = io.MultiReader(rd, errReader{io.ErrUnexpectedEOF}), -1
+	}
 	return &http.Response{
 		Status: fmt.Sprintf("%d %s", want.Status, http.StatusText(want.Status)), StatusCode: want.Status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
+		Header: h, Body: io.NopCloser(rd), ContentLength: length, Request: req,
 	}, nil
 }
 
@@ -297,3 +303,8 @@ func showRequest(ex events.HTTPExchange) string {
 	}
 	return s
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
