@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-		"sync"
+	"sync"
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -144,7 +144,7 @@ func (r *Recorder) loop() {
 		}
 		r.lost += len(batch) - n
 		r.written.Broadcast()
-		clear(batch) // let the events go
+		clear(batch)            // let the events go
 		if cap(batch) <= 4096 { // reuse the array, unless a burst made it big
 			r.spare = batch[:0]
 		} else {
