@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -19,6 +20,10 @@ import (
 // the log holds everything the user saw; only trace records published
 // after the last state event shown can be missing.
 type Recorder struct {
+	// StallLimit is how long a UI waits for a write (default 5s); set it
+	// before the recorder is attached.
+	StallLimit time.Duration
+
 	w *Writer
 
 	mu      sync.Mutex
@@ -40,7 +45,7 @@ type Recorder struct {
 // NewRecorder returns a recorder writing to w and starts its write loop;
 // Close it to write what is queued and close w.
 func NewRecorder(w *Writer) *Recorder {
-	r := &Recorder{w: w, wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+	r := &Recorder{StallLimit: 5 * time.Second, w: w, wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
 	r.written = sync.NewCond(&r.mu)
 	go r.loop()
 	return r
@@ -75,21 +80,29 @@ func (r *Recorder) Append(env events.Envelope) {
 }
 
 // Written implements bus.Journal: it returns once every record up to seq
-// is written, the recording has failed, or ctx ends.
+// is written, the recording has failed, or ctx ends. A write that has not
+// finished after StallLimit fails the recording (Close reports it), so that
+// a hung disk does not hold the UIs for ever.
 func (r *Recorder) Written(ctx context.Context, seq uint64) {
 	r.mu.Lock()
 	if r.writtenSeq >= seq || r.err != nil || r.stopped {
 		r.mu.Unlock()
 		return
 	}
-	stop := context.AfterFunc(ctx, func() {
+	wait, cancel := context.WithTimeout(ctx, r.StallLimit)
+	defer cancel()
+	stop := context.AfterFunc(wait, func() {
 		r.mu.Lock()
 		r.written.Broadcast()
 		r.mu.Unlock()
 	})
 	defer stop()
-	for r.writtenSeq < seq && r.err == nil && !r.stopped && ctx.Err() == nil {
+	for r.writtenSeq < seq && r.err == nil && !r.stopped && wait.Err() == nil {
 		r.written.Wait()
+	}
+	if r.writtenSeq < seq && r.err == nil && !r.stopped && ctx.Err() == nil {
+		r.err = fmt.Errorf("flow log: record %d was not written within %s; the log stops here", seq, r.StallLimit)
+		r.written.Broadcast()
 	}
 	r.mu.Unlock()
 }

@@ -250,3 +250,33 @@ func readAllString(s string) (Header, []Record, error) {
 		recs = append(recs, rec)
 	}
 }
+
+// TestRecorderStallDoesNotHoldUIs: a write that hangs holds a UI only for
+// the stall limit; then the recording is failed and says so.
+func TestRecorderStallDoesNotHoldUIs(t *testing.T) {
+	log := &slowLog{block: make(chan struct{})}
+	defer close(log.block)
+	b, rec := newRecordedBus(t, log)
+	rec.StallLimit = 100 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	shown := 0
+	if err := b.Subscribe(ctx, func(context.Context, events.Envelope) { shown++ }, bus.TopicStates); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := b.Publish(events.RequestStarted{Operation: "sign_in"}, bus.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Wait(ctx); err != nil || shown != 3 {
+		t.Fatalf("the UI was held by a hung write: %v, %d of 3 shown", err, shown)
+	}
+	_ = b.Close()
+	closeCtx, stop := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer stop()
+	err := rec.CloseContext(closeCtx)
+	if err == nil || !strings.Contains(err.Error(), "was not written within 100ms") {
+		t.Fatalf("Close = %v, want the stall reported", err)
+	}
+}
