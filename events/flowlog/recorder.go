@@ -31,15 +31,15 @@ type Recorder struct {
 	queue   []events.Envelope
 	spare   []events.Envelope
 	// appendedSeq and writtenSeq are the last seq queued and written.
-	appendedSeq, writtenSeq uint64
-	appended, lost          int
-	err                     error
-	closing                 bool
-	stopped                 bool // the write loop has ended
-	wake                    chan struct{}
-	loopDone                chan struct{}
-	closeOnce               sync.Once
-	closeErr                error
+	appendedSeq, writtenSeq  uint64
+	appended, writtenN, lost int
+	err                      error
+	closing                  bool
+	stopped                  bool // the write loop has ended
+	wake                     chan struct{}
+	loopDone                 chan struct{}
+	closeOnce                sync.Once
+	closeErr                 error
 }
 
 // NewRecorder returns a recorder writing to w and starts its write loop;
@@ -151,6 +151,7 @@ func (r *Recorder) loop() {
 		r.mu.Lock()
 		if n > 0 {
 			r.writtenSeq = batch[n-1].Seq
+			r.writtenN += n
 		}
 		if err != nil && r.err == nil {
 			r.err = err
@@ -221,8 +222,9 @@ func (r *Recorder) close(ctx context.Context) error {
 	r.mu.Lock()
 	appended, lost, werr := r.appended, r.lost+len(r.queue), r.err
 	if waitErr != nil {
-		// The loop may be stuck in a write; what it holds is lost too.
-		lost = appended - r.w.Count()
+		// The loop may be stuck in a write (holding the writer); what it
+		// holds is lost too.
+		lost = appended - r.writtenN
 	}
 	r.mu.Unlock()
 	var cerr error
