@@ -54,8 +54,7 @@ optional; without it Kratos whoami answers for the session).`,
 			if err != nil {
 				return err
 			}
-			defer closeLog()
-			return app.Run(cmd.Context(), cfg)
+			return afterClose(app.Run(cmd.Context(), cfg), closeLog)
 		},
 	}
 	f := root.PersistentFlags()
@@ -165,12 +164,20 @@ func (s *settings) runScript(cmd *cobra.Command, script *app.Script, stdin *os.F
 	if err != nil {
 		return err
 	}
-	defer closeLog()
 	client, err := app.NewClient(cfg)
 	if err != nil {
-		return err
+		return afterClose(err, closeLog)
 	}
-	return app.RunWith(cmd.Context(), cfg, client, script)
+	return afterClose(app.RunWith(cmd.Context(), cfg, client, script), closeLog)
+}
+
+// afterClose closes the log and the recording after a run that ended with
+// err: err wins, else the closer's failure (an incomplete recording).
+func afterClose(err error, closeLog func() error) error {
+	if cerr := closeLog(); err == nil {
+		return cerr
+	}
+	return err
 }
 
 // unexpected turns a state a command cannot act on into its error: the
@@ -183,7 +190,9 @@ func unexpected(st events.Event) error {
 }
 
 // config resolves flags, environment and .env into an app.Config.
-func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, func(), error) {
+// The closer it returns closes the log and the recording; its error is an
+// exitError when the recording is incomplete (it has said why on stderr).
+func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, func() error, error) {
 	fileVals := map[string]string{}
 	if s.envFile != "" {
 		vals, err := godotenv.Read(s.envFile)
@@ -233,20 +242,24 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	if uiName == "" {
 		uiName = ui.Default(terminal)
 	}
-	logger, closeLog, err := s.logger(stderr, uiName == "tui")
+	logger, closeOnlyLog, err := s.logger(stderr, uiName == "tui")
 	if err != nil {
 		return app.Config{}, nil, err
 	}
 	cfg.Logger = logger
+	closeLog := func() error { closeOnlyLog(); return nil }
 	if s.record != "" {
 		observe, closeRec, err := openRecorder(s.record, stderr)
 		if err != nil {
-			closeLog()
+			closeOnlyLog()
 			return app.Config{}, nil, err
 		}
 		cfg.Observers = append(cfg.Observers, observe)
-		closeOnlyLog := closeLog
-		closeLog = func() { closeRec(); closeOnlyLog() }
+		closeLog = func() error {
+			err := closeRec()
+			closeOnlyLog()
+			return err
+		}
 	}
 	return cfg, closeLog, nil
 }
