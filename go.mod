@@ -16,6 +16,8 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require github.com/creack/pty v1.1.24
+
 require (
 	github.com/boombuler/barcode v1.0.1-0.20190219062509-6c824513bacc // indirect
 	github.com/danieljoos/wincred v1.2.3 // indirect

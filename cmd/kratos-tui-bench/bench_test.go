@@ -1,16 +1,25 @@
 package main
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestMeasurementsRun runs the in-memory measurements at a small size so
 // that make test keeps them working; the figures are make bench's job.
 func TestMeasurementsRun(t *testing.T) {
-	p, err := measurePipeline(20)
+	p, err := measurePipeline(20, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.events != uint64(20*25) {
 		t.Fatalf("pipeline carried %d events for 20 cycles, want %d", p.events, 20*25)
+	}
+	pr, err := measurePipeline(20, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.events != p.events {
+		t.Fatalf("pipeline carried %d events with the recorder, %d without", pr.events, p.events)
 	}
 	if _, err := measureBareFSM(20); err != nil {
 		t.Fatal(err)
@@ -20,9 +29,31 @@ func TestMeasurementsRun(t *testing.T) {
 	}
 }
 
+// TestTerminalText: control sequences are taken out of what a program
+// writes to a terminal, the characters it draws are kept.
+func TestTerminalText(t *testing.T) {
+	var tt terminalText
+	tt.write([]byte("\x1b[?1049h\x1b[H\x1b[2J\x1b(B\x1b[m   \x1b]0;title\x07"))
+	if tt.visible() {
+		t.Fatalf("set-up sequences counted as a frame: %q", tt.text)
+	}
+	tt.write([]byte("\x1b[3;5H\x1b[38;5;12mSign in with\x1b[0m ORY\x1b[5;5HPass"))
+	tt.write([]byte("word\x1b[K"))
+	if !tt.visible() || !tt.contains("Sign in with ORY") || !tt.contains("Password") {
+		t.Fatalf("drawn text lost: %q", tt.text)
+	}
+}
+
+func TestSpread(t *testing.T) {
+	s := spreadOf([]float64{3, 1, 2, 5, 4})
+	if s.min != 1 || s.med != 3 || s.max != 5 || s.n != 5 {
+		t.Fatalf("%+v", s)
+	}
+}
+
 func BenchmarkPipeline(b *testing.B) {
 	for b.Loop() {
-		if _, err := measurePipeline(100); err != nil {
+		if _, err := measurePipeline(100, false, false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -168,6 +168,13 @@ func (r *Recorder) loop() {
 	}
 }
 
+// Count returns how many records were written.
+func (r *Recorder) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.writtenN
+}
+
 // Err returns the first failure of the recording, if any.
 func (r *Recorder) Err() error {
 	r.mu.Lock()
