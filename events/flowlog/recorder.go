@@ -20,10 +20,6 @@ import (
 // the log holds everything the user saw; only trace records published
 // after the last state event shown can be missing.
 type Recorder struct {
-	// StallLimit is how long a UI waits for a write (default 5s); set it
-	// before the recorder is attached.
-	StallLimit time.Duration
-
 	w *Writer
 
 	mu      sync.Mutex
@@ -35,7 +31,10 @@ type Recorder struct {
 	appended, writtenN, lost int
 	err                      error
 	closing                  bool
-	stopped                  bool // the write loop has ended
+	waiting                  bool          // someone waits in Written
+	writeStart               time.Time     // when the write in progress began; zero when none
+	stallLimit               time.Duration // see SetStallLimit
+	stopped                  bool          // the write loop has ended
 	wake                     chan struct{}
 	loopDone                 chan struct{}
 	closeOnce                sync.Once
@@ -45,10 +44,45 @@ type Recorder struct {
 // NewRecorder returns a recorder writing to w and starts its write loop;
 // Close it to write what is queued and close w.
 func NewRecorder(w *Writer) *Recorder {
-	r := &Recorder{StallLimit: 5 * time.Second, w: w, wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+	r := &Recorder{stallLimit: DefaultStallLimit, w: w, wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
 	r.written = sync.NewCond(&r.mu)
 	go r.loop()
+	go r.watch()
 	return r
+}
+
+// watch fails the recording when a write has hung for StallLimit, and
+// wakes whoever waits for it.
+func (r *Recorder) watch() {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		r.mu.Lock()
+		limit := r.stallLimit
+		if !r.writeStart.IsZero() && time.Since(r.writeStart) >= limit && r.err == nil {
+			r.err = fmt.Errorf("flow log: a write has not finished within %s; the log stops after record %d", limit, r.writtenSeq)
+			r.written.Broadcast()
+		}
+		r.mu.Unlock()
+		timer.Reset(max(limit/4, time.Millisecond))
+		select {
+		case <-r.loopDone:
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// DefaultStallLimit is how long a UI waits for a write before the
+// recording is failed.
+const DefaultStallLimit = 5 * time.Second
+
+// SetStallLimit sets how long a UI waits for a write before the recording
+// is failed (DefaultStallLimit).
+func (r *Recorder) SetStallLimit(d time.Duration) {
+	r.mu.Lock()
+	r.stallLimit = d
+	r.mu.Unlock()
 }
 
 // Attach makes the recorder the journal of b. Its signature is that of an
@@ -80,29 +114,15 @@ func (r *Recorder) Append(env events.Envelope) {
 }
 
 // Written implements bus.Journal: it returns once every record up to seq
-// is written, the recording has failed, or ctx ends. A write that has not
-// finished after StallLimit fails the recording (Close reports it), so that
-// a hung disk does not hold the UIs for ever.
+// is written or the recording has failed. A write that has not finished
+// after the stall limit fails the recording (Close reports it), so that a hung
+// disk does not hold the UIs for ever; ctx is checked whenever a write
+// ends, so a stop waits for the write in progress at most.
 func (r *Recorder) Written(ctx context.Context, seq uint64) {
 	r.mu.Lock()
-	if r.writtenSeq >= seq || r.err != nil || r.stopped {
-		r.mu.Unlock()
-		return
-	}
-	wait, cancel := context.WithTimeout(ctx, r.StallLimit)
-	defer cancel()
-	stop := context.AfterFunc(wait, func() {
-		r.mu.Lock()
-		r.written.Broadcast()
-		r.mu.Unlock()
-	})
-	defer stop()
-	for r.writtenSeq < seq && r.err == nil && !r.stopped && wait.Err() == nil {
+	for r.writtenSeq < seq && r.err == nil && !r.stopped && ctx.Err() == nil {
+		r.waiting = true
 		r.written.Wait()
-	}
-	if r.writtenSeq < seq && r.err == nil && !r.stopped && ctx.Err() == nil {
-		r.err = fmt.Errorf("flow log: record %d was not written within %s; the log stops here", seq, r.StallLimit)
-		r.written.Broadcast()
 	}
 	r.mu.Unlock()
 }
@@ -140,6 +160,7 @@ func (r *Recorder) loop() {
 		batch := r.queue
 		r.queue = r.spare[:0]
 		failed := r.err != nil
+		r.writeStart = time.Now()
 		r.mu.Unlock()
 
 		var n int
@@ -149,6 +170,7 @@ func (r *Recorder) loop() {
 		}
 
 		r.mu.Lock()
+		r.writeStart = time.Time{}
 		if n > 0 {
 			r.writtenSeq = batch[n-1].Seq
 			r.writtenN += n
@@ -157,7 +179,10 @@ func (r *Recorder) loop() {
 			r.err = err
 		}
 		r.lost += len(batch) - n
-		r.written.Broadcast()
+		if r.waiting {
+			r.waiting = false
+			r.written.Broadcast()
+		}
 		clear(batch)            // let the events go
 		if cap(batch) <= 4096 { // reuse the array, unless a burst made it big
 			r.spare = batch[:0]

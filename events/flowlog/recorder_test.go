@@ -257,7 +257,7 @@ func TestRecorderStallDoesNotHoldUIs(t *testing.T) {
 	log := &slowLog{block: make(chan struct{})}
 	defer close(log.block)
 	b, rec := newRecordedBus(t, log)
-	rec.StallLimit = 100 * time.Millisecond
+	rec.SetStallLimit(100 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	shown := 0
@@ -276,7 +276,7 @@ func TestRecorderStallDoesNotHoldUIs(t *testing.T) {
 	closeCtx, stop := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer stop()
 	err := rec.CloseContext(closeCtx)
-	if err == nil || !strings.Contains(err.Error(), "was not written within 100ms") {
+	if err == nil || !strings.Contains(err.Error(), "has not finished within 100ms") {
 		t.Fatalf("Close = %v, want the stall reported", err)
 	}
 }
