@@ -9,6 +9,10 @@
 // mailbox and handles its mailbox in order on its own goroutine, so a slow
 // subscriber (the state machine waiting on Kratos) never holds the others,
 // and handlers may publish without deadlock.
+//
+// A Journal (the flow log recorder) sees every event before any subscriber,
+// and a state event reaches subscribers only once the journal has written
+// it: what a UI shows is already recorded.
 package bus
 
 import (
