@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -279,4 +281,10 @@ func TestRecorderStallDoesNotHoldUIs(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "has not finished within 100ms") {
 		t.Fatalf("Close = %v, want the stall reported", err)
 	}
+}
+
+// TestMain checks that no test leaves a goroutine behind: a closed
+// recorder stops its write loop and its watchdog.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
