@@ -59,7 +59,8 @@ type startup struct {
 // measurePTYStartup starts the client binary in an 80x24 pseudo-terminal
 // against kratosURL, as a user would (`kratos-tui --kratos-api URL`), and
 // times the first frame (the first visible character drawn) and the first
-// usable sign-in form (the form's title and its Password field on screen),
+// usable sign-in form (its Password field and its "Sign in with password"
+// button drawn),
 // from just before the process is started. It then stops the client with
 // SIGTERM.
 func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup, error) {
@@ -96,7 +97,10 @@ func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup
 			if res.firstFrame == 0 && screen.visible() {
 				res.firstFrame = at
 			}
-			if screen.contains("Sign in with") && screen.contains("Password") {
+			// The frame's title ("Sign in with ORY") is there from the
+			// first frame; the form is there when its fields and its
+			// button are drawn.
+			if screen.contains("Password") && screen.contains("Sign in with password") {
 				res.firstForm = at
 				return res, nil
 			}
