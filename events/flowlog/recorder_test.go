@@ -288,3 +288,63 @@ func TestRecorderStallDoesNotHoldUIs(t *testing.T) {
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
+
+// BenchmarkWriteBatch redacts, encodes and writes the records of a real
+// recorded sign-in (testdata/flows/sign_in.jsonl) as one batch; the
+// sub-benchmarks split the cost into redaction and encoding.
+func BenchmarkWriteBatch(b *testing.B) {
+	_, recs, err := ReadAll("../../testdata/flows/sign_in.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	envs := make([]events.Envelope, len(recs))
+	for i, r := range recs {
+		envs[i] = r.Envelope
+	}
+	b.Run("all", func(b *testing.B) {
+		w, err := NewWriter(io.Discard, NewHeader("bench", time.Unix(0, 0)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := w.WriteBatch(envs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(envs))/1e3, "us/record")
+	})
+	b.Run("redact", func(b *testing.B) {
+		p := NewPlaceholders()
+		for b.Loop() {
+			for _, env := range envs {
+				_ = p.Envelope(env)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(envs))/1e3, "us/record")
+	})
+	b.Run("encode", func(b *testing.B) {
+		w, err := NewWriter(io.Discard, NewHeader("bench", time.Unix(0, 0)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			w.buf.Reset()
+			for _, env := range envs {
+				if err := w.encode(env); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(envs))/1e3, "us/record")
+	})
+	b.Run("events.Marshal", func(b *testing.B) {
+		for b.Loop() {
+			for _, env := range envs {
+				if _, err := events.Marshal(env); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(envs))/1e3, "us/record")
+	})
+}
