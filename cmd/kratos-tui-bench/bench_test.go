@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 )
 
 // TestMeasurementsRun runs the in-memory measurements at a small size so
@@ -76,3 +82,26 @@ func benchmarkPipeline(b *testing.B, record bool) {
 // recorder costs even on a busy machine.
 func BenchmarkPipeline(b *testing.B)          { benchmarkPipeline(b, false) }
 func BenchmarkPipelineRecording(b *testing.B) { benchmarkPipeline(b, true) }
+
+// TestStartupInAPseudoTerminal builds the client and measures one start of
+// it in a pseudo-terminal against a real Kratos, as make bench does: the
+// first frame comes, then the sign-in form.
+func TestStartupInAPseudoTerminal(t *testing.T) {
+	bin := os.Getenv("KRATOS_TUI_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "kratos-tui")
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/kratos-tui/kratos-tui/cmd/kratos-tui").CombinedOutput()
+		if err != nil {
+			t.Fatalf("build the client: %v\n%s", err, out)
+		}
+	}
+	srv := kratostest.New(t, kratostest.Options{})
+	s, err := measurePTYStartup(context.Background(), bin, srv.PublicURL, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.firstFrame <= 0 || s.firstForm < s.firstFrame {
+		t.Fatalf("first frame %v, first form %v", s.firstFrame, s.firstForm)
+	}
+	t.Logf("first frame %v, sign-in form %v", s.firstFrame, s.firstForm)
+}
