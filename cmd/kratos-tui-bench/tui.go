@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -84,11 +83,17 @@ func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup
 		}
 		_ = tty.Close()
 	}()
+	// A pty read cannot time out: a client that never shows the form is
+	// killed after 30s, which ends the read.
+	timedOut := make(chan struct{})
+	watchdog := time.AfterFunc(30*time.Second, func() {
+		close(timedOut)
+		_ = cmd.Process.Kill()
+	})
+	defer watchdog.Stop()
 	var res startup
 	var screen terminalText
 	buf := make([]byte, 64<<10)
-	deadline := time.Now().Add(30 * time.Second)
-	_ = tty.SetReadDeadline(deadline)
 	for {
 		n, err := tty.Read(buf)
 		at := time.Since(start)
@@ -106,10 +111,13 @@ func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup
 			}
 		}
 		if err != nil {
-			return res, fmt.Errorf("no sign-in form on the terminal (%v); it showed: %q", err, screen.tail(400))
-		}
-		if time.Now().After(deadline) {
-			return res, errors.New("no sign-in form within 30s")
+			why := err.Error()
+			select {
+			case <-timedOut:
+				why = "killed after 30s"
+			default:
+			}
+			return res, fmt.Errorf("no sign-in form on the terminal (%s); it showed: %q", why, screen.tail(400))
 		}
 	}
 }
