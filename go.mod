@@ -20,6 +20,8 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require github.com/creack/pty v1.1.24
+
 require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sort"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
-	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 
@@ -60,20 +58,18 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 	if err != nil {
 		return loginResult{}, err
 	}
-	logFile, err := os.CreateTemp("", "kratos-tui-bench-*.jsonl")
+	recorder, cleanup, err := tempRecorder()
 	if err != nil {
 		return loginResult{}, err
 	}
-	defer os.Remove(logFile.Name())
-	w, err := flowlog.NewWriter(logFile, flowlog.NewHeader("bench", time.Now()))
-	if err != nil {
-		return loginResult{}, err
-	}
-	recorder := flowlog.NewRecorder(w)
+	defer cleanup()
 	recDriver, recErr, err := startDriver(runCtx, srv, recorder.Attach)
 	if err != nil {
 		return loginResult{}, err
 	}
+	// The recorded sign-in ends when its last record is written to the
+	// operating system, not when the UI has the state.
+	recDriver.after = func() error { return recorder.Flush(ctx) }
 
 	oc := ory.NewConfiguration()
 	oc.Servers = ory.ServerConfigurations{{URL: srv.PublicURL}}
@@ -119,6 +115,9 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 	}
 	if err := recorder.Close(); err != nil {
 		return res, fmt.Errorf("recorder: %w", err)
+	}
+	if n := recorder.Count(); n < rounds {
+		return res, fmt.Errorf("recorder wrote %d records for %d sign-ins", n, rounds)
 	}
 	res.client, res.recorded, res.bare = median(res.clientSamples), median(res.recordedSamples), median(res.bareSamples)
 	return res, nil
@@ -171,6 +170,8 @@ func median(ds []time.Duration) time.Duration {
 // driver is a UI plugin that the benchmark steers: it publishes intents and
 // hands over state events.
 type driver struct {
+	// after, when set, runs before a sign-in's clock stops.
+	after  func() error
 	host   ui.Host
 	ready  chan ui.Host
 	states chan events.Envelope
@@ -230,6 +231,11 @@ func (d *driver) signIn() (time.Duration, error) {
 	if _, err := d.await("SignedIn"); err != nil {
 		return 0, err
 	}
+	if d.after != nil {
+		if err := d.after(); err != nil {
+			return 0, err
+		}
+	}
 	return time.Since(start), nil
 }
 
@@ -239,4 +245,35 @@ func (d *driver) signOut() error {
 	}
 	_, err := d.await("SignedOut")
 	return err
+}
+
+// benchLogin signs in through the client, through the client with a file
+// recorder (until its last record is written) and with the bare client-go
+// calls, interleaved, against the local Kratos. The rounds are cut into
+// reps blocks; a block's ratio is the ratio of its medians.
+func benchLogin(srv **kratostest.Server, rounds, reps int) func(context.Context, *report) error {
+	return func(ctx context.Context, r *report) error {
+		login, err := measureLogin(ctx, *srv, rounds)
+		if err != nil {
+			return err
+		}
+		var overhead, recorded []float64
+		size := rounds / reps
+		for b := range reps {
+			lo, hi := b*size, (b+1)*size
+			client := ms(median(login.clientSamples[lo:hi]))
+			overhead = append(overhead, client/ms(median(login.bareSamples[lo:hi])))
+			recorded = append(recorded, ms(median(login.recordedSamples[lo:hi]))/client)
+		}
+		o, rc := spreadOf(overhead), spreadOf(recorded)
+		cl, bare, rec := spreadMS(login.clientSamples), spreadMS(login.bareSamples), spreadMS(login.recordedSamples)
+		r.row(fmt.Sprintf("sign-in through the client (ratio per block of %d)", size), cl.unit("ms"), "bare client-go calls "+bare.unit("ms"), o.String(), goalMet(o.med, 1.05))
+		r.row("sign-in with --record, until the record is written", rec.unit("ms"), "without", rc.String(), goalMet(rc.med, 1.05))
+		r.spreadFigure("login_client_ms", cl)
+		r.spreadFigure("login_bare_ms", bare)
+		r.spreadFigure("login_overhead_ratio", o)
+		r.spreadFigure("login_recorded_flushed_ms", rec)
+		r.spreadFigure("record_flushed_overhead_ratio", rc)
+		return nil
+	}
 }

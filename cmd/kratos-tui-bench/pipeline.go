@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -15,6 +16,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
@@ -52,13 +54,28 @@ func (r pipelineResult) perEvent() time.Duration {
 
 // measurePipeline runs cycles sign-in/sign-out cycles through the bus and
 // the state machine with in-memory adapters and a subscriber on the states
-// topic standing for the UI; it counts every event the bus carried.
-func measurePipeline(cycles int) (pipelineResult, error) {
+// topic standing for the UI; it counts every event the bus carried. With
+// record, a flow log recorder writes every event to a temporary file, as
+// --record does, and the clock stops when the last record is written to
+// the operating system. With interactive, each intent is published only
+// once the previous one was handled, as a user would.
+func measurePipeline(cycles int, record, interactive bool) (pipelineResult, error) {
 	b, err := bus.New(bus.Options{Clock: clock.System{}, IDs: clock.RandomIDs{}})
 	if err != nil {
 		return pipelineResult{}, err
 	}
 	defer b.Close()
+	var rec *flowlog.Recorder
+	if record {
+		var cleanup func()
+		if rec, cleanup, err = tempRecorder(); err != nil {
+			return pipelineResult{}, err
+		}
+		defer cleanup()
+		if err := rec.Attach(context.Background(), b); err != nil {
+			return pipelineResult{}, err
+		}
+	}
 	k := memory.NewKratos()
 	k.AddUser(benchEmail, benchPassword)
 	m, err := fsm.New(fsm.Config{Bus: b, Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory()})
@@ -86,16 +103,44 @@ func measurePipeline(cycles int) (pipelineResult, error) {
 			if _, err := b.Publish(intent, bus.Meta{}); err != nil {
 				return pipelineResult{}, err
 			}
+			if interactive {
+				if err := b.Wait(ctx); err != nil {
+					return pipelineResult{}, err
+				}
+			}
 		}
 	}
 	if err := b.Wait(ctx); err != nil {
 		return pipelineResult{}, err
+	}
+	if rec != nil {
+		if err := rec.Flush(ctx); err != nil {
+			return pipelineResult{}, err
+		}
 	}
 	elapsed := time.Since(start)
 	if m.State() != fsm.StateUnauthenticated {
 		return pipelineResult{}, fmt.Errorf("pipeline ended in state %s, want %s", m.State(), fsm.StateUnauthenticated)
 	}
 	return pipelineResult{cycles: cycles, events: b.LastSeq() - before, elapsed: elapsed}, nil
+}
+
+// tempRecorder returns a recorder writing a flow log to a temporary file,
+// and a function that closes it and removes the file.
+func tempRecorder() (*flowlog.Recorder, func(), error) {
+	f, err := os.CreateTemp("", "kratos-tui-bench-*.flowlog")
+	if err != nil {
+		return nil, nil, err
+	}
+	name := f.Name()
+	_ = f.Close()
+	w, err := flowlog.Create(name, flowlog.NewHeader("bench", time.Now()))
+	if err != nil {
+		_ = os.Remove(name)
+		return nil, nil, err
+	}
+	rec := flowlog.NewRecorder(w)
+	return rec, func() { _ = rec.Close(); _ = os.Remove(name) }, nil
 }
 
 // measureBareFSM runs the same transitions on a bare looplab/fsm and
@@ -138,4 +183,68 @@ func measureGoChannel(n int) (time.Duration, error) {
 		}
 	}
 	return time.Since(start) / time.Duration(n), nil
+}
+
+// benchPipeline measures the bus and the state machine per event, without
+// and with a recorder writing to a file, beside a bare gochannel
+// publish/ack round trip and a bare looplab/fsm transition, interleaved,
+// reps times.
+func benchPipeline(cycles, reps int) func(context.Context, *report) error {
+	return func(_ context.Context, r *report) error {
+		var plain, recorded, goch, bareFSM []time.Duration
+		var events uint64
+		for i := range reps + 1 { // the first round warms up
+			var p, pr pipelineResult
+			var g, f time.Duration
+			var err error
+			// Rotate the order so that none always runs first.
+			for k := range 4 {
+				switch (i + k) % 4 {
+				case 0:
+					p, err = measurePipeline(cycles, false, false)
+				case 1:
+					pr, err = measurePipeline(cycles, true, false)
+				case 2:
+					g, err = measureGoChannel(cycles * 25)
+				case 3:
+					f, err = measureBareFSM(cycles * 10)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if pr.events != p.events {
+				return fmt.Errorf("pipeline carried %d events with the recorder, %d without", pr.events, p.events)
+			}
+			if i == 0 {
+				continue
+			}
+			events = p.events
+			plain, recorded = append(plain, p.perEvent()), append(recorded, pr.perEvent())
+			goch, bareFSM = append(goch, g), append(bareFSM, f)
+		}
+		g := spreadUS(goch)
+		pl, rc := spreadUS(plain), spreadUS(recorded)
+		plainRatio := spreadOf(ratios(usAll(plain), usAll(goch)))
+		recRatio := spreadOf(ratios(usAll(recorded), usAll(goch)))
+		r.row("pipeline per event, file recorder subscribed (bus + fsm + recorder, in-memory adapters, until written)", rc.unit("us"), "gochannel publish/ack "+g.unit("us"), recRatio.String(), goalMet(recRatio.med, 1.5))
+		r.row("pipeline per event, no recorder", pl.unit("us"), "gochannel publish/ack", plainRatio.String(), goalMet(plainRatio.med, 1.5))
+		r.row("bare looplab/fsm per transition", spreadUS(bareFSM).unit("us"))
+		r.row("events per sign-in/out cycle", fmt.Sprintf("%.1f", float64(events)/float64(cycles)))
+		r.spreadFigure("pipeline_recording_per_event_us", rc)
+		r.spreadFigure("pipeline_per_event_us", pl)
+		r.spreadFigure("gochannel_roundtrip_us", g)
+		r.spreadFigure("bare_fsm_transition_us", spreadUS(bareFSM))
+		r.spreadFigure("pipeline_recording_vs_gochannel_ratio", recRatio)
+		r.spreadFigure("pipeline_vs_gochannel_ratio", plainRatio)
+		return nil
+	}
+}
+
+func usAll(ds []time.Duration) []float64 {
+	f := make([]float64, len(ds))
+	for i, d := range ds {
+		f[i] = us(d)
+	}
+	return f
 }

@@ -11,15 +11,13 @@ import (
 // replayResult holds the record/replay figures.
 type replayResult struct {
 	eventsPerSec, bareFSMPerSec float64
-	inMemoryRecordRatio         float64
 	streamSizes                 []int
 	streamTimes                 []time.Duration
 	streamPeakMB                []float64
 }
 
 // measureReplay measures offline replay throughput on a generated log of
-// 100,000 events beside a bare looplab/fsm loop, the recorder's cost with
-// in-memory adapters (its worst case), and streaming replay of 10k, 100k
+// 100,000 events beside a bare looplab/fsm loop, and streaming replay of 10k, 100k
 // and 1M records, each in a process of its own for its peak memory.
 func measureReplay(progress io.Writer) (replayResult, error) {
 	var res replayResult
@@ -28,9 +26,6 @@ func measureReplay(progress io.Writer) (replayResult, error) {
 		return res, fmt.Errorf("replay throughput: %w", err)
 	}
 	res.bareFSMPerSec = replay.MeasureBareFSM(1_000_000)
-	if res.inMemoryRecordRatio, err = replay.MeasureRecordOverhead(); err != nil {
-		return res, fmt.Errorf("record overhead: %w", err)
-	}
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		fmt.Fprintf(progress, "streaming %d records...\n", n)
 		d, peak, err := replay.MeasureStreaming(n)

@@ -79,8 +79,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 			if err != nil {
 				return err
 			}
-			defer closeLog()
-			return app.Run(cmd.Context(), cfg)
+			return afterClose(app.Run(cmd.Context(), cfg), closeLog)
 		},
 	}
 	f := root.PersistentFlags()
@@ -178,12 +177,20 @@ func (s *settings) runScript(cmd *cobra.Command, script *app.Script, stdin *os.F
 	if err != nil {
 		return cfg, nil, err
 	}
-	defer closeLog()
 	client, err := app.NewClient(cfg)
 	if err != nil {
-		return cfg, nil, err
+		return cfg, nil, afterClose(err, closeLog)
 	}
-	return cfg, client, app.RunWith(cmd.Context(), cfg, client, script)
+	return cfg, client, afterClose(app.RunWith(cmd.Context(), cfg, client, script), closeLog)
+}
+
+// afterClose closes the log and the recording after a run that ended with
+// err: err wins, else the closer's failure (an incomplete recording).
+func afterClose(err error, closeLog func() error) error {
+	if cerr := closeLog(); err == nil {
+		return cerr
+	}
+	return err
 }
 
 // unexpected turns a state a command cannot act on into its error: the
@@ -196,7 +203,9 @@ func unexpected(st events.Event) error {
 }
 
 // config resolves flags, environment and .env into an app.Config.
-func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, func(), error) {
+// The closer it returns closes the log and the recording; its error is an
+// exitError when the recording is incomplete (it has said why on stderr).
+func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, func() error, error) {
 	fileVals, mailDir, err := s.envFiles()
 	if err != nil {
 		return app.Config{}, nil, err
@@ -252,24 +261,28 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 		s.secrets = events.NewSecrets()
 	}
 	cfg.Secrets = s.secrets
-	logger, closeLog, err := s.logger(events.ScrubWriter{W: stderr, Secrets: cfg.Secrets}, uiName == "tui", cfg.Secrets)
+	logger, closeOnlyLog, err := s.logger(events.ScrubWriter{W: stderr, Secrets: cfg.Secrets}, uiName == "tui", cfg.Secrets)
 	if err != nil {
 		return app.Config{}, nil, err
 	}
 	cfg.Logger = logger
 	if s.redactPII && s.record == "" {
-		closeLog()
+		closeOnlyLog()
 		return app.Config{}, nil, errors.New("--redact-pii applies to a recording: give --record FILE too")
 	}
+	closeLog := func() error { closeOnlyLog(); return nil }
 	if s.record != "" {
 		observe, closeRec, err := openRecorder(s.record, cfg, stderr, s.redactPII)
 		if err != nil {
-			closeLog()
+			closeOnlyLog()
 			return app.Config{}, nil, err
 		}
 		cfg.Observers = append(cfg.Observers, observe)
-		closeOnlyLog := closeLog
-		closeLog = func() { closeRec(); closeOnlyLog() }
+		closeLog = func() error {
+			err := closeRec()
+			closeOnlyLog()
+			return err
+		}
 	}
 	return cfg, closeLog, nil
 }

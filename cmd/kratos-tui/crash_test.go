@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -36,8 +38,10 @@ func TestCrashHelperMain(t *testing.T) {
 // TestCrashRecordingKilled runs `kratos-tui --ui json --record FILE`
 // against a real Kratos in a subprocess, feeds it intents until the log
 // has grown, kills it with SIGKILL mid-run and reads the log back: every
-// record is whole and gapless up to the last whole line, and at most the
-// last line is cut.
+// record is whole and gapless up to the last whole line, at most the last
+// line is cut, and every event the run had printed (the json UI's lines,
+// read to the end of the pipe after the kill) is in the log with its seq,
+// id and type: the recorder writes a state event before any UI gets it.
 func TestCrashRecordingKilled(t *testing.T) {
 	t.Setenv("KRATOS_API", "")
 	srv := kratostest.New(t, kratostest.Options{})
@@ -71,11 +75,13 @@ func TestCrashRecordingKilled(t *testing.T) {
 		// is busy (HTTP calls, traces, records) when it is killed.
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(nil, 4<<20)
+		var printed []string
 		forms := 0
 		target := 20 + 7*k
 		deadline := time.Now().Add(60 * time.Second)
 		for sc.Scan() {
 			line := sc.Text()
+			printed = append(printed, line)
 			if strings.Contains(line, `"type":"SignedOut"`) || strings.Contains(line, `"type":"LoginFormShown"`) {
 				if strings.Contains(line, `"type":"LoginFormShown"`) {
 					forms++
@@ -93,7 +99,10 @@ func TestCrashRecordingKilled(t *testing.T) {
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		go func() { _, _ = io.Copy(io.Discard, stdout) }()
+		// What the run printed before it died is still in the pipe.
+		for sc.Scan() {
+			printed = append(printed, sc.Text())
+		}
 		_ = cmd.Wait()
 		if forms < target {
 			t.Fatalf("kill %d: only %d forms before the deadline; stderr: %s", k, forms, stderr.String())
@@ -116,12 +125,39 @@ func TestCrashRecordingKilled(t *testing.T) {
 			lost++
 			continue
 		}
-		if len(recs) < forms {
-			t.Errorf("kill %d: %d records for %d forms shown", k, len(recs), forms)
+		if missing := notInLog(printed, recs); len(missing) > 0 {
+			t.Errorf("kill %d: %d of %d printed events are not in the log (%d records), first: %s", k, len(missing), len(printed), len(recs), missing[0])
 			lost++
 			continue
 		}
-		t.Logf("kill %d: %d records, cut tail: %v", k, len(recs), err != nil)
+		t.Logf("kill %d: %d printed events all in the log of %d records, cut tail: %v", k, len(printed), len(recs), err != nil)
 		survived++
 	}
+}
+
+// notInLog returns the printed json UI lines whose event (seq, id, type)
+// is not among the records.
+func notInLog(printed []string, recs []flowlog.Record) []string {
+	bySeq := make(map[uint64]flowlog.Record, len(recs))
+	for _, r := range recs {
+		bySeq[r.Seq] = r
+	}
+	var missing []string
+	for _, line := range printed {
+		var ev struct {
+			Seq  uint64 `json:"seq"`
+			ID   string `json:"id"`
+			Type string `json:"type"`
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil || ev.Kind == "error" {
+			missing = append(missing, "unreadable line "+line)
+			continue
+		}
+		r, ok := bySeq[ev.Seq]
+		if !ok || r.ID != ev.ID || r.Type != ev.Type {
+			missing = append(missing, fmt.Sprintf("%s %d (%s)", ev.Type, ev.Seq, ev.ID))
+		}
+	}
+	return missing
 }

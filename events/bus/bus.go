@@ -9,6 +9,10 @@
 // mailbox and handles its mailbox in order on its own goroutine, so a slow
 // subscriber (the state machine waiting on Kratos) never holds the others,
 // and handlers may publish without deadlock.
+//
+// A Journal (the flow log recorder) sees every event before any subscriber,
+// and a state event reaches subscribers only once the journal has written
+// it: what a UI shows is already recorded.
 package bus
 
 import (
@@ -16,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -103,6 +108,7 @@ type Bus struct {
 	// subscribers counts the live subscriptions by topic.
 	subscribers map[string]int
 	pumpDone    chan struct{}
+	journal     atomic.Pointer[journalRef]
 	subs        sync.WaitGroup
 	cancelSubs  context.CancelFunc
 	subsCtx     context.Context
@@ -185,6 +191,11 @@ func (b *Bus) pump() {
 		b.queue = b.queue[1:]
 		b.mu.Unlock()
 
+		if j := b.journal.Load(); j != nil {
+			if env, ok := msg.Context().Value(envelopeKey{}).(events.Envelope); ok {
+				j.Append(env)
+			}
+		}
 		if err := b.pubsub.Publish(msg.Metadata.Get("topic"), msg); err != nil {
 			b.log.Error().Err(err).Str("topic", msg.Metadata.Get("topic")).Msg("bus: publish failed")
 		}
@@ -264,10 +275,54 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 				b.drop(box.discard())
 				return
 			}
+			if env.Kind == events.KindState {
+				if j := b.journal.Load(); j != nil {
+					j.Written(ctx, env.Seq)
+				}
+			}
 			handler(ctx, env)
 			b.done()
 		}
 	}()
+	return nil
+}
+
+// Journal keeps every event of a bus (the flow log recorder). The bus
+// hands it each event, in sequence order, before any subscriber gets it,
+// and holds a state event back from every subscriber until the journal
+// says it has written it and everything before it: what a UI shows is
+// already in the journal, so a crash cannot lose it.
+type Journal interface {
+	// Append takes env. It runs on the bus's delivery path, so it must
+	// only queue the event (encoding and writing belong elsewhere).
+	Append(env events.Envelope)
+	// Written returns once every event up to seq is written, the journal
+	// has failed (it reports that itself), or ctx ends.
+	Written(ctx context.Context, seq uint64)
+}
+
+type journalRef struct{ j Journal }
+
+func (r *journalRef) Append(env events.Envelope)              { r.j.Append(env) }
+func (r *journalRef) Written(ctx context.Context, seq uint64) { r.j.Written(ctx, seq) }
+
+// SetJournal makes j the journal of b. It must be called before anything
+// is published, and only once.
+func (b *Bus) SetJournal(j Journal) error {
+	if j == nil {
+		return errors.New("set journal: nil journal")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	if b.seq > 0 {
+		return fmt.Errorf("set journal: %d events were already published; a journal must see every event", b.seq)
+	}
+	if !b.journal.CompareAndSwap(nil, &journalRef{j: j}) {
+		return errors.New("set journal: the bus already has a journal")
+	}
 	return nil
 }
 
@@ -283,6 +338,9 @@ func (b *Bus) count(topics []string, delta int) {
 // Subscribed reports whether anyone listens to topic, so that a publisher
 // can skip building what no one would read (the details of a trace).
 func (b *Bus) Subscribed(topic string) bool {
+	if b.journal.Load() != nil {
+		return true // the journal takes every topic
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.subscribers[topic] > 0

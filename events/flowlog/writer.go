@@ -1,29 +1,37 @@
 package flowlog
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
+	"syscall"
 
 	"github.com/kratos-tui/kratos-tui/events"
 )
 
-// Writer appends records to a flow log, redacting every secret first. Each
-// record is flushed as it is written, so a crash loses at most the record
-// being written; Close syncs the file. It is safe for concurrent use.
+// Writer appends records to a flow log, redacting every secret first. A
+// batch of records is encoded into one reused buffer and handed to the
+// operating system in one write, so a record is either whole in the file or
+// (after a crash in the middle of that write) the last, cut line; Close
+// syncs the file. It is safe for concurrent use.
 type Writer struct {
 	mu     sync.Mutex
-	out    *bufio.Writer
+	out    io.Writer
 	file   *os.File // nil unless the writer owns a file
 	closer io.Closer
 	red    *Redactor
+	buf    bytes.Buffer // the batch being encoded, reused
 	n      int
 	err    error
 }
+
+// maxKeptBuffer is the largest batch buffer kept for reuse; a larger one
+// (a batch of huge HTTP bodies) is let go after its write.
+const maxKeptBuffer = 1 << 20
 
 // Option configures a Writer.
 type Option func(*Writer)
@@ -40,7 +48,7 @@ func WithRedactor(r *Redactor) Option {
 
 // NewWriter writes the header h to w and returns a writer of records to w.
 func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
-	fw := &Writer{out: bufio.NewWriterSize(w, 64<<10)}
+	fw := &Writer{out: w}
 	for _, o := range opts {
 		o(fw)
 	}
@@ -52,7 +60,7 @@ func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flow log: encode header: %w", err)
 	}
-	if err := fw.writeLine(line); err != nil {
+	if _, err := w.Write(append(line, '\n')); err != nil {
 		return nil, fmt.Errorf("flow log: write header: %w", err)
 	}
 	return fw, nil
@@ -74,35 +82,53 @@ func Create(path string, h Header, opts ...Option) (*Writer, error) {
 	return w, nil
 }
 
-func (w *Writer) writeLine(line []byte) error {
-	if _, err := w.out.Write(line); err != nil {
-		return err
-	}
-	if err := w.out.WriteByte('\n'); err != nil {
-		return err
-	}
-	return w.out.Flush()
-}
-
 // Write redacts env and appends it as one record. After a failure every
 // later Write returns the same error.
 func (w *Writer) Write(env events.Envelope) error {
+	_, err := w.WriteBatch([]events.Envelope{env})
+	return err
+}
+
+// WriteBatch redacts and appends envs in order with one write to the
+// operating system, and returns how many records that write held. When a
+// record cannot be encoded, the records before it are written and the
+// error names it. After a failure every later call returns the same
+// error.
+func (w *Writer) WriteBatch(envs []events.Envelope) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
-		return w.err
+		return 0, w.err
 	}
-	line, err := w.red.Record(env)
-	if err != nil {
-		w.err = fmt.Errorf("flow log: record %d: %w", env.Seq, err)
-		return w.err
+	w.buf.Reset()
+	encoded := 0
+	var encErr error
+	for _, env := range envs {
+		// One step redacts and encodes: the line carries no secret.
+		line, err := w.red.Record(env)
+		if err != nil {
+			encErr = fmt.Errorf("flow log: record %d: %w", env.Seq, err)
+			break
+		}
+		w.buf.Write(line)
+		w.buf.WriteByte('\n')
+		encoded++
 	}
-	if err := w.writeLine(line); err != nil {
-		w.err = fmt.Errorf("flow log: write record %d: %w", env.Seq, err)
-		return w.err
+	if w.buf.Len() > 0 {
+		if _, err := w.out.Write(w.buf.Bytes()); err != nil {
+			w.err = fmt.Errorf("flow log: write records %d to %d: %w", envs[0].Seq, envs[encoded-1].Seq, err)
+			return 0, w.err
+		}
 	}
-	w.n++
-	return nil
+	if w.buf.Cap() > maxKeptBuffer {
+		w.buf = bytes.Buffer{}
+	}
+	w.n += encoded
+	if encErr != nil {
+		w.err = encErr
+		return encoded, w.err
+	}
+	return encoded, nil
 }
 
 // Count returns how many records were written.
@@ -112,17 +138,15 @@ func (w *Writer) Count() int {
 	return w.n
 }
 
-// Close flushes the log and, when the writer owns a file, syncs it to disk
-// and closes it.
+// Close syncs the log to disk and closes it, when the writer owns a file.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	errs := []error{w.err}
-	if err := w.out.Flush(); err != nil {
-		errs = append(errs, fmt.Errorf("flow log: flush: %w", err))
-	}
 	if w.file != nil {
-		if err := w.file.Sync(); err != nil {
+		// A pipe or a terminal cannot be synced (EINVAL); what was
+		// written is with the reader already.
+		if err := w.file.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
 			errs = append(errs, fmt.Errorf("flow log: sync: %w", err))
 		}
 	}
