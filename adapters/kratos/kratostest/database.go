@@ -22,10 +22,11 @@ func prepareDatabase(ctx context.Context, bin, cfg, dbPath string, tail *logTail
 	}
 	cached, cacheErr := templateDatabasePath(bin)
 	if cacheErr == nil {
-		if err := copyFile(cached, dbPath); err == nil {
+		if err := copyDatabase(cached, dbPath); err == nil {
 			return nil
 		}
 		_ = os.Remove(dbPath)
+		_ = os.Remove(dbPath + walSuffix)
 	}
 	if err := runMigrations(ctx, bin, cfg, tail); err != nil {
 		return err
@@ -48,7 +49,10 @@ func templateDatabasePath(bin string) (string, error) {
 		return "", err
 	}
 	abs, _ := filepath.Abs(bin)
-	sum := sha256.Sum256([]byte(abs + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)))
+	// templateFormat names how templates are stored: a template stored
+	// without its write-ahead log (before "wal") lacks migrations.
+	const templateFormat = "wal"
+	sum := sha256.Sum256([]byte(templateFormat + "\x00" + abs + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)))
 	return filepath.Join(base, "kratos-tui", "kratostest", hex.EncodeToString(sum[:8]), dbFile), nil
 }
 
@@ -65,13 +69,39 @@ func storeTemplate(src, dst string) {
 	}
 	tmpName := tmp.Name()
 	_ = tmp.Close()
-	if err := copyFile(src, tmpName); err != nil {
-		_ = os.Remove(tmpName)
+	defer os.Remove(tmpName)
+	defer os.Remove(tmpName + walSuffix)
+	if err := copyDatabase(src, tmpName); err != nil {
 		return
 	}
-	if err := os.Rename(tmpName, dst); err != nil {
-		_ = os.Remove(tmpName)
+	// The log goes first: a reader that sees the new database file sees
+	// its log too (a log without its database is never read).
+	if _, err := os.Stat(tmpName + walSuffix); err == nil {
+		if err := os.Rename(tmpName+walSuffix, dst+walSuffix); err != nil {
+			return
+		}
+	} else {
+		_ = os.Remove(dst + walSuffix)
 	}
+	_ = os.Rename(tmpName, dst)
+}
+
+// walSuffix names SQLite's write-ahead log beside a database: the
+// databases run in WAL mode, and what a finished migration wrote may still
+// be only in the log.
+const walSuffix = "-wal"
+
+// copyDatabase copies an SQLite database and its write-ahead log, when it
+// has one, so that the copy holds everything committed.
+func copyDatabase(src, dst string) error {
+	if err := copyFile(src, dst); err != nil {
+		return err
+	}
+	if _, err := os.Stat(src + walSuffix); err != nil {
+		_ = os.Remove(dst + walSuffix)
+		return nil
+	}
+	return copyFile(src+walSuffix, dst+walSuffix)
 }
 
 func copyFile(src, dst string) error {

@@ -190,3 +190,45 @@ func TestBinaryPathDefault(t *testing.T) {
 		t.Fatalf("BinaryPath = %q, want %q", p, want)
 	}
 }
+
+// TestTemplateDatabaseIsComplete starts a Kratos binary the cache has never
+// seen twice: the first start migrates and stores the template, the second
+// copies it. The databases run in WAL mode, where a finished migration may
+// still be only in the log: a template copied without it lacked migrations,
+// and Kratos answered 503 on /health/ready for ever (make run --fresh).
+func TestTemplateDatabaseIsComplete(t *testing.T) {
+	bin, err := BinaryPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copied := filepath.Join(dir, "kratos")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(copied, data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KRATOS_BIN", copied)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	for i, name := range []string{"first", "from-template"} {
+		s, err := Start(t.Context(), Options{DataDir: filepath.Join(dir, name)})
+		if err != nil {
+			t.Fatalf("start %d (%s): %v", i+1, name, err)
+		}
+		if code, body := get(t, s.PublicURL+"/health/ready"); code != http.StatusOK {
+			t.Errorf("start %d (%s): ready = %d %s", i+1, name, code, body)
+		}
+		if err := s.Stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cached, err := templateDatabasePath(copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cached); err != nil {
+		t.Fatalf("no template was stored: %v", err)
+	}
+}
