@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
+	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
+	"github.com/kratos-tui/kratos-tui/events/replay/farm"
+)
+
+// buildCLI builds the kratos-tui binary for subprocess tests.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "kratos-tui")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuf is a bytes.Buffer safe to read while a process writes it.
+type syncBuf struct {
+	ch  chan struct{}
+	buf bytes.Buffer
+}
+
+func (b *syncBuf) Write(p []byte) (int, error) {
+	b.ch <- struct{}{}
+	defer func() { <-b.ch }()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuf) String() string {
+	b.ch <- struct{}{}
+	defer func() { <-b.ch }()
+	return b.buf.String()
+}
+
+func newSyncBuf() *syncBuf { return &syncBuf{ch: make(chan struct{}, 1)} }
+
+func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A worker killed with SIGKILL while it holds a job: the job is delivered
+// again to another worker, and the farm's results for the corpus equal a
+// local replay's, each recording once.
+func TestFarmSurvivesAWorkerKilledMidJob(t *testing.T) {
+	bin := buildCLI(t)
+	srv := natstest.Start(t, "")
+	addr := srv.URL() + "/FARM"
+	corpus, _ := filepath.Abs("../../testdata/flows")
+
+	// The local replay of each recording: PASS or not.
+	files, _ := filepath.Glob(filepath.Join(corpus, "*.jsonl"))
+	if len(files) < 5 {
+		t.Fatalf("corpus has %d logs", len(files))
+	}
+	local := map[string]string{}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		r := farm.Offline(context.Background(), f, data)
+		local[farm.Hash(data)] = string(r.Status)
+	}
+
+	if out, err := exec.Command(bin, "replay", "--enqueue", addr, corpus).CombinedOutput(); err != nil {
+		t.Fatalf("enqueue: %v\n%s", err, out)
+	}
+
+	// Worker A takes a job and holds it (never acks): kill it.
+	a := exec.Command(bin, "replay-worker", addr, "--ack-wait", "2s", "--name", "A")
+	a.Env = append(os.Environ(), "KRATOS_TUI_FARM_TEST_HOLD=1h")
+	aErr := newSyncBuf()
+	a.Stderr = aErr
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "worker A to take a job", 20*time.Second, func() bool { return strings.Contains(aErr.String(), "took ") })
+	took := regexp.MustCompile(`took ([0-9a-f]{12})`).FindStringSubmatch(aErr.String())[1]
+	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = a.Wait()
+
+	b := exec.Command(bin, "replay-worker", addr, "--ack-wait", "2s", "--name", "B", "--max-concurrency", "2")
+	bOut := newSyncBuf()
+	b.Stdout, b.Stderr = bOut, bOut
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = b.Process.Signal(syscall.SIGTERM); _ = b.Wait() }()
+
+	res := exec.Command(bin, "replay", "--results", addr, "--wait", "--wait-timeout", "60s")
+	out, err := res.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("results (exit %d):\n%s", code, out)
+
+	// Every recording's result, once, equal to the local replay's.
+	tg, _ := natsrec.Parse(addr)
+	nc, js, err := natsrec.Connect(context.Background(), tg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	rs, err := farm.Results(context.Background(), js, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(local) {
+		t.Fatalf("%d results for %d recordings", len(rs), len(local))
+	}
+	wantExit := 0
+	var redelivered []string
+	for _, r := range rs {
+		if local[r.Hash] != string(r.Status) {
+			t.Errorf("%s: farm %s, local %s (%s)", r.Name, r.Status, local[r.Hash], r.Reason)
+		}
+		if r.Status != farm.Pass {
+			wantExit = 1
+		}
+		if strings.HasPrefix(r.Hash, took) {
+			if r.Worker != "B" || r.Delivery < 2 {
+				t.Errorf("the killed worker's job: worker %s, delivery %d; want B, 2 or more", r.Worker, r.Delivery)
+			}
+			redelivered = append(redelivered, r.Name)
+		}
+	}
+	if len(redelivered) != 1 {
+		t.Errorf("the killed worker's job %s has %d results", took, len(redelivered))
+	}
+	if code != wantExit {
+		t.Errorf("replay --results --wait exited %d, want %d", code, wantExit)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	names := lines[:len(lines)-1]
+	sort.Strings(names)
+	if len(names) != len(local) {
+		t.Errorf("--results printed %d results, want %d", len(names), len(local))
+	}
+}
+
+// recordings put, ls and get round-trip a flow log byte for byte through
+// the CLI, and trace --follow prints its timeline and stops at its end.
+func TestRecordingsPutLsGetAndFollow(t *testing.T) {
+	bin := buildCLI(t)
+	srv := natstest.Start(t, "")
+	addr := srv.URL() + "/REC"
+	src, _ := filepath.Abs("../../testdata/flows/sign_in.jsonl")
+	want, _ := os.ReadFile(src)
+	cmd := exec.Command(bin, "recordings", "put", addr, src)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("put: %v %s", err, out)
+	}
+	run := strings.TrimSpace(string(out))
+	ls, err := exec.Command(bin, "recordings", "ls", addr).Output()
+	if err != nil || !strings.Contains(string(ls), strings.TrimPrefix(run, "nats://")) {
+		t.Fatalf("ls: %v %q, want %s", err, ls, run)
+	}
+	runURL := srv.URL() + "/REC/" + run[strings.LastIndex(run, "/")+1:]
+	got, err := exec.Command(bin, "recordings", "get", runURL).Output()
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("get: %v; %d bytes, want the file's %d", err, len(got), len(want))
+	}
+	follow, err := exec.Command(bin, "trace", "--follow", runURL).Output()
+	text, terr := exec.Command(bin, "trace", "--format", "text", src).Output()
+	if err != nil || terr != nil || !bytes.Equal(follow, text) {
+		t.Fatalf("trace --follow (%v):\n%s\nwant trace --format text (%v):\n%s", err, follow, terr, text)
+	}
+}
