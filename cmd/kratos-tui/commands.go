@@ -106,7 +106,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format text run.jsonl | less
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace, diffCommand(stdout))
-	teamCommands(root, replay, trace, stdout, stderr)
+	teamCommands(root, replay, trace, &s, stdin, stdout, stderr)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,20 +15,24 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
+	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/events/replay/farm"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
 // teamCommands adds the NATS JetStream commands (docs/nats.md) to root:
 // replay --enqueue/--results, replay-worker, recordings, trace --follow.
-func teamCommands(root, replayCmd, traceCmd *cobra.Command, stdout, stderr io.Writer) {
+func teamCommands(root, replayCmd, traceCmd *cobra.Command, s *settings, stdin, stdout, stderr *os.File) {
 	addFarmFlags(replayCmd, stdout, stderr)
 	addFollowFlag(traceCmd, stdout, stderr)
-	root.AddCommand(replayWorkerCommand(stdout, stderr), recordingsCommand(stdout, stderr))
+	root.AddCommand(replayWorkerCommand(s, stdin, stdout, stderr), recordingsCommand(stdout, stderr))
 }
 
 func addFarmFlags(cmd *cobra.Command, stdout, stderr io.Writer) {
@@ -136,19 +142,30 @@ func printResults(w io.Writer, rs []farm.Result) error {
 	return nil
 }
 
-func replayWorkerCommand(stdout, stderr io.Writer) *cobra.Command {
+func replayWorkerCommand(s *settings, stdin, stdout, stderr *os.File) *cobra.Command {
 	var opts farm.WorkerOptions
+	var live bool
+	var secretsFile, mail string
 	cmd := &cobra.Command{
 		Use:   "replay-worker nats://HOST:PORT/STREAM",
 		Short: "Take replay jobs from a NATS JetStream work queue and publish each result (offline replay)",
 		Long: `replay-worker takes the recordings put on STREAM_JOBS by replay --enqueue,
-replays each offline (as kratos-tui replay does) and publishes the result
-(PASS, DIVERGED with the record and the reason, or ERROR) on
+replays each offline (as kratos-tui replay does), or with --live against the
+Kratos of --kratos-api (as replay --live does, at most --max-concurrency at
+once: Kratos has no rate limit of its own), and publishes the result (PASS,
+DIVERGED or DRIFT with the record and the reason, or ERROR) on
 STREAM_RESULTS.<sha256 of the recording>. A job is acknowledged only after
 its result is stored: a worker killed mid-job has its job delivered again
-after --ack-wait. It runs until interrupted (SIGINT, SIGTERM).`,
+after --ack-wait. It runs until interrupted (SIGINT, SIGTERM).
+
+A live worker takes the recordings' secrets («secret:N») only from the
+environment (KRATOS_TUI_SECRET_N=VALUE, KRATOS_TUI_TOTP_SECRET) or a
+--secrets-file of lines N=VALUE that only its owner can read (chmod 600);
+never from the command line. A job whose secret is missing is an ERROR
+result that says which.`,
 		Example: `  kratos-tui replay-worker nats://127.0.0.1:4222/KRATOS
-  kratos-tui replay-worker nats://nats.internal:4222/KRATOS --max-concurrency 2 --ack-wait 2m`,
+  kratos-tui replay-worker nats://nats.internal:4222/KRATOS --max-concurrency 2 --ack-wait 2m
+  kratos-tui replay-worker nats://nats.internal:4222/KRATOS --live --kratos-api https://staging.example.com --secrets-file ~/.config/kratos-tui/secrets --max-concurrency 4`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			t, err := farmTarget(args[0])
@@ -159,6 +176,14 @@ after --ack-wait. It runs until interrupted (SIGINT, SIGTERM).`,
 				if opts.Hold, err = time.ParseDuration(v); err != nil {
 					return fmt.Errorf("KRATOS_TUI_FARM_TEST_HOLD: %w", err)
 				}
+			}
+			if live {
+				r, closeLog, err := liveReplayer(s, secretsFile, mail, stdin, stdout, stderr)
+				if err != nil {
+					return err
+				}
+				defer closeLog()
+				opts.Replay = r
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -180,6 +205,9 @@ after --ack-wait. It runs until interrupted (SIGINT, SIGTERM).`,
 	cmd.Flags().IntVar(&opts.Concurrency, "max-concurrency", 1, "jobs replayed at once")
 	cmd.Flags().DurationVar(&opts.AckWait, "ack-wait", 5*time.Minute, "a job not done in this time is delivered again (to any worker)")
 	cmd.Flags().StringVar(&opts.Name, "name", "", "this worker's name in results (default host/pid)")
+	cmd.Flags().BoolVar(&live, "live", false, "re-run each recording against the live Kratos of --kratos-api instead of offline")
+	cmd.Flags().StringVar(&secretsFile, "secrets-file", "", "for --live: file (mode 0600) of lines N=value giving «secret:N»; or KRATOS_TUI_SECRET_N in the environment")
+	cmd.Flags().StringVar(&mail, "mail", "", "for --live: Kratos's admin API URL, to read e-mailed codes from its courier messages")
 	return cmd
 }
 
@@ -358,4 +386,55 @@ func followText(ctx context.Context, stdout io.Writer, addr string) error {
 	}
 	_, err = fmt.Fprintf(stdout, "%d records\n", n)
 	return err
+}
+
+// liveReplayer returns the replay of a job against the live Kratos of the
+// settings, with the secrets of the environment and secretsFile.
+func liveReplayer(s *settings, secretsFile, mail string, stdin, stdout, stderr *os.File) (farm.Replayer, func(), error) {
+	secrets := replay.SecretsFromEnv(os.Environ())
+	if secretsFile != "" {
+		fromFile, err := replay.ReadSecretsFile(secretsFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		for k, v := range fromFile {
+			secrets[k] = v
+		}
+	}
+	var courier *replay.CourierAPI
+	if mail != "" {
+		if err := app.ValidateURL("--mail", mail); err != nil {
+			return nil, nil, err
+		}
+		courier = &replay.CourierAPI{AdminURL: mail}
+	}
+	cfg, closeLog, err := s.config(stdin, stdout, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return func(ctx context.Context, name string, data []byte) farm.Result {
+		rec, err := replay.Load(bytes.NewReader(data))
+		if err != nil {
+			return farm.Result{Status: farm.Failed, Reason: err.Error()}
+		}
+		opts := replay.LiveOptions{Secrets: maps.Clone(secrets), RewriteEmail: map[string]string{},
+			TOTPSecret: os.Getenv("KRATOS_TUI_TOTP_SECRET"), Mail: courier}
+		run := func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plugin) error {
+			c := cfg // one per run: runs go on at once
+			c.Tokens = tokens
+			client, err := app.NewClient(c)
+			if err != nil {
+				return err
+			}
+			return app.RunWith(ctx, c, client, plugin)
+		}
+		res, err := replay.Live(ctx, rec, opts, run)
+		if err != nil {
+			return farm.Result{Status: farm.Failed, Reason: err.Error()}
+		}
+		if res.Drift != "" {
+			return farm.Result{Status: farm.Drift, Seq: res.DriftSeq, Reason: res.Drift, Records: len(res.Expected), Compared: len(res.Actual)}
+		}
+		return farm.Result{Status: farm.Pass, Records: len(res.Expected), Compared: len(res.Actual)}
+	}, closeLog, nil
 }

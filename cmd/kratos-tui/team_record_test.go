@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -122,5 +124,85 @@ func TestRecordToUnreachableNATS(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(cache, "kratos-tui", "spool")); len(ents) != 0 {
 		t.Errorf("spooled: %v", ents)
+	}
+}
+
+// Live workers against the real Kratos: two recorded sign-ins farmed out
+// to a --live worker (secrets from a 0600 file, two at once) PASS; a live
+// worker without the secret publishes an ERROR that says where to give it,
+// and --results exits 1.
+func TestLiveWorkerAgainstKratos(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	bin := buildCLI(t)
+	srv := kratostest.New(t, kratostest.Options{})
+	ns := natstest.Start(t, "")
+	password := randomSecret(t, "Farm-")
+	recDir := t.TempDir()
+	for i := 0; i < 2; i++ {
+		email := fmt.Sprintf("farm-%d-%d@example.com", i, time.Now().UnixNano())
+		if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+			t.Fatal(err)
+		}
+		// Each intent once the screen it answers is shown, as a user
+		// would: the live replay sends them the same way.
+		dir := t.TempDir()
+		cmd := exec.Command(bin, "--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+			"--token-store", "file", "--token-dir", filepath.Join(dir, "tokens"), "--record", filepath.Join(recDir, fmt.Sprintf("signin-%d.jsonl", i)))
+		cmd.Env = append(os.Environ(), "KRATOS_API=")
+		in, _ := cmd.StdinPipe()
+		out := newSyncBuf()
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the signed-out screen", 20*time.Second, func() bool { return strings.Contains(out.String(), `"SignedOut"`) })
+		_, _ = in.Write([]byte(`{"type":"LoginFlowRequested"}` + "\n"))
+		waitFor(t, "the login form", 20*time.Second, func() bool { return strings.Contains(out.String(), `"LoginFormShown"`) })
+		_, _ = in.Write([]byte(`{"type":"SignInSubmitted","data":{"identifier":"` + email + `","password":"` + password + `"}}` + "\n"))
+		waitFor(t, "signed in", 20*time.Second, func() bool { return strings.Contains(out.String(), `"SignedIn"`) })
+		in.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("sign-in: %v\n%s", err, out.String())
+		}
+	}
+	secrets := filepath.Join(t.TempDir(), "secrets")
+	if err := os.WriteFile(secrets, []byte("1="+password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		stream   string
+		args     []string
+		exit     int
+		want     string
+		statuses string
+	}{
+		{"LIVE", []string{"--secrets-file", secrets, "--max-concurrency", "2"}, 0, "2 recordings: 2 PASS", "PASS"},
+		{"NOSECRET", nil, 1, "KRATOS_TUI_SECRET_1", "ERROR"},
+	} {
+		addr := ns.URL() + "/" + c.stream
+		if out, err := exec.Command(bin, "replay", "--enqueue", addr, recDir).CombinedOutput(); err != nil {
+			t.Fatalf("enqueue: %v\n%s", err, out)
+		}
+		args := append([]string{"--env-file", filepath.Join(recDir, "none.env"), "replay-worker", addr, "--live", "--kratos-api", srv.PublicURL, "--token-store", "memory"}, c.args...)
+		w := exec.Command(bin, args...)
+		w.Env = append(os.Environ(), "KRATOS_API=")
+		wOut := newSyncBuf()
+		w.Stdout, w.Stderr = wOut, wOut
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "replay", "--results", addr, "--wait", "--wait-timeout", "60s").CombinedOutput()
+		_ = w.Process.Signal(syscall.SIGTERM)
+		_ = w.Wait()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != c.exit || !strings.Contains(string(out), c.want) || strings.Count(string(out), c.statuses+" ") != 2 {
+			t.Errorf("%s: exit %d, want %d with %q:\n%s\nworker:\n%s", c.stream, code, c.exit, c.want, out, wOut.String())
+		}
+		if strings.Contains(string(out)+wOut.String(), password) {
+			t.Errorf("%s: the password is in the output", c.stream)
+		}
 	}
 }
