@@ -128,6 +128,10 @@ func run(cycles, rounds int) error {
 		return fmt.Errorf("CLI replay: %w", err)
 	}
 
+	if err := measureFarm(tw, os.Stderr, figures, 24, 5000); err != nil {
+		return fmt.Errorf("replay farm: %w", err)
+	}
+
 	if err := tw.Flush(); err != nil {
 		return err
 	}
