@@ -128,7 +128,7 @@ func run(cycles, rounds int) error {
 		return fmt.Errorf("CLI replay: %w", err)
 	}
 
-	if err := measureFarm(tw, os.Stderr, figures, 24, 5000); err != nil {
+	if err := measureFarm(tw, os.Stderr, figures, 24, 1500); err != nil {
 		return fmt.Errorf("replay farm: %w", err)
 	}
 

@@ -173,7 +173,13 @@ func Collect(ctx context.Context, src string) ([]Recording, error) {
 const (
 	metaHash = "Kratos-Tui-Hash"
 	metaName = "Kratos-Tui-Name"
+	// metaRun names the run of the recordings stream that holds a job's
+	// recording when it is too large to travel in the job itself.
+	metaRun = "Kratos-Tui-Run"
 )
+
+// refRun is the run id under which Enqueue stores a large recording.
+func refRun(hash string) string { return "sha256-" + hash[:40] }
 
 // Enqueue marks each recording QUEUED on the results stream and puts it on
 // the work queue. It returns the recordings' hashes, in order.
@@ -192,14 +198,24 @@ func Enqueue(ctx context.Context, t natsrec.Target, recs []Recording) ([]string,
 	}
 	var hashes []string
 	for _, r := range recs {
-		if int64(len(r.Data)) > nc.MaxPayload()-4096 {
-			return hashes, fmt.Errorf("--enqueue: %s is %d bytes, over the server's max_payload (%d): raise max_payload in nats-server's config", r.Name, len(r.Data), nc.MaxPayload())
-		}
 		h := Hash(r.Data)
+		payload, run := r.Data, ""
+		if int64(len(r.Data)) > nc.MaxPayload()-4096 {
+			// Too large for one message: the job names a run of the
+			// recordings stream holding it, record by record.
+			run = refRun(h)
+			if err := storeRun(ctx, js, t, run, r.Data); err != nil {
+				return hashes, fmt.Errorf("--enqueue: %s (%d bytes, over max_payload %d, so stored as the run %s): %w", r.Name, len(r.Data), nc.MaxPayload(), run, err)
+			}
+			payload = nil
+		}
 		if err := publishResult(pub, t, Result{Hash: h, Name: r.Name, Status: Queued}); err != nil {
 			return hashes, fmt.Errorf("--enqueue %s: %w", t, err)
 		}
-		m := message.NewMessage(h, r.Data)
+		m := message.NewMessage(h, payload)
+		if run != "" {
+			m.Metadata.Set(metaRun, run)
+		}
 		m.Metadata.Set(metaHash, h)
 		m.Metadata.Set(metaName, r.Name)
 		if err := pub.Publish(JobsStream(t), m); err != nil {
@@ -208,6 +224,31 @@ func Enqueue(ctx context.Context, t natsrec.Target, recs []Recording) ([]string,
 		hashes = append(hashes, h)
 	}
 	return hashes, nil
+}
+
+// storeRun puts data on the recordings stream as run, unless a finished
+// run of that id is there already.
+func storeRun(ctx context.Context, js jetstream.JetStream, t natsrec.Target, run string, data []byte) error {
+	if _, err := natsrec.EnsureStream(ctx, js, t); err != nil {
+		return err
+	}
+	if n, err := natsrec.RunEnd(ctx, js, t, run); err == nil && n >= 0 {
+		return nil
+	}
+	spool, err := os.MkdirTemp("", "kratos-tui-enqueue-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(spool)
+	sink, err := natsrec.OpenSink(ctx, t, natsrec.SinkOptions{Run: run, SpoolDir: spool})
+	if err != nil {
+		return err
+	}
+	if _, err := sink.Write(data); err != nil {
+		_ = sink.Close()
+		return err
+	}
+	return sink.Close()
 }
 
 func publishResult(pub message.Publisher, t natsrec.Target, r Result) error {
@@ -315,7 +356,7 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 		go func() {
 			defer wg.Done()
 			for m := range ch {
-				if err := work(ctx, t, pub, m, opts); err != nil {
+				if err := work(ctx, t, js, pub, m, opts); err != nil {
 					m.Nack()
 					errc <- err
 					return
@@ -333,9 +374,17 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 	}
 }
 
-func work(ctx context.Context, t natsrec.Target, pub message.Publisher, m *message.Message, opts WorkerOptions) error {
+func work(ctx context.Context, t natsrec.Target, js jetstream.JetStream, pub message.Publisher, m *message.Message, opts WorkerOptions) error {
 	hash, name := m.Metadata.Get(metaHash), m.Metadata.Get(metaName)
-	if got := Hash(m.Payload); got != hash {
+	data := m.Payload
+	if run := m.Metadata.Get(metaRun); run != "" {
+		var buf bytes.Buffer
+		if _, err := natsrec.Copy(ctx, js, t, run, &buf, natsrec.CopyOptions{}); err != nil {
+			return fmt.Errorf("replay-worker: fetch %s (run %s): %w", name, run, err)
+		}
+		data = buf.Bytes()
+	}
+	if got := Hash(data); got != hash {
 		hash = got // the key is what was replayed
 	}
 	delivery := deliveryCount(m)
@@ -343,7 +392,7 @@ func work(ctx context.Context, t natsrec.Target, pub message.Publisher, m *messa
 	if opts.OnJob != nil {
 		opts.OnJob("took", r0)
 	}
-	r := opts.Replay(ctx, name, m.Payload)
+	r := opts.Replay(ctx, name, data)
 	r.Hash, r.Name, r.Worker, r.Delivery = hash, name, opts.Name, delivery
 	if opts.Hold > 0 {
 		select {
