@@ -24,10 +24,16 @@ func (s *Server) URL() string { return s.ClientURL() }
 // dir (a fresh temp dir when empty), and stops it when the test ends.
 func Start(t testing.TB, dir string) *Server {
 	t.Helper()
+	return StartWith(t, dir, nil)
+}
+
+// StartWith is Start with options changed by edit (e.g. MaxPayload).
+func StartWith(t testing.TB, dir string, edit func(*server.Options)) *Server {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	s, err := StartAt(dir, -1)
+	s, err := startAt(dir, -1, edit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +43,9 @@ func Start(t testing.TB, dir string) *Server {
 
 // StartAt starts a server storing in dir on port (-1: a free port). The
 // caller stops it.
-func StartAt(dir string, port int) (*Server, error) {
+func StartAt(dir string, port int) (*Server, error) { return startAt(dir, port, nil) }
+
+func startAt(dir string, port int, edit func(*server.Options)) (*Server, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("natstest: a store dir is required")
 	}
@@ -48,6 +56,9 @@ func StartAt(dir string, port int) (*Server, error) {
 		StoreDir:  dir,
 		NoLog:     true,
 		NoSigs:    true,
+	}
+	if edit != nil {
+		edit(opts)
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {
