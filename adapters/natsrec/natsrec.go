@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -93,8 +94,10 @@ func Connect(ctx context.Context, t Target, timeout time.Duration) (*nats.Conn, 
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	nc, err := nats.Connect(t.Server, nats.Name("kratos-tui"), nats.Timeout(timeout),
-		nats.MaxReconnects(5), nats.ReconnectWait(200*time.Millisecond), nats.ReconnectBufSize(-1))
+	opts := []nats.Option{nats.Name("kratos-tui"), nats.Timeout(timeout),
+		nats.MaxReconnects(5), nats.ReconnectWait(200 * time.Millisecond), nats.ReconnectBufSize(-1)}
+	opts = append(opts, CredentialsFromEnv(os.Getenv)...)
+	nc, err := nats.Connect(t.Server, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: cannot reach %s (%v): start nats-server with JetStream (nats-server -js) or check the address", ErrUnreachable, t.Host(), err)
 	}
@@ -104,6 +107,22 @@ func Connect(ctx context.Context, t Target, timeout time.Duration) (*nats.Conn, 
 		return nil, nil, fmt.Errorf("NATS at %s: %w", t.Host(), err)
 	}
 	return nc, js, nil
+}
+
+// CredentialsFromEnv returns the connect options for credentials given in
+// the environment, so that they stay out of argv: KRATOS_TUI_NATS_CREDS (a
+// .creds file of an nkey/JWT user), else KRATOS_TUI_NATS_USER and
+// KRATOS_TUI_NATS_PASSWORD, else KRATOS_TUI_NATS_TOKEN.
+func CredentialsFromEnv(getenv func(string) string) []nats.Option {
+	switch {
+	case getenv("KRATOS_TUI_NATS_CREDS") != "":
+		return []nats.Option{nats.UserCredentials(getenv("KRATOS_TUI_NATS_CREDS"))}
+	case getenv("KRATOS_TUI_NATS_USER") != "":
+		return []nats.Option{nats.UserInfo(getenv("KRATOS_TUI_NATS_USER"), getenv("KRATOS_TUI_NATS_PASSWORD"))}
+	case getenv("KRATOS_TUI_NATS_TOKEN") != "":
+		return []nats.Option{nats.Token(getenv("KRATOS_TUI_NATS_TOKEN"))}
+	}
+	return nil
 }
 
 // EnsureStream creates the recordings stream STREAM (subjects STREAM.run.>,

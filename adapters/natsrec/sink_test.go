@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
+
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -288,4 +290,21 @@ func TestParse(t *testing.T) {
 			t.Errorf("%s: got %+v %v", c.in, tg, err)
 		}
 	}
+}
+
+// Credentials come from the environment (never argv): a server with a
+// user refuses a connection without them and takes one with them.
+func TestCredentialsFromTheEnvironment(t *testing.T) {
+	srv := natstest.StartWith(t, "", func(o *server.Options) { o.Username, o.Password = "alice", "s3cret-pass" })
+	tg := target(t, srv, "ALICE")
+	if _, _, err := natsrec.Connect(context.Background(), tg, time.Second); err == nil {
+		t.Fatal("connected without credentials")
+	}
+	t.Setenv("KRATOS_TUI_NATS_USER", "alice")
+	t.Setenv("KRATOS_TUI_NATS_PASSWORD", "s3cret-pass")
+	nc, _, err := natsrec.Connect(context.Background(), tg, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.Close()
 }
