@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,15 +20,31 @@ import (
 	"github.com/kratos-tui/kratos-tui/events/replay/farm"
 )
 
-// buildCLI builds the kratos-tui binary for subprocess tests.
+var cliBuild struct {
+	sync.Once
+	bin string
+	err error
+}
+
+// buildCLI builds the kratos-tui binary for subprocess tests, once per
+// test binary (TestMain removes it).
 func buildCLI(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "kratos-tui")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	cliBuild.Do(func() {
+		dir, err := os.MkdirTemp("", "kratos-tui-cli-*")
+		if err != nil {
+			cliBuild.err = err
+			return
+		}
+		cliBuild.bin = filepath.Join(dir, "kratos-tui")
+		if out, err := exec.Command("go", "build", "-o", cliBuild.bin, ".").CombinedOutput(); err != nil {
+			cliBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if cliBuild.err != nil {
+		t.Fatal(cliBuild.err)
 	}
-	return bin
+	return cliBuild.bin
 }
 
 // syncBuf is a bytes.Buffer safe to read while a process writes it.
@@ -191,4 +209,13 @@ func TestRecordingsPutLsGetAndFollow(t *testing.T) {
 	if err != nil || terr != nil || !bytes.Equal(follow, text) {
 		t.Fatalf("trace --follow (%v):\n%s\nwant trace --format text (%v):\n%s", err, follow, terr, text)
 	}
+}
+
+// TestMain removes the CLI binary buildCLI built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cliBuild.bin != "" {
+		_ = os.RemoveAll(filepath.Dir(cliBuild.bin))
+	}
+	os.Exit(code)
 }
