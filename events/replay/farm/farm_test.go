@@ -3,6 +3,8 @@ package farm_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +65,80 @@ func TestLargeRecordingTravelsAsARun(t *testing.T) {
 	}
 	if r := got[hashes[1]]; r.Status != farm.Failed || r.Reason == "" {
 		t.Errorf("broken: %+v", r)
+	}
+}
+
+// A recording whose SignedIn record was altered is DIVERGED with the
+// record and the reason, like a local replay; recordings on a stream are
+// collected byte for byte and enqueued like files.
+func TestDivergenceAndStreamSource(t *testing.T) {
+	srv := natstest.Start(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	good, err := os.ReadFile("../../../testdata/flows/sign_in.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Replace(good, []byte(`"aal":"aal1"`), []byte(`"aal":"aal2"`), 1)
+	local, err := replay.RunReader(ctx, bytes.NewReader(bad), "bad", replay.Options{})
+	if err != nil || local.Passed() {
+		t.Fatalf("the altered log replays locally: %v", err)
+	}
+
+	// Both on the recordings stream as runs, then collected from it.
+	src, _ := natsrec.Parse(srv.URL() + "/SRC")
+	for i, data := range [][]byte{good, bad} {
+		sink, err := natsrec.OpenSink(ctx, src, natsrec.SinkOptions{Run: []string{"good", "bad"}[i], SpoolDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sink.Write(data); err != nil {
+			t.Fatal(err)
+		}
+		if err := sink.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := farm.Collect(ctx, srv.URL()+"/SRC")
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("collect: %d, %v", len(recs), err)
+	}
+	for _, r := range recs {
+		want := good
+		if strings.HasSuffix(r.Name, "/bad") {
+			want = bad
+		}
+		if !bytes.Equal(r.Data, want) {
+			t.Fatalf("%s: collected bytes differ", r.Name)
+		}
+	}
+
+	tg, _ := natsrec.Parse(srv.URL() + "/FARM")
+	if _, err := farm.Enqueue(ctx, tg, recs); err != nil {
+		t.Fatal(err)
+	}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- farm.Work(wctx, tg, farm.WorkerOptions{Concurrency: 2}) }()
+	rs, err := farm.Wait(ctx, tg, 50*time.Millisecond)
+	stop()
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		switch {
+		case strings.HasSuffix(r.Name, "/good"):
+			if r.Status != farm.Pass {
+				t.Errorf("good: %+v", r)
+			}
+		case strings.HasSuffix(r.Name, "/bad"):
+			d := local.Divergence
+			if r.Status != farm.Diverged || r.Seq != d.Seq || r.Field != d.Field || r.Reason != d.Reason || !bytes.Equal(r.Expected, d.Expected) {
+				t.Errorf("bad: farm %s seq %d field %q %q; local seq %d field %q %q", r.Status, r.Seq, r.Field, r.Reason, d.Seq, d.Field, d.Reason)
+			}
+		default:
+			t.Errorf("unexpected result %+v", r)
+		}
 	}
 }
