@@ -172,9 +172,12 @@ result that says which.`,
 			if err != nil {
 				return err
 			}
-			if v := os.Getenv("KRATOS_TUI_FARM_TEST_HOLD"); v != "" { // fault injection for the kill test
-				if opts.Hold, err = time.ParseDuration(v); err != nil {
-					return fmt.Errorf("KRATOS_TUI_FARM_TEST_HOLD: %w", err)
+			// Fault injection for the kill test.
+			for name, d := range map[string]*time.Duration{"KRATOS_TUI_FARM_TEST_HOLD": &opts.Hold, "KRATOS_TUI_FARM_TEST_HOLD_AFTER_RESULT": &opts.HoldAfterResult} {
+				if v := os.Getenv(name); v != "" {
+					if *d, err = time.ParseDuration(v); err != nil {
+						return fmt.Errorf("%s: %w", name, err)
+					}
 				}
 			}
 			if live {

@@ -103,20 +103,34 @@ func TestFarmSurvivesAWorkerKilledMidJob(t *testing.T) {
 		t.Fatalf("enqueue: %v\n%s", err, out)
 	}
 
-	// Worker A takes a job and holds it (never acks): kill it.
-	a := exec.Command(bin, "replay-worker", addr, "--ack-wait", "2s", "--name", "A")
-	a.Env = append(os.Environ(), "KRATOS_TUI_FARM_TEST_HOLD=1h")
-	aErr := newSyncBuf()
-	a.Stderr = aErr
-	if err := a.Start(); err != nil {
-		t.Fatal(err)
+	// Worker A takes a job and dies before its result; worker A2 takes
+	// another, publishes its result and dies before acknowledging it.
+	start := func(name, env string) (*exec.Cmd, *syncBuf) {
+		w := exec.Command(bin, "replay-worker", addr, "--ack-wait", "2s", "--name", name)
+		w.Env = append(os.Environ(), env)
+		out := newSyncBuf()
+		w.Stdout, w.Stderr = out, out
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return w, out
 	}
-	waitFor(t, "worker A to take a job", 20*time.Second, func() bool { return strings.Contains(aErr.String(), "took ") })
-	took := regexp.MustCompile(`took ([0-9a-f]{12})`).FindStringSubmatch(aErr.String())[1]
-	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	a, aOut := start("A", "KRATOS_TUI_FARM_TEST_HOLD=1h")
+	waitFor(t, "worker A to take a job", 20*time.Second, func() bool { return strings.Contains(aOut.String(), "took ") })
+	took := regexp.MustCompile(`took ([0-9a-f]{12})`).FindStringSubmatch(aOut.String())[1]
+	a2, a2Out := start("A2", "KRATOS_TUI_FARM_TEST_HOLD_AFTER_RESULT=1h")
+	doneRE := regexp.MustCompile(`(?m)^(PASS|DIVERGED|ERROR)\s+([0-9a-f]{12})`)
+	waitFor(t, "worker A2 to publish a result", 20*time.Second, func() bool { return doneRE.MatchString(a2Out.String()) })
+	published := doneRE.FindStringSubmatch(a2Out.String())[2]
+	for _, w := range []*exec.Cmd{a, a2} {
+		if err := w.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = w.Wait()
 	}
-	_ = a.Wait()
+	if published == took {
+		t.Fatalf("A and A2 hold the same job %s", took)
+	}
 
 	b := exec.Command(bin, "replay-worker", addr, "--ack-wait", "2s", "--name", "B", "--max-concurrency", "2")
 	bOut := newSyncBuf()
@@ -135,6 +149,9 @@ func TestFarmSurvivesAWorkerKilledMidJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("results (exit %d):\n%s", code, out)
+	// B redoes A2's job too (not acknowledged): wait for it before reading
+	// the results, so that the count below sees both of its results.
+	waitFor(t, "worker B to redo A2's job", 30*time.Second, func() bool { return strings.Contains(bOut.String(), published) })
 
 	// Every recording's result, once, equal to the local replay's.
 	tg, _ := natsrec.Parse(addr)
@@ -151,7 +168,7 @@ func TestFarmSurvivesAWorkerKilledMidJob(t *testing.T) {
 		t.Fatalf("%d results for %d recordings", len(rs), len(local))
 	}
 	wantExit := 0
-	var redelivered []string
+	var redelivered, republished []string
 	for _, r := range rs {
 		if local[r.Hash] != string(r.Status) {
 			t.Errorf("%s: farm %s, local %s (%s)", r.Name, r.Status, local[r.Hash], r.Reason)
@@ -165,6 +182,15 @@ func TestFarmSurvivesAWorkerKilledMidJob(t *testing.T) {
 			}
 			redelivered = append(redelivered, r.Name)
 		}
+		if strings.HasPrefix(r.Hash, published) {
+			if r.Delivery < 2 {
+				t.Errorf("A2's job: worker %s, delivery %d; want 2 or more", r.Worker, r.Delivery)
+			}
+			republished = append(republished, r.Name)
+		}
+	}
+	if len(republished) != 1 {
+		t.Errorf("the job whose result was published twice has %d results", len(republished))
 	}
 	if len(redelivered) != 1 {
 		t.Errorf("the killed worker's job %s has %d results", took, len(redelivered))

@@ -289,8 +289,10 @@ type WorkerOptions struct {
 	Replay Replayer
 	// OnJob, when set, is told of each job taken and each result.
 	OnJob func(event string, r Result)
-	// hold, for the kill test, delays each job's acknowledgement.
-	Hold time.Duration
+	// Hold and HoldAfterResult, for the kill test (fault injection), make
+	// the worker wait before publishing a job's result, or after it and
+	// before acknowledging the job.
+	Hold, HoldAfterResult time.Duration
 }
 
 // Work takes jobs until ctx ends.
@@ -406,6 +408,13 @@ func work(ctx context.Context, t natsrec.Target, js jetstream.JetStream, pub mes
 	}
 	if opts.OnJob != nil {
 		opts.OnJob("done", r)
+	}
+	if opts.HoldAfterResult > 0 {
+		select {
+		case <-time.After(opts.HoldAfterResult):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	return nil
 }
