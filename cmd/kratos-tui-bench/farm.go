@@ -128,7 +128,70 @@ func measureFarm(tw, progress io.Writer, figures map[string]any, nRecs, size int
 	figures["follow_latency_p50_ms"] = round(ms(p50))
 	figures["follow_latency_p99_ms"] = round(ms(p99))
 	figures["nats_roundtrip_p50_ms"] = round(ms(bare))
+
+	natsRec, fileRec, err := measureRecordSinks(srv, dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "flow-log record written to NATS (--record nats://, acked) \t%.1f us\tto a file %.1f us\t%.1f\n", us(natsRec), us(fileRec), float64(natsRec)/float64(fileRec))
+	figures["record_nats_us"] = round(us(natsRec))
+	figures["record_file_us"] = round(us(fileRec))
+	figures["record_nats_vs_file_ratio"] = round(float64(natsRec) / float64(fileRec))
 	return nil
+}
+
+// measureRecordSinks times the redacting flow-log writer over the NATS
+// sink (each record published and acknowledged, spooled) and over a file
+// sink, per record, on the same 2,000 records (best of 3 each).
+func measureRecordSinks(srv *natstest.Server, dir string) (natsPer, filePer time.Duration, err error) {
+	const n = 2000
+	envs := make([]events.Envelope, n)
+	for i := range envs {
+		envs[i] = events.Envelope{Seq: uint64(i + 1), ID: fmt.Sprint(i), Time: time.Now(),
+			Event: events.AdapterCalled{Operation: "kratos.submit_login", Request: json.RawMessage(`{"flow_id":"d5d8a18b-7153-4f27-999d-ad0bb3db65ec","identifier":"user@example.com"}`)}}
+	}
+	tg, err := natsrec.Parse(srv.URL() + "/SINKS")
+	if err != nil {
+		return 0, 0, err
+	}
+	write := func(sink flowlog.Sink) (time.Duration, error) {
+		w, err := flowlog.NewSinkWriter(sink, flowlog.NewHeader("bench", time.Now()))
+		if err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		for _, e := range envs {
+			if err := w.Write(e); err != nil {
+				return 0, err
+			}
+		}
+		err = w.Close()
+		return time.Since(start) / n, err
+	}
+	for i := range 3 {
+		sink, err := natsrec.OpenSink(context.Background(), tg, natsrec.SinkOptions{Run: fmt.Sprint("sinks-", i), SpoolDir: dir})
+		if err != nil {
+			return 0, 0, err
+		}
+		d, err := write(sink)
+		if err != nil {
+			return 0, 0, err
+		}
+		if i == 0 || d < natsPer {
+			natsPer = d
+		}
+		fs, err := flowlog.CreateFileSink(filepath.Join(dir, fmt.Sprintf("sinks-%d.jsonl", i)))
+		if err != nil {
+			return 0, 0, err
+		}
+		if d, err = write(fs); err != nil {
+			return 0, 0, err
+		}
+		if i == 0 || d < filePer {
+			filePer = d
+		}
+	}
+	return natsPer, filePer, nil
 }
 
 func measureFollow(bin string, srv *natstest.Server) (p50, p99 time.Duration, err error) {

@@ -30,7 +30,7 @@ func TestFarmMeasurementRuns(t *testing.T) {
 	if err := measureFarm(&tw, &progress, figures, n, size); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"local_replays_per_s", "farm_replays_per_s_1_workers", "farm_replays_per_s_2_workers", "farm_replays_per_s_4_workers", "farm_speedup_2_workers", "follow_latency_p50_ms", "nats_roundtrip_p50_ms"} {
+	for _, k := range []string{"local_replays_per_s", "farm_replays_per_s_1_workers", "farm_replays_per_s_2_workers", "farm_replays_per_s_4_workers", "farm_speedup_2_workers", "follow_latency_p50_ms", "nats_roundtrip_p50_ms", "record_nats_vs_file_ratio"} {
 		if v, ok := figures[k].(float64); !ok || v <= 0 {
 			t.Errorf("figure %s = %v", k, figures[k])
 		}
