@@ -89,14 +89,18 @@ func (t Target) String() string {
 var ErrUnreachable = errors.New("NATS server unreachable")
 
 // Connect connects to t's server with JetStream, failing fast (timeout)
-// when it cannot be reached.
-func Connect(ctx context.Context, t Target, timeout time.Duration) (*nats.Conn, jetstream.JetStream, error) {
+// when it cannot be reached. By default a lost connection is retried 5
+// times, 200ms apart, and publishes fail at once while it is down (a
+// recording spools instead of waiting); extra options override that (a
+// worker reconnects for ever).
+func Connect(ctx context.Context, t Target, timeout time.Duration, extra ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
 	opts := []nats.Option{nats.Name("kratos-tui"), nats.Timeout(timeout),
 		nats.MaxReconnects(5), nats.ReconnectWait(200 * time.Millisecond), nats.ReconnectBufSize(-1)}
 	opts = append(opts, CredentialsFromEnv(os.Getenv)...)
+	opts = append(opts, extra...)
 	nc, err := nats.Connect(t.Server, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: cannot reach %s (%v): start nats-server with JetStream (nats-server -js) or check the address", ErrUnreachable, t.Host(), err)

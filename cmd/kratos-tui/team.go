@@ -191,9 +191,12 @@ result that says which.`,
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			opts.OnJob = func(ev string, r farm.Result) {
-				if ev == "took" {
+				switch ev {
+				case "took":
 					fmt.Fprintf(stderr, "took %s %s (delivery %d)\n", r.Hash[:12], r.Name, r.Delivery)
-				} else {
+				case "retry":
+					fmt.Fprintf(stderr, "kratos-tui: %s goes back to the queue: %s\n", r.Name, r.Reason)
+				default:
 					fmt.Fprintf(stdout, "%-8s %s %s (delivery %d)\n", r.Status, r.Hash[:12], r.Name, r.Delivery)
 				}
 			}

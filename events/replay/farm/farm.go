@@ -25,6 +25,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
@@ -287,7 +288,9 @@ type WorkerOptions struct {
 	AckWait time.Duration
 	// Replay replays a job (default Offline).
 	Replay Replayer
-	// OnJob, when set, is told of each job taken and each result.
+	// OnJob, when set, is told of each job taken ("took"), each result
+	// ("done") and each job given back because its result could not be
+	// published ("retry", the reason in r.Reason).
 	OnJob func(event string, r Result)
 	// Hold and HoldAfterResult, for the kill test (fault injection), make
 	// the worker wait before publishing a job's result, or after it and
@@ -310,7 +313,9 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 		h, _ := os.Hostname()
 		opts.Name = fmt.Sprintf("%s/%d", h, os.Getpid())
 	}
-	nc, js, err := natsrec.Connect(ctx, t, 0)
+	// A worker outlives a restart of the server: it reconnects for ever.
+	forever := []nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond), nats.ReconnectBufSize(8 << 20)}
+	nc, js, err := natsrec.Connect(ctx, t, 0, forever...)
 	if err != nil {
 		return fmt.Errorf("replay-worker %s: %w", t, err)
 	}
@@ -325,7 +330,7 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 	}
 	defer pub.Close()
 	// A second connection for the subscriber: closing it drains it.
-	snc, _, err := natsrec.Connect(ctx, t, 0)
+	snc, _, err := natsrec.Connect(ctx, t, 0, forever...)
 	if err != nil {
 		return fmt.Errorf("replay-worker %s: %w", t, err)
 	}
@@ -341,6 +346,8 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 		},
 		ConsumeOptions: []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(1)},
 		Unmarshaler:    unmarshaler{},
+		// A job given back is delivered again after a pause, not at once.
+		NakDelay: wmjs.NewStaticDelay(2 * time.Second),
 	})
 	if err != nil {
 		snc.Close()
@@ -348,7 +355,6 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 	}
 	defer sub.Close()
 	var wg sync.WaitGroup
-	errc := make(chan error, opts.Concurrency)
 	for i := 0; i < opts.Concurrency; i++ {
 		ch, err := sub.Subscribe(ctx, JobsStream(t))
 		if err != nil {
@@ -359,21 +365,19 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 			defer wg.Done()
 			for m := range ch {
 				if err := work(ctx, t, js, pub, m, opts); err != nil {
+					// The job goes back to the queue; it is not lost.
 					m.Nack()
-					errc <- err
-					return
+					if opts.OnJob != nil && ctx.Err() == nil {
+						opts.OnJob("retry", Result{Hash: m.Metadata.Get(metaHash), Name: m.Metadata.Get(metaName), Reason: err.Error()})
+					}
+					continue
 				}
 				m.Ack()
 			}
 		}()
 	}
 	wg.Wait()
-	select {
-	case err := <-errc:
-		return err
-	default:
-		return nil
-	}
+	return nil
 }
 
 func work(ctx context.Context, t natsrec.Target, js jetstream.JetStream, pub message.Publisher, m *message.Message, opts WorkerOptions) error {
@@ -382,7 +386,13 @@ func work(ctx context.Context, t natsrec.Target, js jetstream.JetStream, pub mes
 	if run := m.Metadata.Get(metaRun); run != "" {
 		var buf bytes.Buffer
 		if _, err := natsrec.Copy(ctx, js, t, run, &buf, natsrec.CopyOptions{}); err != nil {
-			return fmt.Errorf("replay-worker: fetch %s (run %s): %w", name, run, err)
+			if !errors.Is(err, natsrec.ErrNoRun) {
+				return fmt.Errorf("replay-worker: fetch %s (run %s): %w", name, run, err)
+			}
+			// Gone from the stream (retention): a result, not a retry.
+			r := Result{Hash: hash, Name: name, Status: Failed, Worker: opts.Name, Delivery: deliveryCount(m),
+				Reason: fmt.Sprintf("the recording's run %s is no longer on %s (retention?): enqueue it again", run, t)}
+			return publishResult(pub, t, r)
 		}
 		data = buf.Bytes()
 	}
