@@ -59,6 +59,9 @@ func run(cycles, rounds, reps int) error {
 		{"keypress", benchKeypress(500)},
 		{"start-up in a pseudo-terminal", benchStartup(&srv, max(reps, 10))},
 		{"replay", benchReplay},
+		{"replay farm and NATS recording", func(_ context.Context, r *report) error {
+			return measureFarm(r.tw, os.Stderr, r.figures, 24, 1500)
+		}},
 	}
 	r := newReport(os.Stdout)
 	for _, s := range sections {

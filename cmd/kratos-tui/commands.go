@@ -94,7 +94,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	f.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	f.BoolVar(&s.revealToken, "reveal-token", false, "print the session token in clear (json and plain UIs)")
 	f.BoolVar(&s.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
-	f.StringVar(&s.record, "record", "", "record every event of the run to this flow log (JSON Lines, secrets redacted)")
+	f.StringVar(&s.record, "record", "", "record every event of the run to this flow log (JSON Lines, secrets redacted), or publish it to NATS JetStream: nats://HOST:PORT/STREAM")
 	f.BoolVar(&s.redactPII, "redact-pii", false, "with --record: also replace identifiers, e-mail addresses and names with stable pseudonyms (user-1@example.invalid), for sharing")
 
 	root.AddCommand(versionCommand(stdout), statusCommand(&s, stdin, stdout, stderr), tokenCommand(&s, stdin, stdout, stderr), logoutCommand(&s, stdin, stdout, stderr))
@@ -105,6 +105,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format text run.jsonl | less
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace, diffCommand(stdout))
+	teamCommands(root, replay, trace, &s, stdin, stdout, stderr)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

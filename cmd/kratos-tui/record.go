@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
+	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events/bus"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
@@ -30,7 +32,11 @@ func openRecorder(path string, cfg app.Config, stderr io.Writer, redactPII bool)
 	red := flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: cfg.Secrets, RedactPII: redactPII})
 	h := flowlog.NewHeader(Version, time.Now())
 	h.KratosAPI, h.Backend = cfg.KratosAPI, cfg.Backend
-	w, err := flowlog.Create(path, h, flowlog.WithRedactor(red))
+	sink, err := openSink(path, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := flowlog.NewSinkWriter(sink, h, flowlog.WithRedactor(red))
 	if err != nil {
 		return nil, nil, fmt.Errorf("--record: %w", err)
 	}
@@ -45,4 +51,29 @@ func openRecorder(path string, cfg app.Config, stderr io.Writer, redactPII bool)
 		return nil
 	}
 	return rec.Attach, closeRec, nil
+}
+
+// openSink opens where --record goes: a file, or a run on a NATS JetStream
+// stream (nats://HOST:PORT/STREAM), which it names on stderr.
+func openSink(path string, stderr io.Writer) (flowlog.Sink, error) {
+	if !natsrec.IsURL(path) {
+		s, err := flowlog.CreateFileSink(path)
+		if err != nil {
+			return nil, fmt.Errorf("--record: %w", err)
+		}
+		return s, nil
+	}
+	t, err := natsrec.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("--record: %w", err)
+	}
+	if t.Run != "" {
+		return nil, fmt.Errorf("--record %s: give the stream only (nats://HOST:PORT/STREAM); each run gets its own id", t)
+	}
+	s, err := natsrec.OpenSink(context.Background(), t, natsrec.SinkOptions{Run: os.Getenv("KRATOS_TUI_RUN_ID")})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "kratos-tui: recording to %s (follow it with kratos-tui trace --follow %s)\n", s.Where(), s.Where())
+	return s, nil
 }
