@@ -35,6 +35,14 @@ type SignUpSubmitted struct {
 	// integer as 42. Email, when set, overrides Traits["email"].
 	Traits   map[string]any `json:"traits,omitempty"`
 	Password string         `json:"password"`
+	// Method is the method of the button pressed ("profile", "password");
+	// empty lets the machine choose from the form: the password when the
+	// form has a password field, else two-step registration's profile
+	// step (with a password given, both steps are sent in turn).
+	Method string `json:"method,omitempty"`
+	// Screen "previous" goes back from two-step registration's choice of
+	// credential to the profile, keeping the traits.
+	Screen string `json:"screen,omitempty"`
 }
 
 // FieldChanged says the user edited a form field: its error and the general

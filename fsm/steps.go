@@ -223,7 +223,7 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 	// Identifiers and e-mail traits are sent without surrounding spaces:
 	// " a@b.c" would make an account whose address never verifies.
 	in.Email = strings.TrimSpace(in.Email)
-	traits := nestTraits(in.Traits, in.Email)
+	traits := nestTraits(mergeHiddenTraits(ui, in.Traits), in.Email)
 	trimEmails(ui, "traits", traits)
 	if e, ok := traits["email"].(string); ok && in.Email == "" {
 		in.Email = e
@@ -231,6 +231,37 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 	m.mu.Lock()
 	m.typedIdentifier = in.Email
 	m.mu.Unlock()
+
+	method := in.Method
+	if method == "" && in.Screen == "" {
+		method = registrationMethod(ui)
+	}
+	switch {
+	case in.Screen != "":
+		m.registrationStep(ctx, flowID, map[string]any{"screen": in.Screen, "traits": traits}, in.Email)
+		return
+	case method == methodProfile:
+		flow, done := m.profileStep(ctx, flowID, traits, in.Email)
+		if done {
+			return
+		}
+		if in.Password == "" || !hasInput(flow.UI, "password") {
+			// The choice of credential is the next screen.
+			m.setForm(newForm(flow, in.Email), "")
+			m.must(ctx, EventRegistrationFormUpdated)
+			return
+		}
+		// Everything was sent at once (a script): the password step
+		// follows on the flow Kratos moved on.
+		m.setForm(newForm(flow, in.Email), "")
+		flowID = flow.ID
+	case method != methodPassword:
+		m.mu.Lock()
+		m.view.form.GeneralError = noMethodMessage(ui, method)
+		m.mu.Unlock()
+		m.must(ctx, EventSignUpRejected)
+		return
+	}
 	req := adapters.RegistrationRequest{FlowID: flowID, Traits: traits, Password: in.Password}
 	sess, err := call(ctx, m, "kratos.submit_registration", req, func(ctx context.Context) (*adapters.Session, error) {
 		return m.cfg.Kratos.SubmitRegistration(ctx, req)
@@ -239,17 +270,150 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 		m.submitFailed(ctx, err, false, in.Email, EventSignUpRejected)
 		return
 	}
+	m.signedUp(ctx, sess, in.Email)
+}
+
+// signedUp ends a registration Kratos accepted.
+func (m *Machine) signedUp(ctx context.Context, sess *adapters.Session, email string) {
 	if sess == nil || sess.Token == "" {
 		// Kratos has no session hook after registration: the account
 		// exists, the user signs in.
 		m.openForm(ctx, "kratos.create_login_flow", m.kratosCreateLogin(), EventSignUpCompletedWithoutSession,
-			in.Email, "Your account was created. Please sign in.")
+			email, "Your account was created. Please sign in.")
 		return
 	}
 	m.mu.Lock()
 	m.verificationFlowID = verificationFlowOf(sess.ContinueWith)
 	m.mu.Unlock()
 	m.signedIn(ctx, sess, EventSignUpSucceeded)
+}
+
+// Registration methods the machine submits itself.
+const (
+	methodProfile  = "profile"
+	methodPassword = "password"
+)
+
+// profileStep submits two-step registration's profile. It returns the
+// flow of the next step, or done when the step ended otherwise (refused,
+// failed, or the registration completed).
+func (m *Machine) profileStep(ctx context.Context, flowID string, traits map[string]any, email string) (*adapters.Flow, bool) {
+	step, err := m.submitRegistrationForm(ctx, flowID, map[string]any{"method": methodProfile, "traits": traits})
+	switch {
+	case err != nil:
+		m.submitFailed(ctx, err, false, email, EventSignUpRejected)
+		return nil, true
+	case step.Session != nil:
+		m.signedUp(ctx, step.Session, email)
+		return nil, true
+	case step.Flow == nil:
+		m.mu.Lock()
+		m.view.form.GeneralError = "Kratos answered the sign-up step with neither a session nor a form. Try again."
+		m.mu.Unlock()
+		m.must(ctx, EventSignUpRejected)
+		return nil, true
+	}
+	return step.Flow, false
+}
+
+// registrationStep submits a step that only moves the flow (back to the
+// profile) and shows the form Kratos answers with.
+func (m *Machine) registrationStep(ctx context.Context, flowID string, body map[string]any, email string) {
+	step, err := m.submitRegistrationForm(ctx, flowID, body)
+	switch {
+	case err != nil:
+		m.submitFailed(ctx, err, false, email, EventSignUpRejected)
+	case step.Session != nil:
+		m.signedUp(ctx, step.Session, email)
+	case step.Flow == nil:
+		m.mu.Lock()
+		m.view.form.GeneralError = "Kratos answered the sign-up step with neither a session nor a form. Try again."
+		m.mu.Unlock()
+		m.must(ctx, EventSignUpRejected)
+	default:
+		m.setForm(newForm(step.Flow, email), "")
+		m.must(ctx, EventRegistrationFormUpdated)
+	}
+}
+
+func (m *Machine) submitRegistrationForm(ctx context.Context, flowID string, body map[string]any) (*adapters.Step, error) {
+	req := formRequest{FlowID: flowID, Body: body}
+	return call(ctx, m, "kratos.submit_registration_form", req, func(ctx context.Context) (*adapters.Step, error) {
+		if m.cfg.SelfService == nil {
+			return nil, &adapters.Error{Class: adapters.ClassInternal, Message: "no self-service adapter for two-step registration"}
+		}
+		return m.cfg.SelfService.SubmitRegistrationForm(ctx, flowID, body)
+	})
+}
+
+// registrationMethod chooses the method of a sign-up form: the password
+// when it has a password input, else the profile step of two-step
+// registration when it has that button, else the password.
+func registrationMethod(ui adapters.UI) string {
+	if hasInput(ui, "password") {
+		return methodPassword
+	}
+	for _, n := range ui.Nodes {
+		if n.Attributes.Name == "method" && n.Attributes.Value == methodProfile {
+			return methodProfile
+		}
+	}
+	// A form without either (none came): the password, as before.
+	return methodPassword
+}
+
+// hasInput reports whether the form has a visible input named name.
+func hasInput(ui adapters.UI, name string) bool {
+	for _, n := range ui.Nodes {
+		if n.Type == "input" && n.Attributes.Name == name && n.Attributes.Type != "hidden" {
+			return true
+		}
+	}
+	return false
+}
+
+// noMethodMessage says that the form offers no method the client
+// submits, naming those it does offer.
+func noMethodMessage(ui adapters.UI, asked string) string {
+	var offered []string
+	seen := map[string]bool{}
+	for _, n := range ui.Nodes {
+		if n.Attributes.Name == "method" {
+			if v, ok := n.Attributes.Value.(string); ok && !seen[v] {
+				seen[v] = true
+				offered = append(offered, v)
+			}
+		}
+	}
+	what := "This sign-up form has no method kratos-tui can submit"
+	if asked != "" {
+		what = fmt.Sprintf("kratos-tui cannot sign up with method %q", asked)
+	}
+	if len(offered) == 0 {
+		return what + "."
+	}
+	return what + "; Kratos offers: " + strings.Join(offered, ", ") + "."
+}
+
+// mergeHiddenTraits adds the traits the form carries in hidden inputs
+// (two-step registration's second screen) to those typed; typed ones win.
+func mergeHiddenTraits(ui adapters.UI, typed map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, n := range ui.Nodes {
+		a := n.Attributes
+		name, ok := strings.CutPrefix(a.Name, "traits.")
+		if n.Type != "input" || a.Type != "hidden" || !ok || a.Value == nil {
+			continue
+		}
+		out[name] = a.Value
+	}
+	for k, v := range typed {
+		out[strings.TrimPrefix(k, "traits.")] = v
+	}
+	if len(out) == 0 {
+		return typed
+	}
+	return out
 }
 
 // verificationFlowOf returns the verification flow a registration's

@@ -59,6 +59,7 @@ const (
 	EventSignUpSucceeded               = "SignUpSucceeded"
 	EventSignUpRejected                = "SignUpRejected"
 	EventSignUpCompletedWithoutSession = "SignUpCompletedWithoutSession"
+	EventRegistrationFormUpdated       = "RegistrationFormUpdated"
 	EventSignOutSucceeded              = "SignOutSucceeded"
 	EventSignOutFailed                 = "SignOutFailed"
 	EventSettingsFlowCreated           = "SettingsFlowCreated"
@@ -140,6 +141,9 @@ var Transitions = looplab.Events{
 	{Name: EventSignUpSucceeded, Src: []string{StateLoading}, Dst: StateAuthenticated},
 	{Name: EventSignUpRejected, Src: []string{StateLoading}, Dst: StateRegistration},
 	{Name: EventSignUpCompletedWithoutSession, Src: []string{StateLoading}, Dst: StateLogin},
+	// Two-step registration: the profile, then the choice of credential
+	// (and back), each a new screen of the same flow.
+	{Name: EventRegistrationFormUpdated, Src: []string{StateLoading}, Dst: StateRegistration},
 
 	// Sign out.
 	{Name: EventSignOutRequested, Src: signedInStates, Dst: StateLoading},

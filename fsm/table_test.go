@@ -35,6 +35,7 @@ var expected = map[string]map[string]string{
 		EventSignUpSucceeded:               StateAuthenticated,
 		EventSignUpRejected:                StateRegistration,
 		EventSignUpCompletedWithoutSession: StateLogin,
+		EventRegistrationFormUpdated:       StateRegistration,
 		EventSignOutSucceeded:              StateUnauthenticated,
 		EventSignOutFailed:                 StateAuthenticated,
 		EventSecondFactorRequired:          StateSecondFactor,

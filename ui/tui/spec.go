@@ -95,7 +95,7 @@ func (v *view) showSignIn(f events.Form, login bool) {
 	model := fields.Build(f, login)
 	spec := formSpec{
 		kind: "registration", title: model.Title + " with ORY", reportEdits: true,
-		submit: func(values map[string]string, _ fields.Button) events.Event { return model.Intent(values) },
+		submit: func(values map[string]string, b fields.Button) events.Event { return model.IntentFor(values, b) },
 	}
 	if login {
 		spec.kind = "login"

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -44,6 +45,12 @@ type Options struct {
 	// IdentitySchema is the identity schema's file: a name in
 	// testdata/kratos or an absolute path; default identity.schema.json.
 	IdentitySchema string
+	// Env sets configuration keys through Kratos's environment variables
+	// (a key's path in upper case with "_" for "." and "-"), on top of the
+	// rendered kratos.yml, for example
+	// {"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}.
+	// Only names that start with a Kratos config section are accepted.
+	Env map[string]string
 	// LogWriter receives Kratos's stdout and stderr; default discard. The
 	// last 64 KiB are kept in any case and included in startup errors.
 	LogWriter io.Writer
@@ -141,4 +148,30 @@ func renderConfig(dir, path string, data configData) error {
 		return fmt.Errorf("render kratos config: %w", err)
 	}
 	return nil
+}
+
+// configSections are the top-level keys of Kratos's configuration; an
+// Options.Env name must start with one of them, so a typo (or a variable
+// that is not configuration) fails the start instead of being ignored.
+var configSections = []string{
+	"SELFSERVICE_", "SESSION_", "IDENTITY_", "COURIER_", "SERVE_", "HASHERS_",
+	"CIPHERS_", "SECRETS_", "LOG_", "FEATURE_FLAGS_", "OAUTH2_PROVIDER_",
+	"PRESERVE_FLOW_ENTROPY", "SECURITY_", "ORGANIZATIONS", "DATABASE_", "DSN",
+}
+
+// configEnv turns Options.Env into sorted NAME=value pairs.
+func configEnv(env map[string]string) ([]string, error) {
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		ok := false
+		for _, p := range configSections {
+			ok = ok || strings.HasPrefix(k, p)
+		}
+		if !ok || strings.ContainsAny(k, "=\x00") {
+			return nil, fmt.Errorf("env %q is not a Kratos configuration variable (e.g. SELFSERVICE_FLOWS_LOGIN_STYLE)", k)
+		}
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out, nil
 }

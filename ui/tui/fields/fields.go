@@ -276,6 +276,23 @@ func (f Form) Intent(values map[string]string) events.Event {
 	return up
 }
 
+// IntentFor is Intent for a press of button b: on the sign-up form its
+// method ("profile", "password") or screen ("previous", two-step
+// registration's Back) goes with the intent.
+func (f Form) IntentFor(values map[string]string, b Button) events.Event {
+	up, ok := f.Intent(values).(events.SignUpSubmitted)
+	if !ok {
+		return f.Intent(values)
+	}
+	switch b.Name {
+	case "method":
+		up.Method = b.Value
+	case "screen":
+		up.Screen = b.Value
+	}
+	return up
+}
+
 // JSON is the value to submit for text typed into the field, typed as
 // its node says: a checkbox gives true or false, a number input a JSON
 // number (an integer stays an integer), an e-mail input the trimmed text,
