@@ -32,6 +32,12 @@ var everyScreen = []screenCase{
 	feedCase("sign_in_wrong_password", func(t *testing.T) events.Event { return loginForm(t, "login_wrong_password_400.json") }),
 	feedCase("sign_up", func(t *testing.T) events.Event { return registrationForm(t, "registration_flow_created_200.json") }),
 	feedCase("sign_up_duplicate", func(t *testing.T) events.Event { return registrationForm(t, "registration_duplicate_email_400.json") }),
+	feedCase("sign_up_two_step_profile", func(t *testing.T) events.Event {
+		return registrationForm(t, "registration_two_step_flow_created_200.json")
+	}),
+	feedCase("sign_up_two_step_credential", func(t *testing.T) events.Event {
+		return registrationForm(t, "registration_two_step_choose_credential_400.json")
+	}),
 	feedCase("home", func(t *testing.T) events.Event { return signedInFixture(t) }),
 	feedCase("home_notice", func(t *testing.T) events.Event {
 		in := signedInFixture(t)

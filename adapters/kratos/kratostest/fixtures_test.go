@@ -38,6 +38,8 @@ var fixtures = []fixture{
 	{"logout_unknown_token_403", 403, "DELETE /self-service/logout/api with a token Kratos does not know"},
 	{"login_expired_flow_410", 410, "POST /self-service/login on a flow past its lifespan (1s)"},
 	{"login_flow_session_already_available_400", 400, "GET /self-service/login/api while sending a valid X-Session-Token"},
+	{"registration_two_step_flow_created_200", 200, "GET /self-service/registration/api with Kratos's default two-step registration (enable_legacy_one_step: false): the profile alone"},
+	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
 
 var (
@@ -197,6 +199,14 @@ func captureFixtures(t *testing.T, dir string) {
 		time.Sleep(50 * time.Millisecond) // only in the -update-fixtures path
 	}
 	c.save("login_expired_flow_410", c.do("POST", short1s.PublicURL+"/self-service/login?flow="+id, login(email, password), "", 410))
+
+	// Two-step registration, Kratos's default since v1.2.
+	two := New(t, Options{Env: map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}})
+	b = c.do("GET", two.PublicURL+"/self-service/registration/api", nil, "", 200)
+	c.save("registration_two_step_flow_created_200", b)
+	id, _ = flowID(t, b)
+	profile := map[string]any{"method": "profile", "traits": map[string]any{"email": email, "name": map[string]any{"first": "Ada"}}}
+	c.save("registration_two_step_choose_credential_400", c.do("POST", two.PublicURL+"/self-service/registration?flow="+id, profile, "", 400))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
