@@ -113,6 +113,8 @@ const (
 	serverCourier serverKind = "courier"
 	// serverPrivileged has a privileged window of one second.
 	serverPrivileged serverKind = "privileged"
+	// serverTwoStep has Kratos's default two-step registration.
+	serverTwoStep serverKind = "two-step"
 )
 
 var (
@@ -153,6 +155,8 @@ func kratosWith(t *testing.T, kind serverKind) *kratostest.Server {
 		opts.LoginLifespan = "1s"
 	case serverPrivileged:
 		opts.PrivilegedSessionMaxAge = "1s"
+	case serverTwoStep:
+		opts.Env = map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}
 	case serverCourier:
 		if courier == nil {
 			c, err := kratostest.StartCourier()
