@@ -178,37 +178,152 @@ func (m *Machine) signIn(ctx context.Context, intent events.Event) {
 	in := intent.(events.SignInSubmitted)
 	m.mu.Lock()
 	flowID := m.view.form.FlowID
+	ui := m.view.form.UI
 	m.mu.Unlock()
 	if in.FlowID != "" {
 		flowID = in.FlowID
 	}
 	// An identifier never has surrounding spaces (a pasted " a@b.c").
 	in.Identifier = strings.TrimSpace(in.Identifier)
+	if in.Identifier == "" {
+		// After a code was sent, Kratos keeps the identifier hidden.
+		in.Identifier = hiddenValue(ui, "identifier")
+	}
 	m.mu.Lock()
 	m.typedIdentifier = in.Identifier
 	m.mu.Unlock()
+	method := in.Method
+	if method == "" {
+		method = chooseMethod(ui, in.Password != "", "")
+	}
+	switch method {
+	case methodPassword:
+	case methodCode:
+		m.codeSignIn(ctx, flowID, in)
+		return
+	default:
+		m.mu.Lock()
+		m.view.form.GeneralError = noMethodMessage(ui, method, "sign-in")
+		m.mu.Unlock()
+		m.must(ctx, EventSignInRejected)
+		return
+	}
 	req := adapters.LoginRequest{FlowID: flowID, Identifier: in.Identifier, Password: in.Password}
 	sess, err := call(ctx, m, "kratos.submit_login", req, func(ctx context.Context) (*adapters.Session, error) {
 		return m.cfg.Kratos.SubmitLogin(ctx, req)
 	})
 	if err == nil {
-		if sess.IdentityID == "" && sess.Token != "" {
-			// Kratos withholds the identity of an aal1 session when a
-			// second factor is set up: ask for it.
-			m.storeToken(ctx, sess.Token)
-			m.setSession(&adapters.Session{Token: sess.Token, Email: in.Identifier, AAL: sess.AAL, ID: sess.ID}, sess.Token, "")
-			if !m.requireSecondFactor(ctx, "") {
-				m.mu.Lock()
-				m.view.form.GeneralError = "Your account needs a second factor, but its form could not be opened. Try again."
-				m.mu.Unlock()
-				m.must(ctx, EventSignInRejected)
-			}
-			return
-		}
-		m.signedIn(ctx, sess, EventSignInSucceeded)
+		m.loggedIn(ctx, sess, in.Identifier)
 		return
 	}
 	m.submitFailed(ctx, err, true, in.Identifier, EventSignInRejected)
+}
+
+// loggedIn ends a login Kratos accepted: signed in, or a second factor
+// to give.
+func (m *Machine) loggedIn(ctx context.Context, sess *adapters.Session, identifier string) {
+	if sess.IdentityID == "" && sess.Token != "" {
+		// Kratos withholds the identity of an aal1 session when a
+		// second factor is set up: ask for it.
+		m.storeToken(ctx, sess.Token)
+		m.setSession(&adapters.Session{Token: sess.Token, Email: identifier, AAL: sess.AAL, ID: sess.ID}, sess.Token, "")
+		if !m.requireSecondFactor(ctx, "") {
+			m.mu.Lock()
+			m.view.form.GeneralError = "Your account needs a second factor, but its form could not be opened. Try again."
+			m.mu.Unlock()
+			m.must(ctx, EventSignInRejected)
+		}
+		return
+	}
+	m.signedIn(ctx, sess, EventSignInSucceeded)
+}
+
+// codeSignIn submits the code method of a login flow: without a code it
+// asks Kratos to e-mail one (Kratos answers 400 with the flow in state
+// sent_email: the next screen, not a failure), with one it signs in.
+func (m *Machine) codeSignIn(ctx context.Context, flowID string, in events.SignInSubmitted) {
+	body := map[string]any{"method": methodCode, "csrf_token": "", "identifier": in.Identifier}
+	switch {
+	case in.Resend:
+		body["resend"] = methodCode
+	case in.Code != "":
+		body["code"] = strings.TrimSpace(in.Code)
+	}
+	sess, err := call(ctx, m, "kratos.submit_login_form", formRequest{FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Session, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Session, error) {
+				return s.SubmitLoginForm(ctx, "", flowID, body)
+			})
+		})
+	if err == nil {
+		m.loggedIn(ctx, sess, in.Identifier)
+		return
+	}
+	if flow := progress(err); flow != nil {
+		m.setForm(newForm(flow, in.Identifier), codeNotice(in.Resend))
+		m.must(ctx, EventLoginFormUpdated)
+		return
+	}
+	m.submitFailed(ctx, err, true, in.Identifier, EventSignInRejected)
+}
+
+// progress returns the flow of a step Kratos answered with HTTP 400 and
+// no error (a code sent, the next screen), else nil.
+func progress(err error) *adapters.Flow {
+	ae := adapters.AsError(err)
+	if ae.Class == adapters.ClassValidation && ae.Flow != nil && !ae.Flow.HasError() {
+		return ae.Flow
+	}
+	return nil
+}
+
+// codeNotice is the notice after a code was sent.
+func codeNotice(resent bool) string {
+	if resent {
+		return "A new code was sent; the one before no longer works."
+	}
+	return ""
+}
+
+// chooseMethod picks the method of a sign-in or sign-up form when the
+// user named none: "code" while the form asks for an e-mailed code; the
+// password when one was given or the form has a password field and no
+// code button; "code" (send one) when the form offers it; then
+// fallback, else the password.
+func chooseMethod(ui adapters.UI, passwordGiven bool, fallback string) string {
+	switch {
+	case hasInput(ui, "code"):
+		return methodCode
+	case hasInput(ui, "password") && (passwordGiven || !hasButton(ui, "method", methodCode)):
+		return methodPassword
+	case hasButton(ui, "method", methodCode) && !passwordGiven:
+		return methodCode
+	case fallback != "":
+		return fallback
+	}
+	return methodPassword
+}
+
+// hasButton reports whether the form has a submit button name=value.
+func hasButton(ui adapters.UI, name, value string) bool {
+	for _, n := range ui.Nodes {
+		if n.Attributes.Name == name && n.Attributes.Value == value && n.Attributes.Type == "submit" {
+			return true
+		}
+	}
+	return false
+}
+
+// hiddenValue is the value of the form's hidden input name, if any.
+func hiddenValue(ui adapters.UI, name string) string {
+	for _, n := range ui.Nodes {
+		if n.Attributes.Name == name && n.Attributes.Type == "hidden" {
+			if v, ok := n.Attributes.Value.(string); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func (m *Machine) signUp(ctx context.Context, intent events.Event) {
@@ -234,11 +349,11 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 
 	method := in.Method
 	if method == "" && in.Screen == "" {
-		method = registrationMethod(ui)
+		method = registrationMethod(ui, in.Password != "")
 	}
 	switch {
 	case in.Screen != "":
-		m.registrationStep(ctx, flowID, map[string]any{"screen": in.Screen, "traits": traits}, in.Email)
+		m.registrationStep(ctx, flowID, map[string]any{"screen": in.Screen, "traits": traits}, in.Email, "")
 		return
 	case method == methodProfile:
 		flow, done := m.profileStep(ctx, flowID, traits, in.Email)
@@ -255,9 +370,19 @@ func (m *Machine) signUp(ctx context.Context, intent events.Event) {
 		// follows on the flow Kratos moved on.
 		m.setForm(newForm(flow, in.Email), "")
 		flowID = flow.ID
+	case method == methodCode:
+		body := map[string]any{"method": methodCode, "traits": traits}
+		switch {
+		case in.Resend:
+			body["resend"] = methodCode
+		case in.Code != "":
+			body["code"] = strings.TrimSpace(in.Code)
+		}
+		m.registrationStep(ctx, flowID, body, in.Email, codeNotice(in.Resend))
+		return
 	case method != methodPassword:
 		m.mu.Lock()
-		m.view.form.GeneralError = noMethodMessage(ui, method)
+		m.view.form.GeneralError = noMethodMessage(ui, method, "sign-up")
 		m.mu.Unlock()
 		m.must(ctx, EventSignUpRejected)
 		return
@@ -292,6 +417,7 @@ func (m *Machine) signedUp(ctx context.Context, sess *adapters.Session, email st
 const (
 	methodProfile  = "profile"
 	methodPassword = "password"
+	methodCode     = "code"
 )
 
 // profileStep submits two-step registration's profile. It returns the
@@ -316,9 +442,9 @@ func (m *Machine) profileStep(ctx context.Context, flowID string, traits map[str
 	return step.Flow, false
 }
 
-// registrationStep submits a step that only moves the flow (back to the
-// profile) and shows the form Kratos answers with.
-func (m *Machine) registrationStep(ctx context.Context, flowID string, body map[string]any, email string) {
+// registrationStep submits a step (back to the profile, a code to send or
+// check) and shows the form Kratos answers with, or signs up.
+func (m *Machine) registrationStep(ctx context.Context, flowID string, body map[string]any, email, notice string) {
 	step, err := m.submitRegistrationForm(ctx, flowID, body)
 	switch {
 	case err != nil:
@@ -331,7 +457,7 @@ func (m *Machine) registrationStep(ctx context.Context, flowID string, body map[
 		m.mu.Unlock()
 		m.must(ctx, EventSignUpRejected)
 	default:
-		m.setForm(newForm(step.Flow, email), "")
+		m.setForm(newForm(step.Flow, email), notice)
 		m.must(ctx, EventRegistrationFormUpdated)
 	}
 }
@@ -346,20 +472,14 @@ func (m *Machine) submitRegistrationForm(ctx context.Context, flowID string, bod
 	})
 }
 
-// registrationMethod chooses the method of a sign-up form: the password
-// when it has a password input, else the profile step of two-step
-// registration when it has that button, else the password.
-func registrationMethod(ui adapters.UI) string {
-	if hasInput(ui, "password") {
-		return methodPassword
+// registrationMethod chooses the method of a sign-up form: as
+// chooseMethod, with two-step registration's profile step before any
+// credential.
+func registrationMethod(ui adapters.UI, passwordGiven bool) string {
+	if !hasInput(ui, "password") && !hasInput(ui, "code") && hasButton(ui, "method", methodProfile) {
+		return methodProfile
 	}
-	for _, n := range ui.Nodes {
-		if n.Attributes.Name == "method" && n.Attributes.Value == methodProfile {
-			return methodProfile
-		}
-	}
-	// A form without either (none came): the password, as before.
-	return methodPassword
+	return chooseMethod(ui, passwordGiven, "")
 }
 
 // hasInput reports whether the form has a visible input named name.
@@ -374,7 +494,7 @@ func hasInput(ui adapters.UI, name string) bool {
 
 // noMethodMessage says that the form offers no method the client
 // submits, naming those it does offer.
-func noMethodMessage(ui adapters.UI, asked string) string {
+func noMethodMessage(ui adapters.UI, asked, form string) string {
 	var offered []string
 	seen := map[string]bool{}
 	for _, n := range ui.Nodes {
@@ -385,10 +505,7 @@ func noMethodMessage(ui adapters.UI, asked string) string {
 			}
 		}
 	}
-	what := "This sign-up form has no method kratos-tui can submit"
-	if asked != "" {
-		what = fmt.Sprintf("kratos-tui cannot sign up with method %q", asked)
-	}
+	what := fmt.Sprintf("kratos-tui cannot submit method %q of this %s form", asked, form)
 	if len(offered) == 0 {
 		return what + "."
 	}

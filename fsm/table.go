@@ -60,6 +60,7 @@ const (
 	EventSignUpRejected                = "SignUpRejected"
 	EventSignUpCompletedWithoutSession = "SignUpCompletedWithoutSession"
 	EventRegistrationFormUpdated       = "RegistrationFormUpdated"
+	EventLoginFormUpdated              = "LoginFormUpdated"
 	EventSignOutSucceeded              = "SignOutSucceeded"
 	EventSignOutFailed                 = "SignOutFailed"
 	EventSettingsFlowCreated           = "SettingsFlowCreated"
@@ -135,6 +136,8 @@ var Transitions = looplab.Events{
 	{Name: EventSignInSubmitted, Src: []string{StateLogin}, Dst: StateLoading},
 	{Name: EventSignInSucceeded, Src: []string{StateLoading}, Dst: StateAuthenticated},
 	{Name: EventSignInRejected, Src: []string{StateLoading}, Dst: StateLogin},
+	// A step that moves the login flow on (a code sent): its next screen.
+	{Name: EventLoginFormUpdated, Src: []string{StateLoading}, Dst: StateLogin},
 
 	// Sign up.
 	{Name: EventSignUpSubmitted, Src: []string{StateRegistration}, Dst: StateLoading},

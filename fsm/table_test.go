@@ -36,6 +36,7 @@ var expected = map[string]map[string]string{
 		EventSignUpRejected:                StateRegistration,
 		EventSignUpCompletedWithoutSession: StateLogin,
 		EventRegistrationFormUpdated:       StateRegistration,
+		EventLoginFormUpdated:              StateLogin,
 		EventSignOutSucceeded:              StateUnauthenticated,
 		EventSignOutFailed:                 StateAuthenticated,
 		EventSecondFactorRequired:          StateSecondFactor,

@@ -57,28 +57,10 @@ func (c *Client) SubmitRegistrationForm(ctx context.Context, flowID string, body
 			return &adapters.Step{Session: s}, nil
 		}
 	}
-	if aerr.Class == adapters.ClassValidation && aerr.Flow != nil && !hasError(aerr.Flow) {
+	if aerr.Class == adapters.ClassValidation && aerr.Flow != nil && !aerr.Flow.HasError() {
 		return &adapters.Step{Flow: aerr.Flow}, nil
 	}
 	return nil, fail(aerr, secrets...)
-}
-
-// hasError reports whether a flow carries an error message, on the form
-// or on a node.
-func hasError(f *adapters.Flow) bool {
-	for _, m := range f.UI.Messages {
-		if m.Type == "error" {
-			return true
-		}
-	}
-	for _, n := range f.UI.Nodes {
-		for _, m := range n.Messages {
-			if m.Type == "error" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // postJSON posts a raw JSON body to a path of the public API with the

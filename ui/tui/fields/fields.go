@@ -89,7 +89,7 @@ type Form struct {
 }
 
 // submittable lists the node groups whose inputs the intents can submit.
-var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true}
+var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true, "code": true}
 
 // Build makes the form to show from a form state. login tells a
 // LoginFormShown from a RegistrationFormShown.
@@ -250,9 +250,11 @@ func (f Form) Inputs() []Field {
 // and e-mail fields are trimmed.
 func (f Form) Intent(values map[string]string) events.Event {
 	if f.Login {
-		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"]}
+		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"],
+			Code: strings.TrimSpace(values["code"])}
 	}
-	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"]}
+	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"],
+		Code: strings.TrimSpace(values["code"])}
 	set := func(name string, v any) {
 		if up.Traits == nil {
 			up.Traits = map[string]any{}
@@ -276,21 +278,32 @@ func (f Form) Intent(values map[string]string) events.Event {
 	return up
 }
 
-// IntentFor is Intent for a press of button b: on the sign-up form its
-// method ("profile", "password") or screen ("previous", two-step
-// registration's Back) goes with the intent.
+// IntentFor is Intent for a press of button b: its method ("profile",
+// "password", "code"), screen ("previous", two-step registration's Back)
+// or resend ("Resend code") goes with the intent.
 func (f Form) IntentFor(values map[string]string, b Button) events.Event {
-	up, ok := f.Intent(values).(events.SignUpSubmitted)
-	if !ok {
-		return f.Intent(values)
+	switch in := f.Intent(values).(type) {
+	case events.SignInSubmitted:
+		switch b.Name {
+		case "method":
+			in.Method = b.Value
+		case "resend":
+			in.Method, in.Resend, in.Code = b.Value, true, ""
+		}
+		return in
+	case events.SignUpSubmitted:
+		switch b.Name {
+		case "method":
+			in.Method = b.Value
+		case "screen":
+			in.Screen = b.Value
+		case "resend":
+			in.Method, in.Resend, in.Code = b.Value, true, ""
+		}
+		return in
+	default:
+		return in
 	}
-	switch b.Name {
-	case "method":
-		up.Method = b.Value
-	case "screen":
-		up.Screen = b.Value
-	}
-	return up
 }
 
 // JSON is the value to submit for text typed into the field, typed as
