@@ -115,6 +115,10 @@ const (
 	serverPrivileged serverKind = "privileged"
 	// serverTwoStep has Kratos's default two-step registration.
 	serverTwoStep serverKind = "two-step"
+	// serverCode signs in and up by e-mailed codes (two-step
+	// registration, a session after signing up by code), its e-mails to
+	// the package's courier.
+	serverCode serverKind = "code"
 )
 
 var (
@@ -157,6 +161,14 @@ func kratosWith(t *testing.T, kind serverKind) *kratostest.Server {
 		opts.PrivilegedSessionMaxAge = "1s"
 	case serverTwoStep:
 		opts.Env = map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}
+	case serverCode:
+		opts.IdentitySchema = "identity.code.schema.json"
+		opts.Env = map[string]string{
+			"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED":          "true",
+			"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP":  "false",
+			"SELFSERVICE_FLOWS_REGISTRATION_AFTER_CODE_HOOKS_0_HOOK": "session",
+		}
+		fallthrough
 	case serverCourier:
 		if courier == nil {
 			c, err := kratostest.StartCourier()
