@@ -170,7 +170,7 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		in.SetDoneFunc(func(key tcell.Key) {
 			// Enter submits from any field, as the help bar says.
 			if key == tcell.KeyEnter {
-				s.submitWith(s.defaultButton())
+				s.submitWith(s.enterButton())
 			}
 		})
 		s.inputs[fd.Name] = in
@@ -314,6 +314,17 @@ func (s *formScreen) values() map[string]string {
 
 // defaultButton is the button Enter in the last input presses: the
 // flow's first, or none.
+// enterButton is what Enter in a field presses: the flow's first button,
+// or none on the sign-in and sign-up forms, where the machine chooses the
+// method from what was typed (a password typed signs in with it even when
+// "Send sign in code" comes first).
+func (s *formScreen) enterButton() fields.Button {
+	if s.spec.enterChooses {
+		return fields.Button{}
+	}
+	return s.defaultButton()
+}
+
 func (s *formScreen) defaultButton() fields.Button {
 	if len(s.model.Buttons) > 0 {
 		return s.model.Buttons[0]

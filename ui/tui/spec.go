@@ -31,6 +31,9 @@ type formSpec struct {
 	reportEdits bool
 	// width is the width of the form's items; 0: the body's.
 	width int
+	// enterChooses: Enter in a field submits without naming a method
+	// (see formScreen.enterButton).
+	enterChooses bool
 	// noMessages leaves the form's general messages out (the settings
 	// screen shows them above its sections).
 	noMessages bool
@@ -94,7 +97,7 @@ var carriesIdentifier = map[string]bool{"login": true, "registration": true, "re
 func (v *view) showSignIn(f events.Form, login bool) {
 	model := fields.Build(f, login)
 	spec := formSpec{
-		kind: "registration", title: model.Title + " with ORY", reportEdits: true,
+		kind: "registration", title: model.Title + " with ORY", reportEdits: true, enterChooses: true,
 		submit: func(values map[string]string, b fields.Button) events.Event { return model.IntentFor(values, b) },
 	}
 	if login {

@@ -22,16 +22,17 @@ func TestSignUpTwoStepChooseCredentialScreen(t *testing.T) {
 	golden(t, h.feed(registrationForm(t, "registration_two_step_choose_credential_400.json")))
 }
 
-// TestSignUpTwoStepButtons: the profile's button asks for the profile
-// step; on the second screen Enter in the password sends the password
-// with the hidden traits, and Back sends screen "previous".
+// TestSignUpTwoStepButtons: Enter on the profile sends it without naming
+// a method (the machine chooses the profile step); on the second screen
+// Enter in the password sends the password with the hidden traits, and
+// Back sends screen "previous".
 func TestSignUpTwoStepButtons(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(registrationForm(t, "registration_two_step_flow_created_200.json"))
 	h.typeText("ada@example.org")
 	h.key(tcell.KeyEnter)
 	up, ok := h.host.last().(events.SignUpSubmitted)
-	if !ok || up.Method != "profile" || up.Email != "ada@example.org" || up.Password != "" {
+	if !ok || up.Method != "" || up.Email != "ada@example.org" || up.Password != "" {
 		t.Fatalf("the profile's Enter published %#v", h.host.last())
 	}
 
@@ -39,7 +40,7 @@ func TestSignUpTwoStepButtons(t *testing.T) {
 	h.typeText("a-long-password-42")
 	h.key(tcell.KeyEnter)
 	up, ok = h.host.last().(events.SignUpSubmitted)
-	if !ok || up.Method != "password" || up.Password != "a-long-password-42" || up.Traits["email"] != "fixture-user@example.com" {
+	if !ok || up.Method != "" || up.Password != "a-long-password-42" || up.Traits["email"] != "fixture-user@example.com" {
 		t.Fatalf("Enter in the password published %#v", h.host.last())
 	}
 

@@ -39,6 +39,9 @@ var fixtures = []fixture{
 	{"login_expired_flow_410", 410, "POST /self-service/login on a flow past its lifespan (1s)"},
 	{"login_flow_session_already_available_400", 400, "GET /self-service/login/api while sending a valid X-Session-Token"},
 	{"registration_two_step_flow_created_200", 200, "GET /self-service/registration/api with Kratos's default two-step registration (enable_legacy_one_step: false): the profile alone"},
+	{"login_code_flow_created_200", 200, "GET /self-service/login/api with sign-in by code (code.passwordless_enabled, identity.code.schema.json)"},
+	{"login_code_sent_400", 400, "POST /self-service/login {method: code, identifier} on it: the code sent (state sent_email, 1010014), the code input and Resend"},
+	{"registration_code_sent_400", 400, "POST /self-service/registration {method: code, traits} with sign-up by code: the code sent (state sent_email, 1040005)"},
 	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
 
@@ -207,6 +210,22 @@ func captureFixtures(t *testing.T, dir string) {
 	id, _ = flowID(t, b)
 	profile := map[string]any{"method": "profile", "traits": map[string]any{"email": email, "name": map[string]any{"first": "Ada"}}}
 	c.save("registration_two_step_choose_credential_400", c.do("POST", two.PublicURL+"/self-service/registration?flow="+id, profile, "", 400))
+
+	// Sign-in and sign-up by code.
+	code := New(t, Options{IdentitySchema: "identity.code.schema.json",
+		Env: map[string]string{"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED": "true"}})
+	if _, err := code.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", code.PublicURL+"/self-service/login/api", nil, "", 200)
+	c.save("login_code_flow_created_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_code_sent_400", c.do("POST", code.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "code", "csrf_token": "", "identifier": email}, "", 400))
+	b = c.do("GET", code.PublicURL+"/self-service/registration/api", nil, "", 200)
+	id, _ = flowID(t, b)
+	c.save("registration_code_sent_400", c.do("POST", code.PublicURL+"/self-service/registration?flow="+id,
+		map[string]any{"method": "code", "traits": map[string]any{"email": "fixture-new-user@example.com"}}, "", 400))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
