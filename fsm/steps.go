@@ -196,6 +196,22 @@ func (m *Machine) signIn(ctx context.Context, intent events.Event) {
 	if method == "" {
 		method = chooseMethod(ui, in.Password != "", "")
 	}
+	if method == methodIdentifierFirst {
+		flow, done := m.identifierFirst(ctx, flowID, in.Identifier)
+		if done {
+			return
+		}
+		if in.Password == "" || !hasInput(flow.UI, "password") {
+			// The methods Kratos offers for this identifier.
+			m.setForm(newForm(flow, in.Identifier), "")
+			m.must(ctx, EventLoginFormUpdated)
+			return
+		}
+		// Identifier and password at once (a script): the password
+		// follows on the flow Kratos moved on.
+		m.setForm(newForm(flow, in.Identifier), "")
+		flowID, method = flow.ID, methodPassword
+	}
 	switch method {
 	case methodPassword:
 	case methodCode:
@@ -267,6 +283,30 @@ func (m *Machine) codeSignIn(ctx context.Context, flowID string, in events.SignI
 	m.submitFailed(ctx, err, true, in.Identifier, EventSignInRejected)
 }
 
+// identifierFirst submits the identifier of an identifier-first login
+// (selfservice.flows.login.style: identifier_first). It returns the flow
+// with the methods Kratos offers for it, or done when the step ended
+// otherwise (refused: an unknown account is message 4000037 on the
+// identifier; failed; or signed in).
+func (m *Machine) identifierFirst(ctx context.Context, flowID, identifier string) (*adapters.Flow, bool) {
+	body := map[string]any{"method": methodIdentifierFirst, "csrf_token": "", "identifier": identifier}
+	sess, err := call(ctx, m, "kratos.submit_login_form", formRequest{FlowID: flowID, Body: body},
+		func(ctx context.Context) (*adapters.Session, error) {
+			return ss(m, func(s adapters.SelfService) (*adapters.Session, error) {
+				return s.SubmitLoginForm(ctx, "", flowID, body)
+			})
+		})
+	if err == nil {
+		m.loggedIn(ctx, sess, identifier)
+		return nil, true
+	}
+	if flow := progress(err); flow != nil {
+		return flow, false
+	}
+	m.submitFailed(ctx, err, true, identifier, EventSignInRejected)
+	return nil, true
+}
+
 // progress returns the flow of a step Kratos answered with HTTP 400 and
 // no error (a code sent, the next screen), else nil.
 func progress(err error) *adapters.Flow {
@@ -286,12 +326,15 @@ func codeNotice(resent bool) string {
 }
 
 // chooseMethod picks the method of a sign-in or sign-up form when the
-// user named none: "code" while the form asks for an e-mailed code; the
+// user named none: the identifier on an identifier-first login's first
+// screen; "code" while the form asks for an e-mailed code; the
 // password when one was given or the form has a password field and no
 // code button; "code" (send one) when the form offers it; then
 // fallback, else the password.
 func chooseMethod(ui adapters.UI, passwordGiven bool, fallback string) string {
 	switch {
+	case hasButton(ui, "method", methodIdentifierFirst) && !hasInput(ui, "password") && !hasInput(ui, "code"):
+		return methodIdentifierFirst
 	case hasInput(ui, "code"):
 		return methodCode
 	case hasInput(ui, "password") && (passwordGiven || !hasButton(ui, "method", methodCode)):
@@ -418,6 +461,9 @@ const (
 	methodProfile  = "profile"
 	methodPassword = "password"
 	methodCode     = "code"
+	// methodIdentifierFirst is the first screen of an identifier-first
+	// login: the identifier alone.
+	methodIdentifierFirst = "identifier_first"
 )
 
 // profileStep submits two-step registration's profile. It returns the

@@ -83,7 +83,7 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	for _, b := range model.Buttons {
 		s.form.AddButton(b.Label, func() { s.submitWith(b) })
 	}
-	for _, l := range spec.links {
+	for _, l := range s.shownLinks(model.Buttons, spec.links) {
 		s.form.AddButton(l.label, l.do)
 	}
 
@@ -106,6 +106,31 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	}
 	s.form.SetFocus(s.initialFocus(keep))
 	return s
+}
+
+// shownLinks are the links that go in the button row: all of them when the
+// row fits the width, else, on the sign-in and sign-up forms (where
+// Kratos may offer several methods), only those without a key (the others stay on
+// their key and in the help bar), so that no button is cut off or drawn
+// nowhere while Tab still lands on it.
+func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
+	width := -1
+	for _, b := range buttons {
+		width += tview.TaggedStringWidth(b.Label) + 5
+	}
+	for _, l := range links {
+		width += tview.TaggedStringWidth(l.label) + 5
+	}
+	if width <= s.width-2 || !s.spec.enterChooses {
+		return links
+	}
+	var out []link
+	for _, l := range links {
+		if l.key == 0 {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // fullWidth is a text the form does not indent by its labels' width.

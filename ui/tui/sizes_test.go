@@ -32,6 +32,10 @@ var everyScreen = []screenCase{
 	feedCase("sign_in_wrong_password", func(t *testing.T) events.Event { return loginForm(t, "login_wrong_password_400.json") }),
 	feedCase("sign_up", func(t *testing.T) events.Event { return registrationForm(t, "registration_flow_created_200.json") }),
 	feedCase("sign_up_duplicate", func(t *testing.T) events.Event { return registrationForm(t, "registration_duplicate_email_400.json") }),
+	feedCase("sign_in_identifier_first", func(t *testing.T) events.Event { return loginForm(t, "login_identifier_first_created_200.json") }),
+	feedCase("sign_in_identifier_first_methods", func(t *testing.T) events.Event {
+		return loginForm(t, "login_identifier_first_methods_400.json")
+	}),
 	feedCase("sign_in_code_offered", func(t *testing.T) events.Event { return loginForm(t, "login_code_flow_created_200.json") }),
 	feedCase("sign_in_code_sent", func(t *testing.T) events.Event { return loginForm(t, "login_code_sent_400.json") }),
 	feedCase("sign_up_code_sent", func(t *testing.T) events.Event { return registrationForm(t, "registration_code_sent_400.json") }),

@@ -106,6 +106,11 @@ func (v *view) showSignIn(f events.Form, login bool) {
 			v.publishLink("No account? Sign up.", tcell.KeyF2, "sign up", events.RegistrationFlowRequested{}),
 			v.publishLink("Forgot password?", tcell.KeyF3, "forgot password", events.RecoveryRequested{}),
 		}
+		if model.Identifier != "" {
+			// Kratos holds the identifier: a new flow changes it.
+			spec.links = append([]link{v.publishLink("Change e-mail", 0, "", events.LoginFlowRequested{})}, spec.links...)
+			spec.escape, spec.escapeHelp = events.LoginFlowRequested{}, "change e-mail"
+		}
 	} else {
 		spec.links = []link{v.publishLink("Already have an account? Sign in.", tcell.KeyF2, "sign in", events.LoginFlowRequested{})}
 		spec.escape, spec.escapeHelp = events.LoginFlowRequested{}, "back"

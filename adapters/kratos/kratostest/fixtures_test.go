@@ -41,6 +41,9 @@ var fixtures = []fixture{
 	{"registration_two_step_flow_created_200", 200, "GET /self-service/registration/api with Kratos's default two-step registration (enable_legacy_one_step: false): the profile alone"},
 	{"login_code_flow_created_200", 200, "GET /self-service/login/api with sign-in by code (code.passwordless_enabled, identity.code.schema.json)"},
 	{"login_code_sent_400", 400, "POST /self-service/login {method: code, identifier} on it: the code sent (state sent_email, 1010014), the code input and Resend"},
+	{"login_identifier_first_created_200", 200, "GET /self-service/login/api with login.style identifier_first (and sign-in by code): the identifier alone"},
+	{"login_identifier_first_methods_400", 400, "POST /self-service/login {method: identifier_first, identifier} of an account: the identifier hidden, the methods Kratos offers (password, code)"},
+	{"login_identifier_first_unknown_400", 400, "the same with an identifier no account has: 4000037 on the identifier"},
 	{"registration_code_sent_400", 400, "POST /self-service/registration {method: code, traits} with sign-up by code: the code sent (state sent_email, 1040005)"},
 	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
@@ -226,6 +229,22 @@ func captureFixtures(t *testing.T, dir string) {
 	id, _ = flowID(t, b)
 	c.save("registration_code_sent_400", c.do("POST", code.PublicURL+"/self-service/registration?flow="+id,
 		map[string]any{"method": "code", "traits": map[string]any{"email": "fixture-new-user@example.com"}}, "", 400))
+
+	// Identifier-first login.
+	idFirst := New(t, Options{IdentitySchema: "identity.code.schema.json", Env: map[string]string{
+		"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED": "true", "SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first"}})
+	if _, err := idFirst.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", idFirst.PublicURL+"/self-service/login/api", nil, "", 200)
+	c.save("login_identifier_first_created_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_identifier_first_methods_400", c.do("POST", idFirst.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "identifier_first", "csrf_token": "", "identifier": email}, "", 400))
+	b = c.do("GET", idFirst.PublicURL+"/self-service/login/api", nil, "", 200)
+	id, _ = flowID(t, b)
+	c.save("login_identifier_first_unknown_400", c.do("POST", idFirst.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "identifier_first", "csrf_token": "", "identifier": "fixture-nobody@example.com"}, "", 400))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -86,10 +86,13 @@ type Form struct {
 	// they came, never shown.
 	Hidden  []Field
 	Buttons []Button
+	// Identifier is the identifier Kratos holds hidden on a later screen
+	// of a login (identifier first, a code sent); "" on a first screen.
+	Identifier string
 }
 
 // submittable lists the node groups whose inputs the intents can submit.
-var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true, "code": true}
+var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true, "code": true, "identifier_first": true}
 
 // Build makes the form to show from a form state. login tells a
 // LoginFormShown from a RegistrationFormShown.
@@ -143,6 +146,12 @@ func build(f events.Form, keep func(group string) bool) Form {
 		case "hidden":
 			if strings.HasPrefix(a.Name, "traits.") && a.Value != nil {
 				out.Hidden = append(out.Hidden, Field{Name: a.Name, Group: n.Group, Type: a.Type, Raw: a.Value, Value: stringValue(a.Value)})
+			}
+			if a.Name == "identifier" && stringValue(a.Value) != "" && n.Meta.Label != nil {
+				// Kratos keeps the identifier once given (identifier
+				// first, a code sent), labelled: shown, not edited.
+				out.Fields = append(out.Fields, Field{Group: n.Group, Label: labelOf(n), Kind: KindText, Value: stringValue(a.Value)})
+				out.Identifier = stringValue(a.Value)
 			}
 			continue
 		case "submit", "button":
