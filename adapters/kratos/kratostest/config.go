@@ -15,6 +15,7 @@ import (
 const (
 	templateFile = "kratos.yml.tmpl"
 	schemaFile   = "identity.schema.json"
+	jwksFile     = "jwks.test.json"
 	configFile   = "kratos.yml"
 	dbFile       = "db.sqlite"
 	loopback     = "127.0.0.1"
@@ -88,9 +89,11 @@ type configData struct {
 	PrivilegedSessionMaxAge string
 	RegistrationHooks       []string
 	CourierURL              string
+	// JWKSURL is the test JWT signing key set (testdata/kratos/jwks.test.json).
+	JWKSURL string
 }
 
-func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath string) configData {
+func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath, jwksPath string) configData {
 	hooks := []string{"session", "show_verification_ui"}
 	if o.NoSessionHookAfterRegistration {
 		hooks = []string{"show_verification_ui"}
@@ -113,6 +116,7 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 		PrivilegedSessionMaxAge: o.PrivilegedSessionMaxAge,
 		RegistrationHooks:       hooks,
 		CourierURL:              o.CourierURL,
+		JWKSURL:                 (&url.URL{Scheme: "file", Path: filepath.ToSlash(jwksPath)}).String(),
 	}
 }
 

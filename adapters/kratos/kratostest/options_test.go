@@ -95,7 +95,7 @@ func TestRenderedConfigFollowsOptions(t *testing.T) {
 	}
 	o := Options{LoginLifespan: "3s", PrivilegedSessionMaxAge: "1m", NoSessionHookAfterRegistration: true, DataDir: t.TempDir()}.withDefaults()
 	path := o.DataDir + "/kratos.yml"
-	if err := renderConfig(dir, path, newConfigData(o, 1001, 1002, 1003, dir+"/identity.schema.json")); err != nil {
+	if err := renderConfig(dir, path, newConfigData(o, 1001, 1002, 1003, dir+"/identity.schema.json", dir+"/jwks.test.json")); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)

@@ -89,7 +89,7 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 		if ports, err = freePorts(3); err != nil {
 			return err
 		}
-		data := newConfigData(opts, ports[0], ports[1], ports[2], schemaPath(td, opts.IdentitySchema))
+		data := newConfigData(opts, ports[0], ports[1], ports[2], schemaPath(td, opts.IdentitySchema), filepath.Join(td, jwksFile))
 		if err = renderConfig(td, s.ConfigPath, data); err != nil {
 			return err
 		}
