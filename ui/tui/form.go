@@ -241,6 +241,13 @@ func (s *formScreen) messageLines() []string {
 	for _, i := range s.model.Infos {
 		lines = append(lines, t.tag("aqua", "ℹ "+i))
 	}
+	for _, b := range s.model.BrowserOnly {
+		// Never hidden: what it is, that it needs a browser, and where.
+		lines = append(lines, t.tag("yellow", "» "+b.Label+" needs a web browser; open:"))
+		if b.URL != "" {
+			lines = append(lines, "  "+b.URL)
+		}
+	}
 	return lines
 }
 

@@ -44,6 +44,7 @@ var fixtures = []fixture{
 	{"login_identifier_first_created_200", 200, "GET /self-service/login/api with login.style identifier_first (and sign-in by code): the identifier alone"},
 	{"login_identifier_first_methods_400", 400, "POST /self-service/login {method: identifier_first, identifier} of an account: the identifier hidden, the methods Kratos offers (password, code)"},
 	{"login_identifier_first_unknown_400", 400, "the same with an identifier no account has: 4000037 on the identifier"},
+	{"login_browser_passkey_200", 200, "GET /self-service/login/browser (Accept: application/json) with passkeys on: the passkey nodes a browser flow has and a native flow of v1.3.1 leaves out"},
 	{"registration_code_sent_400", 400, "POST /self-service/registration {method: code, traits} with sign-up by code: the code sent (state sent_email, 1040005)"},
 	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
@@ -245,6 +246,15 @@ func captureFixtures(t *testing.T, dir string) {
 	id, _ = flowID(t, b)
 	c.save("login_identifier_first_unknown_400", c.do("POST", idFirst.PublicURL+"/self-service/login?flow="+id,
 		map[string]any{"method": "identifier_first", "csrf_token": "", "identifier": "fixture-nobody@example.com"}, "", 400))
+
+	// Passkeys: browser flows only.
+	passkey := New(t, Options{Env: map[string]string{
+		"SELFSERVICE_METHODS_PASSKEY_ENABLED":                "true",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_DISPLAY_NAME": "kratos-tui",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_ID":           "localhost",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_ORIGINS_0":    "http://localhost:4455",
+	}})
+	c.save("login_browser_passkey_200", c.do("GET", passkey.PublicURL+"/self-service/login/browser", nil, "", 200))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

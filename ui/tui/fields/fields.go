@@ -9,6 +9,7 @@ package fields
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,9 +87,35 @@ type Form struct {
 	// they came, never shown.
 	Hidden  []Field
 	Buttons []Button
+	// BrowserOnly are the methods of the flow that need a web browser
+	// (passkeys, WebAuthn, social sign-in), with where to use them.
+	BrowserOnly []BrowserMethod
 	// Identifier is the identifier Kratos holds hidden on a later screen
 	// of a login (identifier first, a code sent); "" on a first screen.
 	Identifier string
+}
+
+// BrowserMethod is a method a terminal cannot perform: its label (as
+// Kratos gives it) and the Kratos browser flow to open for it.
+type BrowserMethod struct {
+	Group string
+	Label string
+	URL   string
+}
+
+// browserGroups are the node groups whose methods need a web browser
+// (Kratos v1.3.1 runs passkeys and WebAuthn in the browser's JavaScript;
+// social sign-in redirects through the provider).
+var browserGroups = map[string]bool{"passkey": true, "webauthn": true, "oidc": true, "saml": true}
+
+// browserURL is the browser flow of the same kind as the flow posting to
+// action ("…/self-service/login?flow=…" → "…/self-service/login/browser").
+func browserURL(action string) string {
+	u, err := url.Parse(action)
+	if err != nil || u.Scheme == "" || u.Host == "" || !strings.HasPrefix(u.Path, "/self-service/") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + strings.TrimSuffix(u.Path, "/") + "/browser"
 }
 
 // submittable lists the node groups whose inputs the intents can submit.
@@ -127,7 +154,15 @@ func build(f events.Form, keep func(group string) bool) Form {
 			out.Infos = append(out.Infos, m.Text)
 		}
 	}
+	seen := map[string]bool{}
 	for _, n := range f.UI.Nodes {
+		if browserGroups[n.Group] && n.Type == "input" && (n.Attributes.Type == "submit" || n.Attributes.Type == "button") {
+			if label := labelOf(n); !seen[label] {
+				seen[label] = true
+				out.BrowserOnly = append(out.BrowserOnly, BrowserMethod{Group: n.Group, Label: label, URL: browserURL(f.UI.Action)})
+			}
+			continue
+		}
 		if !keep(n.Group) {
 			continue
 		}
