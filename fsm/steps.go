@@ -310,6 +310,9 @@ func (m *Machine) identifierFirst(ctx context.Context, flowID, identifier string
 // progress returns the flow of a step Kratos answered with HTTP 400 and
 // no error (a code sent, the next screen), else nil.
 func progress(err error) *adapters.Flow {
+	if err == nil {
+		return nil
+	}
 	ae := adapters.AsError(err)
 	if ae.Class == adapters.ClassValidation && ae.Flow != nil && !ae.Flow.HasError() {
 		return ae.Flow

@@ -61,6 +61,7 @@ const (
 	EventSignUpCompletedWithoutSession = "SignUpCompletedWithoutSession"
 	EventRegistrationFormUpdated       = "RegistrationFormUpdated"
 	EventLoginFormUpdated              = "LoginFormUpdated"
+	EventSecondFactorFormUpdated       = "SecondFactorFormUpdated"
 	EventSignOutSucceeded              = "SignOutSucceeded"
 	EventSignOutFailed                 = "SignOutFailed"
 	EventSettingsFlowCreated           = "SettingsFlowCreated"
@@ -157,6 +158,7 @@ var Transitions = looplab.Events{
 	{Name: EventSecondFactorRequired, Src: []string{StateLoading, StateCheckingSession}, Dst: StateSecondFactor},
 	{Name: EventSecondFactorSubmitted, Src: []string{StateSecondFactor}, Dst: StateLoading},
 	{Name: EventSecondFactorRejected, Src: []string{StateLoading}, Dst: StateSecondFactor},
+	{Name: EventSecondFactorFormUpdated, Src: []string{StateLoading}, Dst: StateSecondFactor},
 	{Name: EventSecondFactorPassed, Src: []string{StateLoading}, Dst: StateAuthenticated},
 
 	// Settings, with re-authentication when the session is too old.

@@ -41,6 +41,7 @@ var expected = map[string]map[string]string{
 		EventSignOutFailed:                 StateAuthenticated,
 		EventSecondFactorRequired:          StateSecondFactor,
 		EventSecondFactorRejected:          StateSecondFactor,
+		EventSecondFactorFormUpdated:       StateSecondFactor,
 		EventSecondFactorPassed:            StateAuthenticated,
 		EventSettingsFlowCreated:           StateSettings,
 		EventSettingsSaved:                 StateSettings,

@@ -89,3 +89,34 @@ func TestEndToEndCodeSignIn(t *testing.T) {
 	h.key(tcell.KeyEnter)
 	h.waitFor("the session", has("Session information"))
 }
+
+// TestEndToEndCodeSecondFactor: with code.mfa_enabled the TUI asks where
+// to send the second factor, then for the e-mailed code; the session is
+// then aal2.
+func TestEndToEndCodeSecondFactor(t *testing.T) {
+	courier := kratostest.NewCourier(t)
+	srv := kratostest.New(t, kratostest.Options{IdentitySchema: "identity.code.schema.json", CourierURL: courier.URL(),
+		Env: map[string]string{"SELFSERVICE_METHODS_CODE_MFA_ENABLED": "true"}})
+	email := fmt.Sprintf("tui-mfa-%d@example.com", time.Now().UnixNano())
+	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	h := startApp(t, srv.PublicURL)
+	h.waitFor("the sign-in form", signInForm)
+	h.typeText(email)
+	h.key(tcell.KeyTab)
+	h.typeText(password)
+	h.key(tcell.KeyEnter)
+	h.waitFor("the choice of address", has("Second factor", "Send code to "+email))
+	h.key(tcell.KeyEnter)
+	h.waitFor("the code field", has("Login code", "Resend code"))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, err := courier.WaitCode(ctx, email, kratostest.TemplateLoginCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.typeText(code)
+	h.key(tcell.KeyEnter)
+	h.waitFor("the aal2 session", has("Session information", "aal2"))
+}

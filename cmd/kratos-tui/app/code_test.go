@@ -106,3 +106,34 @@ func TestCodeSignUpAndSignIn(t *testing.T) {
 	}
 	_ = fsm.MessageFormExpired
 }
+
+// TestCodeAsSecondFactor: with code.mfa_enabled, a password sign-in asks
+// for a second factor by e-mail: the address to send it to (as Kratos
+// offers it), then the e-mailed code; the session is then aal2.
+func TestCodeAsSecondFactor(t *testing.T) {
+	srv, courier := codeServer(t, map[string]string{"SELFSERVICE_METHODS_CODE_MFA_ENABLED": "true"})
+	email := uniqueEmail(t)
+	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	c := startClient(t, srv.PublicURL, clientOptions{})
+	c.await("SignedOut")
+	sf := decode[flowForm](t, signInTo(t, c, email, password, "SecondFactorFormShown"))
+	if submitNode(sf.UI, "address", email) == nil {
+		t.Fatalf("the second factor should offer to send a code to %s: %+v", email, sf.UI.Nodes)
+	}
+	c.send("SecondFactorSubmitted", map[string]any{"method": "code", "address": email})
+	sent := decode[flowForm](t, c.await("SecondFactorFormShown"))
+	if sent.State != "sent_email" || node(sent.UI, "code") == nil || sent.GeneralError != "" {
+		t.Fatalf("sending the code should show the code field, not an error: %+v", sent)
+	}
+	code := waitCode(t, courier, email, kratostest.TemplateLoginCode)
+	c.send("SecondFactorSubmitted", map[string]any{"method": "code", "code": code})
+	in := decode[struct {
+		signedIn
+		AAL string `json:"aal"`
+	}](t, c.await("SignedIn"))
+	if in.AAL != "aal2" || in.Email != email {
+		t.Fatalf("after the code: %+v", in)
+	}
+}
