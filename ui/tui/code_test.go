@@ -120,3 +120,30 @@ func TestEndToEndCodeSecondFactor(t *testing.T) {
 	h.key(tcell.KeyEnter)
 	h.waitFor("the aal2 session", has("Session information", "aal2"))
 }
+
+func TestSecondFactorCodeOfferedScreen(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	golden(t, h.feed(secondFactorForm(t, "login_aal2_code_offered_200.json")))
+}
+
+func TestSecondFactorCodeSentScreen(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	golden(t, h.feed(secondFactorForm(t, "login_aal2_code_sent_400.json")))
+}
+
+// TestSecondFactorCodeKeys: the address button asks to send the code
+// there; on the code screen Enter sends the code, Resend a new one.
+func TestSecondFactorCodeKeys(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(secondFactorForm(t, "login_aal2_code_offered_200.json"))
+	h.key(tcell.KeyEnter)
+	if in, ok := h.host.last().(events.SecondFactorSubmitted); !ok || in.Method != "code" || in.Address != "fixture-user@example.com" {
+		t.Fatalf("the address button published %#v", h.host.last())
+	}
+	h.feed(secondFactorForm(t, "login_aal2_code_sent_400.json"))
+	h.typeText("654321")
+	h.key(tcell.KeyEnter)
+	if in, ok := h.host.last().(events.SecondFactorSubmitted); !ok || in.Method != "code" || in.Code != "654321" {
+		t.Fatalf("Enter in the code published %#v", h.host.last())
+	}
+}

@@ -45,6 +45,8 @@ var fixtures = []fixture{
 	{"login_identifier_first_methods_400", 400, "POST /self-service/login {method: identifier_first, identifier} of an account: the identifier hidden, the methods Kratos offers (password, code)"},
 	{"login_identifier_first_unknown_400", 400, "the same with an identifier no account has: 4000037 on the identifier"},
 	{"login_browser_passkey_200", 200, "GET /self-service/login/browser (Accept: application/json) with passkeys on: the passkey nodes a browser flow has and a native flow of v1.3.1 leaves out"},
+	{"login_aal2_code_offered_200", 200, "GET /self-service/login/api?aal=aal2 with code.mfa_enabled, an aal1 session: Send code to each address"},
+	{"login_aal2_code_sent_400", 400, "POST /self-service/login {method: code, address} on it: the code sent (sent_email), the code input and Resend"},
 	{"registration_code_sent_400", 400, "POST /self-service/registration {method: code, traits} with sign-up by code: the code sent (state sent_email, 1040005)"},
 	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
@@ -255,6 +257,22 @@ func captureFixtures(t *testing.T, dir string) {
 		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_ORIGINS_0":    "http://localhost:4455",
 	}})
 	c.save("login_browser_passkey_200", c.do("GET", passkey.PublicURL+"/self-service/login/browser", nil, "", 200))
+
+	// A code as the second factor.
+	mfa := New(t, Options{IdentitySchema: "identity.code.schema.json",
+		Env: map[string]string{"SELFSERVICE_METHODS_CODE_MFA_ENABLED": "true"}})
+	if _, err := mfa.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	aal1, err := mfa.LoginSessionToken(t.Context(), email, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", mfa.PublicURL+"/self-service/login/api?aal=aal2", nil, aal1, 200)
+	c.save("login_aal2_code_offered_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_aal2_code_sent_400", c.do("POST", mfa.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "code", "csrf_token": "", "address": email}, aal1, 400))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -182,7 +182,7 @@ func build(f events.Form, keep func(group string) bool) Form {
 			if strings.HasPrefix(a.Name, "traits.") && a.Value != nil {
 				out.Hidden = append(out.Hidden, Field{Name: a.Name, Group: n.Group, Type: a.Type, Raw: a.Value, Value: stringValue(a.Value)})
 			}
-			if a.Name == "identifier" && stringValue(a.Value) != "" && n.Meta.Label != nil {
+			if a.Name == "identifier" && stringValue(a.Value) != "" && n.Meta.Label != nil && n.Group != "code" {
 				// Kratos keeps the identifier once given (identifier
 				// first, a code sent), labelled: shown, not edited.
 				out.Fields = append(out.Fields, Field{Group: n.Group, Label: labelOf(n), Kind: KindText, Value: stringValue(a.Value)})
