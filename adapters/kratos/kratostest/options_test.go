@@ -116,3 +116,17 @@ func TestRenderedConfigFollowsOptions(t *testing.T) {
 		t.Errorf("session hook rendered despite NoSessionHookAfterRegistration")
 	}
 }
+
+// TestConfigEnv: Options.Env takes Kratos configuration variables only, so
+// a typo fails the start instead of being ignored.
+func TestConfigEnv(t *testing.T) {
+	got, err := configEnv(map[string]string{"SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first", "SESSION_LIFESPAN": "1h"})
+	if err != nil || len(got) != 2 || got[0] != "SELFSERVICE_FLOWS_LOGIN_STYLE=identifier_first" || got[1] != "SESSION_LIFESPAN=1h" {
+		t.Fatalf("configEnv = %q, %v", got, err)
+	}
+	for _, bad := range []string{"PATH", "LOGIN_STYLE", "SELFSERVICE_X=Y"} {
+		if _, err := configEnv(map[string]string{bad: "1"}); err == nil {
+			t.Errorf("configEnv accepted %q", bad)
+		}
+	}
+}
