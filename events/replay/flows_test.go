@@ -119,6 +119,8 @@ const (
 	// registration, a session after signing up by code), its e-mails to
 	// the package's courier.
 	serverCode serverKind = "code"
+	// serverIdentifierFirst asks for the identifier first.
+	serverIdentifierFirst serverKind = "identifier-first"
 )
 
 var (
@@ -159,6 +161,8 @@ func kratosWith(t *testing.T, kind serverKind) *kratostest.Server {
 		opts.LoginLifespan = "1s"
 	case serverPrivileged:
 		opts.PrivilegedSessionMaxAge = "1s"
+	case serverIdentifierFirst:
+		opts.Env = map[string]string{"SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first"}
 	case serverTwoStep:
 		opts.Env = map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}
 	case serverCode:

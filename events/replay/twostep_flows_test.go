@@ -23,6 +23,23 @@ func init() {
 		}})
 }
 
+// Identifier-first sign-in: the identifier, then the password on the
+// screen of the methods Kratos offers for it.
+func init() {
+	corpus = append(corpus, flow{name: "identifier_first_sign_in", server: serverIdentifierFirst, account: true,
+		steps: func(e, p string) []func([]events.Envelope) events.Event {
+			return []func([]events.Envelope) events.Event{
+				intent(events.LoginFlowRequested{}),
+				intent(events.SignInSubmitted{Identifier: e}),
+				intent(events.SignInSubmitted{Password: p}),
+			}
+		}})
+}
+
+func TestIdentifierFirstSignInReplays(t *testing.T) {
+	replay.File(t, "testdata/flows/identifier_first_sign_in.jsonl")
+}
+
 func TestSignUpTwoStepReplays(t *testing.T) {
 	replay.File(t, "testdata/flows/sign_up_two_step.jsonl")
 }
