@@ -32,7 +32,6 @@ var variants = map[string]kratostest.Options{
 	"default":     {},
 	"short-flows": {LoginLifespan: "1s", RegistrationLifespan: "1s"},
 	"no-hook":     {NoSessionHookAfterRegistration: true},
-	"two-step":    {Env: map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}},
 }
 
 func TestMain(m *testing.M) {
