@@ -113,6 +113,25 @@ type Flow struct {
 	UI        UI         `json:"ui"`
 }
 
+// HasError reports whether the flow carries an error message, on the form
+// or on a node. Kratos answers a step that moves a flow on (a code sent,
+// the next screen) with HTTP 400 and the flow without one.
+func (f *Flow) HasError() bool {
+	for _, m := range f.UI.Messages {
+		if m.Type == "error" {
+			return true
+		}
+	}
+	for _, n := range f.UI.Nodes {
+		for _, m := range n.Messages {
+			if m.Type == "error" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // UI is a flow's form: where it posts, its messages and its nodes.
 type UI struct {
 	Action   string    `json:"action"`

@@ -20,6 +20,14 @@ type SelfService interface {
 	// Kratos answered with (unchanged on refresh and aal2 upgrades).
 	SubmitLoginForm(ctx context.Context, token, flowID string, body map[string]any) (*Session, error)
 
+	// SubmitRegistrationForm submits one step of a registration flow:
+	// two-step registration's profile ({"method": "profile", "traits"}),
+	// the credential ({"method": "password", ...}) or {"screen":
+	// "previous"}. A step that moves the flow on returns Step.Flow (Kratos
+	// answers 400 with the flow and no error); a completed registration
+	// returns Step.Session; a refused one is ClassValidation with the flow.
+	SubmitRegistrationForm(ctx context.Context, flowID string, body map[string]any) (*Step, error)
+
 	// CreateSettingsFlow starts a settings flow for the session.
 	CreateSettingsFlow(ctx context.Context, token string) (*Flow, error)
 	// SubmitSettings submits one method of a settings flow. Success is the
@@ -56,6 +64,13 @@ type SelfService interface {
 	// RevokeOtherSessions revokes every session but the current one and
 	// says how many were revoked.
 	RevokeOtherSessions(ctx context.Context, token string) (int, error)
+}
+
+// Step is the answer to a form step: the session when the flow
+// completed, else the flow showing the next step.
+type Step struct {
+	Session *Session `json:"session,omitempty"`
+	Flow    *Flow    `json:"flow,omitempty"`
 }
 
 // LoginFlowOptions choose the kind of login flow for an existing session.

@@ -20,6 +20,15 @@ type SignInSubmitted struct {
 	FlowID     string `json:"flow_id,omitempty"`
 	Identifier string `json:"identifier"`
 	Password   string `json:"password"`
+	// Method is the method of the button pressed ("password", "code");
+	// empty lets the machine choose from the form: "code" when it asks for
+	// an e-mailed code, the password when one is given or the form offers
+	// nothing else, else "code" (send a code) when the form offers it.
+	Method string `json:"method,omitempty"`
+	// Code is the one-time code Kratos e-mailed (method "code").
+	Code string `json:"code,omitempty"`
+	// Resend asks Kratos to send a new code (method "code").
+	Resend bool `json:"resend,omitempty"`
 }
 
 // SignUpSubmitted says the user submitted the sign-up form.
@@ -35,6 +44,18 @@ type SignUpSubmitted struct {
 	// integer as 42. Email, when set, overrides Traits["email"].
 	Traits   map[string]any `json:"traits,omitempty"`
 	Password string         `json:"password"`
+	// Method is the method of the button pressed ("profile", "password");
+	// empty lets the machine choose from the form: the password when the
+	// form has a password field, else two-step registration's profile
+	// step (with a password given, both steps are sent in turn).
+	Method string `json:"method,omitempty"`
+	// Screen "previous" goes back from two-step registration's choice of
+	// credential to the profile, keeping the traits.
+	Screen string `json:"screen,omitempty"`
+	// Code is the one-time code Kratos e-mailed (method "code").
+	Code string `json:"code,omitempty"`
+	// Resend asks Kratos to send a new code (method "code").
+	Resend bool `json:"resend,omitempty"`
 }
 
 // FieldChanged says the user edited a form field: its error and the general
@@ -117,12 +138,18 @@ func (SignOutRequested) StartsFlow() bool { return true }
 // Redacted implements Redactable.
 func (e SignInSubmitted) Redacted(r Redactor) Event {
 	e.Password = r(e.Password)
+	if e.Code != "" {
+		e.Code = r(e.Code)
+	}
 	return e
 }
 
 // Redacted implements Redactable.
 func (e SignUpSubmitted) Redacted(r Redactor) Event {
 	e.Password = r(e.Password)
+	if e.Code != "" {
+		e.Code = r(e.Code)
+	}
 	return e
 }
 

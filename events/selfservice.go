@@ -32,6 +32,11 @@ type SettingsSubmitted struct {
 type SecondFactorSubmitted struct {
 	Method string `json:"method"`
 	Code   string `json:"code"`
+	// Address asks Kratos to e-mail a code to this address (method
+	// "code", a second factor by code: code.mfa_enabled).
+	Address string `json:"address,omitempty"`
+	// Resend asks Kratos for a new code (method "code").
+	Resend bool `json:"resend,omitempty"`
 }
 
 // ReauthenticationSubmitted says the user entered their password again to

@@ -127,8 +127,26 @@ func (m *Machine) submitSecondFactor(ctx context.Context, intent events.Event) {
 	in := intent.(events.SecondFactorSubmitted)
 	token, flowID := m.currentToken(), m.currentFlowID()
 	body := map[string]any{"method": "totp", "totp_code": in.Code}
-	if in.Method == "lookup_secret" {
+	switch in.Method {
+	case "lookup_secret":
 		body = map[string]any{"method": "lookup_secret", "lookup_secret": in.Code}
+	case methodCode:
+		// A code by e-mail: first the address to send it to, then the
+		// code (or a new one).
+		body = map[string]any{"method": methodCode, "csrf_token": ""}
+		switch {
+		case in.Address != "":
+			body["address"] = in.Address
+		case in.Resend:
+			body["resend"] = methodCode
+			m.mu.Lock()
+			if id := hiddenValue(m.view.form.UI, "identifier"); id != "" {
+				body["identifier"] = id
+			}
+			m.mu.Unlock()
+		default:
+			body["code"] = strings.TrimSpace(in.Code)
+		}
 	}
 	sess, err := call(ctx, m, "kratos.submit_login_form", formRequest{Token: token, FlowID: flowID, Body: body},
 		func(ctx context.Context) (*adapters.Session, error) {
@@ -136,6 +154,12 @@ func (m *Machine) submitSecondFactor(ctx context.Context, intent events.Event) {
 				return s.SubmitLoginForm(ctx, token, flowID, body)
 			})
 		})
+	if flow := progress(err); err != nil && flow != nil && in.Method == methodCode {
+		// The code was sent: Kratos's 400 with the flow in sent_email.
+		m.setForm(newForm(flow, m.currentEmail()), codeNotice(in.Resend))
+		m.must(ctx, EventSecondFactorFormUpdated)
+		return
+	}
 	if err != nil {
 		m.formFailed(ctx, err, EventSecondFactorRejected)
 		return

@@ -13,6 +13,7 @@ import (
 type fakeSelf struct {
 	createLoginFor  func(token string, o adapters.LoginFlowOptions) (*adapters.Flow, error)
 	submitLoginForm func(token, flowID string, body map[string]any) (*adapters.Session, error)
+	submitRegForm   func(flowID string, body map[string]any) (*adapters.Step, error)
 	createSettings  func(token string) (*adapters.Flow, error)
 	submitSettings  func(token, flowID string, body map[string]any) (*adapters.Flow, error)
 	submitRecovery  func(flowID string, body map[string]any) (*adapters.FlowResult, error)
@@ -27,6 +28,13 @@ func (f *fakeSelf) CreateLoginFlowFor(_ context.Context, token string, o adapter
 
 func (f *fakeSelf) SubmitLoginForm(_ context.Context, token, flowID string, body map[string]any) (*adapters.Session, error) {
 	return f.submitLoginForm(token, flowID, body)
+}
+
+func (f *fakeSelf) SubmitRegistrationForm(_ context.Context, flowID string, body map[string]any) (*adapters.Step, error) {
+	if f.submitRegForm == nil {
+		return nil, &adapters.Error{Class: adapters.ClassInternal, Message: "fake: no registration form step"}
+	}
+	return f.submitRegForm(flowID, body)
 }
 
 func (f *fakeSelf) CreateSettingsFlow(_ context.Context, token string) (*adapters.Flow, error) {

@@ -59,6 +59,9 @@ const (
 	EventSignUpSucceeded               = "SignUpSucceeded"
 	EventSignUpRejected                = "SignUpRejected"
 	EventSignUpCompletedWithoutSession = "SignUpCompletedWithoutSession"
+	EventRegistrationFormUpdated       = "RegistrationFormUpdated"
+	EventLoginFormUpdated              = "LoginFormUpdated"
+	EventSecondFactorFormUpdated       = "SecondFactorFormUpdated"
 	EventSignOutSucceeded              = "SignOutSucceeded"
 	EventSignOutFailed                 = "SignOutFailed"
 	EventSettingsFlowCreated           = "SettingsFlowCreated"
@@ -134,12 +137,17 @@ var Transitions = looplab.Events{
 	{Name: EventSignInSubmitted, Src: []string{StateLogin}, Dst: StateLoading},
 	{Name: EventSignInSucceeded, Src: []string{StateLoading}, Dst: StateAuthenticated},
 	{Name: EventSignInRejected, Src: []string{StateLoading}, Dst: StateLogin},
+	// A step that moves the login flow on (a code sent): its next screen.
+	{Name: EventLoginFormUpdated, Src: []string{StateLoading}, Dst: StateLogin},
 
 	// Sign up.
 	{Name: EventSignUpSubmitted, Src: []string{StateRegistration}, Dst: StateLoading},
 	{Name: EventSignUpSucceeded, Src: []string{StateLoading}, Dst: StateAuthenticated},
 	{Name: EventSignUpRejected, Src: []string{StateLoading}, Dst: StateRegistration},
 	{Name: EventSignUpCompletedWithoutSession, Src: []string{StateLoading}, Dst: StateLogin},
+	// Two-step registration: the profile, then the choice of credential
+	// (and back), each a new screen of the same flow.
+	{Name: EventRegistrationFormUpdated, Src: []string{StateLoading}, Dst: StateRegistration},
 
 	// Sign out.
 	{Name: EventSignOutRequested, Src: signedInStates, Dst: StateLoading},
@@ -150,6 +158,7 @@ var Transitions = looplab.Events{
 	{Name: EventSecondFactorRequired, Src: []string{StateLoading, StateCheckingSession}, Dst: StateSecondFactor},
 	{Name: EventSecondFactorSubmitted, Src: []string{StateSecondFactor}, Dst: StateLoading},
 	{Name: EventSecondFactorRejected, Src: []string{StateLoading}, Dst: StateSecondFactor},
+	{Name: EventSecondFactorFormUpdated, Src: []string{StateLoading}, Dst: StateSecondFactor},
 	{Name: EventSecondFactorPassed, Src: []string{StateLoading}, Dst: StateAuthenticated},
 
 	// Settings, with re-authentication when the session is too old.

@@ -41,6 +41,7 @@ type Client struct {
 	baseURL string
 	timeout time.Duration
 	api     ory.FrontendAPI
+	http    *http.Client // the client client-go uses, for raw requests
 }
 
 var (
@@ -70,6 +71,7 @@ func New(publicURL string, opts Options) (*Client, error) {
 		baseURL: base,
 		timeout: timeout,
 		api:     ory.NewAPIClient(cfg).FrontendAPI,
+		http:    cfg.HTTPClient,
 	}, nil
 }
 

@@ -71,3 +71,34 @@ func (c *Client) Logout(ctx context.Context, token string) error {
 func noToken() error {
 	return &adapters.Error{Class: adapters.ClassUnauthorized, Message: "no session token"}
 }
+
+// TokenizeSession asks whoami for the session of token as a JWT made by
+// Kratos's tokenizer template (session.whoami.tokenizer.templates.NAME:
+// signed with its jwks_url key, valid for its ttl). An unknown template is
+// Kratos's 400, a ClassValidation error saying so; a token that is not (or
+// no longer) valid is ClassUnauthorized.
+func (c *Client) TokenizeSession(ctx context.Context, token, template string) (string, error) {
+	if token == "" {
+		return "", noToken()
+	}
+	x, aerr := c.callIdempotent(ctx, func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := c.api.ToSession(ctx).XSessionToken(token).TokenizeAs(template).Execute()
+		return resp, err
+	})
+	if aerr == nil && (x.status < 200 || x.status >= 300) {
+		aerr = c.errorFrom(opWhoami, x)
+	}
+	if aerr != nil {
+		return "", fail(aerr, token)
+	}
+	var s struct {
+		Tokenized string `json:"tokenized"`
+	}
+	if aerr := c.decodeBody(x, &s); aerr != nil {
+		return "", fail(aerr, token)
+	}
+	if s.Tokenized == "" {
+		return "", fail(c.badResponse(x, "to whoami?tokenize_as without the tokenized session"), token)
+	}
+	return s.Tokenized, nil
+}

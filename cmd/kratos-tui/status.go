@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 )
@@ -209,6 +211,7 @@ func printStatus(w io.Writer, st StatusJSON) {
 
 func tokenCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 	var reveal bool
+	var jwt string
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Print the stored session token (masked on a terminal unless --reveal)",
@@ -217,9 +220,17 @@ asking Kratos. On a terminal it is masked unless --reveal is given; into a
 pipe or a command substitution it is printed in clear, so that scripts can
 call Kratos or the backend as the signed-in user.
 
-Exit status: 0 printed, 1 no token stored, 2 an error.`,
+With --jwt TEMPLATE it asks Kratos's whoami for the session as a JWT made
+by that tokenizer template (session.whoami.tokenizer.templates.TEMPLATE in
+the Kratos config: signed with its jwks_url key, valid for its ttl) and
+prints the JWT instead, for tools that take a JWT rather than a Kratos
+session token.
+
+Exit status: 0 printed, 1 no token stored (or no longer valid, with
+--jwt), 2 an error.`,
 		Example: `  curl -H "X-Session-Token: $(kratos-tui token)" http://127.0.0.1:4000/whoami
-  kratos-tui token --reveal`,
+  kratos-tui token --reveal
+  curl -H "Authorization: Bearer $(kratos-tui token --jwt my-template)" https://api.example.com/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, closeLog, err := s.config(stdin, stdout, stderr)
@@ -239,6 +250,11 @@ Exit status: 0 printed, 1 no token stored, 2 an error.`,
 				fmt.Fprintf(stderr, "Not signed in to %s: no token in %s. Run kratos-tui to sign in.\n", cfg.KratosAPI, client.TokenWhere)
 				return exitError{code: codeNotSignedIn}
 			}
+			if jwt != "" {
+				if token, err = tokenize(cmd.Context(), client, cfg, stderr, token, jwt); err != nil {
+					return err
+				}
+			}
 			if !reveal && isatty.IsTerminal(stdout.Fd()) {
 				token = events.Mask(token) + "   (masked: --reveal prints it)"
 			}
@@ -247,5 +263,29 @@ Exit status: 0 printed, 1 no token stored, 2 an error.`,
 		},
 	}
 	cmd.Flags().BoolVar(&reveal, "reveal", false, "print the token in clear on a terminal too")
+	cmd.Flags().StringVar(&jwt, "jwt", "", "print the session as a JWT made by this Kratos tokenizer template (session.whoami.tokenizer.templates) instead")
 	return cmd
+}
+
+// tokenize asks Kratos for the session of token as a JWT of template.
+func tokenize(ctx context.Context, client *app.Client, cfg app.Config, stderr io.Writer, token, template string) (string, error) {
+	t, ok := client.Kratos.(interface {
+		TokenizeSession(ctx context.Context, token, template string) (string, error)
+	})
+	if !ok {
+		return "", fmt.Errorf("this Kratos client cannot make JWTs")
+	}
+	jwt, err := t.TokenizeSession(ctx, token, template)
+	if err != nil {
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassUnauthorized {
+			fmt.Fprintf(stderr, "The stored session is no longer valid at %s. Run kratos-tui to sign in.\n", cfg.KratosAPI)
+			return "", exitError{code: codeNotSignedIn}
+		}
+		return "", fmt.Errorf("JWT of template %q from %s: %s (is it in session.whoami.tokenizer.templates?)", template, cfg.KratosAPI, ae.Message)
+	}
+	if cfg.Secrets != nil {
+		cfg.Secrets.Add(jwt)
+	}
+	return jwt, nil
 }

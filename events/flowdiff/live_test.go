@@ -88,7 +88,7 @@ func load(t *testing.T, name, path string) *flowdiff.Log {
 // flow ids, session tokens, times, event ids, ports) is the same.
 func TestDiffRealKratosTwoConfigs(t *testing.T) {
 	plain := startKratos(t, kratostest.Options{})
-	strict := startKratos(t, kratostest.Options{Env: []string{"SELFSERVICE_METHODS_PASSWORD_CONFIG_MIN_PASSWORD_LENGTH=40"}})
+	strict := startKratos(t, kratostest.Options{Env: map[string]string{"SELFSERVICE_METHODS_PASSWORD_CONFIG_MIN_PASSWORD_LENGTH": "40"}})
 	dir := t.TempDir()
 	email, password := "diff-user@example.com", "correct horse battery 1729"
 	signUp := []events.Event{events.RegistrationFlowRequested{}, events.SignUpSubmitted{Email: email, Password: password}}

@@ -119,6 +119,14 @@ const (
 	serverCourier serverKind = "courier"
 	// serverPrivileged has a privileged window of one second.
 	serverPrivileged serverKind = "privileged"
+	// serverTwoStep has Kratos's default two-step registration.
+	serverTwoStep serverKind = "two-step"
+	// serverCode signs in and up by e-mailed codes (two-step
+	// registration, a session after signing up by code), its e-mails to
+	// the package's courier.
+	serverCode serverKind = "code"
+	// serverIdentifierFirst asks for the identifier first.
+	serverIdentifierFirst serverKind = "identifier-first"
 )
 
 var (
@@ -159,6 +167,18 @@ func kratosWith(t *testing.T, kind serverKind) *kratostest.Server {
 		opts.LoginLifespan = "1s"
 	case serverPrivileged:
 		opts.PrivilegedSessionMaxAge = "1s"
+	case serverIdentifierFirst:
+		opts.Env = map[string]string{"SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first"}
+	case serverTwoStep:
+		opts.Env = map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}
+	case serverCode:
+		opts.IdentitySchema = "identity.code.schema.json"
+		opts.Env = map[string]string{
+			"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED":          "true",
+			"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP":  "false",
+			"SELFSERVICE_FLOWS_REGISTRATION_AFTER_CODE_HOOKS_0_HOOK": "session",
+		}
+		fallthrough
 	case serverCourier:
 		if courier == nil {
 			c, err := kratostest.StartCourier()

@@ -236,19 +236,19 @@ func TestLiveReplayReportsDrift(t *testing.T) {
 		why string
 	}{
 		{"longer password minimum", "sign_up",
-			kratostest.Options{Env: []string{"SELFSERVICE_METHODS_PASSWORD_CONFIG_MIN_PASSWORD_LENGTH=40"}},
+			kratostest.Options{Env: map[string]string{"SELFSERVICE_METHODS_PASSWORD_CONFIG_MIN_PASSWORD_LENGTH": "40"}},
 			firstStateAfter[events.SignUpSubmitted], `"type"`},
 		{"new required trait", "sign_up",
 			kratostest.Options{IdentitySchema: schema},
 			firstOfType("RegistrationFormShown"), "traits.phone"},
 		{"TOTP switched off", "totp_enrol_sign_in",
-			kratostest.Options{Env: []string{"SELFSERVICE_METHODS_TOTP_ENABLED=false"}},
+			kratostest.Options{Env: map[string]string{"SELFSERVICE_METHODS_TOTP_ENABLED": "false"}},
 			firstOfType("SettingsFormShown"), "totp"},
 		{"verification switched off", "verify_address",
-			kratostest.Options{Env: []string{"SELFSERVICE_FLOWS_VERIFICATION_ENABLED=false"}},
+			kratostest.Options{Env: map[string]string{"SELFSERVICE_FLOWS_VERIFICATION_ENABLED": "false"}},
 			firstStateAfter[events.VerificationRequested], ""},
 		{"session lifespan 1h", "sign_in",
-			kratostest.Options{Env: []string{"SESSION_LIFESPAN=1h"}},
+			kratostest.Options{Env: map[string]string{"SESSION_LIFESPAN": "1h"}},
 			firstOfType("SignedIn"), "session_lifespan"},
 	}
 	for _, c := range cases {

@@ -83,7 +83,7 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	for _, b := range model.Buttons {
 		s.form.AddButton(b.Label, func() { s.submitWith(b) })
 	}
-	for _, l := range spec.links {
+	for _, l := range s.shownLinks(model.Buttons, spec.links) {
 		s.form.AddButton(l.label, l.do)
 	}
 
@@ -106,6 +106,31 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	}
 	s.form.SetFocus(s.initialFocus(keep))
 	return s
+}
+
+// shownLinks are the links that go in the button row: all of them when the
+// row fits the width, else, on the sign-in and sign-up forms (where
+// Kratos may offer several methods), only those without a key (the others stay on
+// their key and in the help bar), so that no button is cut off or drawn
+// nowhere while Tab still lands on it.
+func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
+	width := -1
+	for _, b := range buttons {
+		width += tview.TaggedStringWidth(b.Label) + 5
+	}
+	for _, l := range links {
+		width += tview.TaggedStringWidth(l.label) + 5
+	}
+	if width <= s.width-2 || !s.spec.enterChooses {
+		return links
+	}
+	var out []link
+	for _, l := range links {
+		if l.key == 0 {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // fullWidth is a text the form does not indent by its labels' width.
@@ -170,7 +195,7 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		in.SetDoneFunc(func(key tcell.Key) {
 			// Enter submits from any field, as the help bar says.
 			if key == tcell.KeyEnter {
-				s.submitWith(s.defaultButton())
+				s.submitWith(s.enterButton())
 			}
 		})
 		s.inputs[fd.Name] = in
@@ -215,6 +240,13 @@ func (s *formScreen) messageLines() []string {
 	}
 	for _, i := range s.model.Infos {
 		lines = append(lines, t.tag("aqua", "ℹ "+i))
+	}
+	for _, b := range s.model.BrowserOnly {
+		// Never hidden: what it is, that it needs a browser, and where.
+		lines = append(lines, t.tag("yellow", "» "+b.Label+" needs a web browser; open:"))
+		if b.URL != "" {
+			lines = append(lines, "  "+b.URL)
+		}
 	}
 	return lines
 }
@@ -314,6 +346,17 @@ func (s *formScreen) values() map[string]string {
 
 // defaultButton is the button Enter in the last input presses: the
 // flow's first, or none.
+// enterButton is what Enter in a field presses: the flow's first button,
+// or none on the sign-in and sign-up forms, where the machine chooses the
+// method from what was typed (a password typed signs in with it even when
+// "Send sign in code" comes first).
+func (s *formScreen) enterButton() fields.Button {
+	if s.spec.enterChooses {
+		return fields.Button{}
+	}
+	return s.defaultButton()
+}
+
 func (s *formScreen) defaultButton() fields.Button {
 	if len(s.model.Buttons) > 0 {
 		return s.model.Buttons[0]

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -78,6 +79,10 @@ func (h *homeScreen) render() {
 	var b strings.Builder
 	for _, r := range fields.SessionRows(h.session, h.reveal) {
 		fmt.Fprintf(&b, " %-16s %s\n", r.Label+":", tview.Escape(r.Value))
+	}
+	if soon, left := fields.ExpiresSoon(h.session, time.Now()); soon {
+		b.WriteString(" " + h.v.theme.tag("yellow", fmt.Sprintf("» Your session ends in %s: press R to sign in again and keep it.",
+			left.Round(time.Second))) + "\n")
 	}
 	if !h.reveal {
 		b.WriteString(" " + h.v.theme.tag("gray", "The token is masked: press t to show it.") + "\n")

@@ -11,9 +11,12 @@ import (
 const (
 	methodTOTP   = "totp"
 	methodLookup = "lookup_secret"
+	// methodCode is a code by e-mail (code.mfa_enabled): a button per
+	// address to send it to, then the code.
+	methodCode = "code"
 )
 
-var secondFactorField = map[string]string{methodTOTP: "totp_code", methodLookup: "lookup_secret"}
+var secondFactorField = map[string]string{methodTOTP: "totp_code", methodLookup: "lookup_secret", methodCode: "code"}
 
 // secondFactorMethods are the methods the flow offers, TOTP first.
 func secondFactorMethods(f events.Form) []string {
@@ -22,6 +25,9 @@ func secondFactorMethods(f events.Form) []string {
 		if fields.HasNode(f, secondFactorField[m]) {
 			out = append(out, m)
 		}
+	}
+	if fields.HasNode(f, "code") || fields.HasNode(f, "address") {
+		out = append(out, methodCode)
 	}
 	return out
 }
@@ -58,7 +64,15 @@ func (v *view) showSecondFactor(f events.Form, backup bool) {
 	spec := formSpec{
 		kind:  "second_factor:" + method,
 		title: "Second factor",
-		submit: func(values map[string]string, _ fields.Button) events.Event {
+		submit: func(values map[string]string, b fields.Button) events.Event {
+			if method == methodCode {
+				switch b.Name {
+				case "address":
+					return events.SecondFactorSubmitted{Method: methodCode, Address: b.Value}
+				case "resend":
+					return events.SecondFactorSubmitted{Method: methodCode, Resend: true}
+				}
+			}
 			return events.SecondFactorSubmitted{Method: method, Code: values[secondFactorField[method]]}
 		},
 		links:  []link{v.publishLink("Sign out", 0, "", events.SignOutRequested{})},

@@ -32,6 +32,22 @@ var everyScreen = []screenCase{
 	feedCase("sign_in_wrong_password", func(t *testing.T) events.Event { return loginForm(t, "login_wrong_password_400.json") }),
 	feedCase("sign_up", func(t *testing.T) events.Event { return registrationForm(t, "registration_flow_created_200.json") }),
 	feedCase("sign_up_duplicate", func(t *testing.T) events.Event { return registrationForm(t, "registration_duplicate_email_400.json") }),
+	feedCase("sign_in_identifier_first", func(t *testing.T) events.Event { return loginForm(t, "login_identifier_first_created_200.json") }),
+	feedCase("sign_in_identifier_first_methods", func(t *testing.T) events.Event {
+		return loginForm(t, "login_identifier_first_methods_400.json")
+	}),
+	feedCase("second_factor_code_offered", func(t *testing.T) events.Event { return secondFactorForm(t, "login_aal2_code_offered_200.json") }),
+	feedCase("second_factor_code_sent", func(t *testing.T) events.Event { return secondFactorForm(t, "login_aal2_code_sent_400.json") }),
+	feedCase("sign_in_passkey_browser", func(t *testing.T) events.Event { return loginForm(t, "login_browser_passkey_200.json") }),
+	feedCase("sign_in_code_offered", func(t *testing.T) events.Event { return loginForm(t, "login_code_flow_created_200.json") }),
+	feedCase("sign_in_code_sent", func(t *testing.T) events.Event { return loginForm(t, "login_code_sent_400.json") }),
+	feedCase("sign_up_code_sent", func(t *testing.T) events.Event { return registrationForm(t, "registration_code_sent_400.json") }),
+	feedCase("sign_up_two_step_profile", func(t *testing.T) events.Event {
+		return registrationForm(t, "registration_two_step_flow_created_200.json")
+	}),
+	feedCase("sign_up_two_step_credential", func(t *testing.T) events.Event {
+		return registrationForm(t, "registration_two_step_choose_credential_400.json")
+	}),
 	feedCase("home", func(t *testing.T) events.Event { return signedInFixture(t) }),
 	feedCase("home_notice", func(t *testing.T) events.Event {
 		in := signedInFixture(t)

@@ -31,6 +31,9 @@ type formSpec struct {
 	reportEdits bool
 	// width is the width of the form's items; 0: the body's.
 	width int
+	// enterChooses: Enter in a field submits without naming a method
+	// (see formScreen.enterButton).
+	enterChooses bool
 	// noMessages leaves the form's general messages out (the settings
 	// screen shows them above its sections).
 	noMessages bool
@@ -94,14 +97,19 @@ var carriesIdentifier = map[string]bool{"login": true, "registration": true, "re
 func (v *view) showSignIn(f events.Form, login bool) {
 	model := fields.Build(f, login)
 	spec := formSpec{
-		kind: "registration", title: model.Title + " with ORY", reportEdits: true,
-		submit: func(values map[string]string, _ fields.Button) events.Event { return model.Intent(values) },
+		kind: "registration", title: model.Title + " with ORY", reportEdits: true, enterChooses: true,
+		submit: func(values map[string]string, b fields.Button) events.Event { return model.IntentFor(values, b) },
 	}
 	if login {
 		spec.kind = "login"
 		spec.links = []link{
 			v.publishLink("No account? Sign up.", tcell.KeyF2, "sign up", events.RegistrationFlowRequested{}),
 			v.publishLink("Forgot password?", tcell.KeyF3, "forgot password", events.RecoveryRequested{}),
+		}
+		if model.Identifier != "" {
+			// Kratos holds the identifier: a new flow changes it.
+			spec.links = append([]link{v.publishLink("Change e-mail", 0, "", events.LoginFlowRequested{})}, spec.links...)
+			spec.escape, spec.escapeHelp = events.LoginFlowRequested{}, "change e-mail"
 		}
 	} else {
 		spec.links = []link{v.publishLink("Already have an account? Sign in.", tcell.KeyF2, "sign in", events.LoginFlowRequested{})}

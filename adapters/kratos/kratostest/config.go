@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -14,6 +15,7 @@ import (
 const (
 	templateFile = "kratos.yml.tmpl"
 	schemaFile   = "identity.schema.json"
+	jwksFile     = "jwks.test.json"
 	configFile   = "kratos.yml"
 	dbFile       = "db.sqlite"
 	loopback     = "127.0.0.1"
@@ -44,14 +46,15 @@ type Options struct {
 	// IdentitySchema is the identity schema's file: a name in
 	// testdata/kratos or an absolute path; default identity.schema.json.
 	IdentitySchema string
+	// Env sets configuration keys through Kratos's environment variables
+	// (a key's path in upper case with "_" for "." and "-"), on top of the
+	// rendered kratos.yml, for example
+	// {"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}.
+	// Only names that start with a Kratos config section are accepted.
+	Env map[string]string
 	// LogWriter receives Kratos's stdout and stderr; default discard. The
 	// last 64 KiB are kept in any case and included in startup errors.
 	LogWriter io.Writer
-	// Env are config overrides as Kratos reads them from its environment,
-	// KEY=VALUE (for example SESSION_LIFESPAN=2h or
-	// SELFSERVICE_METHODS_TOTP_ENABLED=false), for tests of a changed
-	// configuration.
-	Env []string
 }
 
 func (o Options) withDefaults() Options {
@@ -86,9 +89,11 @@ type configData struct {
 	PrivilegedSessionMaxAge string
 	RegistrationHooks       []string
 	CourierURL              string
+	// JWKSURL is the test JWT signing key set (testdata/kratos/jwks.test.json).
+	JWKSURL string
 }
 
-func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath string) configData {
+func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath, jwksPath string) configData {
 	hooks := []string{"session", "show_verification_ui"}
 	if o.NoSessionHookAfterRegistration {
 		hooks = []string{"show_verification_ui"}
@@ -114,6 +119,7 @@ func newConfigData(o Options, publicPort, adminPort, smtpPort int, schemaPath st
 		PrivilegedSessionMaxAge: o.PrivilegedSessionMaxAge,
 		RegistrationHooks:       hooks,
 		CourierURL:              o.CourierURL,
+		JWKSURL:                 (&url.URL{Scheme: "file", Path: filepath.ToSlash(jwksPath)}).String(),
 	}
 }
 
@@ -149,4 +155,30 @@ func renderConfig(dir, path string, data configData) error {
 		return fmt.Errorf("render kratos config: %w", err)
 	}
 	return nil
+}
+
+// configSections are the top-level keys of Kratos's configuration; an
+// Options.Env name must start with one of them, so a typo (or a variable
+// that is not configuration) fails the start instead of being ignored.
+var configSections = []string{
+	"SELFSERVICE_", "SESSION_", "IDENTITY_", "COURIER_", "SERVE_", "HASHERS_",
+	"CIPHERS_", "SECRETS_", "LOG_", "FEATURE_FLAGS_", "OAUTH2_PROVIDER_",
+	"PRESERVE_FLOW_ENTROPY", "SECURITY_", "ORGANIZATIONS", "DATABASE_", "DSN",
+}
+
+// configEnv turns Options.Env into sorted NAME=value pairs.
+func configEnv(env map[string]string) ([]string, error) {
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		ok := false
+		for _, p := range configSections {
+			ok = ok || strings.HasPrefix(k, p)
+		}
+		if !ok || strings.ContainsAny(k, "=\x00") {
+			return nil, fmt.Errorf("env %q is not a Kratos configuration variable (e.g. SELFSERVICE_FLOWS_LOGIN_STYLE)", k)
+		}
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -38,6 +38,17 @@ var fixtures = []fixture{
 	{"logout_unknown_token_403", 403, "DELETE /self-service/logout/api with a token Kratos does not know"},
 	{"login_expired_flow_410", 410, "POST /self-service/login on a flow past its lifespan (1s)"},
 	{"login_flow_session_already_available_400", 400, "GET /self-service/login/api while sending a valid X-Session-Token"},
+	{"registration_two_step_flow_created_200", 200, "GET /self-service/registration/api with Kratos's default two-step registration (enable_legacy_one_step: false): the profile alone"},
+	{"login_code_flow_created_200", 200, "GET /self-service/login/api with sign-in by code (code.passwordless_enabled, identity.code.schema.json)"},
+	{"login_code_sent_400", 400, "POST /self-service/login {method: code, identifier} on it: the code sent (state sent_email, 1010014), the code input and Resend"},
+	{"login_identifier_first_created_200", 200, "GET /self-service/login/api with login.style identifier_first (and sign-in by code): the identifier alone"},
+	{"login_identifier_first_methods_400", 400, "POST /self-service/login {method: identifier_first, identifier} of an account: the identifier hidden, the methods Kratos offers (password, code)"},
+	{"login_identifier_first_unknown_400", 400, "the same with an identifier no account has: 4000037 on the identifier"},
+	{"login_browser_passkey_200", 200, "GET /self-service/login/browser (Accept: application/json) with passkeys on: the passkey nodes a browser flow has and a native flow of v1.3.1 leaves out"},
+	{"login_aal2_code_offered_200", 200, "GET /self-service/login/api?aal=aal2 with code.mfa_enabled, an aal1 session: Send code to each address"},
+	{"login_aal2_code_sent_400", 400, "POST /self-service/login {method: code, address} on it: the code sent (sent_email), the code input and Resend"},
+	{"registration_code_sent_400", 400, "POST /self-service/registration {method: code, traits} with sign-up by code: the code sent (state sent_email, 1040005)"},
+	{"registration_two_step_choose_credential_400", 400, "POST /self-service/registration {method: profile, traits} on it: the choice of credential (1040009), traits hidden, Back (screen: previous)"},
 }
 
 var (
@@ -197,6 +208,71 @@ func captureFixtures(t *testing.T, dir string) {
 		time.Sleep(50 * time.Millisecond) // only in the -update-fixtures path
 	}
 	c.save("login_expired_flow_410", c.do("POST", short1s.PublicURL+"/self-service/login?flow="+id, login(email, password), "", 410))
+
+	// Two-step registration, Kratos's default since v1.2.
+	two := New(t, Options{Env: map[string]string{"SELFSERVICE_FLOWS_REGISTRATION_ENABLE_LEGACY_ONE_STEP": "false"}})
+	b = c.do("GET", two.PublicURL+"/self-service/registration/api", nil, "", 200)
+	c.save("registration_two_step_flow_created_200", b)
+	id, _ = flowID(t, b)
+	profile := map[string]any{"method": "profile", "traits": map[string]any{"email": email, "name": map[string]any{"first": "Ada"}}}
+	c.save("registration_two_step_choose_credential_400", c.do("POST", two.PublicURL+"/self-service/registration?flow="+id, profile, "", 400))
+
+	// Sign-in and sign-up by code.
+	code := New(t, Options{IdentitySchema: "identity.code.schema.json",
+		Env: map[string]string{"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED": "true"}})
+	if _, err := code.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", code.PublicURL+"/self-service/login/api", nil, "", 200)
+	c.save("login_code_flow_created_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_code_sent_400", c.do("POST", code.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "code", "csrf_token": "", "identifier": email}, "", 400))
+	b = c.do("GET", code.PublicURL+"/self-service/registration/api", nil, "", 200)
+	id, _ = flowID(t, b)
+	c.save("registration_code_sent_400", c.do("POST", code.PublicURL+"/self-service/registration?flow="+id,
+		map[string]any{"method": "code", "traits": map[string]any{"email": "fixture-new-user@example.com"}}, "", 400))
+
+	// Identifier-first login.
+	idFirst := New(t, Options{IdentitySchema: "identity.code.schema.json", Env: map[string]string{
+		"SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED": "true", "SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first"}})
+	if _, err := idFirst.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", idFirst.PublicURL+"/self-service/login/api", nil, "", 200)
+	c.save("login_identifier_first_created_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_identifier_first_methods_400", c.do("POST", idFirst.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "identifier_first", "csrf_token": "", "identifier": email}, "", 400))
+	b = c.do("GET", idFirst.PublicURL+"/self-service/login/api", nil, "", 200)
+	id, _ = flowID(t, b)
+	c.save("login_identifier_first_unknown_400", c.do("POST", idFirst.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "identifier_first", "csrf_token": "", "identifier": "fixture-nobody@example.com"}, "", 400))
+
+	// Passkeys: browser flows only.
+	passkey := New(t, Options{Env: map[string]string{
+		"SELFSERVICE_METHODS_PASSKEY_ENABLED":                "true",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_DISPLAY_NAME": "kratos-tui",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_ID":           "localhost",
+		"SELFSERVICE_METHODS_PASSKEY_CONFIG_RP_ORIGINS_0":    "http://localhost:4455",
+	}})
+	c.save("login_browser_passkey_200", c.do("GET", passkey.PublicURL+"/self-service/login/browser", nil, "", 200))
+
+	// A code as the second factor.
+	mfa := New(t, Options{IdentitySchema: "identity.code.schema.json",
+		Env: map[string]string{"SELFSERVICE_METHODS_CODE_MFA_ENABLED": "true"}})
+	if _, err := mfa.CreateIdentity(t.Context(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	aal1, err := mfa.LoginSessionToken(t.Context(), email, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = c.do("GET", mfa.PublicURL+"/self-service/login/api?aal=aal2", nil, aal1, 200)
+	c.save("login_aal2_code_offered_200", b)
+	id, _ = flowID(t, b)
+	c.save("login_aal2_code_sent_400", c.do("POST", mfa.PublicURL+"/self-service/login?flow="+id,
+		map[string]any{"method": "code", "csrf_token": "", "address": email}, aal1, 400))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

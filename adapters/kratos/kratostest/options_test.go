@@ -95,7 +95,7 @@ func TestRenderedConfigFollowsOptions(t *testing.T) {
 	}
 	o := Options{LoginLifespan: "3s", PrivilegedSessionMaxAge: "1m", NoSessionHookAfterRegistration: true, DataDir: t.TempDir()}.withDefaults()
 	path := o.DataDir + "/kratos.yml"
-	if err := renderConfig(dir, path, newConfigData(o, 1001, 1002, 1003, dir+"/identity.schema.json")); err != nil {
+	if err := renderConfig(dir, path, newConfigData(o, 1001, 1002, 1003, dir+"/identity.schema.json", dir+"/jwks.test.json")); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)
@@ -114,5 +114,19 @@ func TestRenderedConfigFollowsOptions(t *testing.T) {
 	}
 	if strings.Contains(b, "hook: session") {
 		t.Errorf("session hook rendered despite NoSessionHookAfterRegistration")
+	}
+}
+
+// TestConfigEnv: Options.Env takes Kratos configuration variables only, so
+// a typo fails the start instead of being ignored.
+func TestConfigEnv(t *testing.T) {
+	got, err := configEnv(map[string]string{"SELFSERVICE_FLOWS_LOGIN_STYLE": "identifier_first", "SESSION_LIFESPAN": "1h"})
+	if err != nil || len(got) != 2 || got[0] != "SELFSERVICE_FLOWS_LOGIN_STYLE=identifier_first" || got[1] != "SESSION_LIFESPAN=1h" {
+		t.Fatalf("configEnv = %q, %v", got, err)
+	}
+	for _, bad := range []string{"PATH", "LOGIN_STYLE", "SELFSERVICE_X=Y"} {
+		if _, err := configEnv(map[string]string{bad: "1"}); err == nil {
+			t.Errorf("configEnv accepted %q", bad)
+		}
 	}
 }

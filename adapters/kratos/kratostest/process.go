@@ -69,9 +69,10 @@ func runMigrations(ctx context.Context, bin, cfg string, tail *logTail) error {
 }
 
 // startServe starts `kratos serve --dev --watch-courier -c cfg`.
-func startServe(bin, cfg string, tail *logTail, env ...string) (*process, error) {
+// extra are NAME=value config overrides (Options.Env).
+func startServe(bin, cfg string, tail *logTail, extra []string) (*process, error) {
 	cmd := newCommand(bin, tail, "serve", "--dev", "--watch-courier", "--sqa-opt-out", "-c", cfg)
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, extra...)
 	// Note: Pdeathsig (Linux) fires when the OS thread that started the
 	// child exits; the Go runtime only ends threads of goroutines that exit
 	// while locked to them, which this package never does.

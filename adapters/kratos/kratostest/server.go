@@ -25,10 +25,10 @@ type Server struct {
 	ConfigPath string
 
 	bin     string
+	env     []string // Options.Env as NAME=value, sorted
 	ownsDir bool
 	tail    *logTail
 	http    *http.Client
-	env     []string // extra config overrides for kratos serve
 
 	mu      sync.Mutex
 	proc    *process // nil while Kratos is not running
@@ -52,7 +52,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("start kratos: %w", err)
 	}
 	opts = opts.withDefaults()
-	s := &Server{bin: bin, env: opts.Env, tail: &logTail{w: opts.LogWriter}, http: &http.Client{Timeout: 10 * time.Second}}
+	env, err := configEnv(opts.Env)
+	if err != nil {
+		return nil, fmt.Errorf("start kratos: %w", err)
+	}
+	s := &Server{bin: bin, env: env, tail: &logTail{w: opts.LogWriter}, http: &http.Client{Timeout: 10 * time.Second}}
 	if opts.DataDir == "" {
 		dir, err := makeTempDir()
 		if err != nil {
@@ -85,7 +89,7 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 		if ports, err = freePorts(3); err != nil {
 			return err
 		}
-		data := newConfigData(opts, ports[0], ports[1], ports[2], schemaPath(td, opts.IdentitySchema))
+		data := newConfigData(opts, ports[0], ports[1], ports[2], schemaPath(td, opts.IdentitySchema), filepath.Join(td, jwksFile))
 		if err = renderConfig(td, s.ConfigPath, data); err != nil {
 			return err
 		}
@@ -108,7 +112,7 @@ func (s *Server) start(ctx context.Context, opts Options, td string) error {
 // serve starts the process and waits until it is ready; on failure the
 // process is stopped and the error carries the log tail.
 func (s *Server) serve(ctx context.Context) error {
-	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env...)
+	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env)
 	if err != nil {
 		return s.withTail(err)
 	}
@@ -186,7 +190,7 @@ func (s *Server) Restart(ctx context.Context) error {
 		return errors.New("restart kratos: server was stopped")
 	}
 	s.halt()
-	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env...)
+	p, err := startServe(s.bin, s.ConfigPath, s.tail, s.env)
 	if err != nil {
 		return fmt.Errorf("restart kratos: %w", s.withTail(err))
 	}

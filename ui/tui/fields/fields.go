@@ -9,6 +9,7 @@ package fields
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,10 +87,39 @@ type Form struct {
 	// they came, never shown.
 	Hidden  []Field
 	Buttons []Button
+	// BrowserOnly are the methods of the flow that need a web browser
+	// (passkeys, WebAuthn, social sign-in), with where to use them.
+	BrowserOnly []BrowserMethod
+	// Identifier is the identifier Kratos holds hidden on a later screen
+	// of a login (identifier first, a code sent); "" on a first screen.
+	Identifier string
+}
+
+// BrowserMethod is a method a terminal cannot perform: its label (as
+// Kratos gives it) and the Kratos browser flow to open for it.
+type BrowserMethod struct {
+	Group string
+	Label string
+	URL   string
+}
+
+// browserGroups are the node groups whose methods need a web browser
+// (Kratos v1.3.1 runs passkeys and WebAuthn in the browser's JavaScript;
+// social sign-in redirects through the provider).
+var browserGroups = map[string]bool{"passkey": true, "webauthn": true, "oidc": true, "saml": true}
+
+// browserURL is the browser flow of the same kind as the flow posting to
+// action ("…/self-service/login?flow=…" → "…/self-service/login/browser").
+func browserURL(action string) string {
+	u, err := url.Parse(action)
+	if err != nil || u.Scheme == "" || u.Host == "" || !strings.HasPrefix(u.Path, "/self-service/") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + strings.TrimSuffix(u.Path, "/") + "/browser"
 }
 
 // submittable lists the node groups whose inputs the intents can submit.
-var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true}
+var submittable = map[string]bool{"": true, "default": true, "password": true, "profile": true, "code": true, "identifier_first": true}
 
 // Build makes the form to show from a form state. login tells a
 // LoginFormShown from a RegistrationFormShown.
@@ -124,7 +154,15 @@ func build(f events.Form, keep func(group string) bool) Form {
 			out.Infos = append(out.Infos, m.Text)
 		}
 	}
+	seen := map[string]bool{}
 	for _, n := range f.UI.Nodes {
+		if browserGroups[n.Group] && n.Type == "input" && (n.Attributes.Type == "submit" || n.Attributes.Type == "button") {
+			if label := labelOf(n); !seen[label] {
+				seen[label] = true
+				out.BrowserOnly = append(out.BrowserOnly, BrowserMethod{Group: n.Group, Label: label, URL: browserURL(f.UI.Action)})
+			}
+			continue
+		}
 		if !keep(n.Group) {
 			continue
 		}
@@ -143,6 +181,12 @@ func build(f events.Form, keep func(group string) bool) Form {
 		case "hidden":
 			if strings.HasPrefix(a.Name, "traits.") && a.Value != nil {
 				out.Hidden = append(out.Hidden, Field{Name: a.Name, Group: n.Group, Type: a.Type, Raw: a.Value, Value: stringValue(a.Value)})
+			}
+			if a.Name == "identifier" && stringValue(a.Value) != "" && n.Meta.Label != nil && n.Group != "code" {
+				// Kratos keeps the identifier once given (identifier
+				// first, a code sent), labelled: shown, not edited.
+				out.Fields = append(out.Fields, Field{Group: n.Group, Label: labelOf(n), Kind: KindText, Value: stringValue(a.Value)})
+				out.Identifier = stringValue(a.Value)
 			}
 			continue
 		case "submit", "button":
@@ -250,9 +294,11 @@ func (f Form) Inputs() []Field {
 // and e-mail fields are trimmed.
 func (f Form) Intent(values map[string]string) events.Event {
 	if f.Login {
-		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"]}
+		return events.SignInSubmitted{FlowID: f.FlowID, Identifier: strings.TrimSpace(values["identifier"]), Password: values["password"],
+			Code: strings.TrimSpace(values["code"])}
 	}
-	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"]}
+	up := events.SignUpSubmitted{FlowID: f.FlowID, Email: strings.TrimSpace(values["traits.email"]), Password: values["password"],
+		Code: strings.TrimSpace(values["code"])}
 	set := func(name string, v any) {
 		if up.Traits == nil {
 			up.Traits = map[string]any{}
@@ -274,6 +320,34 @@ func (f Form) Intent(values map[string]string) events.Event {
 		}
 	}
 	return up
+}
+
+// IntentFor is Intent for a press of button b: its method ("profile",
+// "password", "code"), screen ("previous", two-step registration's Back)
+// or resend ("Resend code") goes with the intent.
+func (f Form) IntentFor(values map[string]string, b Button) events.Event {
+	switch in := f.Intent(values).(type) {
+	case events.SignInSubmitted:
+		switch b.Name {
+		case "method":
+			in.Method = b.Value
+		case "resend":
+			in.Method, in.Resend, in.Code = b.Value, true, ""
+		}
+		return in
+	case events.SignUpSubmitted:
+		switch b.Name {
+		case "method":
+			in.Method = b.Value
+		case "screen":
+			in.Screen = b.Value
+		case "resend":
+			in.Method, in.Resend, in.Code = b.Value, true, ""
+		}
+		return in
+	default:
+		return in
+	}
 }
 
 // JSON is the value to submit for text typed into the field, typed as

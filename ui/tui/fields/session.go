@@ -44,3 +44,20 @@ func SessionRows(s events.SignedIn, reveal bool) []Row {
 		{"Session token", token},
 	}
 }
+
+// ExpiresSoon reports whether the session is in the last tenth of its
+// lifespan (from authentication to expiry) at now, and how long it has
+// left. Kratos extends a session only by signing in again (a login flow
+// with refresh=true), so this is when to offer it. An expired session, or
+// one without both times, is not "soon".
+func ExpiresSoon(s events.SignedIn, now time.Time) (bool, time.Duration) {
+	if s.ExpiresAt == nil || s.AuthenticatedAt == nil {
+		return false, 0
+	}
+	left := s.ExpiresAt.Sub(now)
+	lifespan := s.ExpiresAt.Sub(*s.AuthenticatedAt)
+	if left <= 0 || lifespan <= 0 {
+		return false, left
+	}
+	return left <= lifespan/10, left
+}
