@@ -69,7 +69,7 @@ vet:
 test: kratos vet
 	@reldir=$$(mktemp -d) && trap 'rm -rf "$$reldir"' EXIT && \
 	KRATOS_TUI_RELIABILITY_DIR=$$reldir KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -timeout 15m ./... && \
-	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -tags mutation -run '^TestMutation$$' ./events/replay && \
+	KRATOS_REQUIRED=1 KRATOS_BIN=$(KRATOS) $(GO) test -race -count=1 -tags mutation -run '^TestMutation$$' ./fsm/replay && \
 	$(GO) run ./cmd/kratos-tui-reliability -dir "$$reldir" -fuzztime 5s
 
 ## reliability: the reliability report: fault, crash, secret and load tests, each fuzz target for 15s

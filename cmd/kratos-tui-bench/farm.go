@@ -17,7 +17,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // measureFarm measures the replay farm and trace --follow through the CLI

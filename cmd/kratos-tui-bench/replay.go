@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // replayResult holds the record/replay figures.

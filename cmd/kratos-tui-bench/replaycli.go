@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // cliRun is one run of the kratos-tui binary in its own process.

@@ -47,7 +47,7 @@ var fuzzTargets = []fuzzTarget{
 
 // testPackages and testPattern select the reliability tests for -run-tests.
 var testPackages = []string{"./adapters/faultproxy/", "./adapters/kratos/", "./adapters/tokenstore/",
-	"./cmd/kratos-tui/", "./cmd/kratos-tui/app/", "./events/bus/", "./events/replay/"}
+	"./cmd/kratos-tui/", "./cmd/kratos-tui/app/", "./events/bus/", "./fsm/replay/"}
 
 const testPattern = "Fault|Crash|Leak|Canary|Load|Retry|Logout"
 

@@ -276,7 +276,7 @@ func TestLeakNoFlagOrChildTakesTheToken(t *testing.T) {
 		}
 	}
 	// The one process kratos-tui can start is the streaming benchmark
-	// helper of events/replay (MeasureStreaming), which no command calls.
+	// helper of fsm/replay (MeasureStreaming), which no command calls.
 	srcs, _ := filepath.Glob("*.go")
 	for _, f := range srcs {
 		if strings.HasSuffix(f, "_test.go") {
@@ -293,5 +293,5 @@ func TestLeakNoFlagOrChildTakesTheToken(t *testing.T) {
 var execAllowed = map[string]bool{
 	// MeasureStreaming re-runs `kratos-tui replay --bench-stream N` for
 	// `make bench`; the environment holds no token (nothing sets one).
-	"github.com/kratos-tui/kratos-tui/events/replay": true,
+	"github.com/kratos-tui/kratos-tui/fsm/replay": true,
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/faultproxy"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/internal/canary"
 	"github.com/kratos-tui/kratos-tui/internal/reliability"
 )

@@ -20,9 +20,9 @@ import (
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
-	"github.com/kratos-tui/kratos-tui/events/replay/farm"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay/farm"
 	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )

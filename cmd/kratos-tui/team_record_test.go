@@ -16,7 +16,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/internal/canary"
 )
 

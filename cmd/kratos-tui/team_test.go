@@ -17,7 +17,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
-	"github.com/kratos-tui/kratos-tui/events/replay/farm"
+	"github.com/kratos-tui/kratos-tui/fsm/replay/farm"
 )
 
 var cliBuild struct {

@@ -10,7 +10,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )

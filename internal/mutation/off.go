@@ -2,7 +2,7 @@
 
 // Package mutation switches on deliberate breaks of the Kratos adapter and
 // the state machine, one at a time, for the mutation test of offline
-// replay (events/replay/mutation_test.go, run by `make test` with
+// replay (fsm/replay/mutation_test.go, run by `make test` with
 // `-tags mutation`). In every other build On is a constant false: the
 // compiler drops the broken branches and production code is unchanged.
 package mutation

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 

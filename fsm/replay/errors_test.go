@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 func corpusBytes(t *testing.T, name string) []byte {

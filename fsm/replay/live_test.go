@@ -17,7 +17,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/events"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // The error paths of the corpus, recorded against the real Kratos like

@@ -14,8 +14,8 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/events"
-	"github.com/kratos-tui/kratos-tui/events/replay"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // The self-service flows of the corpus (issue 5), recorded with the client

@@ -12,8 +12,8 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec/natstest"
-	"github.com/kratos-tui/kratos-tui/events/replay"
-	"github.com/kratos-tui/kratos-tui/events/replay/farm"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay/farm"
 )
 
 // A recording larger than the server's max_payload travels as a run of

@@ -5,7 +5,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/events"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // Sign-up and sign-in by e-mailed codes, recorded like the rest of the

@@ -16,7 +16,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 

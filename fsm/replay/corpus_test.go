@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 var updateFlows = flag.Bool("update-flows", false, "re-record the corpus in testdata/flows against a real Kratos")
@@ -15,7 +15,7 @@ var updateFlows = flag.Bool("update-flows", false, "re-record the corpus in test
 const corpusDir = "testdata/flows"
 
 // TestUpdateFlows re-records the corpus with the client itself against a
-// real Kratos: go test ./events/replay -run TestUpdateFlows -update-flows.
+// real Kratos: go test ./fsm/replay -run TestUpdateFlows -update-flows.
 func TestUpdateFlows(t *testing.T) {
 	if !*updateFlows {
 		t.Skip("pass -update-flows to re-record the corpus")

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/kratos-tui/kratos-tui/events"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // Two-step registration (Kratos's default since v1.2), recorded like the

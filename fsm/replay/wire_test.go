@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // A request the adapter sends that differs from the recorded one is a

@@ -30,7 +30,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
-	"github.com/kratos-tui/kratos-tui/events/replay"
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
 // Status is a result's outcome.
@@ -264,7 +264,7 @@ func publishResult(pub message.Publisher, t natsrec.Target, r Result) error {
 // in by the worker).
 type Replayer func(ctx context.Context, name string, data []byte) Result
 
-// Offline replays with events/replay's streaming replay.
+// Offline replays with fsm/replay's streaming replay.
 func Offline(ctx context.Context, name string, data []byte) Result {
 	res, err := replay.RunReader(ctx, bytes.NewReader(data), name, replay.Options{Logger: zerolog.Nop()})
 	if err != nil {
