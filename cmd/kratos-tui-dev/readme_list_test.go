@@ -41,6 +41,15 @@ var readmeCommands = map[string]string{
 	readmeSignUp:                                             "TestREADMECommands",
 	readmeVerify:                                             "TestREADMECommands",
 	readmeRecover:                                            "TestREADMECommands",
+	// Team scale: run by cmd/kratos-tui's team tests as written but for the
+	// address, which is that of the test's own in-process nats-server.
+	"kratos-tui --record nats://nats.internal:4222/KRATOS":                          "TestRecordToNATSAgainstKratos (test server's address)",
+	"kratos-tui trace --follow nats://nats.internal:4222/KRATOS/RUN":                "TestRecordingsPutLsGetAndFollow (test server's address)",
+	"kratos-tui recordings ls nats://nats.internal:4222/KRATOS":                     "TestRecordingsPutLsGetAndFollow (test server's address)",
+	"kratos-tui recordings get nats://nats.internal:4222/KRATOS/RUN > run.jsonl":    "TestRecordingsPutLsGetAndFollow (test server's address)",
+	"kratos-tui replay --enqueue nats://nats.internal:4222/KRATOS testdata/flows":   "TestFarmSurvivesAWorkerKilledMidJob (test server's address)",
+	"kratos-tui replay-worker nats://nats.internal:4222/KRATOS --max-concurrency 2": "TestFarmSurvivesAWorkerKilledMidJob, TestLiveWorkerAgainstKratos (test server's address)",
+	"kratos-tui replay --results nats://nats.internal:4222/KRATOS --wait":           "TestFarmSurvivesAWorkerKilledMidJob (test server's address)",
 }
 
 // TestREADMEListsTestedCommands holds the README to readmeCommands: every
