@@ -205,7 +205,7 @@ func ScanSecrets(text string) []string {
 	var v any
 	if err := json.Unmarshal([]byte(text), &v); err == nil {
 		var out []string
-		redactWalk(v, false, false, false, func(s string) string {
+		redactWalk(v, "", false, false, false, func(s string) string {
 			out = append(out, s)
 			return s
 		})
@@ -340,10 +340,11 @@ var nodeLabelKeys = map[string]bool{"id": true, "node_type": true, "type": true}
 // redactIn redacts v: secret says a secret key is above it, node that it
 // is inside a node showing a secret (where every other string is one).
 func redactIn(v any, secret, node bool, r Redactor) any {
-	return redactWalk(v, secret, false, node, r)
+	return redactWalk(v, "", secret, false, node, r)
 }
 
-func redactWalk(v any, secret, traits, node bool, r Redactor) any {
+// redactWalk redacts v, found under key.
+func redactWalk(v any, key string, secret, traits, node bool, r Redactor) any {
 	switch t := v.(type) {
 	case map[string]any:
 		// A form node's attributes {"name": "password", "type":
@@ -357,12 +358,12 @@ func redactWalk(v any, secret, traits, node bool, r Redactor) any {
 		node = node || secretNodeIDs[id]
 		for k, child := range t {
 			s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
-			t[k] = redactWalk(child, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]), r)
+			t[k] = redactWalk(child, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]), r)
 		}
 		return t
 	case []any:
 		for i, child := range t {
-			t[i] = redactWalk(child, secret, traits, node, r)
+			t[i] = redactWalk(child, key, secret, traits, node, r)
 		}
 		return t
 	case string:
@@ -374,13 +375,20 @@ func redactWalk(v any, secret, traits, node bool, r Redactor) any {
 		}
 		// A JSON document kept as text (a body cut short).
 		return RedactText(t, r)
-	default:
-		// Numbers, booleans and null are never secrets: Kratos sends every
-		// secret (codes, tokens, passwords) as a string, and a number under
-		// a secret key is not one (an error's "code" is its HTTP status).
-		// Replacing it by a string would make the recorded answer
+	case json.Number, float64:
+		// Kratos sends every secret (codes, tokens, passwords) as a string,
+		// and a number under its "code" key is not one (an error's HTTP
+		// status): replacing it by a string would make the recorded answer
 		// undecodable, and offline replay serves recorded answers to the
-		// real adapters.
+		// real adapters. A number a client sent under a password or code
+		// field (a password of digits typed as a JSON number) is the
+		// secret itself.
+		if secret && key != "code" && IsSecretField(key) {
+			return r(numberText(t))
+		}
+		return t
+	default:
+		// Booleans and null are never secrets.
 		return t
 	}
 }

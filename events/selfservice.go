@@ -2,6 +2,8 @@ package events
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
@@ -325,6 +327,14 @@ func (e SettingsFormShown) Redacted(r Redactor) Event {
 	return e
 }
 
+// numberText is a JSON number as its digits (never in exponent form).
+func numberText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
 // redactValues copies form values with the value of every secret field
 // redacted, at any depth (a nested object's keys are field names too). A
 // button's "true" and non-string values (booleans, numbers) of secret
@@ -345,6 +355,13 @@ func redactFieldValue(secret bool, v any, r Redactor) any {
 	case string:
 		if secret && x != "" && x != "true" {
 			return r(x)
+		}
+		return x
+	case float64, json.Number, int, int64:
+		// A secret typed as a JSON number (a password or a TOTP code of
+		// digits) is a secret all the same: its digits, as sent.
+		if secret {
+			return r(numberText(x))
 		}
 		return x
 	case map[string]any:

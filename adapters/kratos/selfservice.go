@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
@@ -86,7 +87,12 @@ func coerce(key string, v any) any {
 		if stringFields[key] {
 			return x.String()
 		}
-	case float64, int, int64:
+	case float64:
+		if stringFields[key] {
+			// As typed: 918273645501, never 9.18273645501e+11.
+			return strconv.FormatFloat(x, 'f', -1, 64)
+		}
+	case int, int64:
 		if stringFields[key] {
 			return fmt.Sprint(x)
 		}

@@ -223,3 +223,24 @@ func TestRedactorCodesOnlyAsWholeTokens(t *testing.T) {
 		t.Errorf("Replace = %q", got)
 	}
 }
+
+// A password or code sent as a JSON number (the json UI takes values of
+// any type) is a secret all the same: neither the intent nor the adapter
+// call's request keeps its digits. Kratos's numeric error "code" stays.
+func TestRedactorSecretsTypedAsNumbers(t *testing.T) {
+	secrets := events.NewSecrets()
+	r := NewRedactor(RedactorOptions{Secrets: secrets})
+	intent := events.SettingsSubmitted{Method: "password", Values: map[string]any{"password": float64(918273645501), "totp_code": json.Number("482913")}}
+	secrets.Learn(intent)
+	lines := record(t, r, intent) + record(t, r, events.AdapterCalled{Operation: "kratos.submit_settings",
+		Request: json.RawMessage(`{"values":{"password":918273645501,"totp_code":"482913"}}`)}) +
+		record(t, r, events.AdapterReturned{Operation: "kratos.whoami", Result: json.RawMessage(`{"error":{"code":401,"status":"Unauthorized"}}`)})
+	for _, digits := range []string{"918273645501", "9.18273645501e+11", "482913"} {
+		if strings.Contains(lines, digits) {
+			t.Errorf("%s is in the recording:\n%s", digits, lines)
+		}
+	}
+	if !strings.Contains(lines, `"code":401`) {
+		t.Errorf("the error's numeric code was redacted:\n%s", lines)
+	}
+}
