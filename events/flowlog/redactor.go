@@ -227,6 +227,7 @@ func replaceInStrings(line []byte, rep *events.Replacer) []byte {
 func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
 	var out []byte
 	last := 0
+	lastKey := ""
 	for i := 0; i < len(line); i++ {
 		if line[i] != '"' {
 			continue
@@ -242,7 +243,11 @@ func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
 			j = len(line)
 		}
 		seg := string(line[i+1 : j])
-		if len(seg) >= min && !isKey(line, j+1) {
+		key := isKey(line, j+1)
+		if key {
+			lastKey = seg
+		}
+		if len(seg) >= min && !key && !structuralKeys[lastKey] {
 			if red := rep.Replace(seg); red != seg {
 				if out == nil {
 					out = make([]byte, 0, len(line)+64)
@@ -258,6 +263,21 @@ func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
 		return line
 	}
 	return append(out, line[last:]...)
+}
+
+// structuralKeys hold the log's and the machine's own words (a record's
+// kind and type, a transition's states and event, an operation, ids and
+// times, a node's type and group), never a secret: a password that happens
+// to equal one ("loading", "transition") must not rewrite the record's
+// structure, which would break its decoding and replay and give the
+// password away. The password itself is replaced where its meaning marks
+// it.
+var structuralKeys = map[string]bool{
+	"kind": true, "type": true, "from": true, "to": true, "event": true,
+	"operation": true, "state": true, "id": true, "time": true, "seq": true,
+	"correlation_id": true, "causation_id": true, "flow_id": true,
+	"class": true, "group": true, "node_type": true, "aal": true,
+	"schema_version": true, "app_version": true,
 }
 
 // isKey reports whether the string that ended just before i is an object

@@ -128,7 +128,7 @@ func TestRedactorNumbersByAppearance(t *testing.T) {
 	s.Add("secret-later-token", "secret")
 	r := NewRedactor(RedactorOptions{Secrets: s})
 	a := record(t, r, events.SignInSubmitted{Identifier: "x", Password: "first-password"})
-	b := record(t, r, events.RequestStarted{Operation: "secret-later-token and first-password"})
+	b := record(t, r, events.SessionCheckFailed{Message: "secret-later-token and first-password"})
 	if !strings.Contains(a, `"password":"«secret:1»"`) {
 		t.Fatalf("first: %s", a)
 	}
@@ -242,5 +242,30 @@ func TestRedactorSecretsTypedAsNumbers(t *testing.T) {
 	}
 	if !strings.Contains(lines, `"code":401`) {
 		t.Errorf("the error's numeric code was redacted:\n%s", lines)
+	}
+}
+
+// A password equal to a word of the log's own structure (a state, a record
+// kind) is replaced where its meaning marks it, and the record keeps its
+// structure: it decodes and replays (a wrong password "transition" once
+// turned every record kind into a placeholder).
+func TestRedactorKeepsStructureWhenASecretEqualsAWord(t *testing.T) {
+	secrets := events.NewSecrets()
+	r := NewRedactor(RedactorOptions{Secrets: secrets})
+	for _, pw := range []string{"transition", "loading", "unauthenticated", "validation"} {
+		in := events.SignInSubmitted{Identifier: "a@example.com", Password: pw}
+		secrets.Learn(in)
+		line := record(t, r, in)
+		if strings.Contains(line, `"password":"`+pw+`"`) {
+			t.Errorf("password %q in clear: %s", pw, line)
+		}
+	}
+	line := record(t, r, events.TransitionMade{From: "authenticated", Event: "SignOutRequested", To: "loading"})
+	if !strings.Contains(line, `"kind":"transition"`) || !strings.Contains(line, `"to":"loading"`) {
+		t.Errorf("the transition lost its structure: %s", line)
+	}
+	line = record(t, r, events.AdapterReturned{Operation: "kratos.submit_login", Error: &adapters.Error{Class: "validation", Message: "wrong: loading"}})
+	if !strings.Contains(line, `"class":"validation"`) || strings.Contains(line, "wrong: loading") {
+		t.Errorf("want the class kept and the message scrubbed: %s", line)
 	}
 }
