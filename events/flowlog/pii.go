@@ -39,10 +39,11 @@ var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0
 // pseudonymRE matches what PII writes.
 var pseudonymRE = regexp.MustCompile(`^(user-[0-9]+(@example\.invalid)?|name-[0-9]+)$`)
 
-// minPIILen is the shortest personal value replaced by value; a shorter
-// one (a two-letter name) is replaced only where its meaning marks it,
-// since it would match inside ordinary words.
-const minPIILen = 3
+// minPIILen is the shortest personal value replaced by value. Values are
+// replaced only where they stand as a token of their own (never inside a
+// longer word), so a two-letter name (Li, Wu, Ng) is replaced too; a
+// one-letter one is replaced only where its meaning marks it.
+const minPIILen = 2
 
 // nameKeys are the trait keys that hold a person's name.
 var nameKeys = map[string]bool{

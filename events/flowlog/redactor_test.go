@@ -269,3 +269,20 @@ func TestRedactorKeepsStructureWhenASecretEqualsAWord(t *testing.T) {
 		t.Errorf("want the class kept and the message scrubbed: %s", line)
 	}
 }
+
+// --redact-pii replaces two-letter names too (Li, Wu), where they stand as
+// a name, not inside other words.
+func TestRedactorPIITwoLetterNames(t *testing.T) {
+	r := NewRedactor(RedactorOptions{RedactPII: true})
+	line := record(t, r, events.SignUpSubmitted{Email: "wu.li@corp.example.com", Password: "Canary-Pw-1",
+		Traits: map[string]any{"name": map[string]any{"first": "Wu", "last": "Li"}}})
+	line += record(t, r, events.SessionCheckFailed{Message: "Hello Wu Li, Limit Wuppertal"})
+	for _, name := range []string{`"Wu"`, `"Li"`, "Hello Wu", "Wu Li,"} {
+		if strings.Contains(line, name) {
+			t.Errorf("%s is in clear: %s", name, line)
+		}
+	}
+	if !strings.Contains(line, "Limit Wuppertal") {
+		t.Errorf("words holding a name were rewritten: %s", line)
+	}
+}
