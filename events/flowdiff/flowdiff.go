@@ -312,7 +312,7 @@ func answer(h events.HTTPExchange) string {
 		return "no answer (" + h.Error + ")"
 	}
 	s := fmt.Sprint(h.Status)
-	if ids := bodyMessageIDs(h.Response); len(ids) > 0 {
+	if ids := events.KratosMessageIDs(h.Response); len(ids) > 0 {
 		s += " with " + strings.Join(ids, ", ")
 	}
 	return s
@@ -330,54 +330,8 @@ func errClass(ev events.AdapterReturned) string {
 func messageIDs(ev events.AdapterReturned) []string {
 	var ids []string
 	for _, h := range ev.HTTP {
-		ids = append(ids, bodyMessageIDs(h.Response)...)
+		ids = append(ids, events.KratosMessageIDs(h.Response)...)
 	}
-	return ids
-}
-
-// bodyMessageIDs finds Kratos's message ids (ui.messages[].id,
-// ui.nodes[].messages[].id) and error ids (error.id) in a response body,
-// in order, without repeats.
-func bodyMessageIDs(body json.RawMessage) []string {
-	if len(body) == 0 {
-		return nil
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	var ids []string
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch t := v.(type) {
-		case map[string]any:
-			if key == "messages" || key == "error" {
-				if id, ok := t["id"]; ok {
-					s := fmt.Sprint(id)
-					if !seen[s] {
-						seen[s] = true
-						ids = append(ids, s)
-					}
-				}
-			}
-			keys := make([]string, 0, len(t))
-			for k := range t {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				walk(k, t[k])
-			}
-		case []any:
-			for _, x := range t {
-				walk(key, x)
-			}
-		}
-	}
-	walk("", v)
 	return ids
 }
 

@@ -354,7 +354,7 @@ func (p *page) exchange(n, of int, h events.HTTPExchange) {
 			class += " bad"
 		}
 		p.f("<p class=\"%s\">%d %s", class, h.Status, esc(http.StatusText(h.Status)))
-		if ids := traceview.MessageIDs(h.Response); len(ids) > 0 {
+		if ids := events.KratosMessageIDs(h.Response); len(ids) > 0 {
 			p.f(" <span class=\"ids\">Kratos messages %s</span>", esc(strings.Join(ids, ", ")))
 		}
 		p.f("</p>")

@@ -100,7 +100,7 @@ func HTTPAnswer(h events.HTTPExchange) string {
 		return "no answer"
 	}
 	s := fmt.Sprint(h.Status)
-	if ids := MessageIDs(h.Response); len(ids) > 0 {
+	if ids := events.KratosMessageIDs(h.Response); len(ids) > 0 {
 		s += " " + strings.Join(ids, ", ")
 	}
 	return s

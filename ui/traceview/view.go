@@ -762,7 +762,7 @@ func writeExchange(sb *strings.Builder, n, of int, h events.HTTPExchange) {
 		return
 	}
 	fmt.Fprintf(sb, "◀ response  %d %s", h.Status, http.StatusText(h.Status))
-	if ids := MessageIDs(h.Response); len(ids) > 0 {
+	if ids := events.KratosMessageIDs(h.Response); len(ids) > 0 {
 		fmt.Fprintf(sb, "  Kratos messages %s", strings.Join(ids, ", "))
 	}
 	sb.WriteString("\n")

@@ -1,4 +1,4 @@
-package traceview
+package events
 
 import (
 	"bytes"
@@ -7,10 +7,10 @@ import (
 	"sort"
 )
 
-// MessageIDs finds Kratos's message ids (ui.messages[].id,
+// KratosMessageIDs finds Kratos's message ids (ui.messages[].id,
 // ui.nodes[].messages[].id) and error ids (error.id) in a response body,
 // in order, without repeats.
-func MessageIDs(body json.RawMessage) []string {
+func KratosMessageIDs(body json.RawMessage) []string {
 	if len(body) == 0 {
 		return nil
 	}
