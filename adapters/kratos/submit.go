@@ -3,6 +3,7 @@ package kratos
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	ory "github.com/ory/client-go"
 
@@ -19,6 +20,9 @@ const methodPassword = "password"
 // error then carries the replacement flow, so Flow.ID tells the caller the
 // id changed.
 func (c *Client) SubmitLogin(ctx context.Context, req adapters.LoginRequest) (*adapters.Session, error) {
+	if mutation.On(mutation.LowerCasePassword) {
+		req.Password = strings.ToLower(req.Password)
+	}
 	body := ory.UpdateLoginFlowWithPasswordMethodAsUpdateLoginFlowBody(
 		ory.NewUpdateLoginFlowWithPasswordMethod(req.Identifier, methodPassword, req.Password))
 	x, aerr := c.submit(ctx, req.FlowID, func(ctx context.Context, flowID string) (*http.Response, error) {

@@ -55,6 +55,7 @@ func TestMutation(t *testing.T) {
 		mutation.WrongFlowID:         {`query parameter "flow"`},
 		mutation.DropTrait:           {"body.traits.email"},
 		mutation.MachineNoTokenSave:  {"of tokens.save"},
+		mutation.LowerCasePassword:   {"unrecorded-secret"},
 	}
 	defer mutation.Set("")
 	for _, name := range mutation.All {

@@ -22,7 +22,10 @@ const (
 	// MachineNoTokenSave: the state machine does not save the session
 	// token after signing in.
 	MachineNoTokenSave = "fsm-token-not-saved"
+	// LowerCasePassword: the Kratos adapter sends the password of a sign-in
+	// in lower case.
+	LowerCasePassword = "kratos-password-lower-cased"
 )
 
 // All lists every break.
-var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave}
+var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave, LowerCasePassword}
