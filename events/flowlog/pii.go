@@ -57,7 +57,9 @@ var identifierKeys = map[string]bool{"identifier": true, "identifiers": true, "e
 
 // Value returns the pseudonym of v, making one of kind "user" or "name".
 func (p *PII) Value(v, kind string) string {
-	if v == "" || pseudonymRE.MatchString(v) || events.IsPlaceholder(v) {
+	// A value an adapter already scrubbed ("[redacted]": a password typed
+	// into the identifier field) or redacted is no personal value.
+	if v == "" || pseudonymRE.MatchString(v) || events.IsPlaceholder(v) || v == "[redacted]" || v == events.Redacted {
 		return v
 	}
 	p.mu.Lock()
