@@ -597,7 +597,9 @@ func volatileKey(k string, v any) bool {
 		return false
 	}
 	switch k {
-	case "privileged_until", "expires_in", "nonce":
+	case "privileged_until", "expires_in", "nonce",
+		// A session device's address holds the client's port, new each run.
+		"ip_address":
 		return true
 	}
 	if _, ok := v.(string); ok && strings.HasSuffix(k, "_id") {
