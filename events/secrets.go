@@ -281,6 +281,23 @@ type Replacer struct {
 	// fast finds, in one pass, whether a text holds any old string at all.
 	fast  *strings.Replacer
 	pairs []replacePair
+	// then, when set, replaces in what this one returns: a registry that
+	// grows keeps a large replacer built now and then and a small one of
+	// the secrets added since (see Chain).
+	then *Replacer
+}
+
+// Chain returns a Replacer that applies a, then b; either may be nil.
+func Chain(a, b *Replacer) *Replacer {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	c := *a
+	c.then = Chain(a.then, b)
+	return &c
 }
 
 type replacePair struct{ old, repl string }
@@ -306,7 +323,15 @@ func NewLongestFirstReplacer(pairs ...string) *Replacer {
 // Replace returns s with every old string that stands as a token replaced
 // by its new string.
 func (r *Replacer) Replace(s string) string {
-	if r == nil || len(r.pairs) == 0 || r.fast.Replace(s) == s {
+	if r == nil {
+		return s
+	}
+	if r.then != nil {
+		c := *r
+		c.then = nil
+		return r.then.Replace(c.Replace(s))
+	}
+	if len(r.pairs) == 0 || r.fast.Replace(s) == s {
 		return s
 	}
 	var sb strings.Builder

@@ -100,16 +100,63 @@ func runCLI(bin string, args ...string) (cliRun, string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return cliRun{}, "", fmt.Errorf("%s: %w", bin, err)
+	}
+	// The child's own high-water mark: /proc/PID/status VmHWM belongs to
+	// the memory of the program it runs. The rusage that wait returns does
+	// not: Linux carries the forking process's high-water mark across the
+	// exec, so a bench grown large would be measured instead.
+	hwm := make(chan float64, 1)
+	done := make(chan struct{})
+	go func() {
+		var peak float64
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if mb, ok := vmHWM(cmd.Process.Pid); ok && mb > peak {
+				peak = mb
+			}
+			select {
+			case <-done:
+				hwm <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
 	wall := time.Since(start)
+	close(done)
+	peak := <-hwm
 	if err != nil {
 		return cliRun{}, "", fmt.Errorf("%s %s: %w: %s%s", bin, strings.Join(args, " "), err, firstLines(stdout.String()), stderr.String())
 	}
-	r := cliRun{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.peakMB = float64(ru.Maxrss) / 1024 // KiB on Linux
+	r := cliRun{wall: wall, peakMB: peak}
+	if peak == 0 {
+		// No /proc (not Linux): the rusage, an upper bound.
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			r.peakMB = float64(ru.Maxrss) / 1024
+		}
 	}
 	return r, stdout.String(), nil
+}
+
+// vmHWM reads the peak resident set of a running process, in MiB.
+func vmHWM(pid int) (float64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%f kB", &kb); err == nil {
+				return kb / 1024, true
+			}
+		}
+	}
+	return 0, false
 }
 
 func firstLines(s string) string {

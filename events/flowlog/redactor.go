@@ -79,9 +79,18 @@ type Redactor struct {
 	ph      *Placeholders
 	pii     *PII
 
+	// The by-value replacer: big covers the first bigN registered
+	// secrets and is rebuilt only when the secrets added since are many
+	// (a long run learns a session token per sign-in, and rebuilding one
+	// replacer of every secret at each was quadratic); small covers the
+	// rest and is rebuilt when the registry grows.
 	mu       sync.Mutex
 	version  uint64
 	built    bool
+	big      *events.Replacer
+	bigN     int
+	mid      *events.Replacer
+	midN     int
 	replacer *events.Replacer
 }
 
@@ -167,24 +176,40 @@ func (r *Redactor) valueReplacer() *events.Replacer {
 	if r.built && version == r.version {
 		return r.replacer
 	}
+	// Three levels, so that no rebuild is of every secret each time one
+	// is added: big (rebuilt when the rest reaches half its size), mid
+	// (rebuilt every 64 secrets), small (the last few, rebuilt each time).
+	if r.bigN == 0 || len(values)-r.bigN > max(64, r.bigN/2) {
+		r.big, r.bigN = replacerOf(values, 0), len(values)
+		r.mid, r.midN = nil, len(values)
+	}
+	if len(values)-r.midN > 64 {
+		r.mid, r.midN = replacerOf(values[r.bigN:], r.bigN), len(values)
+	}
+	r.built, r.version = true, version
+	r.replacer = events.Chain(events.Chain(r.big, r.mid), replacerOf(values[r.midN:], r.midN))
+	return r.replacer
+}
+
+// replacerOf returns the replacer of the encodings of values (the
+// registered secrets from number first on) by their markers, or nil.
+func replacerOf(values []string, first int) *events.Replacer {
 	var pairs []string
 	for i, v := range values {
 		if len(v) < events.MinValueLen || events.IsProtocolWord(v) {
 			continue
 		}
-		m := marker(i)
+		m := marker(first + i)
 		for _, e := range events.Encodings(v) {
 			pairs = append(pairs, e, m)
 		}
 	}
-	r.built, r.version, r.replacer = true, version, nil
 	if len(pairs) == 0 {
 		return nil
 	}
 	// A placeholder's own text is matched (and kept) first.
 	pairs = append(pairs, "«secret:", "«secret:", "«unrecorded-secret:", "«unrecorded-secret:")
-	r.replacer = events.NewLongestFirstReplacer(pairs...)
-	return r.replacer
+	return events.NewLongestFirstReplacer(pairs...)
 }
 
 // resolveMarkers replaces each marker with the log's placeholder of its

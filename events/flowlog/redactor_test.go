@@ -2,6 +2,7 @@ package flowlog
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"strings"
 	"testing"
@@ -284,5 +285,25 @@ func TestRedactorPIITwoLetterNames(t *testing.T) {
 	}
 	if !strings.Contains(line, "Limit Wuppertal") {
 		t.Errorf("words holding a name were rewritten: %s", line)
+	}
+}
+
+// A long run learns a secret per sign-in: every one of them is replaced by
+// value, whichever of the redactor's replacers (rebuilt at different
+// rates) holds it.
+func TestRedactorManySecretsLearnedOneByOne(t *testing.T) {
+	s := events.NewSecrets()
+	r := NewRedactor(RedactorOptions{Secrets: s})
+	var toks []string
+	for i := 0; i < 300; i++ {
+		tok := fmt.Sprintf("ory_st_canary%06dXYZ", i)
+		toks = append(toks, tok)
+		s.Add(tok)
+		line := record(t, r, events.SessionCheckFailed{Message: "tokens " + toks[0] + " " + toks[i/2] + " " + tok})
+		for _, k := range []int{0, i / 2, i} {
+			if strings.Contains(line, toks[k]) {
+				t.Fatalf("after %d secrets, secret %d is in clear: %s", i+1, k, line)
+			}
+		}
 	}
 }
