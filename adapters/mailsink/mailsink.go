@@ -233,6 +233,14 @@ func list(dir string) ([]string, error) {
 // template type starts with templatePrefix ("recovery", "verification";
 // "" matches any). The error wraps ErrNoCode when there is none.
 func Latest(dir, recipient, templatePrefix string) (Message, error) {
+	return LatestFor(dir, recipient, templatePrefix, "")
+}
+
+// LatestFor is Latest for the messages of one flow: those whose recovery or
+// verification link names flowID ("" matches any). A flow's own mail is
+// the right one even when it came before the form asked for it (the
+// verification mail a sign-up sends).
+func LatestFor(dir, recipient, templatePrefix, flowID string) (Message, error) {
 	names, err := list(dir)
 	if err != nil {
 		return Message{}, err
@@ -250,6 +258,9 @@ func Latest(dir, recipient, templatePrefix string) (Message, error) {
 			continue
 		}
 		if !strings.HasPrefix(m.TemplateType, templatePrefix) || m.Code() == "" {
+			continue
+		}
+		if flowID != "" && !strings.Contains(m.RecoveryURL+" "+m.VerificationURL, "flow="+flowID) {
 			continue
 		}
 		return m, nil

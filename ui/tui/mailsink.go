@@ -35,7 +35,7 @@ func (v *view) mailCodeLinks(f events.Form, model fields.Form, templatePrefix st
 	since, _ := codeFormShown.LoadOrStore(f.FlowID, time.Now())
 	return []link{{
 		label: "Fill in the e-mailed code (dev mail sink)", key: mailCodeKey, help: "e-mailed code",
-		do: func() { v.fillMailCode(f.Email, templatePrefix, since.(time.Time)) },
+		do: func() { v.fillMailCode(f.Email, templatePrefix, f.FlowID, since.(time.Time)) },
 	}}
 }
 
@@ -45,8 +45,15 @@ var codeFormShown sync.Map
 // fillMailCode puts the latest code of templatePrefix for email (any
 // recipient when email is empty), received since since, into the current
 // form's code field.
-func (v *view) fillMailCode(email, templatePrefix string, since time.Time) {
+func (v *view) fillMailCode(email, templatePrefix, flowID string, since time.Time) {
 	if v.form == nil || v.form.inputs["code"] == nil {
+		return
+	}
+	// The flow's own mail first, whenever it came (a sign-up mails the
+	// verification code before the form is shown); else the newest since
+	// the form asked.
+	if m, err := mailsink.LatestFor(v.opts.MailDir, email, templatePrefix, flowID); err == nil && flowID != "" {
+		v.putMailCode(m)
 		return
 	}
 	m, err := mailsink.Latest(v.opts.MailDir, email, templatePrefix)
@@ -58,6 +65,11 @@ func (v *view) fillMailCode(email, templatePrefix string, since time.Time) {
 		v.refresh()
 		return
 	}
+	v.putMailCode(m)
+}
+
+// putMailCode fills the code field with m's code.
+func (v *view) putMailCode(m mailsink.Message) {
 	in := v.form.inputs["code"]
 	in.SetText(m.Code())
 	v.app.SetFocus(in)
