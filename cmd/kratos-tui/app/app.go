@@ -79,8 +79,13 @@ type Client struct {
 // names the setting in the error.
 func ValidateURL(what, raw string) error {
 	if strings.TrimSpace(raw) == "" {
-		return fmt.Errorf("%s is not set; give it with --%s or the %s environment variable (for example http://127.0.0.1:4433)",
-			what, strings.ToLower(strings.ReplaceAll(what, "_", "-")), what)
+		hint := ""
+		if what == "KRATOS_API" {
+			// The dev stack's env file is read only while the stack is up.
+			hint = "; in a clone of kratos-tui, make up starts a local Kratos that the client then finds"
+		}
+		return fmt.Errorf("%s is not set; give it with --%s or the %s environment variable (for example http://127.0.0.1:4433)%s",
+			what, strings.ToLower(strings.ReplaceAll(what, "_", "-")), what, hint)
 	}
 	if !strings.Contains(raw, "://") {
 		return fmt.Errorf("%s %q has no scheme: write http://%s (or https://%s)", what, raw, raw, raw)
