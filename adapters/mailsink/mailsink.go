@@ -60,11 +60,12 @@ func (m Message) Code() string {
 	case m.VerificationCode != "":
 		return m.VerificationCode
 	}
-	return sixDigits(m.Body)
+	return SixDigits(m.Body)
 }
 
-// sixDigits returns the first run of exactly six digits in s.
-func sixDigits(s string) string {
+// SixDigits returns the first run of exactly six digits in s (the code
+// of a login or registration mail, whose template has no code field).
+func SixDigits(s string) string {
 	run := 0
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && s[i] >= '0' && s[i] <= '9' {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/mailsink"
 )
 
 // Kratos courier template types that carry a code.
@@ -45,23 +47,7 @@ func (m CourierMessage) Code() string {
 	case m.VerificationCode != "":
 		return m.VerificationCode
 	}
-	return sixDigits(m.Body)
-}
-
-// sixDigits returns the first run of exactly six digits in s.
-func sixDigits(s string) string {
-	run := 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			run++
-			continue
-		}
-		if run == 6 {
-			return s[i-6 : i]
-		}
-		run = 0
-	}
-	return ""
+	return mailsink.SixDigits(m.Body)
 }
 
 // Courier is a loopback HTTP server that receives the messages Kratos's

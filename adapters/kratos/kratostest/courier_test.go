@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/mailsink"
 )
 
 func TestCourierWaitCode(t *testing.T) {
@@ -86,8 +88,8 @@ func TestSixDigits(t *testing.T) {
 	for in, want := range map[string]string{
 		"code: 123456.": "123456", "1234567 and 654321": "654321", "12345": "", "": "", "999999": "999999",
 	} {
-		if got := sixDigits(in); got != want {
-			t.Errorf("sixDigits(%q) = %q, want %q", in, got, want)
+		if got := mailsink.SixDigits(in); got != want {
+			t.Errorf("SixDigits(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
