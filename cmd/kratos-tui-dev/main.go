@@ -328,6 +328,11 @@ func runStack(o options, sigc <-chan os.Signal, sio stdio) (code int, err error)
 	return runClient(o, p, st, sigc, sio)
 }
 
+// backgroundEnv is set by --up in the environment of the stack it starts
+// in the background, where Ctrl-C cannot reach it: its banner names
+// `make down` instead.
+const backgroundEnv = "KRATOS_TUI_DEV_BACKGROUND"
+
 // printBanner tells where the stack is, on stderr.
 func printBanner(w io.Writer, o options, p paths, st *stack) {
 	var b strings.Builder
@@ -343,9 +348,12 @@ func printBanner(w io.Writer, o options, p paths, st *stack) {
 	for _, n := range st.notes {
 		fmt.Fprintf(&b, "  Note: %s\n", n)
 	}
-	if o.noClient {
+	switch {
+	case o.noClient && os.Getenv(backgroundEnv) == "1":
+		b.WriteString("`make down` stops the stack.\n")
+	case o.noClient:
 		b.WriteString("Ctrl-C stops the stack.\n")
-	} else {
+	default:
 		b.WriteString("Ctrl-C in the client quits; the stack stops with it.\n")
 	}
 	_, _ = io.WriteString(w, b.String())

@@ -165,8 +165,14 @@ func TestREADMECommands(t *testing.T) {
 	const email = "me@example.com"
 	const password = "a-long-dev-password-42"
 
-	up := r.must(0, "make up", nil)
-	_ = up
+	r.must(0, "make up", nil)
+	// The stack's own log names the way to stop it that works: Ctrl-C
+	// cannot reach a stack in the background.
+	if devLog, err := os.ReadFile(filepath.Join(r.dir, ".run", "dev.log")); err != nil {
+		t.Errorf("make up left no dev.log: %v", err)
+	} else if !bytes.Contains(devLog, []byte("`make down` stops the stack.")) || bytes.Contains(devLog, []byte("Ctrl-C")) {
+		t.Errorf("dev.log does not say that make down stops the stack:\n%s", devLog)
+	}
 	if _, err := os.Stat(filepath.Join(r.dir, ".run", "kratos-tui.env")); err != nil {
 		t.Fatalf("make up wrote no env file: %v", err)
 	}

@@ -99,6 +99,7 @@ func up(o options, sio stdio) (int, error) {
 	_ = os.Remove(p.envFile)
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), backgroundEnv+"=1")
 	setDetachedProcAttrs(cmd)
 	if err := cmd.Start(); err != nil {
 		return exitSetup, fmt.Errorf("start the stack: %w", err)
