@@ -664,8 +664,13 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 			}
 			p.mu.Lock()
 			if i < len(p.seen) {
-				if f, ok := formOf(p.seen[i].Event); ok && f.GeneralError != "" {
-					why += fmt.Sprintf("; the live form's error: %q", f.GeneralError)
+				if f, ok := formOf(p.seen[i].Event); ok {
+					if f.GeneralError != "" {
+						why += fmt.Sprintf("; the live form's error: %q", f.GeneralError)
+					}
+					if rf, rok := formOf(r.Event); hasMessageID(f, identifierTaken) && !(rok && hasMessageID(rf, identifierTaken)) {
+						why += fmt.Sprintf("; the recording's address is taken on this Kratos (message %d): re-run with --rewrite-email OLD=NEW to sign up with a fresh one", identifierTaken)
+					}
 				}
 			}
 			p.mu.Unlock()
@@ -683,6 +688,28 @@ func (p *livePlugin) drift(exp, act []map[string]any) (string, uint64) {
 			len(act), len(exp), mustJSON(act[len(exp)])), 0
 	}
 	return "", 0
+}
+
+// identifierTaken is Kratos's message id for "an account with the same
+// identifier (email, phone, username, ...) exists already".
+const identifierTaken = 4000007
+
+// hasMessageID tells whether the form carries a message with the id, in
+// its own messages or on a field.
+func hasMessageID(f events.Form, id int64) bool {
+	for _, m := range f.Messages {
+		if m.ID == id {
+			return true
+		}
+	}
+	for _, ms := range f.FieldErrors {
+		for _, m := range ms {
+			if m.ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func mustJSON(v any) string {

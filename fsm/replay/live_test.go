@@ -376,3 +376,22 @@ func TestLiveMapsRecordedFlowIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveSignUpTakenAddressSuggestsRewrite re-runs a sign-up live with
+// its recorded address against the Kratos it was recorded on: the run
+// drifts (Kratos answers 4000007, the address is taken) and the reason
+// says how to re-run it.
+func TestLiveSignUpTakenAddressSuggestsRewrite(t *testing.T) {
+	lr := recordForLive(t, "sign_up")
+	srv := kratosFor(t, lr.f.expiring)
+	res := runLive(t, lr, srv, false)
+	if res.Drift == "" {
+		t.Fatal("a sign-up with an address the Kratos already has passed")
+	}
+	if !strings.Contains(res.Drift, "--rewrite-email") || !strings.Contains(res.Drift, "4000007") {
+		t.Errorf("the drift does not say the address is taken and how to re-run:\n%s", res.Drift)
+	}
+	if res := runLive(t, lr, srv, true); res.Drift != "" {
+		t.Errorf("with a fresh address: DRIFT %s", res.Drift)
+	}
+}
