@@ -44,26 +44,21 @@ replayed side by side.`,
 			if format == "" && !(isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())) || format == "text" {
 				return streamText(stdout, stderr, args[0])
 			}
-			h, recs, err := readLogWithProgress(args[0], stderr)
+			if format == "tui" || format == "" && isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd()) {
+				return runViewer(cmd.Context(), args[0], withReplay)
+			}
+			_, recs, err := readLogWithProgress(args[0], stderr)
 			if err != nil {
 				if !errors.Is(err, flowlog.ErrTruncated) || len(recs) == 0 {
 					return err
 				}
 				fmt.Fprintf(stderr, "kratos-tui: warning: %v; showing the %d whole records before it\n", err, len(recs))
 			}
-			if format == "" {
-				format = "text"
-				if isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd()) {
-					format = "tui"
-				}
-			}
 			switch format {
 			case "mermaid":
 				return traceview.WriteMermaid(stdout, recs)
 			case "mermaid-sequence":
 				return traceview.WriteMermaidSequence(stdout, recs)
-			case "tui":
-				return runViewer(cmd.Context(), h, recs, args[0], withReplay)
 			}
 			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
 		},
