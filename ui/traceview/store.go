@@ -215,16 +215,23 @@ func (s *store) foldAt(i int) fold {
 
 // Record decodes record i.
 func (s *store) Record(i int) (flowlog.Record, error) {
+	r, _, err := s.record(i, false)
+	return r, err
+}
+
+// record decodes record i; with raw, it also returns its line (nil for a
+// memory store).
+func (s *store) record(i int, raw bool) (flowlog.Record, []byte, error) {
 	s.mu.RLock()
 	if i < 0 || i >= s.n {
 		s.mu.RUnlock()
-		return flowlog.Record{}, fmt.Errorf("no record %d", i+1)
+		return flowlog.Record{}, nil, fmt.Errorf("no record %d", i+1)
 	}
-	s.decoded.Add(1)
 	if s.file == nil {
 		r := s.recs[i]
 		s.mu.RUnlock()
-		return r, nil
+		s.decoded.Add(1)
+		return r, nil, nil
 	}
 	off, end := s.metaAt(i).off, s.end
 	if i+1 < s.n {
@@ -233,9 +240,30 @@ func (s *store) Record(i int) (flowlog.Record, error) {
 	s.mu.RUnlock()
 	line := make([]byte, end-off)
 	if _, err := s.file.ReadAt(line, off); err != nil && !errors.Is(err, io.EOF) {
-		return flowlog.Record{}, fmt.Errorf("read record %d: %w", i+1, err)
+		return flowlog.Record{}, nil, fmt.Errorf("read record %d: %w", i+1, err)
 	}
-	env, err := events.Unmarshal(bytes.TrimSpace(line))
+	line = bytes.TrimSpace(line)
+	if raw {
+		return flowlog.Record{}, line, nil
+	}
+	s.decoded.Add(1)
+	env, err := events.Unmarshal(line)
+	if err != nil {
+		return flowlog.Record{}, nil, fmt.Errorf("record seq %d: %w", i+1, err)
+	}
+	return flowlog.Record{Line: i + 2, Envelope: env}, nil, nil
+}
+
+// Line returns record i's line as written (nil for a memory store).
+func (s *store) Line(i int) ([]byte, error) {
+	_, line, err := s.record(i, true)
+	return line, err
+}
+
+// Decode decodes a line Line returned for record i.
+func (s *store) Decode(i int, line []byte) (flowlog.Record, error) {
+	s.decoded.Add(1)
+	env, err := events.Unmarshal(line)
 	if err != nil {
 		return flowlog.Record{}, fmt.Errorf("record seq %d: %w", i+1, err)
 	}

@@ -657,6 +657,7 @@ func (v *Viewer) Search(query string, dir int) {
 	v.searching = cancel
 	start := v.selectedIndex()
 	q := strings.ToLower(query)
+	word, derivable := searchKey(q)
 	st := v.st
 	go func() {
 		found := -1
@@ -683,14 +684,24 @@ func (v *Viewer) Search(query string, dir int) {
 				block = b
 				states = st.states(b*checkpointEvery, (b+1)*checkpointEvery)
 			}
-			r, err := st.Record(i)
+			state := ""
+			if j := i - block*checkpointEvery; j < len(states) {
+				state = states[j]
+			}
+			var r flowlog.Record
+			line, err := st.Line(i)
+			if err == nil && line != nil {
+				if !mayHold(line, state, word, derivable) {
+					continue
+				}
+				r, err = st.Decode(i, line)
+			} else if err == nil {
+				r, err = st.Record(i)
+			}
 			if err != nil {
 				continue
 			}
-			e := Entry{Record: r}
-			if j := i - block*checkpointEvery; j < len(states) {
-				e.State = states[j]
-			}
+			e := Entry{Record: r, State: state}
 			if strings.Contains(strings.ToLower(Summary(r)), q) || strings.Contains(strings.ToLower(Detail(e)), q) {
 				found = i
 			}
