@@ -330,20 +330,25 @@ func (v *Viewer) grow() {
 		}
 		v.total = n
 	}
+	jumped := false
 	if v.pendingJump != 0 && (v.st.indexOfSeq(v.pendingJump) < n || done) {
 		seq := v.pendingJump
 		v.pendingJump = 0
+		v.status = ""
 		v.JumpTo(seq)
+		jumped = true
 	}
 	v.updateHeader()
 	switch {
 	case v.tail && v.rowCount() > 0:
 		v.selectRow(v.rowCount() - 1)
+	case jumped:
 	case wasEmpty && v.rowCount() > 0:
 		v.selectRow(0)
-	default:
+	}
+	if !v.tail {
 		// Rows added below must not scroll the timeline away from the
-		// selection (a table at its end tracks the end).
+		// selection (a table drawn at its end tracks the end).
 		r, c := v.table.GetOffset()
 		v.table.SetOffset(r, c)
 	}
