@@ -296,21 +296,24 @@ func (v *Viewer) rowOfIndex(i int) int {
 	return sort.Search(len(v.shown), func(k int) bool { return int(v.shown[k]) >= i })
 }
 
-// notify asks for a grow on the UI goroutine, at most one queued and, but
-// for the last, at most 20 a second.
+// notify asks for a grow on the UI goroutine: at most one is pending, and
+// but for the last at most 20 a second (a grow due sooner waits its turn).
 func (v *Viewer) notify(last bool) {
-	if !last && time.Since(time.Unix(0, v.lastGrow.Load())) < 50*time.Millisecond {
+	if !v.growing.CompareAndSwap(false, true) {
+		return // the pending grow takes these records in too
+	}
+	queue := func() {
+		v.app.QueueUpdateDraw(func() {
+			v.growing.Store(false)
+			v.grow()
+		})
+	}
+	wait := 50*time.Millisecond - time.Since(time.Unix(0, v.lastGrow.Load()))
+	if last || wait <= 0 {
+		go queue()
 		return
 	}
-	if !v.growing.CompareAndSwap(false, true) {
-		if !last {
-			return
-		}
-	}
-	go v.app.QueueUpdateDraw(func() {
-		v.growing.Store(false)
-		v.grow()
-	})
+	time.AfterFunc(wait, queue)
 }
 
 // grow takes in the records indexed or received since the last grow.
