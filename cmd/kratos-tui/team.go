@@ -190,6 +190,13 @@ result that says which.`,
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			opts.OnConnection = func(ev string, err error) {
+				if ev == "lost" {
+					fmt.Fprintf(stderr, "replay-worker: lost NATS at %s (%v); reconnecting until it is back, jobs held are delivered again\n", t.Host(), err)
+					return
+				}
+				fmt.Fprintf(stderr, "replay-worker: reconnected to NATS at %s\n", t.Host())
+			}
 			opts.OnJob = func(ev string, r farm.Result) {
 				switch ev {
 				case "took":
