@@ -35,7 +35,7 @@ func TestSearchSkipsOnlyRecordsWithoutTheQuery(t *testing.T) {
 		var queries []string
 		for i, e := range entries {
 			texts[i] = strings.ToLower(Summary(e.Record) + "\n" + Detail(e))
-			for range 8 {
+			for range 16 {
 				r := []rune(texts[i])
 				a := rng.IntN(len(r))
 				b := min(len(r), a+1+rng.IntN(24))
@@ -45,12 +45,12 @@ func TestSearchSkipsOnlyRecordsWithoutTheQuery(t *testing.T) {
 		queries = append(queries, "4000032", "bad request", "▶ request   post", `"id": 4000032`, "fsm state:   login", "exchange 1 of")
 		for _, q := range queries {
 			q = strings.ToLower(q)
-			word, derivable := searchKey(q)
+			words := searchWords(q)
 			for i, e := range entries {
 				holds := strings.Contains(texts[i], q)
-				may := mayHold(lines[i], e.State, word, derivable)
+				may := mayHold(lines[i], e.Kind, e.State, words)
 				if holds && !may {
-					t.Fatalf("%s seq %d holds %q but the line look skips it (key %q)", filepath.Base(path), e.Seq, q, word)
+					t.Fatalf("%s seq %d holds %q but the line look skips it (words %+v)", filepath.Base(path), e.Seq, q, words)
 				}
 				checked++
 				if !may {

@@ -711,3 +711,13 @@ func (s *store) close() {
 		_ = s.file.Close()
 	}
 }
+
+// kindOf is record i's kind, from the index.
+func (s *store) kindOf(i int) events.Kind {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if i < 0 || i >= s.n {
+		return ""
+	}
+	return kinds[s.metaAt(i).kind]
+}

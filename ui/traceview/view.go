@@ -663,9 +663,10 @@ func (v *Viewer) Search(query string, dir int) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.searching = cancel
+	v.setStatus(fmt.Sprintf("searching for %q (Esc stops)", query))
 	start := v.selectedIndex()
 	q := strings.ToLower(query)
-	word, derivable := searchKey(q)
+	words := searchWords(q)
 	st := v.st
 	go func() {
 		found := -1
@@ -699,7 +700,7 @@ func (v *Viewer) Search(query string, dir int) {
 			var r flowlog.Record
 			line, err := st.Line(i)
 			if err == nil && line != nil {
-				if !mayHold(line, state, word, derivable) {
+				if !mayHold(line, st.kindOf(i), state, words) {
 					continue
 				}
 				r, err = st.Decode(i, line)
