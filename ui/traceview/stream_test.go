@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -44,7 +45,7 @@ func TestViewerStreamsALargeLog(t *testing.T) {
 	s := startViewerAt(t, v, 160, 40)
 	s.await(t, "the first records", func(txt string) bool { return strings.Contains(txt, "AppStarted") })
 	done := "kratos-tui trace: " + itoa(n) + " records, log v2.0"
-	s.await(t, "the whole log indexed", func(txt string) bool { return strings.Contains(txt, done) })
+	s.awaitWithin(t, time.Minute, "the whole log indexed", func(txt string) bool { return strings.Contains(txt, done) })
 
 	last := itoa(n)
 	s.keys('g', last, tcell.KeyEnter)
@@ -135,3 +136,60 @@ func TestOpenCutShortLog(t *testing.T) {
 }
 
 func itoa(n int) string { return strconvU(uint64(n)) }
+
+// TestViewerSearchShowsProgressAndStops: a search of a large log that
+// must render many records shows how far it is, and Esc stops it, the
+// selection where it was.
+func TestViewerSearchShowsProgressAndStops(t *testing.T) {
+	path, n := bigLog(t, 100_000)
+	v, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startViewerAt(t, v, 160, 40)
+	s.awaitWithin(t, time.Minute, "the whole log indexed", func(txt string) bool { return strings.Contains(txt, itoa(n)+" records, log v2.0") })
+	// Words of the viewer's own: every adapter result is rendered.
+	s.keys('/', "Bad Request", tcell.KeyEnter)
+	s.awaitWithin(t, time.Minute, "the progress", func(txt string) bool {
+		return strings.Contains(txt, `searching for "Bad Request": `) && strings.Contains(txt, "% of "+itoa(n)+" records (Esc stops)")
+	})
+	s.keys(tcell.KeyEscape)
+	s.await(t, "the search stopped", func(txt string) bool { return strings.Contains(txt, `search for "Bad Request" stopped`) })
+	if seq := selected(v); seq != 1 {
+		t.Fatalf("a stopped search moved the selection to %d", seq)
+	}
+	var ended chan struct{}
+	inApp(v, func() { ended = v.searched })
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Esc left the search running")
+	}
+	var status string
+	inApp(v, func() { status = v.status })
+	if status != `search for "Bad Request" stopped` {
+		t.Fatalf("after Esc the status says %q", status)
+	}
+	quit(t, s)
+}
+
+// awaitWithin is await with a longer deadline, for a large log indexed
+// or searched on a loaded machine under -race.
+func (s *screen) awaitWithin(t *testing.T, d time.Duration, what string, ok func(string) bool) string {
+	t.Helper()
+	if s.last != "" && ok(s.last) {
+		return s.last
+	}
+	deadline := time.After(d)
+	for {
+		select {
+		case txt := <-s.draws:
+			s.last = txt
+			if ok(txt) {
+				return txt
+			}
+		case <-deadline:
+			t.Fatalf("screen never showed %s; last screen:\n%s", what, s.last)
+		}
+	}
+}

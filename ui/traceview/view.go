@@ -105,8 +105,10 @@ type Viewer struct {
 
 	// pendingJump is a seq asked for before the index reached it.
 	pendingJump uint64
-	// searching stops the running search, nil when none runs.
+	// searching stops the running search, nil when none runs; searched
+	// is closed when the last search's goroutine ended.
 	searching context.CancelFunc
+	searched  chan struct{}
 	// stop ends the background index; indexed is closed when it ended.
 	stop     chan struct{}
 	indexed  chan struct{}
@@ -668,7 +670,10 @@ func (v *Viewer) Search(query string, dir int) {
 	q := strings.ToLower(query)
 	words := searchWords(q)
 	st := v.st
+	ended := make(chan struct{})
+	v.searched = ended
 	go func() {
+		defer close(ended)
 		found := -1
 		var states []string
 		block := -1
