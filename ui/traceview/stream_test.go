@@ -193,3 +193,34 @@ func (s *screen) awaitWithin(t *testing.T, d time.Duration, what string, ok func
 		}
 	}
 }
+
+// TestLiveFilterTakesNewRecords: records that arrive while a filter is set
+// (a run followed live, a log still being indexed) are filtered as they
+// come.
+func TestLiveFilterTakesNewRecords(t *testing.T) {
+	h, recs := corpus(t, "sign_up_short_password")
+	v := NewLive(h, "nats://127.0.0.1:4222/S/RUN")
+	for _, r := range recs[:10] {
+		v.Append(r)
+	}
+	v.grow()
+	v.SetFilter(1) // intents
+	for _, r := range recs[10:] {
+		v.Append(r)
+	}
+	v.grow()
+	want := 0
+	for _, r := range recs {
+		if r.Kind == "intent" {
+			want++
+		}
+	}
+	if got := v.rowCount(); got != want {
+		t.Fatalf("%d rows under the intent filter, want %d", got, want)
+	}
+	for row := range v.rowCount() {
+		if r, err := v.st.Record(v.indexOfRow(row)); err != nil || r.Kind != "intent" {
+			t.Fatalf("row %d: %s %v", row, r.Kind, err)
+		}
+	}
+}
