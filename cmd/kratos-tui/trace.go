@@ -28,6 +28,8 @@ func traceCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 --format tui (the default on a terminal): a scrollable timeline; f filters
 by kind, g jumps to a seq, the right pane shows the record, the state
 machine's state at that point and an adapter step's redacted HTTP exchanges.
+It streams: the first records show at once while the rest is indexed in
+the background, and only what is drawn is decoded (any size).
 --format text: the timeline as text. --format mermaid: the state machine as
 a Mermaid stateDiagram-v2 with the path this log took highlighted;
 --format mermaid-sequence: the run as a Mermaid sequenceDiagram.
