@@ -59,6 +59,7 @@ func run(cycles, rounds, reps int) error {
 		{"keypress", benchKeypress(500)},
 		{"start-up in a pseudo-terminal", benchStartup(&srv, max(reps, 10))},
 		{"replay", benchReplay},
+		{"trace viewer in a pseudo-terminal", benchTraceViewer(3)},
 		{"replay farm and NATS recording", func(_ context.Context, r *report) error {
 			return measureFarm(r.tw, os.Stderr, r.figures, 24, 1500)
 		}},

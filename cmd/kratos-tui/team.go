@@ -190,6 +190,13 @@ result that says which.`,
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			opts.OnConnection = func(ev string, err error) {
+				if ev == "lost" {
+					fmt.Fprintf(stderr, "replay-worker: lost NATS at %s (%v); reconnecting until it is back, jobs held are delivered again\n", t.Host(), err)
+					return
+				}
+				fmt.Fprintf(stderr, "replay-worker: reconnected to NATS at %s\n", t.Host())
+			}
 			opts.OnJob = func(ev string, r farm.Result) {
 				switch ev {
 				case "took":
@@ -323,7 +330,7 @@ func recordingsCommand(stdout, stderr io.Writer) *cobra.Command {
 func addFollowFlag(cmd *cobra.Command, stdout, stderr io.Writer) {
 	var follow string
 	inner, innerArgs := cmd.RunE, cmd.Args
-	cmd.Flags().StringVar(&follow, "follow", "", "show the run nats://HOST:PORT/STREAM/RUN as text while it is recorded, until it ends")
+	cmd.Flags().StringVar(&follow, "follow", "", "show the run nats://HOST:PORT/STREAM/RUN while it is recorded: in the viewer on a terminal (--format tui), else as text until it ends")
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if follow != "" {
 			return cobra.NoArgs(c, args)
@@ -333,6 +340,17 @@ func addFollowFlag(cmd *cobra.Command, stdout, stderr io.Writer) {
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if follow == "" {
 			return inner(c, args)
+		}
+		switch format, _ := c.Flags().GetString("format"); format {
+		case "tui":
+			return followTUI(c.Context(), follow)
+		case "":
+			if isTerminal(stdout) && isTerminal(c.InOrStdin()) {
+				return followTUI(c.Context(), follow)
+			}
+		case "text":
+		default:
+			return fmt.Errorf("--follow shows --format tui or text, not %q", format)
 		}
 		return followText(c.Context(), stdout, follow)
 	}

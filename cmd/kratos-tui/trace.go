@@ -28,6 +28,8 @@ func traceCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 --format tui (the default on a terminal): a scrollable timeline; f filters
 by kind, g jumps to a seq, the right pane shows the record, the state
 machine's state at that point and an adapter step's redacted HTTP exchanges.
+It streams: the first records show at once while the rest is indexed in
+the background, and only what is drawn is decoded (any size).
 --format text: the timeline as text. --format mermaid: the state machine as
 a Mermaid stateDiagram-v2 with the path this log took highlighted;
 --format mermaid-sequence: the run as a Mermaid sequenceDiagram.
@@ -44,26 +46,21 @@ replayed side by side.`,
 			if format == "" && !(isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())) || format == "text" {
 				return streamText(stdout, stderr, args[0])
 			}
-			h, recs, err := readLogWithProgress(args[0], stderr)
+			if format == "tui" || format == "" && isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd()) {
+				return runViewer(cmd.Context(), args[0], withReplay)
+			}
+			_, recs, err := readLogWithProgress(args[0], stderr)
 			if err != nil {
 				if !errors.Is(err, flowlog.ErrTruncated) || len(recs) == 0 {
 					return err
 				}
 				fmt.Fprintf(stderr, "kratos-tui: warning: %v; showing the %d whole records before it\n", err, len(recs))
 			}
-			if format == "" {
-				format = "text"
-				if isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd()) {
-					format = "tui"
-				}
-			}
 			switch format {
 			case "mermaid":
 				return traceview.WriteMermaid(stdout, recs)
 			case "mermaid-sequence":
 				return traceview.WriteMermaidSequence(stdout, recs)
-			case "tui":
-				return runViewer(cmd.Context(), h, recs, args[0], withReplay)
 			}
 			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
 		},

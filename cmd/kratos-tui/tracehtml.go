@@ -48,18 +48,24 @@ func traceHTML(ctx context.Context, stdout, stderr io.Writer, path string, withR
 	return err
 }
 
-// runViewer opens the interactive viewer on the records; with withReplay,
-// the log is replayed first and the viewer starts at the first divergence,
-// recorded and replayed side by side.
-func runViewer(ctx context.Context, h flowlog.Header, recs []flowlog.Record, path string, withReplay bool) error {
-	v := traceview.New(h, recs)
+// runViewer opens the interactive viewer on the log at path, which it
+// indexes in the background (the first records show at once); with
+// withReplay, the log is replayed first and the viewer starts at the first
+// divergence, recorded and replayed side by side.
+func runViewer(ctx context.Context, path string, withReplay bool) error {
+	var div *traceview.Divergence
 	if withReplay {
 		rp, err := replayFor(ctx, path)
 		if err != nil {
 			return err
 		}
-		v.SetDivergence(rp.Divergence)
+		div = rp.Divergence
 	}
+	v, err := traceview.Open(path)
+	if err != nil {
+		return err
+	}
+	v.SetDivergence(div)
 	return v.Run()
 }
 
@@ -69,11 +75,10 @@ func viewDivergence(stdin, stdout *os.File, path string, d *traceview.Divergence
 	if !isatty.IsTerminal(stdin.Fd()) || !isatty.IsTerminal(stdout.Fd()) {
 		return fmt.Errorf("--trace opens the viewer and needs a terminal; for a file, run: kratos-tui trace --format html --replay %s > trace.html", path)
 	}
-	h, recs, err := flowlog.ReadAll(path)
+	v, err := traceview.Open(path)
 	if err != nil {
 		return err
 	}
-	v := traceview.New(h, recs)
 	v.SetDivergence(d)
 	return v.Run()
 }

@@ -2,7 +2,11 @@
 // and after a Kratos upgrade, under two configurations, or from two
 // clients — and lists every difference that matters, grouped by step.
 //
-// A step is an intent and every record it caused up to the next intent.
+// A step is an intent and every record the machine published once it took
+// that intent, up to the next intent it took (by causation, or by the
+// transition named after the intent), not up to the next intent in the
+// log: a UI that pipes its intents faster than the machine takes them
+// writes them together, at other seqs than an interactive run does.
 // Steps are aligned by their intents' types, and the records of two aligned
 // steps by kind and operation (a longest common subsequence, so a record
 // one log has and the other lacks is one difference, not a shift of every
@@ -160,14 +164,65 @@ func (s step) seq() uint64 {
 	return s[0].Seq
 }
 
+// steps cuts a log into steps by what the machine did, not by where the
+// intents landed: a UI may publish intents faster than the machine takes
+// them (a script piping its intents into the json UI), so an intent's
+// records can follow other intents. An intent's step starts when the
+// machine takes it (a record caused by it, or the transition named after
+// it); the records after belong to that step, or to the step of the event
+// that caused them. Intents the machine never took are steps of their own.
 func steps(recs []flowlog.Record) []step {
 	var out []step
+	var pending []flowlog.Record // intents not taken yet
+	stepOf := map[string]int{}   // event id -> step
+	cur := -1
+	start := func(k int) {
+		// Intents queued before the one taken were never taken.
+		for _, p := range pending[:k] {
+			out = append(out, step{p})
+			stepOf[p.ID] = len(out) - 1
+		}
+		out = append(out, step{pending[k]})
+		cur = len(out) - 1
+		stepOf[pending[k].ID] = cur
+		pending = pending[k+1:]
+	}
 	for _, r := range recs {
-		if r.Kind == events.KindIntent || len(out) == 0 {
-			out = append(out, step{r})
+		if r.Kind == events.KindIntent {
+			pending = append(pending, r)
 			continue
 		}
-		out[len(out)-1] = append(out[len(out)-1], r)
+		taken := -1
+		for k, p := range pending {
+			if r.CausationID != "" && r.CausationID == p.ID {
+				taken = k
+				break
+			}
+		}
+		if t, ok := r.Event.(events.TransitionMade); ok && taken < 0 {
+			for k, p := range pending {
+				if p.Type == t.Event {
+					taken = k
+					break
+				}
+			}
+		}
+		switch i, ok := stepOf[r.CausationID]; {
+		case taken >= 0:
+			start(taken)
+		case ok && r.CausationID != "":
+			out[i] = append(out[i], r)
+			stepOf[r.ID] = i
+			continue
+		case cur < 0:
+			out = append(out, step{})
+			cur = 0
+		}
+		out[cur] = append(out[cur], r)
+		stepOf[r.ID] = cur
+	}
+	for _, p := range pending {
+		out = append(out, step{p})
 	}
 	return out
 }

@@ -2,12 +2,15 @@ package traceview
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -41,6 +44,9 @@ const (
 	HelpBarShort = "Tab pane  / search n/N  f kind  o op  i flow  x clear  g seq  d diverged  q quit"
 )
 
+// HelpBarLive is the key line of a run followed live.
+const HelpBarLive = "Tab pane  / search n/N  f kind  o op  i flow  x clear  g seq  F follow the tail  q quit"
+
 // Viewer is the interactive trace viewer: a scrollable timeline, and the
 // selected record in full in a pane that takes focus (Tab) and scrolls:
 // the machine's state and the screen shown at that point, every HTTP
@@ -49,6 +55,11 @@ const (
 // operation and flow id; g jumps to a seq. Given a replay's divergence
 // (SetDivergence) it shows the recorded and replayed records side by side.
 // Below 120 columns the panes are stacked, so it works at 80x24.
+//
+// It streams: a log opened with Open is indexed in the background (16
+// bytes a record) while the first records show; only the rows drawn and
+// the selected record are decoded. A run followed live (NewLive) grows as
+// its records arrive.
 type Viewer struct {
 	app      *tview.Application
 	header   *tview.TextView
@@ -63,14 +74,18 @@ type Viewer struct {
 	bottom   *tview.Pages
 	body     *tview.Flex
 	title    string
-	entries  []Entry
-	shown    []int // indexes into entries of the visible rows
+	st       *store
+	// total is the number of records the timeline knows (the store may
+	// have indexed more since the last grow).
+	total int
+	// shown are the store indexes of the visible rows when a filter is
+	// set; nil shows every record.
+	shown []int32
+	rows  map[int][4]*tview.TableCell // decoded rows, by store index
 
-	filter     int    // index into Filters
-	operation  string // "" or an adapter operation
-	flow       string // "" or a Kratos flow id
-	operations []string
-	flows      []string
+	filter    int    // index into Filters
+	operation string // "" or an adapter operation
+	flow      string // "" or a Kratos flow id
 
 	query      string // the last search
 	promptMode string // "search" or "jump"
@@ -82,36 +97,119 @@ type Viewer struct {
 	// focused is the primitive given the focus last (setFocus).
 	focused tview.Primitive
 	// detailText is the selected record's text; detailWidth the width it
-	// was wrapped for (-1: not yet).
+	// was wrapped for (-1: not yet); detailIdx the record it shows.
 	detailText  string
 	detailWidth int
+	detailIdx   int
 	detailPane  *recordPane
+
+	// pendingJump is a seq asked for before the index reached it.
+	pendingJump uint64
+	// searching stops the running search, nil when none runs; searched
+	// is closed when the last search's goroutine ended.
+	searching context.CancelFunc
+	searched  chan struct{}
+	// stop ends the background index; indexed is closed when it ended.
+	stop     chan struct{}
+	indexed  chan struct{}
+	growing  atomic.Bool  // a grow is queued
+	lastGrow atomic.Int64 // when the last grow ran, in Unix nanoseconds
+	// live: a run followed as it is recorded; tail: the selection
+	// follows the newest record; selecting: the viewer moves the
+	// selection itself.
+	live      string
+	tail      bool
+	selecting bool
+	ended     bool
 }
 
-// New builds a viewer of the records of a log.
+// New builds a viewer of records held in memory.
 func New(h flowlog.Header, recs []flowlog.Record) *Viewer {
-	v := &Viewer{
-		app:      tview.NewApplication(),
-		header:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
-		table:    tview.NewTable().SetSelectable(true, false).SetFixed(0, 0),
-		detail:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
-		right:    tview.NewPages(),
-		reason:   tview.NewTextView().SetDynamicColors(false).SetWrap(true),
-		expected: tview.NewTextView().SetDynamicColors(false).SetWrap(false),
-		actual:   tview.NewTextView().SetDynamicColors(false).SetWrap(false),
-		help:     tview.NewTextView().SetDynamicColors(false).SetWrap(false).SetText(HelpBar),
-		prompt:   tview.NewInputField(),
-		bottom:   tview.NewPages(),
-		entries:  Entries(recs),
-		title:    fmt.Sprintf("kratos-tui trace: %d records, log v%s by %s", len(recs), h.SchemaVersion, h.AppVersion),
+	st := memoryStore(h, recs)
+	v := newViewer(st)
+	v.total = st.Len()
+	v.title = fmt.Sprintf("kratos-tui trace: %d records, log v%s by %s", len(recs), h.SchemaVersion, h.AppVersion)
+	v.refill(0)
+	return v
+}
+
+// Open builds a viewer of the log at path: it checks the header, then
+// indexes the records in the background while the first ones show. A
+// record that is corrupt or cut short ends the timeline there, with the
+// reason in the header.
+func Open(path string) (*Viewer, error) {
+	st, err := openStore(path)
+	if err != nil {
+		return nil, err
 	}
-	v.operations, v.flows = v.index()
+	v := newViewer(st)
+	v.stop, v.indexed = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(v.indexed)
+		st.index(v.stop, v.notify)
+	}()
+	v.grow()
+	return v, nil
+}
+
+// NewLive builds a viewer of a run followed as it is recorded, named
+// where: Append adds its records, End says it ended. The selection
+// follows the newest record until the user moves it (F toggles).
+func NewLive(h flowlog.Header, where string) *Viewer {
+	st := newStore(h)
+	v := newViewer(st)
+	v.live, v.tail = where, true
+	v.help.SetText(HelpBarLive)
+	v.grow()
+	return v
+}
+
+// Append adds a record of a run followed live; it is safe to call from
+// any goroutine.
+func (v *Viewer) Append(r flowlog.Record) {
+	v.st.append(r)
+	v.notify(false)
+}
+
+// End says the followed run ended (err nil) or could not be followed
+// further; it is safe to call from any goroutine.
+func (v *Viewer) End(err error) {
+	v.st.mu.Lock()
+	v.st.done, v.st.err = true, err
+	v.st.mu.Unlock()
+	v.notify(true)
+}
+
+func newViewer(st *store) *Viewer {
+	v := &Viewer{
+		app:       tview.NewApplication(),
+		header:    tview.NewTextView().SetDynamicColors(false).SetWrap(false),
+		table:     tview.NewTable().SetSelectable(true, false).SetFixed(0, 0),
+		detail:    tview.NewTextView().SetDynamicColors(false).SetWrap(false),
+		right:     tview.NewPages(),
+		reason:    tview.NewTextView().SetDynamicColors(false).SetWrap(true),
+		expected:  tview.NewTextView().SetDynamicColors(false).SetWrap(false),
+		actual:    tview.NewTextView().SetDynamicColors(false).SetWrap(false),
+		help:      tview.NewTextView().SetDynamicColors(false).SetWrap(false).SetText(HelpBar),
+		prompt:    tview.NewInputField(),
+		bottom:    tview.NewPages(),
+		st:        st,
+		rows:      map[int][4]*tview.TableCell{},
+		detailIdx: -2,
+	}
+	v.table.SetContent(&timeline{v: v})
 	v.table.SetBorder(true).SetTitle(" timeline ")
 	v.detail.SetBorder(true).SetTitle(" record ")
 	v.expected.SetBorder(true).SetTitle(" recorded (expected) ")
 	v.actual.SetBorder(true).SetTitle(" replayed (actual) ")
 	v.reason.SetBorder(true).SetTitle(" replay diverged: lines that differ are marked ▶, Tab visits the sides ")
-	v.table.SetSelectionChangedFunc(func(row, _ int) { v.showDetail(row) })
+	v.table.SetSelectionChangedFunc(func(row, _ int) {
+		if !v.selecting && v.tail && row < v.rowCount()-1 {
+			v.tail = false
+			v.updateHeader()
+		}
+		v.showDetail(row)
+	})
 	v.prompt.SetDoneFunc(v.promptDone)
 	sides := tview.NewFlex().AddItem(v.expected, 0, 1, false).AddItem(v.actual, 0, 1, false)
 	divPane := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(v.reason, 4, 0, false).AddItem(sides, 0, 1, false)
@@ -125,25 +223,146 @@ func New(h flowlog.Header, recs []flowlog.Record) *Viewer {
 	v.setFocus(v.table)
 	v.app.SetInputCapture(v.keys)
 	v.app.SetBeforeDrawFunc(v.layout)
-	v.refill(0)
 	return v
 }
 
-// index lists the adapter operations and Kratos flow ids of the log, in
-// the order they first appear.
-func (v *Viewer) index() (ops, flows []string) {
-	seenOp, seenFlow := map[string]bool{}, map[string]bool{}
-	for _, e := range v.entries {
-		if op := operationOf(e.Record); op != "" && !seenOp[op] {
-			seenOp[op] = true
-			ops = append(ops, op)
-		}
-		if e.FlowID != "" && !seenFlow[e.FlowID] {
-			seenFlow[e.FlowID] = true
-			flows = append(flows, e.FlowID)
-		}
+// timeline is the table's content: rows decoded when drawn.
+type timeline struct {
+	tview.TableContentReadOnly
+	v *Viewer
+}
+
+func (t *timeline) GetRowCount() int    { return t.v.rowCount() }
+func (t *timeline) GetColumnCount() int { return 4 }
+
+func (t *timeline) GetCell(row, col int) *tview.TableCell {
+	i := t.v.indexOfRow(row)
+	if i < 0 || col < 0 || col > 3 {
+		return nil
 	}
-	return ops, flows
+	return t.v.cells(i)[col]
+}
+
+// cells are the timeline cells of record i, decoded once and kept while
+// the cache is small.
+func (v *Viewer) cells(i int) [4]*tview.TableCell {
+	if c, ok := v.rows[i]; ok {
+		return c
+	}
+	if len(v.rows) >= 4096 {
+		clear(v.rows)
+	}
+	var c [4]*tview.TableCell
+	r, err := v.st.Record(i)
+	if err != nil {
+		seq := v.st.seqOf(i)
+		c = [4]*tview.TableCell{tview.NewTableCell(fmt.Sprintf("%5d", seq)), tview.NewTableCell("?"), tview.NewTableCell("unreadable"),
+			tview.NewTableCell(err.Error()).SetExpansion(1)}
+	} else {
+		seqCell := fmt.Sprintf("%5d", r.Seq)
+		if v.div != nil && r.Seq == v.div.Seq {
+			seqCell = fmt.Sprintf("!%4d", r.Seq)
+		}
+		c = [4]*tview.TableCell{tview.NewTableCell(seqCell), tview.NewTableCell(string(r.Kind)).SetTextColor(kindColor(r.Kind)),
+			tview.NewTableCell(r.Type), tview.NewTableCell(Summary(r)).SetExpansion(1)}
+	}
+	v.rows[i] = c
+	return c
+}
+
+// rowCount is the number of timeline rows.
+func (v *Viewer) rowCount() int {
+	if v.shown != nil {
+		return len(v.shown)
+	}
+	return v.total
+}
+
+// indexOfRow is the store index of a timeline row, -1 when none.
+func (v *Viewer) indexOfRow(row int) int {
+	if row < 0 || row >= v.rowCount() {
+		return -1
+	}
+	if v.shown != nil {
+		return int(v.shown[row])
+	}
+	return row
+}
+
+// rowOfIndex is the first row at or after store index i, rowCount when
+// none.
+func (v *Viewer) rowOfIndex(i int) int {
+	if v.shown == nil {
+		return min(i, v.total)
+	}
+	return sort.Search(len(v.shown), func(k int) bool { return int(v.shown[k]) >= i })
+}
+
+// notify asks for a grow on the UI goroutine: at most one is pending, and
+// but for the last at most 20 a second (a grow due sooner waits its turn).
+func (v *Viewer) notify(last bool) {
+	if !v.growing.CompareAndSwap(false, true) {
+		return // the pending grow takes these records in too
+	}
+	queue := func() {
+		v.app.QueueUpdateDraw(func() {
+			v.growing.Store(false)
+			v.grow()
+		})
+	}
+	wait := 50*time.Millisecond - time.Since(time.Unix(0, v.lastGrow.Load()))
+	if last || wait <= 0 {
+		go queue()
+		return
+	}
+	time.AfterFunc(wait, queue)
+}
+
+// grow takes in the records indexed or received since the last grow.
+func (v *Viewer) grow() {
+	v.lastGrow.Store(time.Now().UnixNano())
+	n, _, done, _ := v.st.progress()
+	wasEmpty := v.rowCount() == 0
+	if n > v.total {
+		if v.shown != nil {
+			v.st.mu.RLock()
+			for i := v.total; i < n; i++ {
+				if v.visibleLocked(v.st.metaAt(i)) {
+					v.shown = append(v.shown, int32(i))
+				}
+			}
+			v.st.mu.RUnlock()
+		}
+		v.total = n
+	}
+	jumped := false
+	if v.pendingJump != 0 && (v.st.indexOfSeq(v.pendingJump) < n || done) {
+		seq := v.pendingJump
+		v.pendingJump = 0
+		v.status = ""
+		v.JumpTo(seq)
+		jumped = true
+	}
+	v.updateHeader()
+	switch {
+	case v.tail && v.rowCount() > 0:
+		v.selectRow(v.rowCount() - 1)
+	case jumped:
+	case wasEmpty && v.rowCount() > 0:
+		v.selectRow(0)
+	}
+	if !v.tail {
+		// Rows added below must not scroll the timeline away from the
+		// selection (a table drawn at its end tracks the end).
+		r, c := v.table.GetOffset()
+		v.table.SetOffset(r, c)
+	}
+}
+
+func (v *Viewer) selectRow(row int) {
+	v.selecting = true
+	v.table.Select(row, 0)
+	v.selecting = false
 }
 
 func operationOf(r flowlog.Record) string {
@@ -163,19 +382,23 @@ func (v *Viewer) layout(screen tcell.Screen) bool {
 		// Keep the selection in view once the panes have their new size.
 		v.width, v.height = w, h
 		row, _ := v.table.GetSelection()
-		v.table.Select(row, 0)
+		v.selectRow(row)
 	}
 	stacked := w < 120
 	if stacked != v.stacked {
 		v.stacked = stacked
 		defer v.updateHeader()
 		if stacked {
-			v.help.SetText(HelpBarShort)
+			if v.live == "" {
+				v.help.SetText(HelpBarShort)
+			}
 			v.body.SetDirection(tview.FlexRow)
 			v.body.ResizeItem(v.table, 0, 2)
 			v.body.ResizeItem(v.right, 0, 3)
 		} else {
-			v.help.SetText(HelpBar)
+			if v.live == "" {
+				v.help.SetText(HelpBar)
+			}
 			v.body.SetDirection(tview.FlexColumn)
 			v.body.ResizeItem(v.table, 0, 3)
 			v.body.ResizeItem(v.right, 0, 2)
@@ -208,9 +431,19 @@ func (v *Viewer) setFocus(p tview.Primitive) {
 // screen and an after-draw hook on it).
 func (v *Viewer) Application() *tview.Application { return v.app }
 
-// Run shows the viewer until the user quits.
+// Run shows the viewer until the user quits; it then stops the index and
+// any search, and closes the log.
 func (v *Viewer) Run() error {
-	if err := v.app.Run(); err != nil {
+	err := v.app.Run()
+	if v.searching != nil {
+		v.searching()
+	}
+	if v.stop != nil {
+		close(v.stop)
+		<-v.indexed
+	}
+	v.st.close()
+	if err != nil {
 		return fmt.Errorf("trace viewer: %w", err)
 	}
 	return nil
@@ -252,6 +485,12 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		v.setFocus(ps[(cur+step)%len(ps)])
 		return nil
 	case tcell.KeyEscape:
+		if v.searching != nil {
+			v.searching()
+			v.searching = nil
+			v.setStatus(fmt.Sprintf("search for %q stopped", v.query))
+			return nil
+		}
 		if v.focused != v.table {
 			v.setFocus(v.table)
 			return nil
@@ -269,10 +508,12 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		v.filter = (v.filter + 1) % len(Filters)
 		v.refill(v.SelectedSeq())
 	case 'o':
-		v.operation = next(v.operations, v.operation)
+		ops, _ := v.st.lists()
+		v.operation = next(ops, v.operation)
 		v.refill(v.SelectedSeq())
 	case 'i':
-		v.flow = next(v.flows, v.flow)
+		_, flows := v.st.lists()
+		v.flow = next(flows, v.flow)
 		v.refill(v.SelectedSeq())
 	case 'x':
 		v.filter, v.operation, v.flow = 0, "", ""
@@ -285,6 +526,8 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		v.Search(v.query, 1)
 	case 'N':
 		v.Search(v.query, -1)
+	case 'F':
+		v.SetTail(!v.tail)
 	case 'd':
 		if v.div != nil {
 			v.JumpTo(v.div.Seq)
@@ -296,6 +539,15 @@ func (v *Viewer) keys(ev *tcell.EventKey) *tcell.EventKey {
 		return ev
 	}
 	return nil
+}
+
+// SetTail makes the selection follow the newest record (on) or stay.
+func (v *Viewer) SetTail(on bool) {
+	v.tail = on
+	if on && v.rowCount() > 0 {
+		v.selectRow(v.rowCount() - 1)
+	}
+	v.updateHeader()
 }
 
 // next is the value after cur in the cycle "" → xs[0] → … → "".
@@ -361,52 +613,134 @@ func (v *Viewer) SetFilter(i int) {
 // record pane shows the recorded and replayed records side by side.
 func (v *Viewer) SetDivergence(d *Divergence) {
 	v.div = d
+	clear(v.rows)
 	if d != nil {
 		v.JumpTo(d.Seq)
 	}
 }
 
 // JumpTo selects the record of the given seq (or the first after it),
-// clearing the filters when they hide that record.
+// clearing the filters when they hide that record. A seq the index has
+// not reached yet is selected when it does.
 func (v *Viewer) JumpTo(seq uint64) {
-	for _, idx := range v.shown {
-		if v.entries[idx].Seq == seq {
-			v.refill(seq)
+	i := v.st.indexOfSeq(seq)
+	if i >= v.total {
+		if _, _, done, _ := v.st.progress(); !done {
+			v.pendingJump = seq
+			v.setStatus(fmt.Sprintf("seq %d: indexing up to it…", seq))
 			return
 		}
 	}
-	v.filter, v.operation, v.flow = 0, "", ""
+	if v.shown != nil {
+		if r := v.rowOfIndex(i); r >= len(v.shown) || int(v.shown[r]) != i {
+			v.filter, v.operation, v.flow = 0, "", ""
+		}
+	}
 	v.refill(seq)
 }
+
+// searchBlock is the stretch of records a search decodes between looks
+// at its cancellation.
+const searchBlock = 256
 
 // Search selects the next record (dir 1) or the previous one (dir -1)
 // whose text — summary and record pane — holds query, ignoring case,
 // across all records (a filter that hides it is cleared), and highlights
-// the match in the record pane.
+// the match in the record pane. It reads the log in the background,
+// showing its progress; Esc stops it.
 func (v *Viewer) Search(query string, dir int) {
 	if query == "" {
 		v.setStatus("no search yet: / to search")
 		return
 	}
 	v.query = query
-	q := strings.ToLower(query)
+	if v.searching != nil {
+		v.searching()
+	}
+	n := v.total
+	if n == 0 {
+		v.setStatus(fmt.Sprintf("%q: no record holds it", query))
+		v.showDetail(v.selectedRow())
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.searching = cancel
+	v.setStatus(fmt.Sprintf("searching for %q (Esc stops)", query))
 	start := v.selectedIndex()
-	n := len(v.entries)
-	for k := 1; k <= n; k++ {
-		i := ((start+dir*k)%n + n) % n
-		e := v.entries[i]
-		if strings.Contains(strings.ToLower(Summary(e.Record)), q) || strings.Contains(strings.ToLower(Detail(e)), q) {
+	q := strings.ToLower(query)
+	words := searchWords(q)
+	st := v.st
+	ended := make(chan struct{})
+	v.searched = ended
+	go func() {
+		defer close(ended)
+		found := -1
+		var states []string
+		block := -1
+		lastShown := time.Now()
+		for k := 1; k <= n && found < 0; k++ {
+			if k%searchBlock == 0 {
+				if ctx.Err() != nil {
+					return
+				}
+				if time.Since(lastShown) > 100*time.Millisecond {
+					lastShown = time.Now()
+					pct := 100 * k / n
+					v.app.QueueUpdateDraw(func() {
+						if ctx.Err() == nil {
+							v.setStatus(fmt.Sprintf("searching for %q: %d%% of %d records (Esc stops)", query, pct, n))
+						}
+					})
+				}
+			}
+			i := ((start+dir*k)%n + n) % n
+			if b := i / checkpointEvery; b != block {
+				block = b
+				states = st.states(b*checkpointEvery, (b+1)*checkpointEvery)
+			}
+			state := ""
+			if j := i - block*checkpointEvery; j < len(states) {
+				state = states[j]
+			}
+			var r flowlog.Record
+			line, err := st.Line(i)
+			if err == nil && line != nil {
+				if !mayHold(line, st.kindOf(i), state, words) {
+					continue
+				}
+				r, err = st.Decode(i, line)
+			} else if err == nil {
+				r, err = st.Record(i)
+			}
+			if err != nil {
+				continue
+			}
+			e := Entry{Record: r, State: state}
+			if strings.Contains(strings.ToLower(Summary(r)), q) || strings.Contains(strings.ToLower(Detail(e)), q) {
+				found = i
+			}
+		}
+		v.app.QueueUpdateDraw(func() {
+			if ctx.Err() != nil {
+				return
+			}
+			cancel()
+			v.searching = nil
+			if found < 0 {
+				v.setStatus(fmt.Sprintf("%q: no record holds it", query))
+				v.detailIdx = -2
+				v.showDetail(v.selectedRow())
+				return
+			}
 			wrapped := ""
-			if dir > 0 && i <= start || dir < 0 && i >= start {
+			if dir > 0 && found <= start || dir < 0 && found >= start {
 				wrapped = ", wrapped"
 			}
-			v.JumpTo(e.Seq)
-			v.setStatus(fmt.Sprintf("%q found in seq %d%s (n/N)", query, e.Seq, wrapped))
-			return
-		}
-	}
-	v.setStatus(fmt.Sprintf("%q: no record holds it", query))
-	v.showDetail(v.selectedRow())
+			seq := st.seqOf(found)
+			v.JumpTo(seq)
+			v.setStatus(fmt.Sprintf("%q found in seq %d%s (n/N)", query, seq, wrapped))
+		})
+	}()
 }
 
 func (v *Viewer) setStatus(s string) {
@@ -419,63 +753,67 @@ func (v *Viewer) selectedRow() int {
 	return row
 }
 
-// selectedIndex is the entries index of the selected row, -1 when none.
+// selectedIndex is the store index of the selected row, -1 when none.
 func (v *Viewer) selectedIndex() int {
-	row := v.selectedRow()
-	if row < 0 || row >= len(v.shown) {
-		return -1
-	}
-	return v.shown[row]
+	return v.indexOfRow(v.selectedRow())
 }
 
 // SelectedSeq returns the seq of the selected record, 0 when none.
 func (v *Viewer) SelectedSeq() uint64 {
 	if i := v.selectedIndex(); i >= 0 {
-		return v.entries[i].Seq
+		return v.st.seqOf(i)
 	}
 	return 0
 }
 
-func (v *Viewer) visible(e Entry) bool {
-	if kind := Filters[v.filter]; kind != "" && e.Kind != kind {
-		return false
-	}
-	if v.operation != "" && operationOf(e.Record) != v.operation {
-		return false
-	}
-	return v.flow == "" || e.FlowID == v.flow
+// filtered says whether a filter is set.
+func (v *Viewer) filtered() bool {
+	return Filters[v.filter] != "" || v.operation != "" || v.flow != ""
 }
 
-// refill rebuilds the timeline for the filters and selects the first row
-// at or after seq.
-func (v *Viewer) refill(seq uint64) {
-	v.table.Clear()
-	v.shown = v.shown[:0]
-	sel := -1
-	for i, e := range v.entries {
-		if !v.visible(e) {
-			continue
-		}
-		row := len(v.shown)
-		v.shown = append(v.shown, i)
-		seqCell := fmt.Sprintf("%5d", e.Seq)
-		if v.div != nil && e.Seq == v.div.Seq {
-			seqCell = fmt.Sprintf("!%4d", e.Seq)
-		}
-		v.table.SetCell(row, 0, tview.NewTableCell(seqCell))
-		v.table.SetCell(row, 1, tview.NewTableCell(string(e.Kind)).SetTextColor(kindColor(e.Kind)))
-		v.table.SetCell(row, 2, tview.NewTableCell(e.Type))
-		v.table.SetCell(row, 3, tview.NewTableCell(Summary(e.Record)).SetExpansion(1))
-		if sel < 0 && e.Seq >= seq {
-			sel = row
+// visibleLocked says whether the filters show a record; v.st.mu is held.
+func (v *Viewer) visibleLocked(m meta) bool {
+	if kind := Filters[v.filter]; kind != "" && kinds[m.kind] != kind {
+		return false
+	}
+	if v.operation != "" {
+		k := kinds[m.kind]
+		if k != events.KindAdapterCall && k != events.KindAdapterResult || m.name == 0 || v.st.names[m.name-1] != v.operation {
+			return false
 		}
 	}
-	if sel < 0 {
-		sel = max(len(v.shown)-1, 0)
+	if v.flow != "" {
+		i, ok := v.st.flowIdx[v.flow]
+		return ok && m.flow == i
+	}
+	return true
+}
+
+// refill rebuilds the timeline for the filters from the index (no record
+// is decoded) and selects the first row at or after seq.
+func (v *Viewer) refill(seq uint64) {
+	if v.filtered() {
+		v.shown = v.shown[:0]
+		if v.shown == nil {
+			v.shown = []int32{}
+		}
+		v.st.mu.RLock()
+		for i := 0; i < v.total; i++ {
+			if v.visibleLocked(v.st.metaAt(i)) {
+				v.shown = append(v.shown, int32(i))
+			}
+		}
+		v.st.mu.RUnlock()
+	} else {
+		v.shown = nil
+	}
+	sel := v.rowOfIndex(v.st.indexOfSeq(seq))
+	if sel >= v.rowCount() {
+		sel = max(v.rowCount()-1, 0)
 	}
 	v.updateHeader()
-	v.table.Select(sel, 0)
-	v.showDetail(sel)
+	v.detailIdx = -2
+	v.selectRow(sel)
 }
 
 func (v *Viewer) updateHeader() {
@@ -493,11 +831,36 @@ func (v *Viewer) updateHeader() {
 	if len(fs) > 0 {
 		filter = strings.Join(fs, ", ") + fmt.Sprintf(" (%d shown)", len(v.shown))
 	}
+	n, frac, done, err := v.st.progress()
+	h := v.st.header
 	title := v.title
+	short := fmt.Sprintf("%d records", v.total)
+	switch {
+	case v.live != "":
+		tail := "F: tail off"
+		if v.tail {
+			tail = "F: tail on"
+		}
+		state := "live"
+		if done {
+			state = "ended"
+		}
+		title = fmt.Sprintf("kratos-tui trace: %s %s, %d records (%s)", state, v.live, v.total, tail)
+		short = fmt.Sprintf("%s: %d records (%s)", state, v.total, tail)
+	case title != "":
+	case !done:
+		title = fmt.Sprintf("kratos-tui trace: indexing %d records (%.0f%%)", n, 100*frac)
+		short = fmt.Sprintf("indexing %d records (%.0f%%)", n, 100*frac)
+	default:
+		title = fmt.Sprintf("kratos-tui trace: %d records, log v%s by %s", v.total, h.SchemaVersion, h.AppVersion)
+	}
 	if v.stacked { // 80 columns: keep room for the filters and the status
-		title = fmt.Sprintf("%d records", len(v.entries))
+		title = short
 	}
 	line := fmt.Sprintf("%s | %s", title, filter)
+	if err != nil && done {
+		line += fmt.Sprintf(" | warning: %v; shown: the %d records before it", err, n)
+	}
 	if v.status != "" {
 		line += " | " + v.status
 	}
@@ -517,13 +880,28 @@ func kindColor(k events.Kind) tcell.Color {
 }
 
 func (v *Viewer) showDetail(row int) {
-	if row < 0 || row >= len(v.shown) {
+	idx := v.indexOfRow(row)
+	if idx < 0 {
+		v.detailIdx = -1
 		v.detail.SetText("no record: the filters hide every record (x clears them)")
+		if v.total == 0 {
+			v.detail.SetText("no record yet")
+		}
 		v.right.SwitchToPage("record")
 		return
 	}
-	idx := v.shown[row]
-	e := v.entries[idx]
+	if idx == v.detailIdx {
+		return
+	}
+	v.detailIdx = idx
+	e, err := v.st.Entry(idx)
+	if err != nil {
+		v.right.SwitchToPage("record")
+		v.detailText = fmt.Sprintf("seq %d: %v\n", v.st.seqOf(idx), err)
+		v.detailWidth = -1
+		v.rewrap(v.detailPane.width())
+		return
+	}
 	if v.div != nil && e.Seq == v.div.Seq {
 		v.showDivergence()
 		return
@@ -623,13 +1001,19 @@ func wrapRunes(line string, w int) []string {
 
 // screenAt says what the UI showed at entry idx: the last state event up
 // to it.
+
+// screenAt says what the UI showed at record idx: the last state event up
+// to it (the view model's fold from the nearest checkpoint).
 func (v *Viewer) screenAt(idx int) string {
-	for i := idx; i >= 0; i-- {
-		if e := v.entries[i]; e.Kind == events.KindState {
-			return fmt.Sprintf("\nscreen shown: %s (seq %d) %s\n", e.Type, e.Seq, Summary(e.Record))
-		}
+	f := v.st.foldAt(idx)
+	if f.screen < 0 {
+		return "\nscreen shown: none yet\n"
 	}
-	return "\nscreen shown: none yet\n"
+	r, err := v.st.Record(f.screen)
+	if err != nil {
+		return fmt.Sprintf("\nscreen shown: seq %d: %v\n", v.st.seqOf(f.screen), err)
+	}
+	return fmt.Sprintf("\nscreen shown: %s (seq %d) %s\n", r.Type, r.Seq, Summary(r))
 }
 
 // showDivergence fills the side-by-side pane: the reason, then the

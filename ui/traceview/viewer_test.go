@@ -227,10 +227,14 @@ func TestViewerFilters(t *testing.T) {
 	var wrong []uint64
 	shown := 0
 	inApp(v, func() {
-		shown = len(v.shown)
-		for _, r := range v.shown {
-			if v.entries[r].FlowID != v.flow {
-				wrong = append(wrong, v.entries[r].Seq)
+		shown = v.rowCount()
+		for row := range shown {
+			r, err := v.st.Record(v.indexOfRow(row))
+			if err != nil {
+				t.Error(err)
+			}
+			if r.FlowID != v.flow {
+				wrong = append(wrong, r.Seq)
 			}
 		}
 	})
@@ -242,7 +246,7 @@ func TestViewerFilters(t *testing.T) {
 	}
 	s.keys('x')
 	s.await(t, "no filter", func(txt string) bool { return strings.Contains(txt, "| all records") })
-	inApp(v, func() { shown = len(v.shown) })
+	inApp(v, func() { shown = v.rowCount() })
 	if shown != len(recs) {
 		t.Fatalf("x left %d of %d records", shown, len(recs))
 	}

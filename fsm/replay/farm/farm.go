@@ -292,6 +292,10 @@ type WorkerOptions struct {
 	// ("done") and each job given back because its result could not be
 	// published ("retry", the reason in r.Reason).
 	OnJob func(event string, r Result)
+	// OnConnection, when set, is told when the worker loses its NATS
+	// connection ("lost", with the error) and gets it back
+	// ("reconnected"); it reconnects for ever.
+	OnConnection func(event string, err error)
 	// Hold and HoldAfterResult, for the kill test (fault injection), make
 	// the worker wait before publishing a job's result, or after it and
 	// before acknowledging the job.
@@ -315,6 +319,15 @@ func Work(ctx context.Context, t natsrec.Target, opts WorkerOptions) error {
 	}
 	// A worker outlives a restart of the server: it reconnects for ever.
 	forever := []nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond), nats.ReconnectBufSize(8 << 20)}
+	if on := opts.OnConnection; on != nil {
+		forever = append(forever,
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				if ctx.Err() == nil {
+					on("lost", err)
+				}
+			}),
+			nats.ReconnectHandler(func(*nats.Conn) { on("reconnected", nil) }))
+	}
 	nc, js, err := natsrec.Connect(ctx, t, 0, forever...)
 	if err != nil {
 		return fmt.Errorf("replay-worker %s: %w", t, err)
