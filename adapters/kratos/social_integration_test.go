@@ -1,0 +1,133 @@
+package kratos
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/hydratest"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/loopback"
+)
+
+// socialBrowse starts a social sign-in, lets the browser sign in at Hydra
+// and returns the start and the URL the browser brought to the callback.
+func socialBrowse(t *testing.T, st *hydratest.Stack, c *Client, b *hydratest.Browser, registration bool) (*adapters.SocialSignInStart, string) {
+	t.Helper()
+	ctx := testCtx(t)
+	start, err := c.StartSocialSignIn(ctx, adapters.SocialSignInRequest{Provider: hydratest.ProviderID, ReturnTo: st.ReturnTo, Registration: registration})
+	if err != nil {
+		t.Fatalf("StartSocialSignIn: %v", err)
+	}
+	if !strings.HasPrefix(start.RedirectTo, st.Hydra.PublicURL+"/oauth2/auth?") || start.ExchangeCode == "" || start.FlowID == "" {
+		t.Fatalf("start = %+v, want Hydra's authorize URL, a flow and an exchange code", start)
+	}
+	var rcv loopback.Receiver
+	got := make(chan string, 4)
+	if err := rcv.Listen(st.ReturnTo, func(u string) { got <- u }); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rcv.Stop() }()
+	page := b.Open(ctx, start.RedirectTo)
+	if page.Err != nil || page.Status != 200 {
+		t.Fatalf("browser: %+v (visited %v)", page, b.Visited)
+	}
+	select {
+	case u := <-got:
+		return start, u
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no callback; browser visited %v", b.Visited)
+	}
+	return nil, ""
+}
+
+func TestSocialSignInExchangesTheCodeForASession(t *testing.T) {
+	st := hydratest.NewStack(t, kratostest.Options{})
+	c := realClient(t, st.Kratos, Options{})
+	email := uniqueEmail()
+	st.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+
+	// First time: Kratos turns the login into a registration (session hook).
+	start, cb := socialBrowse(t, st, c, hydratest.NewBrowser(), false)
+	u, _ := url.Parse(cb)
+	code := u.Query().Get("code")
+	if code == "" {
+		t.Fatalf("callback %s has no code", cb)
+	}
+	sess, err := c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: start.ExchangeCode, ReturnToCode: code})
+	if err != nil {
+		t.Fatalf("ExchangeSessionToken: %v", err)
+	}
+	if sess.Token == "" || sess.Email != email || sess.IdentityID == "" {
+		t.Fatalf("session = %+v, want a token for %s", sess, email)
+	}
+	who, err := c.Whoami(testCtx(t), sess.Token)
+	if err != nil || who.IdentityID != sess.IdentityID {
+		t.Fatalf("whoami = %+v, %v", who, err)
+	}
+	if !slices.ContainsFunc(who.Methods, func(m adapters.AuthenticationMethod) bool { return m.Method == "oidc" }) {
+		t.Errorf("whoami methods %+v, want oidc", who.Methods)
+	}
+
+	// Wrong half: Kratos has no session for it.
+	_, err = c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: start.ExchangeCode, ReturnToCode: code + "x"})
+	wantClass(t, err, adapters.ClassFlowNotFound)
+
+	// Second time, a fresh browser: a login of the same identity.
+	start2, cb2 := socialBrowse(t, st, c, hydratest.NewBrowser(), false)
+	u2, _ := url.Parse(cb2)
+	sess2, err := c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: start2.ExchangeCode, ReturnToCode: u2.Query().Get("code")})
+	if err != nil || sess2.IdentityID != sess.IdentityID || sess2.Token == sess.Token {
+		t.Fatalf("second sign-in = %+v, %v; want a new session of %s", sess2, err, sess.IdentityID)
+	}
+}
+
+func TestSocialSignInTraps(t *testing.T) {
+	st := hydratest.NewStack(t, kratostest.Options{})
+	c := realClient(t, st.Kratos, Options{})
+
+	t.Run("unknown provider", func(t *testing.T) {
+		_, err := c.StartSocialSignIn(testCtx(t), adapters.SocialSignInRequest{Provider: "nope", ReturnTo: st.ReturnTo})
+		ae := wantClass(t, err, adapters.ClassValidation)
+		if !strings.Contains(ae.Message, hydratest.ProviderID) {
+			t.Errorf("message %q does not name the providers Kratos offers", ae.Message)
+		}
+	})
+
+	t.Run("return_to not allowed", func(t *testing.T) {
+		_, err := c.StartSocialSignIn(testCtx(t), adapters.SocialSignInRequest{Provider: hydratest.ProviderID, ReturnTo: "http://127.0.0.1:1/elsewhere"})
+		if err == nil {
+			t.Fatal("Kratos accepted a return_to it does not allow")
+		}
+		t.Logf("%v", err)
+	})
+
+	t.Run("a browser that holds a Kratos session brings no code", func(t *testing.T) {
+		email := uniqueEmail()
+		st.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+		b := hydratest.NewBrowser()
+		// A browser sign-in leaves Kratos's session cookie in the browser.
+		ctx := testCtx(t)
+		page := b.Open(ctx, st.Kratos.PublicURL+"/self-service/login/browser")
+		_ = page
+		start, cb := socialBrowse(t, st, c, b, false)
+		_ = start
+		u, _ := url.Parse(cb)
+		if u.Query().Get("code") == "" {
+			t.Logf("first: %s", cb)
+		}
+		_, cb2 := socialBrowse(t, st, c, b, false)
+		u2, _ := url.Parse(cb2)
+		t.Logf("second callback: %s", cb2)
+		if u2.Query().Get("code") != "" {
+			t.Fatalf("a browser with a Kratos session brought a code: %s", cb2)
+		}
+	})
+	_ = errors.New
+	_ = context.Background
+}
