@@ -112,14 +112,9 @@ func TestSocialSignInTraps(t *testing.T) {
 		st.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
 		b := hydratest.NewBrowser()
 		// A browser sign-in leaves Kratos's session cookie in the browser.
-		ctx := testCtx(t)
-		page := b.Open(ctx, st.Kratos.PublicURL+"/self-service/login/browser")
-		_ = page
-		start, cb := socialBrowse(t, st, c, b, false)
-		_ = start
-		u, _ := url.Parse(cb)
-		if u.Query().Get("code") == "" {
-			t.Logf("first: %s", cb)
+		page, err := b.SignInAtKratos(testCtx(t), st.Kratos.PublicURL)
+		if err != nil || !b.HasKratosSession(st.Kratos.PublicURL) {
+			t.Fatalf("browser sign-in at Kratos: %+v, %v (visited %v)", page, err, b.Visited)
 		}
 		_, cb2 := socialBrowse(t, st, c, b, false)
 		u2, _ := url.Parse(cb2)
@@ -128,6 +123,88 @@ func TestSocialSignInTraps(t *testing.T) {
 			t.Fatalf("a browser with a Kratos session brought a code: %s", cb2)
 		}
 	})
+
+	t.Run("an address with a password account asks to link", func(t *testing.T) {
+		email, _ := signUp(t, c)
+		st.Hydra.SetUser(hydratest.User{Subject: "sub-link-" + email, Email: email})
+		_, cb := socialBrowse(t, st, c, hydratest.NewBrowser(), false)
+		u, _ := url.Parse(cb)
+		t.Logf("callback: %s", cb)
+		if u.Query().Get("code") != "" || u.Query().Get("flow") == "" {
+			t.Fatalf("callback %s: want no code and the login flow to link in", cb)
+		}
+		flow, err := c.GetLoginFlow(testCtx(t), u.Query().Get("flow"))
+		if err != nil {
+			t.Fatalf("GetLoginFlow: %v", err)
+		}
+		if !slices.Contains(messageIDs(flow), "1010016") {
+			t.Fatalf("linking flow messages %v, want 1010016", messageIDs(flow))
+		}
+		// Signing in with the password on that flow links the provider.
+		body := map[string]any{"method": "password", "identifier": email, "password": goodPassword}
+		sess, err := c.SubmitLoginForm(testCtx(t), "", flow.ID, body)
+		if err != nil {
+			t.Fatalf("password on the linking flow: %v", err)
+		}
+		// Now the provider signs the same identity in.
+		start, cb2 := socialBrowse(t, st, c, hydratest.NewBrowser(), false)
+		u2, _ := url.Parse(cb2)
+		sess2, err := c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: start.ExchangeCode, ReturnToCode: u2.Query().Get("code")})
+		if err != nil || sess2.IdentityID != sess.IdentityID {
+			t.Fatalf("after linking, social sign-in = %+v, %v; want identity %s (callback %s)", sess2, err, sess.IdentityID, cb2)
+		}
+	})
 	_ = errors.New
 	_ = context.Background
+}
+
+// A user who takes longer in the browser than the flow lives: Kratos does
+// not send the browser back to the callback with a code, and the flow's
+// codes never give a session. The client must start a fresh flow (never
+// continue through use_flow_id: the replacement has no exchange code).
+func TestSocialSignInFlowExpiredInTheBrowser(t *testing.T) {
+	st := hydratest.NewStack(t, kratostest.Options{LoginLifespan: "2s", RegistrationLifespan: "2s"})
+	c := realClient(t, st.Kratos, Options{})
+	email := uniqueEmail()
+	st.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+	ctx := testCtx(t)
+	start, err := c.StartSocialSignIn(ctx, adapters.SocialSignInRequest{Provider: hydratest.ProviderID, ReturnTo: st.ReturnTo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the flow's own expiry (a server-side deadline, not a UI).
+	for time.Now().Before(start.ExpiresAt.Add(200 * time.Millisecond)) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	var rcv loopback.Receiver
+	got := make(chan string, 4)
+	if err := rcv.Listen(st.ReturnTo, func(u string) { got <- u }); err != nil {
+		t.Fatal(err)
+	}
+	page := hydratest.NewBrowser().Open(ctx, start.RedirectTo)
+	_ = rcv.Stop()
+	t.Logf("browser ended at %s (HTTP %d, %v)", page.URL, page.Status, page.Err)
+	select {
+	case u := <-got:
+		t.Fatalf("an expired flow came back to the callback: %s", u)
+	default:
+	}
+	if !strings.Contains(page.URL, "/ui/error?id=") {
+		t.Errorf("the browser ended at %s, want Kratos's error page", page.URL)
+	}
+	// A fresh flow works.
+	start2, cb := socialBrowse(t, st, c, hydratest.NewBrowser(), false)
+	sess, err := c.ExchangeSessionToken(ctx, adapters.SessionTokenExchange{InitCode: start2.ExchangeCode, ReturnToCode: mustQuery(t, cb, "code")})
+	if err != nil || sess.Email != email {
+		t.Fatalf("fresh flow after expiry: %+v, %v", sess, err)
+	}
+}
+
+func mustQuery(t *testing.T, raw, key string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get(key)
 }

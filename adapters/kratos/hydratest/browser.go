@@ -2,12 +2,14 @@ package hydratest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -71,4 +73,70 @@ func (b *Browser) Open(ctx context.Context, u string) Page {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	return Page{URL: resp.Request.URL.String(), Status: resp.StatusCode, Body: string(body)}
+}
+
+// SignInAtKratos signs the browser in at Kratos itself with a browser
+// flow and the provider, as a user of a web app of the same Kratos would:
+// the browser then holds a Kratos session cookie. It returns the page the
+// browser ended at.
+func (b *Browser) SignInAtKratos(ctx context.Context, kratosPublicURL string) (Page, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, kratosPublicURL+"/self-service/login/browser", nil)
+	if err != nil {
+		return Page{}, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return Page{}, fmt.Errorf("create browser login flow: %w", err)
+	}
+	defer resp.Body.Close()
+	var flow struct {
+		ID string `json:"id"`
+		UI struct {
+			Nodes []struct {
+				Attributes struct {
+					Name  string `json:"name"`
+					Value any    `json:"value"`
+				} `json:"attributes"`
+			} `json:"nodes"`
+		} `json:"ui"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&flow); err != nil || flow.ID == "" {
+		return Page{}, fmt.Errorf("create browser login flow: HTTP %d, %v", resp.StatusCode, err)
+	}
+	csrf := ""
+	for _, n := range flow.UI.Nodes {
+		if n.Attributes.Name == "csrf_token" {
+			csrf, _ = n.Attributes.Value.(string)
+		}
+	}
+	form := url.Values{"method": {"oidc"}, "provider": {ProviderID}, "csrf_token": {csrf}}
+	post, err := http.NewRequestWithContext(ctx, http.MethodPost, kratosPublicURL+"/self-service/login?flow="+flow.ID, strings.NewReader(form.Encode()))
+	if err != nil {
+		return Page{}, err
+	}
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	b.Visited = []string{post.URL.String()}
+	r2, err := b.client.Do(post)
+	if err != nil {
+		return Page{URL: b.Visited[len(b.Visited)-1]}, fmt.Errorf("browser sign-in: %w", err)
+	}
+	defer r2.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(r2.Body, 4096))
+	return Page{URL: r2.Request.URL.String(), Status: r2.StatusCode, Body: string(body)}, nil
+}
+
+// HasKratosSession reports whether the browser holds a Kratos session
+// cookie for kratosPublicURL.
+func (b *Browser) HasKratosSession(kratosPublicURL string) bool {
+	u, err := url.Parse(kratosPublicURL)
+	if err != nil {
+		return false
+	}
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == "ory_kratos_session" {
+			return true
+		}
+	}
+	return false
 }
