@@ -57,6 +57,8 @@ var secretKeys = map[string]bool{
 	"session_token": true, "x-session-token": true, "ory_session_token": true,
 	"authorization": true, "cookie": true, "set-cookie": true,
 	"session_token_exchange_code": true, "return_session_token_exchange_code": true,
+	// The two halves of a session token exchange (/sessions/token-exchange).
+	"init_code": true, "return_to_code": true,
 	// The recovery and verification link tokens, the token store's token.
 	"token": true,
 	// Anti-CSRF token (not a credential, but bound to the session).
