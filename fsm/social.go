@@ -53,8 +53,9 @@ type socialSignIn struct {
 // socialRequest is the traced request of starting a social sign-in.
 type socialRequest = adapters.SocialSignInRequest
 
-// listenRequest is the traced request of the callback listener.
-type listenRequest struct {
+// listenResult is the traced result of the callback listener: the
+// address it receives the browser on.
+type listenResult struct {
 	ReturnTo string `json:"return_to"`
 }
 
@@ -77,16 +78,23 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 		fail("Social sign-in is not available in this client.")
 		return
 	}
-	returnTo := m.cfg.CallbackURL
-	if _, err := call(ctx, m, "callback.listen", listenRequest{ReturnTo: returnTo}, func(context.Context) (none, error) {
-		if m.cfg.Callbacks == nil {
-			return none{}, nil
+	// The address listened on is the call's result, so that a replay
+	// sends Kratos the recorded return_to.
+	listening, err := call(ctx, m, "callback.listen", nil, func(context.Context) (listenResult, error) {
+		returnTo := m.cfg.CallbackURL
+		if returnTo == "" {
+			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Social sign-in needs a callback address (--callback-port)."}
 		}
-		return none{}, m.cfg.Callbacks.Listen(returnTo, m.deliverCallback)
-	}); err != nil {
+		if m.cfg.Callbacks == nil {
+			return listenResult{ReturnTo: returnTo}, nil
+		}
+		return listenResult{ReturnTo: returnTo}, m.cfg.Callbacks.Listen(returnTo, m.deliverCallback)
+	})
+	if err != nil {
 		fail(adapters.AsError(err).Message)
 		return
 	}
+	returnTo := listening.ReturnTo
 	req := socialRequest{Provider: in.Provider, Registration: in.Registration, ReturnTo: returnTo}
 	start, err := call(ctx, m, "kratos.start_social_sign_in", req, func(ctx context.Context) (*adapters.SocialSignInStart, error) {
 		return m.cfg.Social.StartSocialSignIn(ctx, req)
