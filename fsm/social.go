@@ -26,7 +26,7 @@ const (
 		"(Kratos then skips the code a terminal needs). Sign in again in a private (incognito) window, or sign out in the browser first."
 	// MessageSocialLink: the provider's address belongs to an account with
 	// another way to sign in (Kratos message 1010016).
-	MessageSocialLink = "An account with this address already exists. Sign in with its existing method below: Kratos then links %s to it, and you can use either from then on."
+	MessageSocialLink = "Sign in to your existing account below to link %s to it."
 	// MessageSocialExpired: the flow expired before the browser came back.
 	MessageSocialExpired = "This sign-in expired before the browser came back. Start it again: a new sign-in begins."
 )

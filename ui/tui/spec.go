@@ -46,6 +46,9 @@ type link struct {
 	key  tcell.Key
 	help string
 	do   func()
+	// method: the link is a way to sign in (a social provider), kept in
+	// the button row before the links to other forms.
+	method bool
 }
 
 // publishLink is a link that publishes intent.
@@ -131,8 +134,10 @@ func providerLinks(v *view, providers []fields.Provider, registration bool) []li
 		if i < len(providerKeys) {
 			key = providerKeys[i]
 		}
-		out = append(out, v.publishLink(p.Label, key, strings.ToLower(p.Label),
-			events.SocialSignInRequested{Provider: p.ID, Registration: registration}))
+		l := v.publishLink(p.Label, key, strings.ToLower(p.Label),
+			events.SocialSignInRequested{Provider: p.ID, Registration: registration})
+		l.method = true
+		out = append(out, l)
 	}
 	return out
 }

@@ -197,7 +197,7 @@ func TestSocialSignInTrapsJSON(t *testing.T) {
 		st := startSocial(t, c)
 		hydratest.NewBrowser().Open(context.Background(), st.URL)
 		f := decode[form](t, c.await("LoginFormShown"))
-		if !hasMessage(f.Messages, 1010016) || !strings.Contains(f.Notice, "Sign in with its existing method") || f.Email != email {
+		if !hasMessage(f.Messages, 1010016) || !strings.Contains(f.Notice, "to link Hydra") || f.Email != email {
 			t.Fatalf("linking form: %+v", f)
 		}
 		c.send("SignInSubmitted", map[string]any{"identifier": email, "password": "Correct-Horse-9417-battery"})
