@@ -74,6 +74,16 @@ func TestSocialSignInExchangesTheCodeForASession(t *testing.T) {
 		t.Errorf("whoami methods %+v, want oidc", who.Methods)
 	}
 
+	// From a sign-up form: a registration flow, a new identity.
+	other := uniqueEmail()
+	st.Hydra.SetUser(hydratest.User{Subject: "sub-" + other, Email: other})
+	startReg, cbReg := socialBrowse(t, st, c, hydratest.NewBrowser(), true)
+	reg, err := c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: startReg.ExchangeCode, ReturnToCode: mustQuery(t, cbReg, "code")})
+	if err != nil || reg.Email != other || reg.IdentityID == sess.IdentityID {
+		t.Fatalf("sign-up with the provider = %+v, %v", reg, err)
+	}
+	st.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+
 	// Wrong half: Kratos has no session for it.
 	_, err = c.ExchangeSessionToken(testCtx(t), adapters.SessionTokenExchange{InitCode: start.ExchangeCode, ReturnToCode: code + "x"})
 	wantClass(t, err, adapters.ClassFlowNotFound)
