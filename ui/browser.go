@@ -24,6 +24,13 @@ func OpenInBrowser(url string) error {
 	if cmd := strings.TrimSpace(os.Getenv("BROWSER")); cmd != "" {
 		c := exec.Command(cmd, url)
 		c.Stdout, c.Stderr = io.Discard, io.Discard
+		// The browser needs the session's environment (DISPLAY, HOME...),
+		// not the client's own settings (replay secrets among them).
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "KRATOS_TUI_") {
+				c.Env = append(c.Env, kv)
+			}
+		}
 		if err := c.Start(); err != nil {
 			return err
 		}

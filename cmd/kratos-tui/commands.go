@@ -257,8 +257,8 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	if s.timeout <= 0 {
 		return app.Config{}, nil, fmt.Errorf("--timeout must be positive, got %s", s.timeout)
 	}
-	if s.callbackPort < 1 || s.callbackPort > 65535 {
-		return app.Config{}, nil, fmt.Errorf("--callback-port must be a TCP port (1-65535), got %d", s.callbackPort)
+	if s.callbackPort < 0 || s.callbackPort > 65535 {
+		return app.Config{}, nil, fmt.Errorf("--callback-port must be a TCP port (1-65535; 0: the default %d), got %d", loopback.DefaultPort, s.callbackPort)
 	}
 	uiName := s.uiName
 	if uiName == "" {
