@@ -58,7 +58,9 @@ $(HYDRA):
 	cp -r "$$src/." "$$tmp" && chmod -R u+w "$$tmp" && \
 	( cd "$$tmp" && $(GO) mod edit -dropreplace github.com/ory/hydra-client-go/v2 ) || exit 1; \
 	echo "hydra: [3/3] compiling with SQLite (cgo)"; \
-	( cd "$$tmp" && GOFLAGS=-mod=mod CGO_ENABLED=1 $(GO) build -tags sqlite -o $(HYDRA).tmp . ) && mv $(HYDRA).tmp $(HYDRA) || exit 1; \
+	( cd "$$tmp" && GOFLAGS=-mod=mod CGO_ENABLED=1 $(GO) build -tags sqlite \
+		-ldflags "-X github.com/ory/hydra/v2/driver/config.Version=$(HYDRA_VERSION)" \
+		-o $(HYDRA).tmp . ) && mv $(HYDRA).tmp $(HYDRA) || exit 1; \
 	echo "hydra: built $(HYDRA) in $$(( $$(date +%s) - start ))s"
 
 ## run: start a local Kratos, the backend and the mail sink on loopback, run the client against them,
