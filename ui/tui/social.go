@@ -36,9 +36,9 @@ func newSocialScreen(v *view, ev events.SocialSignInStarted, opened error) *soci
 
 	var top []string
 	if opened == nil {
-		top = append(top, "Finish signing in with "+label+" in the browser that just opened. This address is what it shows:")
+		top = append(top, "Finish signing in with "+label+" in the browser that just opened. This address (F3: as a QR code) is what it shows:")
 	} else {
-		top = append(top, "Open this address in a browser to sign in with "+label+":")
+		top = append(top, "Open this address (F3: as a QR code) in a browser to sign in with "+label+":")
 	}
 	s.top = textView(strings.Join(top, "\n"))
 	s.link = textView(t.tag("aqua", tview.Escape(ev.URL)))
@@ -62,11 +62,11 @@ func newSocialScreen(v *view, ev events.SocialSignInStarted, opened error) *soci
 	s.foot = textView(strings.Join(foot, "\n"))
 	footRows := 0
 	for _, l := range foot {
-		footRows += wrappedRows(l, width)
+		footRows += max(len(tview.WordWrap(l, width)), 1)
 	}
 	topRows := 0
 	for _, l := range top {
-		topRows += wrappedRows(l, width)
+		topRows += max(len(tview.WordWrap(l, width)), 1)
 	}
 
 	s.paste = tview.NewInputField().SetLabel("Address ").SetFieldStyle(t.field).SetLabelColor(t.label)
@@ -121,8 +121,12 @@ func (s *socialScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 		s.back()
 		return nil
 	case tcell.KeyF3:
+		need := ""
+		if lines, err := fields.QR(s.ev.URL, 0); err == nil && len(lines) > 0 {
+			need = fmt.Sprintf(" (it needs %dx%d)", tview.TaggedStringWidth(lines[0]), len(lines))
+		}
 		s.v.openQRWith(s.ev.URL, "Scan it with the browser of another device · Esc closes",
-			"The terminal is too small for this address as a QR code: enlarge it (or zoom out), or copy the address. Esc closes.")
+			"The terminal is too small for this address as a QR code"+need+": enlarge it or make the font smaller, or copy the address. Esc closes.")
 		return nil
 	case tcell.KeyF5:
 		// A new sign-in with the same provider (after the flow expired).

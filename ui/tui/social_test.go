@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"io"
 	"strings"
 	"sync"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/rs/zerolog"
 
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
@@ -74,7 +78,7 @@ func TestSocialSignInNoBrowser(t *testing.T) {
 	opts.OpenURL = func(string) error { return ui.ErrNoLocalBrowser }
 	h := newHarness(t, 80, 24, opts)
 	frame := h.feed(socialStarted(t))
-	if !strings.Contains(frame, "Open this address in a browser to sign in with Hydra") || !strings.Contains(frame, "No browser opened") {
+	if !strings.Contains(frame, "in a browser to sign in with Hydra") || !strings.Contains(frame, "No browser opened") {
 		t.Fatalf("no-browser screen:\n%s", frame)
 	}
 }
@@ -118,7 +122,7 @@ func TestEndToEndSocialSignInPasted(t *testing.T) {
 	}, noListener{})
 	h.waitFor("the sign-in form", has("Sign in with ORY", "Sign in with Hydra"))
 	h.key(tcell.KeyF5)
-	h.waitFor("the waiting screen", has("Open this address in a browser", "Address"))
+	h.waitFor("the waiting screen", has("in a browser to sign in", "Address"))
 	page := <-ended
 	if page.Err == nil || !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") {
 		t.Fatalf("the browser should fail on the callback it cannot reach; got %+v", page)
@@ -164,4 +168,87 @@ func startSocialApp(t *testing.T, stack *hydratest.Stack, open func(string) erro
 		}
 	})
 	return h
+}
+
+// TestSocialSignInQRCode: F3 shows the provider's address as a QR code
+// that decodes back to it when the terminal can hold it, else says how
+// large the terminal must be.
+func TestSocialSignInQRCode(t *testing.T) {
+	ev := socialStarted(t)
+	small := newHarness(t, 120, 40, testOpts)
+	small.feed(ev)
+	frame := small.key(tcell.KeyF3)
+	if !strings.Contains(frame, "too small for this address as a QR code (it needs") {
+		t.Fatalf("120x40:\n%s", frame)
+	}
+	big := newHarness(t, 200, 60, testOpts)
+	big.feed(ev)
+	frame = big.key(tcell.KeyF3)
+	if !strings.Contains(frame, "█") || !strings.Contains(frame, "Scan it with the browser of another device") {
+		t.Fatalf("200x60 shows no QR code:\n%s", frame)
+	}
+	if got := decodeQR(t, frame); got != ev.URL {
+		t.Fatalf("the QR code reads %q, want the provider's address", got)
+	}
+}
+
+// decodeQR reads the half-block QR code drawn in a frame.
+func decodeQR(t *testing.T, frame string) string {
+	t.Helper()
+	var rows [][]rune
+	left, right := -1, -1
+	for _, l := range strings.Split(frame, "\n") {
+		r := []rune(l)
+		first := strings.IndexAny(l, "█▀▄")
+		if first < 0 {
+			continue
+		}
+		lo, hi := len(r), -1
+		for i, c := range r {
+			if c == '█' || c == '▀' || c == '▄' {
+				lo, hi = min(lo, i), max(hi, i)
+			}
+		}
+		if left < 0 || lo < left {
+			left = lo
+		}
+		right = max(right, hi)
+		rows = append(rows, r)
+	}
+	const px = 4
+	w := (right - left + 1 + 8) * px
+	h := (2*len(rows) + 8) * px
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	set := func(mx, my int, light bool) {
+		if light {
+			return
+		}
+		for y := 0; y < px; y++ {
+			for x := 0; x < px; x++ {
+				img.SetGray((mx+4)*px+x, (my+4)*px+y, color.Gray{0})
+			}
+		}
+	}
+	for y, r := range rows {
+		for x := left; x <= right; x++ {
+			c := ' '
+			if x < len(r) {
+				c = r[x]
+			}
+			set(x-left, 2*y, c == '█' || c == '▀')
+			set(x-left, 2*y+1, c == '█' || c == '▄')
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode the QR code: %v", err)
+	}
+	return res.GetText()
 }
