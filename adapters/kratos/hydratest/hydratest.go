@@ -210,6 +210,7 @@ func (s *Server) start(ctx context.Context, bin string) error {
 	s.cmd = exec.Command(bin, "serve", "all", "--dev", "--sqa-opt-out")
 	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = env, s.log, s.log
 	s.cmd.WaitDelay = 2 * time.Second
+	dieWithParent(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
