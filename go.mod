@@ -23,7 +23,10 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require github.com/creack/pty v1.1.24
+require (
+	github.com/creack/pty v1.1.24
+	github.com/pkg/browser v0.0.0-20240102092130-5ac0b6a4141c
+)
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.4.3-default-no-op // indirect

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -56,7 +57,9 @@ var secretKeys = map[string]bool{
 	// Session tokens and how they travel.
 	"session_token": true, "x-session-token": true, "ory_session_token": true,
 	"authorization": true, "cookie": true, "set-cookie": true,
-	"session_token_exchange_code": true, "return_session_token_exchange_code": true,
+	"session_token_exchange_code": true,
+	// The two halves of a session token exchange (/sessions/token-exchange).
+	"init_code": true, "return_to_code": true,
 	// The recovery and verification link tokens, the token store's token.
 	"token": true,
 	// Anti-CSRF token (not a credential, but bound to the session).
@@ -391,4 +394,45 @@ func redactWalk(v any, key string, secret, traits, node bool, r Redactor) any {
 		// Booleans and null are never secrets.
 		return t
 	}
+}
+
+// RedactURLQuery returns the request URI u with the value of every query
+// parameter whose key is a secret key (IsSecretKey: the session token
+// exchange's init_code and return_to_code, a code, a token) passed
+// through r; the rest of u is left as it is. A replacement that needs no
+// escaping is written as it is, so that a placeholder stays readable.
+func RedactURLQuery(u string, r Redactor) string {
+	path, query, ok := strings.Cut(u, "?")
+	if !ok || query == "" {
+		return u
+	}
+	frag := ""
+	if i := strings.IndexByte(query, '#'); i >= 0 {
+		query, frag = query[:i], query[i:]
+	}
+	parts := strings.Split(query, "&")
+	changed := false
+	for i, kv := range parts {
+		k, v, hasV := strings.Cut(kv, "=")
+		key, err := url.QueryUnescape(k)
+		if !hasV || v == "" || err != nil || !IsSecretKey(key) {
+			continue
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			val = v
+		}
+		// Written the same way whether it changed or not (a placeholder
+		// sent back as it is, say), so that equal values read equal.
+		red := r(val)
+		if strings.ContainsAny(red, "&#=+% ") {
+			red = url.QueryEscape(red)
+		}
+		parts[i] = k + "=" + red
+		changed = true
+	}
+	if !changed {
+		return u
+	}
+	return path + "?" + strings.Join(parts, "&") + frag
 }

@@ -126,6 +126,7 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 	if len(e.HTTP) > 0 {
 		ex := make([]HTTPExchange, len(e.HTTP))
 		for i, h := range e.HTTP {
+			h.URL = RedactURLQuery(h.URL, r)
 			h.Request = RedactJSON(h.Request, r)
 			h.Response = RedactJSON(h.Response, r)
 			h.Headers = redactHeaders(h.Headers, r)

@@ -76,6 +76,15 @@ type Config struct {
 	// event holding it is published, so that the recorder and the logger
 	// replace it by value wherever it appears.
 	Secrets *events.Secrets
+	// Social signs in with an OpenID Connect provider; optional: without
+	// it SocialSignInRequested fails with a clear message.
+	Social adapters.SocialSignIn
+	// Callbacks receives the browser's return from a social sign-in on
+	// CallbackURL; optional (then only a pasted address brings it back).
+	Callbacks adapters.CallbackListener
+	// CallbackURL is the loopback return_to of social sign-in, e.g.
+	// http://127.0.0.1:4446/callback; Kratos must allow it.
+	CallbackURL string
 }
 
 // Machine is the state machine. Intents are handled one at a time.
@@ -109,6 +118,8 @@ type Machine struct {
 	cancelStep   context.CancelFunc
 	stepSeq      uint64
 	cancelBefore uint64
+	// social is the social sign-in under way (StateSocialSignIn).
+	social *socialSignIn
 	// typedIdentifier is the identifier last submitted on a sign-in or
 	// sign-up form that did not sign anyone in: the next sign-in form
 	// starts with it.
@@ -300,6 +311,13 @@ func (m *Machine) takePublishErr() error {
 func (m *Machine) callbacks() looplab.Callbacks {
 	return looplab.Callbacks{
 		"after_event": func(_ context.Context, e *looplab.Event) {
+			if e.Dst != StateLoading && e.Dst != StateSocialSignIn {
+				// The browser's return is awaited only while signing in.
+				m.stopCallbacks()
+				m.mu.Lock()
+				m.social = nil
+				m.mu.Unlock()
+			}
 			m.publish(events.TransitionMade{From: e.Src, Event: e.Event, To: e.Dst})
 			m.publish(m.stateEvent(e.Dst))
 			m.mu.Lock()
@@ -359,6 +377,8 @@ var operations = map[string]string{
 	EventSessionRevocationRequested:       "revoke_session",
 	EventOtherSessionsRevocationRequested: "revoke_other_sessions",
 	EventHomeRequested:                    "refresh_home",
+	EventSocialSignInRequested:            "start_social_sign_in",
+	EventSocialSignInCallbackReceived:     "finish_social_sign_in",
 }
 
 func flowIDOf(args []any) string {

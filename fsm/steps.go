@@ -39,6 +39,8 @@ var steps = map[string]stepFunc{
 	EventSessionRevocationRequested:       (*Machine).revokeSession,
 	EventOtherSessionsRevocationRequested: (*Machine).revokeOtherSessions,
 	EventHomeRequested:                    (*Machine).requestHome,
+	EventSocialSignInRequested:            (*Machine).requestSocialSignIn,
+	EventSocialSignInCallbackReceived:     (*Machine).receiveSocialCallback,
 }
 
 // MessageSessionExpired is shown when a stored token is no longer valid.

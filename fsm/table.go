@@ -35,6 +35,9 @@ const (
 	StateVerification = "verification"
 	// StateSessions: the list of other sessions is shown.
 	StateSessions = "sessions"
+	// StateSocialSignIn: a provider's page waits for the user in a
+	// browser; the machine waits for the browser to come back.
+	StateSocialSignIn = "social_sign_in"
 )
 
 // States lists every state.
@@ -42,7 +45,7 @@ var States = []string{
 	StateUninitialized, StateCheckingSession, StateUnauthenticated, StateLoading,
 	StateLogin, StateRegistration, StateAuthenticated,
 	StateSecondFactor, StateReauthenticating, StateSettings, StateRecovery,
-	StateVerification, StateSessions,
+	StateVerification, StateSessions, StateSocialSignIn,
 }
 
 // The machine's events that are not intents: the outcomes of adapter calls.
@@ -82,6 +85,7 @@ const (
 	EventSessionRefreshed              = "SessionRefreshed"
 	EventSessionLost                   = "SessionLost"
 	EventReturnedHome                  = "ReturnedHome"
+	EventSocialSignInStarted           = "SocialSignInStarted"
 )
 
 // Intent names as machine events.
@@ -107,6 +111,9 @@ const (
 	EventSessionRevocationRequested       = "SessionRevocationRequested"
 	EventOtherSessionsRevocationRequested = "OtherSessionsRevocationRequested"
 	EventHomeRequested                    = "HomeRequested"
+
+	EventSocialSignInRequested        = "SocialSignInRequested"
+	EventSocialSignInCallbackReceived = "SocialSignInCallbackReceived"
 )
 
 // signedInStates are the states in which a session exists and can be
@@ -125,8 +132,8 @@ var Transitions = looplab.Events{
 	{Name: EventSessionCheckFailed, Src: []string{StateCheckingSession}, Dst: StateUninitialized},
 
 	// Forms.
-	{Name: EventLoginFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration, StateRecovery}, Dst: StateLoading},
-	{Name: EventRegistrationFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration}, Dst: StateLoading},
+	{Name: EventLoginFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration, StateRecovery, StateSocialSignIn}, Dst: StateLoading},
+	{Name: EventRegistrationFlowRequested, Src: []string{StateUnauthenticated, StateLogin, StateRegistration, StateSocialSignIn}, Dst: StateLoading},
 	{Name: EventLoginFlowCreated, Src: []string{StateLoading}, Dst: StateLogin},
 	{Name: EventRegistrationFlowCreated, Src: []string{StateLoading}, Dst: StateRegistration},
 	{Name: EventFlowCreationFailed, Src: []string{StateLoading}, Dst: StateUnauthenticated},
@@ -148,6 +155,14 @@ var Transitions = looplab.Events{
 	// Two-step registration: the profile, then the choice of credential
 	// (and back), each a new screen of the same flow.
 	{Name: EventRegistrationFormUpdated, Src: []string{StateLoading}, Dst: StateRegistration},
+
+	// Social sign-in (OIDC): a fresh flow each time, the provider's page
+	// in a browser, then the browser's return (or the address pasted).
+	// Leaving it: the returned session, the form again with why, the
+	// linking form (1010016), or a new form (Esc).
+	{Name: EventSocialSignInRequested, Src: []string{StateLogin, StateRegistration, StateSocialSignIn}, Dst: StateLoading},
+	{Name: EventSocialSignInStarted, Src: []string{StateLoading}, Dst: StateSocialSignIn},
+	{Name: EventSocialSignInCallbackReceived, Src: []string{StateSocialSignIn}, Dst: StateLoading},
 
 	// Sign out.
 	{Name: EventSignOutRequested, Src: signedInStates, Dst: StateLoading},
@@ -208,4 +223,5 @@ var IntentEvents = []string{
 	EventRecoverySubmitted, EventVerificationRequested, EventVerificationSubmitted,
 	EventSessionsRequested, EventSessionRevocationRequested,
 	EventOtherSessionsRevocationRequested, EventHomeRequested,
+	EventSocialSignInRequested, EventSocialSignInCallbackReceived,
 }

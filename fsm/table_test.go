@@ -58,6 +58,7 @@ var expected = map[string]map[string]string{
 		EventSessionRefreshed:              StateAuthenticated,
 		EventReturnedHome:                  StateAuthenticated,
 		EventSessionLost:                   StateUnauthenticated,
+		EventSocialSignInStarted:           StateSocialSignIn,
 	},
 	StateLogin: {
 		EventLoginFlowRequested:        StateLoading,
@@ -65,12 +66,20 @@ var expected = map[string]map[string]string{
 		EventSignInSubmitted:           StateLoading,
 		EventFieldChanged:              StateLogin,
 		EventRecoveryRequested:         StateLoading,
+		EventSocialSignInRequested:     StateLoading,
 	},
 	StateRegistration: {
 		EventLoginFlowRequested:        StateLoading,
 		EventRegistrationFlowRequested: StateLoading,
 		EventSignUpSubmitted:           StateLoading,
 		EventFieldChanged:              StateRegistration,
+		EventSocialSignInRequested:     StateLoading,
+	},
+	StateSocialSignIn: {
+		EventSocialSignInCallbackReceived: StateLoading,
+		EventSocialSignInRequested:        StateLoading,
+		EventLoginFlowRequested:           StateLoading,
+		EventRegistrationFlowRequested:    StateLoading,
 	},
 	StateAuthenticated: {
 		EventSignOutRequested:        StateLoading,

@@ -63,6 +63,8 @@ func (m *Machine) stateEvent(state string) events.Event {
 		return events.VerificationFormShown{Form: v.formWithNotice()}
 	case StateSessions:
 		return events.SessionsListShown{Sessions: append([]events.SessionSummary(nil), v.sessions...), Notice: v.notice}
+	case StateSocialSignIn:
+		return m.socialEvent()
 	case StateAuthenticated:
 		s := v.session
 		if s == nil {

@@ -58,6 +58,10 @@ type Options struct {
 	// an e-mailed code then offer to fill in the latest one. Empty
 	// everywhere else.
 	MailDir string
+	// OpenURL opens an address in the user's web browser (social
+	// sign-in). Nil means the system's browser (ui.OpenInBrowser); tests
+	// give their own. Each plugin also prints the address.
+	OpenURL func(url string) error
 }
 
 // Factory makes a plugin.

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/kratos-tui/kratos-tui/adapters/loopback"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/internal/devenv"
@@ -33,6 +34,8 @@ type settings struct {
 	logFile, logLevel                                         string
 	timeout                                                   time.Duration
 	revealToken, noColor                                      bool
+	// callbackPort is the loopback port of social sign-in's callback.
+	callbackPort int
 	// loadedFiles are the env files the settings were read from.
 	loadedFiles []string
 	// record is the flow log to record the run to (--record).
@@ -90,6 +93,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	f.StringVar(&s.tokenStore, "token-store", "", "where the session token is kept: auto, keyring, file, memory (env KRATOS_TUI_TOKEN_STORE; default auto)")
 	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (env KRATOS_TUI_TOKEN_DIR; default $XDG_CONFIG_HOME/kratos-tui/tokens)")
 	f.DurationVar(&s.timeout, "timeout", 10*time.Second, "timeout of each HTTP call")
+	f.IntVar(&s.callbackPort, "callback-port", loopback.DefaultPort, "social sign-in: the browser comes back to http://127.0.0.1:PORT/callback (Kratos must allow it in selfservice.allowed_return_urls)")
 	f.StringVar(&s.logFile, "log-file", "", "write logs to this file (default: stderr, or a file for the tui)")
 	f.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	f.BoolVar(&s.revealToken, "reveal-token", false, "print the session token in clear (json and plain UIs)")
@@ -226,13 +230,14 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	terminal := isatty.IsTerminal(stdin.Fd()) && isatty.IsTerminal(stdout.Fd())
 	cfg := app.Config{
-		KratosAPI:  kratosAPI,
-		Backend:    pick(s.backend, "BACKEND"),
-		UI:         s.uiName,
-		TokenStore: pick(s.tokenStore, devenv.KeyTokenStore),
-		TokenDir:   pick(s.tokenDir, devenv.KeyTokenDir),
-		Timeout:    s.timeout,
-		Stdio:      ui.IO{In: stdin, Out: stdout, Err: stderr, Terminal: terminal},
+		KratosAPI:    kratosAPI,
+		Backend:      pick(s.backend, "BACKEND"),
+		UI:           s.uiName,
+		TokenStore:   pick(s.tokenStore, devenv.KeyTokenStore),
+		TokenDir:     pick(s.tokenDir, devenv.KeyTokenDir),
+		Timeout:      s.timeout,
+		CallbackPort: s.callbackPort,
+		Stdio:        ui.IO{In: stdin, Out: stdout, Err: stderr, Terminal: terminal},
 		UIOptions: ui.Options{
 			RevealSecrets: s.revealToken,
 			NoColor:       s.noColor || os.Getenv("NO_COLOR") != "",
@@ -251,6 +256,9 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	if s.timeout <= 0 {
 		return app.Config{}, nil, fmt.Errorf("--timeout must be positive, got %s", s.timeout)
+	}
+	if s.callbackPort < 0 || s.callbackPort > 65535 {
+		return app.Config{}, nil, fmt.Errorf("--callback-port must be a TCP port (1-65535; 0: the default %d), got %d", loopback.DefaultPort, s.callbackPort)
 	}
 	uiName := s.uiName
 	if uiName == "" {

@@ -294,4 +294,10 @@ var execAllowed = map[string]bool{
 	// MeasureStreaming re-runs `kratos-tui replay --bench-stream N` for
 	// `make bench`; the environment holds no token (nothing sets one).
 	"github.com/kratos-tui/kratos-tui/fsm/replay": true,
+	// OpenInBrowser starts the user's browser ($BROWSER, else xdg-open and
+	// the like through github.com/pkg/browser) for social sign-in, with the
+	// provider's address as its only argument (no code, no token: the
+	// exchange code comes back later, to the client); $BROWSER gets the
+	// environment without KRATOS_TUI_* variables.
+	"github.com/kratos-tui/kratos-tui/ui": true,
 }

@@ -43,6 +43,7 @@ func TestBadSettingsGiveClearErrors(t *testing.T) {
 		{[]string{"--kratos-api", "ftp://x", "status"}, "must be an absolute"},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--ui", "nope"}, `unknown UI "nope"`},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--timeout", "-1s", "status"}, "--timeout must be positive"},
+		{[]string{"--kratos-api", "http://127.0.0.1:1", "--callback-port", "70000", "status"}, "--callback-port must be a TCP port"},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--log-level", "loud", "status"}, "--log-level"},
 		{[]string{"--no-such-flag"}, "unknown flag"},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/hydratest"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui-backend/whoami"
@@ -53,6 +54,9 @@ type flow struct {
 	verified     bool
 	otherSession bool
 	script       func(r *run) []step
+	// social runs against a Kratos with a real Hydra as its OIDC provider
+	// (hydratest.NewStack), the client listening on the allowed callback.
+	social bool
 }
 
 // step returns the next intent from the state events seen so far, or nil
@@ -230,7 +234,14 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	if f.expiring {
 		kind = serverExpiring
 	}
-	srv := kratosWith(t, kind)
+	var stack *hydratest.Stack
+	var srv *kratostest.Server
+	if f.social {
+		stack = hydratest.NewStack(t, kratostest.Options{})
+		srv = stack.Kratos
+	} else {
+		srv = kratosWith(t, kind)
+	}
 	ctx := context.Background()
 	out := recorded{secrets: []string{password}}
 	tokens := tokenstore.NewMemory()
@@ -263,7 +274,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	}
 	start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	api := srv.PublicURL
-	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password}
+	r := &run{t: t, ctx: ctx, srv: srv, email: email, password: password, social: stack}
 	if f.proxied {
 		r.proxy = startSwitchProxy(t, srv.PublicURL)
 		api = r.proxy.URL()
@@ -293,6 +304,9 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		Logger:    zerolog.New(events.ScrubWriter{W: &debugLog, Secrets: secrets}).Level(zerolog.DebugLevel),
 		Secrets:   secrets,
 		Observers: []func(context.Context, *bus.Bus) error{rec.Attach},
+	}
+	if stack != nil {
+		cfg.CallbackPort = stack.CallbackPort
 	}
 	client, err := app.NewClient(cfg)
 	if err != nil {

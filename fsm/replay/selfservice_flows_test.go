@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/hydratest"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/fsm"
@@ -77,6 +78,8 @@ type run struct {
 	totp      string
 	// proxy is in front of Kratos for flows that take it down.
 	proxy *switchProxy
+	// social is the Kratos + Hydra of a social sign-in flow.
+	social *hydratest.Stack
 }
 
 // totpSecret is the TOTP secret the run enrolled.

@@ -51,6 +51,10 @@ func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
 	}
 	select {
 	case l.reqs <- secret:
+	case r := <-l.res:
+		// A line read for a prompt that stopped waiting (a state came
+		// while the social sign-in prompt waited): it answers this one.
+		return r.line, r.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}

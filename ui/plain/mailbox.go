@@ -57,3 +57,26 @@ func (m *mailbox) drain() []events.Envelope {
 	m.queue = nil
 	return out
 }
+
+// waitQueued returns when an envelope is queued (without taking it) or
+// ctx ends.
+func (m *mailbox) waitQueued(ctx context.Context) {
+	for {
+		m.mu.Lock()
+		n := len(m.queue)
+		m.mu.Unlock()
+		if n > 0 {
+			// Leave the signal for take.
+			select {
+			case m.ready <- struct{}{}:
+			default:
+			}
+			return
+		}
+		select {
+		case <-m.ready:
+		case <-ctx.Done():
+			return
+		}
+	}
+}

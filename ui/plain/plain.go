@@ -40,6 +40,13 @@ type Plugin struct {
 	// typed are the non-secret values last typed into a sign-in or
 	// sign-up form, by field name ("identifier" for the e-mail either way).
 	typed map[string]string
+	// box holds the state events not taken yet: the wait for a social
+	// sign-in's browser ends when one comes.
+	box *mailbox
+	// socialOpened is the social sign-in flow whose address the browser
+	// was asked to open (once per flow), and socialErr why it could not.
+	socialOpened string
+	socialErr    error
 }
 
 // New makes the plain UI.
@@ -59,6 +66,7 @@ func (p *Plugin) Run(ctx context.Context, host ui.Host) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	box := newMailbox()
+	p.box = box
 	if err := host.Subscribe(ctx, box.put); err != nil {
 		return fmt.Errorf("plain UI: %w", err)
 	}
@@ -162,6 +170,8 @@ func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error)
 			func(email, code string) events.Event { return events.VerificationSubmitted{Email: email, Code: code} })
 	case events.SessionsListShown:
 		return p.sessions(ctx, st)
+	case events.SocialSignInStarted:
+		return p.socialWait(ctx, st)
 	}
 	// A state this UI does not know: offer to quit rather than fail.
 	return p.ask(ctx, "Command", "", nil, fixed(nil))

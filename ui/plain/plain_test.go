@@ -47,7 +47,7 @@ func start(t *testing.T, kratosURL string) *session {
 }
 
 // startWith is start with the plugin's options.
-func startWith(t *testing.T, kratosURL string, opts ui.Options) *session {
+func startWith(t *testing.T, kratosURL string, opts ui.Options, configure ...func(*app.Config)) *session {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -58,6 +58,9 @@ func startWith(t *testing.T, kratosURL string, opts ui.Options) *session {
 		Stdio:     ui.IO{In: inR, Out: outW, Err: io.Discard},
 		IDs:       clock.SequentialIDs("p"),
 		Logger:    zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
+	}
+	for _, c := range configure {
+		c(&cfg)
 	}
 	client, err := app.NewClient(cfg)
 	if err != nil {

@@ -130,6 +130,9 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 			p.out.line("")
 		}
 		if i == 0 && fd.Kind != fields.KindSecret {
+			if id, ok := providerCommand(f, line); ok {
+				return events.SocialSignInRequested{Provider: id, Registration: !login}, nil
+			}
 			if c := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(line), "/")); formCommands[c] {
 				switch c {
 				case "signin":

@@ -62,9 +62,13 @@ func (p *Plugin) print(ev events.Event) error {
 	case events.RequestStarted:
 		w.line("%s", fields.Operation(ev.Operation))
 	case events.LoginFormShown:
-		p.printForm(fields.Build(ev.Form, true), `Type "signup" to create an account instead, "forgot" if you forgot the password, or "quit".`)
+		f := fields.Build(ev.Form, true)
+		p.printForm(f, `Type "signup" to create an account instead, "forgot" if you forgot the password`+providerHint(f)+`, or "quit".`)
 	case events.RegistrationFormShown:
-		p.printForm(fields.Build(ev.Form, false), `Type "signin" if you already have an account, or "quit".`)
+		f := fields.Build(ev.Form, false)
+		p.printForm(f, `Type "signin" if you already have an account`+providerHint(f)+`, or "quit".`)
+	case events.SocialSignInStarted:
+		p.printSocial(ev)
 	case events.SignedIn:
 		if ev.Notice != "" {
 			w.line("Note: %s", ev.Notice)

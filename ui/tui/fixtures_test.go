@@ -97,3 +97,23 @@ func signedInFixture(t *testing.T) events.SignedIn {
 		SessionID: s.ID, ExpiresAt: s.ExpiresAt, AuthenticatedAt: s.AuthenticatedAt, AAL: s.AAL,
 	}
 }
+
+// socialStarted builds the waiting state of a social sign-in from the
+// captured flow (created with an exchange code) and Kratos's 422 answer.
+func socialStarted(t *testing.T) events.SocialSignInStarted {
+	t.Helper()
+	var created struct {
+		ID        string     `json:"id"`
+		ExpiresAt *time.Time `json:"expires_at"`
+		ReturnTo  string     `json:"return_to"`
+	}
+	fixture(t, "oidc/login_oidc_flow_created_200.json", &created)
+	var answer struct {
+		RedirectBrowserTo string `json:"redirect_browser_to"`
+	}
+	fixture(t, "oidc/login_oidc_browser_required_422.json", &answer)
+	return events.SocialSignInStarted{
+		Provider: "hydra", ProviderLabel: "Hydra", URL: answer.RedirectBrowserTo, ReturnTo: created.ReturnTo,
+		FlowID: created.ID, ExpiresAt: created.ExpiresAt,
+	}
+}

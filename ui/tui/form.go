@@ -124,13 +124,25 @@ func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
 	if width <= s.width-2 || !s.spec.enterChooses {
 		return links
 	}
-	var out []link
-	for _, l := range links {
-		if l.key == 0 {
-			out = append(out, l)
+	// A way to sign in (a provider) stays in the row before the switches
+	// to other forms, while it fits.
+	for _, keepMethods := range []bool{true, false} {
+		var out []link
+		w := -1
+		for _, b := range buttons {
+			w += tview.TaggedStringWidth(b.Label) + 5
+		}
+		for _, l := range links {
+			if l.key == 0 || (keepMethods && l.method) {
+				out = append(out, l)
+				w += tview.TaggedStringWidth(l.label) + 5
+			}
+		}
+		if w <= s.width-2 || !keepMethods {
+			return out
 		}
 	}
-	return out
+	return nil
 }
 
 // fullWidth is a text the form does not indent by its labels' width.

@@ -13,7 +13,8 @@ import (
 // The screen tests feed state events built from the captured Kratos
 // fixtures and compare the 80x24 screen with testdata/tui/<Test>.golden.
 
-var testOpts = ui.Options{Title: "http://127.0.0.1:4433"}
+// testOpts never opens a browser: the address counts as opened.
+var testOpts = ui.Options{Title: "http://127.0.0.1:4433", OpenURL: func(string) error { return nil }}
 
 func TestLaunchScreen(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)

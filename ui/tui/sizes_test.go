@@ -79,6 +79,18 @@ var everyScreen = []screenCase{
 		return verificationForm(t, "verification_passed_200.json", fsm.MessageVerified)
 	}),
 	feedCase("sessions", func(t *testing.T) events.Event { return sessionsFixture(t) }),
+	feedCase("sign_in_social", func(t *testing.T) events.Event { return loginForm(t, "oidc/login_oidc_flow_created_200.json") }),
+	{"social_waiting", func(t *testing.T, h *harness) string { return h.feed(socialStarted(t)) }},
+	{"social_pasted_wrong", func(t *testing.T, h *harness) string {
+		ev := socialStarted(t)
+		ev.Error = "That address is not this sign-in's callback: it must start with " + ev.ReturnTo + " (the page your browser could not open at the end)."
+		return h.feed(ev)
+	}},
+	feedCase("social_account_linking", func(t *testing.T) events.Event {
+		f := loginForm(t, "oidc/login_oidc_account_linking_200.json")
+		f.Notice = fmt.Sprintf(fsm.MessageSocialLink, "Hydra")
+		return f
+	}),
 	{"help", func(t *testing.T, h *harness) string {
 		h.feed(loginForm(t, "login_flow_created_200.json"))
 		return h.key(tcell.KeyF1)

@@ -46,6 +46,9 @@ type link struct {
 	key  tcell.Key
 	help string
 	do   func()
+	// method: the link is a way to sign in (a social provider), kept in
+	// the button row before the links to other forms.
+	method bool
 }
 
 // publishLink is a link that publishes intent.
@@ -115,5 +118,26 @@ func (v *view) showSignIn(f events.Form, login bool) {
 		spec.links = []link{v.publishLink("Already have an account? Sign in.", tcell.KeyF2, "sign in", events.LoginFlowRequested{})}
 		spec.escape, spec.escapeHelp = events.LoginFlowRequested{}, "back"
 	}
+	spec.links = append(providerLinks(v, model.Providers, !login), spec.links...)
 	v.showSpec(f, model, spec)
+}
+
+// providerKeys are the keys of the first social sign-in providers.
+var providerKeys = []tcell.Key{tcell.KeyF5, tcell.KeyF6, tcell.KeyF7, tcell.KeyF8}
+
+// providerLinks are the flow's social sign-in providers as links, each
+// starting a sign-in through the browser.
+func providerLinks(v *view, providers []fields.Provider, registration bool) []link {
+	var out []link
+	for i, p := range providers {
+		var key tcell.Key
+		if i < len(providerKeys) {
+			key = providerKeys[i]
+		}
+		l := v.publishLink(p.Label, key, strings.ToLower(p.Label),
+			events.SocialSignInRequested{Provider: p.ID, Registration: registration})
+		l.method = true
+		out = append(out, l)
+	}
+	return out
 }

@@ -76,6 +76,10 @@ type view struct {
 	notice   string
 	helpOpen bool
 	qrOpen   bool
+	// socialOpened is the social sign-in flow whose page the browser was
+	// asked to open (once per flow), and socialErr why it could not be.
+	socialOpened string
+	socialErr    error
 }
 
 func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
@@ -295,6 +299,8 @@ func (v *view) render(ev events.Event) {
 		}
 		v.sessions = newSessionsScreen(v, ev, prev)
 		v.show(v.sessions)
+	case events.SocialSignInStarted:
+		v.showSocial(ev)
 	case events.IntentRejected:
 		v.setNotice(fmt.Sprintf("Not now (%s): %s", ev.Intent, ev.Reason))
 		v.refresh()
@@ -382,9 +388,14 @@ func (v *view) showSettings(f events.Form) {
 
 // openQR shows the otpauth URI as a QR code on the whole terminal.
 func (v *view) openQR(uri string) {
+	v.openQRWith(uri, "Scan it with your authenticator app · Esc closes",
+		"The terminal is too small for the QR code: enlarge it, or type the secret into your app. Esc closes.")
+}
+
+// openQRWith shows content as a QR code on the whole terminal.
+func (v *view) openQRWith(content, caption, hint string) {
 	v.qrOpen = true
-	v.layout.showQR(newQRView(uri, v.theme.qr, "Scan it with your authenticator app · Esc closes",
-		"The terminal is too small for the QR code: enlarge it, or type the secret into your app. Esc closes."))
+	v.layout.showQR(newQRView(content, v.theme.qr, caption, hint))
 	v.app.SetFocus(v.layout.qr)
 }
 

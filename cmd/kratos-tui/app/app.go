@@ -20,6 +20,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/httplog"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos"
+	"github.com/kratos-tui/kratos-tui/adapters/loopback"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -57,6 +58,14 @@ type Config struct {
 	// machine (which adds every secret it learns), the recorder and the
 	// logger (which replace them by value); nil means a fresh one.
 	Secrets *events.Secrets
+	// CallbackPort is the loopback port the browser comes back to after a
+	// social sign-in (http://127.0.0.1:PORT/callback, which Kratos must
+	// allow in selfservice.allowed_return_urls); 0 means
+	// loopback.DefaultPort.
+	CallbackPort int
+	// Callbacks, when set, receives the browser's return instead of a
+	// listener on CallbackPort (tests).
+	Callbacks adapters.CallbackListener
 	// Observers are attached to the bus before anything is published (the
 	// recorder, say). Each gets the bus and must subscribe before it
 	// returns.
@@ -69,7 +78,9 @@ type Client struct {
 	Sessions adapters.SessionSource
 	// SelfService is the rest of the Kratos API (the Kratos adapter).
 	SelfService adapters.SelfService
-	Tokens      adapters.TokenStore
+	// Social is social sign-in (the Kratos adapter).
+	Social adapters.SocialSignIn
+	Tokens adapters.TokenStore
 	// TokenWhere describes where the token is kept ("OS keyring", "file
 	// ...").
 	TokenWhere string
@@ -114,6 +125,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if self, ok := any(k).(adapters.SelfService); ok {
 		c.SelfService = self
 	}
+	c.Social = k
 	if cfg.Backend != "" {
 		if err := ValidateURL("BACKEND", cfg.Backend); err != nil {
 			return nil, err
@@ -179,9 +191,16 @@ func RunWith(ctx context.Context, cfg Config, client *Client, plugin ui.Plugin) 
 			return fmt.Errorf("attach observer: %w", err)
 		}
 	}
+	callbacks := cfg.Callbacks
+	if callbacks == nil {
+		rcv := &loopback.Receiver{}
+		defer func() { _ = rcv.Stop() }()
+		callbacks = rcv
+	}
 	machine, err := fsm.New(fsm.Config{
 		Bus: b, Kratos: client.Kratos, Sessions: client.Sessions, Tokens: client.Tokens,
 		SelfService: client.SelfService, Logger: cfg.Logger, Secrets: cfg.Secrets,
+		Social: client.Social, Callbacks: callbacks, CallbackURL: loopback.ReturnTo(cfg.CallbackPort),
 	})
 	if err != nil {
 		return err

@@ -85,6 +85,10 @@ type clientOptions struct {
 	// before the client's output ends; the recorder and the captured
 	// debug log share the run's registry of secrets, as in the command.
 	record string
+	// callbackPort is social sign-in's loopback port.
+	callbackPort int
+	// callbacks, when set, replaces the loopback listener.
+	callbacks adapters.CallbackListener
 }
 
 // startClient runs the real client (adapters, bus, state machine, json UI)
@@ -116,17 +120,19 @@ func startClient(t *testing.T, kratosURL string, opts clientOptions) *client {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	cfg := app.Config{
-		KratosAPI: kratosURL,
-		Backend:   opts.backend,
-		UI:        jsonui.Name,
-		Tokens:    opts.tokens,
-		Timeout:   opts.timeout,
-		Stdio:     ui.IO{In: inR, Out: outW, Err: errOut},
-		UIOptions: ui.Options{RevealSecrets: opts.reveal},
-		Clock:     clock.System{},
-		IDs:       clock.SequentialIDs("t"),
-		Logger:    logger,
-		Secrets:   secrets,
+		KratosAPI:    kratosURL,
+		Backend:      opts.backend,
+		UI:           jsonui.Name,
+		Tokens:       opts.tokens,
+		Timeout:      opts.timeout,
+		Stdio:        ui.IO{In: inR, Out: outW, Err: errOut},
+		UIOptions:    ui.Options{RevealSecrets: opts.reveal},
+		Clock:        clock.System{},
+		IDs:          clock.SequentialIDs("t"),
+		Logger:       logger,
+		Secrets:      secrets,
+		CallbackPort: opts.callbackPort,
+		Callbacks:    opts.callbacks,
 	}
 	if rec != nil {
 		cfg.Observers = append(cfg.Observers, rec.Attach)

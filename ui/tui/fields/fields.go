@@ -90,6 +90,10 @@ type Form struct {
 	// BrowserOnly are the methods of the flow that need a web browser
 	// (passkeys, WebAuthn, social sign-in), with where to use them.
 	BrowserOnly []BrowserMethod
+	// Providers are the OpenID Connect providers of the flow (social
+	// sign-in), in Kratos's order: the terminal signs in with them through
+	// the user's browser and its loopback callback.
+	Providers []Provider
 	// Identifier is the identifier Kratos holds hidden on a later screen
 	// of a login (identifier first, a code sent); "" on a first screen.
 	Identifier string
@@ -101,6 +105,14 @@ type BrowserMethod struct {
 	Group string
 	Label string
 	URL   string
+}
+
+// Provider is an OpenID Connect provider a flow offers.
+type Provider struct {
+	// ID is the provider's id (the value its button posts).
+	ID string
+	// Label is Kratos's label of its button ("Sign in with GitHub").
+	Label string
 }
 
 // browserGroups are the node groups whose methods need a web browser
@@ -156,6 +168,10 @@ func build(f events.Form, keep func(group string) bool) Form {
 	}
 	seen := map[string]bool{}
 	for _, n := range f.UI.Nodes {
+		if n.Group == "oidc" && n.Type == "input" && n.Attributes.Name == "provider" && n.Attributes.Type == "submit" && stringValue(n.Attributes.Value) != "" {
+			out.Providers = append(out.Providers, Provider{ID: stringValue(n.Attributes.Value), Label: labelOf(n)})
+			continue
+		}
 		if browserGroups[n.Group] && n.Type == "input" && (n.Attributes.Type == "submit" || n.Attributes.Type == "button") {
 			if label := labelOf(n); !seen[label] {
 				seen[label] = true
@@ -453,6 +469,10 @@ func Operation(op string) string {
 		return "Ending the other sessions…"
 	case "refresh_home":
 		return "Getting your session…"
+	case "start_social_sign_in":
+		return "Starting the sign-in with the provider…"
+	case "finish_social_sign_in":
+		return "Getting your session from the sign-in…"
 	case "":
 		return "Working…"
 	}

@@ -1,0 +1,297 @@
+package fsm
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+)
+
+// Social sign-in (OIDC): SocialSignInRequested starts a fresh native flow
+// with an exchange code and the loopback return_to, and waits in
+// StateSocialSignIn for the browser; SocialSignInCallbackReceived (from
+// the loopback listener, or pasted) exchanges the code for the session.
+
+// Messages of social sign-in.
+const (
+	// MessageSocialNoCode: the browser came back without a code, the trap
+	// of a browser that already holds a Kratos session (Kratos v1.3.1 then
+	// skips the exchange).
+	MessageSocialNoCode = "The browser came back without a sign-in code. That happens when the browser is already signed in to this Kratos " +
+		"(Kratos then skips the code a terminal needs). Sign in again in a private (incognito) window, or sign out in the browser first."
+	// MessageSocialLink: the provider's address belongs to an account with
+	// another way to sign in (Kratos message 1010016).
+	MessageSocialLink = "Sign in to your existing account below to link %s to it."
+	// MessageSocialExpired: the flow expired before the browser came back.
+	MessageSocialExpired = "This sign-in expired before the browser came back. Start it again: a new sign-in begins."
+)
+
+// msgAccountLinking is Kratos's message id asking to sign in to link.
+const msgAccountLinking = 1010016
+
+// socialSignIn is the social sign-in under way.
+type socialSignIn struct {
+	provider, label string
+	registration    bool
+	flowID          string
+	url             string
+	returnTo        string
+	expiresAt       *time.Time
+	// initCode is the flow's half of the exchange: a secret, never in a
+	// state event.
+	initCode string
+	// err is shown on the waiting screen (an address that was not the
+	// callback).
+	err string
+}
+
+// socialRequest is the traced request of starting a social sign-in.
+type socialRequest = adapters.SocialSignInRequest
+
+// listenResult is the traced result of the callback listener: the
+// address it receives the browser on.
+type listenResult struct {
+	ReturnTo string `json:"return_to"`
+}
+
+func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) {
+	in := intent.(events.SocialSignInRequested)
+	m.mu.Lock()
+	ui := m.view.form.UI
+	m.mu.Unlock()
+	back := EventSignInRejected
+	if in.Registration {
+		back = EventSignUpRejected
+	}
+	fail := func(msg string) {
+		m.mu.Lock()
+		m.view.form.GeneralError = msg
+		m.mu.Unlock()
+		m.must(ctx, back)
+	}
+	if m.cfg.Social == nil && m.cfg.Responder == nil {
+		fail("Social sign-in is not available in this client.")
+		return
+	}
+	// The address listened on is the call's result, so that a replay
+	// sends Kratos the recorded return_to.
+	listening, err := call(ctx, m, "callback.listen", nil, func(context.Context) (listenResult, error) {
+		returnTo := m.cfg.CallbackURL
+		if returnTo == "" {
+			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Social sign-in needs a callback address (--callback-port)."}
+		}
+		if m.cfg.Callbacks == nil {
+			return listenResult{ReturnTo: returnTo}, nil
+		}
+		return listenResult{ReturnTo: returnTo}, m.cfg.Callbacks.Listen(returnTo, m.deliverCallback)
+	})
+	if err != nil {
+		fail(adapters.AsError(err).Message)
+		return
+	}
+	returnTo := listening.ReturnTo
+	req := socialRequest{Provider: in.Provider, Registration: in.Registration, ReturnTo: returnTo}
+	start, err := call(ctx, m, "kratos.start_social_sign_in", req, func(ctx context.Context) (*adapters.SocialSignInStart, error) {
+		return m.cfg.Social.StartSocialSignIn(ctx, req)
+	})
+	if err != nil {
+		m.stopCallbacks()
+		ae := adapters.AsError(err)
+		if ae.Class == adapters.ClassValidation && ae.Flow != nil {
+			fail(ae.Message)
+			return
+		}
+		fail("Could not start the sign-in with " + in.Provider + ": " + sentence(ae.Message))
+		return
+	}
+	m.mu.Lock()
+	m.social = &socialSignIn{
+		provider: in.Provider, label: providerLabel(ui, start.Flow, in.Provider), registration: in.Registration,
+		flowID: start.FlowID, url: start.RedirectTo, returnTo: returnTo, expiresAt: start.ExpiresAt,
+		initCode: start.ExchangeCode,
+	}
+	m.mu.Unlock()
+	m.must(ctx, EventSocialSignInStarted)
+}
+
+// deliverCallback publishes the browser's return as an intent, as if the
+// user had pasted it: the loopback listener is an input like the keyboard.
+func (m *Machine) deliverCallback(u string) {
+	ev := events.SocialSignInCallbackReceived{URL: u}
+	m.cfg.Secrets.Learn(ev)
+	if _, err := m.cfg.Bus.Publish(ev, bus.Meta{}); err != nil {
+		m.log.Error().Err(err).Msg("social sign-in: publish the browser's return")
+	}
+}
+
+func (m *Machine) stopCallbacks() {
+	if m.cfg.Callbacks != nil && m.cfg.Responder == nil {
+		if err := m.cfg.Callbacks.Stop(); err != nil {
+			m.log.Warn().Err(err).Msg("social sign-in: stop the callback listener")
+		}
+	}
+}
+
+func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event) {
+	in := intent.(events.SocialSignInCallbackReceived)
+	m.mu.Lock()
+	s := m.social
+	m.mu.Unlock()
+	if s == nil {
+		m.socialBack(ctx, false, "There is no sign-in waiting for a browser; choose a provider again.")
+		return
+	}
+	q, problem := callbackQuery(in.URL, s.returnTo)
+	if problem != "" {
+		m.mu.Lock()
+		s.err = problem
+		m.mu.Unlock()
+		m.must(ctx, EventSocialSignInStarted)
+		return
+	}
+	code, linkFlow := q.Get("code"), q.Get("flow")
+	switch {
+	case code != "":
+		req := adapters.SessionTokenExchange{InitCode: s.initCode, ReturnToCode: code}
+		sess, err := call(ctx, m, "kratos.exchange_session_token", req, func(ctx context.Context) (*adapters.Session, error) {
+			return m.cfg.Social.ExchangeSessionToken(ctx, req)
+		})
+		if err != nil {
+			ae := adapters.AsError(err)
+			m.socialBack(ctx, s.registration, "Could not get the session for this sign-in: "+sentence(ae.Message)+
+				" Choose the provider again to start a new sign-in.")
+			return
+		}
+		m.mu.Lock()
+		m.social = nil
+		m.mu.Unlock()
+		m.loggedIn(ctx, sess, sess.Email)
+	case linkFlow != "":
+		flow, err := call(ctx, m, "kratos.get_login_flow", flowRequest{FlowID: linkFlow}, func(ctx context.Context) (*adapters.Flow, error) {
+			return m.cfg.Social.GetLoginFlow(ctx, linkFlow)
+		})
+		if err != nil {
+			m.socialBack(ctx, s.registration, "The sign-in came back with a form that could not be fetched: "+sentence(adapters.AsError(err).Message))
+			return
+		}
+		f := newForm(flow, linkEmail(flow))
+		notice := ""
+		if hasMessage(flow, msgAccountLinking) {
+			f.GeneralError = ""
+			notice = fmt.Sprintf(MessageSocialLink, s.label)
+		}
+		m.mu.Lock()
+		m.social = nil
+		m.mu.Unlock()
+		m.setForm(f, notice)
+		m.must(ctx, EventLoginFormUpdated)
+	default:
+		msg := MessageSocialNoCode
+		if e := q.Get("error"); e != "" {
+			msg = "The provider refused the sign-in: " + e
+			if d := q.Get("error_description"); d != "" {
+				msg += " (" + d + ")"
+			}
+			msg += "."
+		}
+		m.socialBack(ctx, s.registration, msg)
+	}
+}
+
+// socialBack ends the sign-in on the form it started from, with msg.
+func (m *Machine) socialBack(ctx context.Context, registration bool, msg string) {
+	m.mu.Lock()
+	m.social = nil
+	m.view.form.GeneralError = msg
+	m.mu.Unlock()
+	if registration {
+		m.must(ctx, EventSignUpRejected)
+		return
+	}
+	m.must(ctx, EventSignInRejected)
+}
+
+// callbackQuery checks that raw is the callback address (scheme, host,
+// port and path of returnTo; what a user pastes may have spaces or lack
+// the scheme) and returns its query, or why it is not.
+func callbackQuery(raw, returnTo string) (url.Values, string) {
+	raw = strings.TrimSpace(raw)
+	want, err := url.Parse(returnTo)
+	if err != nil {
+		return nil, "The callback address is not configured correctly."
+	}
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Sprintf("That is not an address. Paste the whole address your browser ended at; it starts with %s", returnTo)
+	}
+	if !strings.EqualFold(u.Host, want.Host) || strings.TrimRight(u.Path, "/") != strings.TrimRight(want.Path, "/") {
+		return nil, fmt.Sprintf("That address is not this sign-in's callback: it must start with %s (the page your browser could not open at the end).", returnTo)
+	}
+	return u.Query(), ""
+}
+
+// providerLabel is the label of the provider's button ("Sign in with
+// Google" gives "Google"), from the form or the new flow; else the id.
+func providerLabel(ui adapters.UI, flow *adapters.Flow, provider string) string {
+	uis := []adapters.UI{ui}
+	if flow != nil {
+		uis = append(uis, flow.UI)
+	}
+	for _, u := range uis {
+		for _, n := range u.Nodes {
+			if n.Group != "oidc" || n.Attributes.Name != "provider" || fmt.Sprint(n.Attributes.Value) != provider || n.Meta.Label == nil {
+				continue
+			}
+			if p, ok := n.Meta.Label.Context["provider"].(string); ok && p != "" {
+				return p
+			}
+		}
+	}
+	return provider
+}
+
+// linkEmail is the identifier Kratos filled in on a linking form.
+func linkEmail(f *adapters.Flow) string {
+	for _, n := range f.UI.Nodes {
+		if n.Attributes.Name == "identifier" {
+			if v, ok := n.Attributes.Value.(string); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func hasMessage(f *adapters.Flow, id int64) bool {
+	for _, msg := range f.UI.Messages {
+		if msg.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// flowRequest is the traced request of fetching a flow.
+type flowRequest struct {
+	FlowID string `json:"flow_id"`
+}
+
+// socialEvent is the state event of StateSocialSignIn.
+func (m *Machine) socialEvent() events.Event {
+	s := m.social
+	if s == nil {
+		return events.SocialSignInStarted{Error: "no sign-in is waiting"}
+	}
+	return events.SocialSignInStarted{
+		Provider: s.provider, ProviderLabel: s.label, Registration: s.registration,
+		URL: s.url, ReturnTo: s.returnTo, FlowID: s.flowID, ExpiresAt: s.expiresAt, Error: s.err,
+	}
+}
