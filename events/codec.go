@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -69,23 +70,90 @@ type wireEnvelope struct {
 // Marshal encodes an envelope and its event as one JSON object, the event
 // under "data".
 func Marshal(env Envelope) ([]byte, error) {
+	return AppendMarshal(nil, env)
+}
+
+// AppendMarshal appends env encoded as Marshal encodes it to dst. The
+// envelope's fields are written directly and the event is encoded once,
+// straight into dst (Marshal used to encode the event, then the envelope
+// around it, which read the event's bytes again to check them); the bytes
+// are the same.
+func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	if env.Event == nil {
-		return nil, fmt.Errorf("marshal envelope %d: no event", env.Seq)
+		return dst, fmt.Errorf("marshal envelope %d: no event", env.Seq)
 	}
-	data, err := json.Marshal(env.Event)
+	t, err := env.Time.MarshalJSON()
 	if err != nil {
-		return nil, fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
+		return dst, fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
 	}
-	w := wireEnvelope{
-		Seq: env.Seq, ID: env.ID, Kind: env.Event.EventKind(), Type: env.Event.EventType(),
-		Time: env.Time, CorrelationID: env.CorrelationID, CausationID: env.CausationID,
-		FlowID: env.FlowID, Data: data,
+	start := len(dst)
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendUint(dst, env.Seq, 10)
+	dst = append(dst, `,"id":`...)
+	dst = appendString(dst, env.ID)
+	dst = append(dst, `,"kind":`...)
+	dst = appendString(dst, string(env.Event.EventKind()))
+	dst = append(dst, `,"type":`...)
+	dst = appendString(dst, env.Event.EventType())
+	dst = append(dst, `,"time":`...)
+	dst = append(dst, t...)
+	if env.CorrelationID != "" {
+		dst = append(dst, `,"correlation_id":`...)
+		dst = appendString(dst, env.CorrelationID)
 	}
-	out, err := json.Marshal(w)
+	if env.CausationID != "" {
+		dst = append(dst, `,"causation_id":`...)
+		dst = appendString(dst, env.CausationID)
+	}
+	if env.FlowID != "" {
+		dst = append(dst, `,"flow_id":`...)
+		dst = appendString(dst, env.FlowID)
+	}
+	dst = append(dst, `,"data":`...)
+	enc := encoderPool.Get().(*appendEncoder)
+	enc.buf = dst
+	err = enc.enc.Encode(env.Event)
+	dst = enc.buf
+	enc.buf = nil
+	encoderPool.Put(enc)
 	if err != nil {
-		return nil, fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
+		return dst[:start], fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
 	}
-	return out, nil
+	// Encode ends the value with a newline.
+	dst = dst[:len(dst)-1]
+	return append(dst, '}'), nil
+}
+
+// appendEncoder is a json.Encoder (HTML-safe, as json.Marshal) appending
+// to buf.
+type appendEncoder struct {
+	enc *json.Encoder
+	buf []byte
+}
+
+func (a *appendEncoder) Write(p []byte) (int, error) {
+	a.buf = append(a.buf, p...)
+	return len(p), nil
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	a := &appendEncoder{}
+	a.enc = json.NewEncoder(a)
+	return a
+}}
+
+// appendString appends s as a JSON string, as json.Marshal writes it.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // Unmarshal decodes an envelope written by Marshal. Unknown fields are

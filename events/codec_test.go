@@ -163,3 +163,40 @@ func TestRedactedSecretNodesStillDecode(t *testing.T) {
 		t.Fatalf("second redaction changed the form:\n%s\n%s", red, again)
 	}
 }
+
+// TestAppendMarshalSameBytes: the direct envelope encoder writes exactly
+// what encoding the event, then the envelope around it, wrote.
+func TestAppendMarshalSameBytes(t *testing.T) {
+	type wire struct {
+		Seq           uint64          `json:"seq"`
+		ID            string          `json:"id"`
+		Kind          events.Kind     `json:"kind"`
+		Type          string          `json:"type"`
+		Time          time.Time       `json:"time"`
+		CorrelationID string          `json:"correlation_id,omitempty"`
+		CausationID   string          `json:"causation_id,omitempty"`
+		FlowID        string          `json:"flow_id,omitempty"`
+		Data          json.RawMessage `json:"data"`
+	}
+	ids := []string{"", "id", `a"b<c>&d\e`, "é\u2028\x01", "ev-000001", "a<b", "a&b", "a>b", "\x7f"}
+	for i, ev := range samples() {
+		id := ids[i%len(ids)]
+		env := events.Envelope{Seq: uint64(i*7919 + 1), ID: id, Time: time.Date(2026, 1, 2, 3, 4, 5, i*1000, time.FixedZone("x", 3600*(i%3))),
+			CorrelationID: ids[(i+1)%len(ids)], CausationID: ids[(i+2)%len(ids)], FlowID: ids[(i+3)%len(ids)], Event: ev}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(wire{env.Seq, env.ID, ev.EventKind(), ev.EventType(), env.Time, env.CorrelationID, env.CausationID, env.FlowID, data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := events.AppendMarshal([]byte("prefix"), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "prefix"+string(want) {
+			t.Errorf("%s:\n got %s\nwant prefix%s", ev.EventType(), got, want)
+		}
+	}
+}

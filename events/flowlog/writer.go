@@ -1,7 +1,6 @@
 package flowlog
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +23,7 @@ type Writer struct {
 	file   *os.File // nil unless the writer owns a file
 	closer io.Closer
 	red    *Redactor
-	buf    bytes.Buffer // the batch being encoded, reused
+	buf    []byte // the batch being encoded, reused
 	n      int
 	err    error
 }
@@ -100,28 +99,28 @@ func (w *Writer) WriteBatch(envs []events.Envelope) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	w.buf.Reset()
+	w.buf = w.buf[:0]
 	encoded := 0
 	var encErr error
 	for _, env := range envs {
-		// One step redacts and encodes: the line carries no secret.
-		line, err := w.red.Record(env)
+		// One step redacts and encodes, straight into the batch: the
+		// line carries no secret.
+		buf, err := w.red.AppendRecord(w.buf, env)
 		if err != nil {
 			encErr = fmt.Errorf("flow log: record %d: %w", env.Seq, err)
 			break
 		}
-		w.buf.Write(line)
-		w.buf.WriteByte('\n')
+		w.buf = append(buf, '\n')
 		encoded++
 	}
-	if w.buf.Len() > 0 {
-		if _, err := w.out.Write(w.buf.Bytes()); err != nil {
+	if len(w.buf) > 0 {
+		if _, err := w.out.Write(w.buf); err != nil {
 			w.err = fmt.Errorf("flow log: write records %d to %d: %w", envs[0].Seq, envs[encoded-1].Seq, err)
 			return 0, w.err
 		}
 	}
-	if w.buf.Cap() > maxKeptBuffer {
-		w.buf = bytes.Buffer{}
+	if cap(w.buf) > maxKeptBuffer {
+		w.buf = nil
 	}
 	w.n += encoded
 	if encErr != nil {
