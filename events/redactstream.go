@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -11,9 +12,10 @@ import (
 // The meaning pass over a JSON document's own bytes. RedactJSON used to
 // decode a document into maps, walk it and encode it again; for a valid
 // document it now reads the document's tokens once and writes them out as
-// they are (compact, in their own key order), every secret replaced where
-// redactWalk finds it: the rules are the same, so is what becomes a
-// secret; only unchanged strings and key order are kept as they came.
+// that did (compact, keys sorted, a repeated key once), every secret
+// replaced where redactWalk finds it: the rules are the same, so is what
+// becomes a secret. An unchanged string or number is copied as it came
+// (a Go encoder, as Kratos's, writes it as encoding it again would).
 
 // jsonTok is one token of a valid JSON document: its kind ('{', '}', '[',
 // ']', 'k' a key, 's' a string, 'n' a number, 'l' true/false/null), its
@@ -96,6 +98,15 @@ type tokenWalk struct {
 	r    Redactor
 	out  []byte
 	emit bool
+	// members is scratch space for the members of the objects being
+	// written, innermost last.
+	members []member
+}
+
+// member is an object's member: its key and the index of its key token.
+type member struct {
+	key string
+	tok int32
 }
 
 // view returns the text of a string token without copying it, when it has
@@ -137,9 +148,16 @@ func (w *tokenWalk) peek(t jsonTok) string {
 }
 
 func (w *tokenWalk) copyTok(t jsonTok) {
-	if w.emit {
-		w.out = append(w.out, w.raw[t.start:t.end]...)
+	if !w.emit {
+		return
 	}
+	b := w.raw[t.start:t.end]
+	if (t.kind == 's' || t.kind == 'k') && bytes.ContainsAny(b, "<>&\u2028\u2029") {
+		// Encoding escapes these (HTML-safe JSON); so does this copy.
+		w.out = appendString(w.out, w.text(t))
+		return
+	}
+	w.out = append(w.out, b...)
 }
 
 func (w *tokenWalk) putString(s string) {
@@ -183,26 +201,42 @@ func (w *tokenWalk) value(i int, key string, secret, traits, node bool) int {
 		}
 		nodeSecret := !traits && (name != "" || typ != "") && IsSecretNode(name, typ)
 		node = node || secretNodeIDs[id]
-		if w.emit {
-			w.out = append(w.out, '{')
+		if !w.emit {
+			for j := i + 1; j < end; {
+				k := w.peek(w.toks[j])
+				s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
+				j = w.value(j+1, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]))
+			}
+			return end + 1
 		}
+		// Written as encoding a decoded map wrote it: keys sorted, a
+		// repeated key once, with its last value.
+		base := len(w.members)
+		for j := i + 1; j < end; j = w.next(j + 1) {
+			w.members = append(w.members, member{key: w.peek(w.toks[j]), tok: int32(j)})
+		}
+		ms := w.members[base:]
+		if !sort.SliceIsSorted(ms, func(a, b int) bool { return ms[a].key < ms[b].key }) {
+			sort.SliceStable(ms, func(a, b int) bool { return ms[a].key < ms[b].key })
+		}
+		w.out = append(w.out, '{')
 		first := true
-		for j := i + 1; j < end; {
-			if w.emit && !first {
+		for m, mb := range ms {
+			if m+1 < len(ms) && ms[m+1].key == mb.key {
+				continue // a later value of the same key wins
+			}
+			if !first {
 				w.out = append(w.out, ',')
 			}
 			first = false
-			k := w.peek(w.toks[j])
-			w.copyTok(w.toks[j])
-			if w.emit {
-				w.out = append(w.out, ':')
-			}
+			k := mb.key
+			w.copyTok(w.toks[mb.tok])
+			w.out = append(w.out, ':')
 			s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
-			j = w.value(j+1, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]))
+			w.value(int(mb.tok)+1, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]))
 		}
-		if w.emit {
-			w.out = append(w.out, '}')
-		}
+		w.out = append(w.out, '}')
+		w.members = w.members[:base]
 		return end + 1
 	case '[':
 		end := int(t.close)

@@ -147,7 +147,7 @@ func TestRedactTokensSameAsDecoded(t *testing.T) {
 			if !reflect.DeepEqual(gotSecrets, wantSecrets) {
 				t.Fatalf("secrets differ on %s\n got %q\nwant %q", in, gotSecrets, wantSecrets)
 			}
-			if !sameJSON(got, want) {
+			if !sameJSON(got, want) || (!bytes.Contains(in, []byte(`\u00`)) && !bytes.Equal(got, want)) {
 				t.Fatalf("documents differ on %s\n got %s\nwant %s", in, got, want)
 			}
 			if scanned := ScanSecrets(string(in)); len(scanned) != len(wantSecrets) {
