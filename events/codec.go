@@ -160,6 +160,132 @@ func appendString(dst []byte, s string) []byte {
 // ignored; an unknown event type, or data that does not fit the type, is an
 // error.
 func Unmarshal(b []byte) (Envelope, error) {
+	if env, ok := unmarshalCanonical(b); ok {
+		return env, nil
+	}
+	return unmarshalDecoded(b)
+}
+
+// unmarshalCanonical decodes a record laid out exactly as AppendMarshal
+// writes it (the envelope's fields in order, no escapes in them, the event
+// last) by reading the fields in place, so that only the event is decoded
+// by encoding/json; ok is false for anything else (Unmarshal then decodes
+// it the general way, which says what is wrong).
+func unmarshalCanonical(b []byte) (env Envelope, ok bool) {
+	end := len(b)
+	for end > 0 && (b[end-1] == ' ' || b[end-1] == '\n' || b[end-1] == '\r' || b[end-1] == '\t') {
+		end--
+	}
+	if end == 0 || b[end-1] != '}' {
+		return Envelope{}, false
+	}
+	p := canonicalReader{b: b[:end-1]}
+	if !p.lit(`{"seq":`) {
+		return Envelope{}, false
+	}
+	seq, okSeq := p.uint()
+	id, okID := p.field(`,"id":`)
+	kind, okKind := p.field(`,"kind":`)
+	typ, okType := p.field(`,"type":`)
+	if !okSeq || !okID || !okKind || !okType || typ == "" || !p.lit(`,"time":`) {
+		return Envelope{}, false
+	}
+	ts := p.pos
+	if _, s := p.str(); !s {
+		return Envelope{}, false
+	}
+	var t time.Time
+	if t.UnmarshalJSON(p.b[ts:p.pos]) != nil {
+		return Envelope{}, false
+	}
+	corr, _ := p.field(`,"correlation_id":`)
+	caus, _ := p.field(`,"causation_id":`)
+	flow, _ := p.field(`,"flow_id":`)
+	if !p.lit(`,"data":`) {
+		return Envelope{}, false
+	}
+	data := p.b[p.pos:]
+	ev, err := New(typ)
+	if err != nil {
+		return Envelope{}, false
+	}
+	if !bytes.Equal(data, []byte("null")) {
+		if json.Unmarshal(data, ev) != nil {
+			return Envelope{}, false
+		}
+	}
+	if Kind(kind) != ev.EventKind() {
+		return Envelope{}, false
+	}
+	return Envelope{
+		Seq: seq, ID: id, Kind: ev.EventKind(), Type: typ, Time: t,
+		CorrelationID: corr, CausationID: caus, FlowID: flow, Event: deref(ev),
+	}, true
+}
+
+// canonicalReader reads the fields of a canonical record in order.
+type canonicalReader struct {
+	b   []byte
+	pos int
+}
+
+func (p *canonicalReader) lit(s string) bool {
+	if len(p.b)-p.pos >= len(s) && string(p.b[p.pos:p.pos+len(s)]) == s {
+		p.pos += len(s)
+		return true
+	}
+	return false
+}
+
+// uint reads a decimal number without sign, fraction or exponent.
+func (p *canonicalReader) uint() (uint64, bool) {
+	start := p.pos
+	for p.pos < len(p.b) && p.b[p.pos] >= '0' && p.b[p.pos] <= '9' {
+		p.pos++
+	}
+	if p.pos == start || (p.b[start] == '0' && p.pos-start > 1) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(p.b[start:p.pos]), 10, 64)
+	return n, err == nil
+}
+
+// str reads a JSON string with no escapes and no control or non-ASCII
+// bytes, and returns its text.
+func (p *canonicalReader) str() (string, bool) {
+	if p.pos >= len(p.b) || p.b[p.pos] != '"' {
+		return "", false
+	}
+	for i := p.pos + 1; i < len(p.b); i++ {
+		c := p.b[i]
+		if c == '"' {
+			s := string(p.b[p.pos+1 : i])
+			p.pos = i + 1
+			return s, true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// field reads key then a string; when key is not next, it reads nothing.
+func (p *canonicalReader) field(key string) (string, bool) {
+	save := p.pos
+	if !p.lit(key) {
+		return "", false
+	}
+	s, ok := p.str()
+	if !ok {
+		p.pos = save
+		p.b = p.b[:0] // nothing after a bad field is canonical
+	}
+	return s, ok
+}
+
+// unmarshalDecoded is Unmarshal by encoding/json.
+func unmarshalDecoded(b []byte) (Envelope, error) {
 	var w wireEnvelope
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Envelope{}, fmt.Errorf("decode envelope: %w", err)
