@@ -110,6 +110,9 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 		dst = appendString(dst, env.FlowID)
 	}
 	dst = append(dst, `,"data":`...)
+	if out, ok := appendTrace(dst, env.Event); ok {
+		return append(out, '}'), nil
+	}
 	enc := encoderPool.Get().(*appendEncoder)
 	enc.buf = dst
 	err = enc.enc.Encode(env.Event)

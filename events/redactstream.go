@@ -152,7 +152,7 @@ func (w *tokenWalk) copyTok(t jsonTok) {
 		return
 	}
 	b := w.raw[t.start:t.end]
-	if (t.kind == 's' || t.kind == 'k') && bytes.ContainsAny(b, "<>&\u2028\u2029") {
+	if (t.kind == 's' || t.kind == 'k') && !htmlSafe(b) {
 		// Encoding escapes these (HTML-safe JSON); so does this copy.
 		w.out = appendString(w.out, w.text(t))
 		return
@@ -316,4 +316,20 @@ func redactTokens(raw []byte, r Redactor, emit bool) (out []byte, ok bool) {
 	}
 	w.value(0, "", false, false, false)
 	return w.out, true
+}
+
+// htmlSafe reports whether b has none of the characters encoding/json
+// escapes in HTML-safe output: '<', '>', '&', U+2028 and U+2029.
+func htmlSafe(b []byte) bool {
+	for i, c := range b {
+		switch c {
+		case '<', '>', '&':
+			return false
+		case 0xE2:
+			if i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9) {
+				return false
+			}
+		}
+	}
+	return true
 }
