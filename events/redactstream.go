@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -27,52 +28,157 @@ type jsonTok struct {
 	close      int32
 }
 
-// tokenize splits a document json.Valid accepted into tokens.
-func tokenize(raw []byte, toks []jsonTok) []jsonTok {
-	var stack []int32
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch c {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			i++
-		case '{', '[':
-			stack = append(stack, int32(len(toks)))
-			toks = append(toks, jsonTok{kind: c, start: int32(i), end: int32(i + 1)})
-			i++
-		case '}', ']':
-			open := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			toks[open].close = int32(len(toks))
-			toks = append(toks, jsonTok{kind: c, start: int32(i), end: int32(i + 1)})
-			i++
-		case '"':
-			j := i + 1
-			for raw[j] != '"' {
-				if raw[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			kind := byte('s')
-			if len(stack) > 0 && toks[stack[len(stack)-1]].kind == '{' && isKeyAt(raw, j+1) {
-				kind = 'k'
-			}
-			toks = append(toks, jsonTok{kind: kind, start: int32(i), end: int32(j + 1)})
-			i = j + 1
-		default: // a number or a literal
-			j := i
-			for j < len(raw) && !strings.ContainsRune(" \t\n\r,:]}", rune(raw[j])) {
-				j++
-			}
-			kind := byte('n')
-			if c == 't' || c == 'f' || c == 'n' {
-				kind = 'l'
-			}
-			toks = append(toks, jsonTok{kind: kind, start: int32(i), end: int32(j)})
-			i = j
+// tokenizer reads a JSON document into tokens, checking it as json.Valid
+// does (the same grammar, any bytes from 0x20 in strings, the same depth
+// limit), so that the document is read once.
+type tokenizer struct {
+	raw   []byte
+	i     int
+	toks  []jsonTok
+	depth int
+}
+
+// tokenize returns the tokens of raw appended to toks, and whether raw is
+// one valid JSON value.
+func tokenize(raw []byte, toks []jsonTok) ([]jsonTok, bool) {
+	t := tokenizer{raw: raw, toks: toks}
+	t.space()
+	if !t.value() {
+		return t.toks, false
+	}
+	t.space()
+	return t.toks, t.i == len(raw)
+}
+
+func (t *tokenizer) space() {
+	for t.i < len(t.raw) {
+		switch t.raw[t.i] {
+		case ' ', '\t', '\n', '\r':
+			t.i++
+		default:
+			return
 		}
 	}
-	return toks
+}
+
+func (t *tokenizer) value() bool {
+	if t.i >= len(t.raw) {
+		return false
+	}
+	switch c := t.raw[t.i]; {
+	case c == '{' || c == '[':
+		if t.depth++; t.depth > 10000 {
+			return false
+		}
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		open := len(t.toks)
+		t.toks = append(t.toks, jsonTok{kind: c, start: int32(t.i), end: int32(t.i + 1)})
+		t.i++
+		t.space()
+		if t.i < len(t.raw) && t.raw[t.i] == closer {
+			t.closeAt(open, closer)
+			return true
+		}
+		for {
+			if c == '{' {
+				if !t.str('k') {
+					return false
+				}
+				t.space()
+				if t.i >= len(t.raw) || t.raw[t.i] != ':' {
+					return false
+				}
+				t.i++
+				t.space()
+			}
+			if !t.value() {
+				return false
+			}
+			t.space()
+			if t.i >= len(t.raw) {
+				return false
+			}
+			if t.raw[t.i] == closer {
+				t.closeAt(open, closer)
+				return true
+			}
+			if t.raw[t.i] != ',' {
+				return false
+			}
+			t.i++
+			t.space()
+		}
+	case c == '"':
+		return t.str('s')
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := t.i
+		n := rawChecker{b: t.raw, i: t.i}
+		if !n.number() {
+			return false
+		}
+		t.i = n.i
+		t.toks = append(t.toks, jsonTok{kind: 'n', start: int32(start), end: int32(t.i)})
+		return true
+	default:
+		start := t.i
+		n := rawChecker{b: t.raw, i: t.i}
+		if !(n.lit("true") || n.lit("false") || n.lit("null")) {
+			return false
+		}
+		t.i = n.i
+		t.toks = append(t.toks, jsonTok{kind: 'l', start: int32(start), end: int32(t.i)})
+		return true
+	}
+}
+
+// closeAt ends the object or array opened at token open.
+func (t *tokenizer) closeAt(open int, closer byte) {
+	t.toks[open].close = int32(len(t.toks))
+	t.toks = append(t.toks, jsonTok{kind: closer, start: int32(t.i), end: int32(t.i + 1)})
+	t.i++
+	t.depth--
+}
+
+// str reads a string token of the given kind.
+func (t *tokenizer) str(kind byte) bool {
+	raw := t.raw
+	if t.i >= len(raw) || raw[t.i] != '"' {
+		return false
+	}
+	for j := t.i + 1; j < len(raw); j++ {
+		switch c := raw[j]; {
+		case c == '"':
+			t.toks = append(t.toks, jsonTok{kind: kind, start: int32(t.i), end: int32(j + 1)})
+			t.i = j + 1
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			j++
+			if j >= len(raw) {
+				return false
+			}
+			switch raw[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(raw) {
+					return false
+				}
+				for _, h := range raw[j+1 : j+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return false
+					}
+				}
+				j += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
 }
 
 // isKeyAt reports whether a colon is the next byte but spaces from i.
@@ -298,6 +404,14 @@ func (w *tokenWalk) next(i int) int {
 	return i + 1
 }
 
+// walkScratch is the token and member space of one walk, reused.
+type walkScratch struct {
+	toks    []jsonTok
+	members []member
+}
+
+var walkPool = sync.Pool{New: func() any { return &walkScratch{toks: make([]jsonTok, 0, 256)} }}
+
 // redactTokens redacts a valid JSON document that is an object or an
 // array, as RedactJSON does, and returns it compact; ok is false when raw
 // is not such a document (the caller decodes it instead).
@@ -306,15 +420,26 @@ func redactTokens(raw []byte, r Redactor, emit bool) (out []byte, ok bool) {
 	for start < len(raw) && (raw[start] == ' ' || raw[start] == '\t' || raw[start] == '\n' || raw[start] == '\r') {
 		start++
 	}
-	if start == len(raw) || (raw[start] != '{' && raw[start] != '[') || !json.Valid(raw) {
+	if start == len(raw) || (raw[start] != '{' && raw[start] != '[') {
 		return nil, false
 	}
-	w := tokenWalk{raw: raw, r: r, emit: emit}
-	w.toks = tokenize(raw, make([]jsonTok, 0, 64))
+	scratch := walkPool.Get().(*walkScratch)
+	defer func() {
+		if cap(scratch.toks) <= 1<<16 { // a huge document's tokens are let go
+			walkPool.Put(scratch)
+		}
+	}()
+	toks, valid := tokenize(raw, scratch.toks[:0])
+	scratch.toks = toks
+	if !valid {
+		return nil, false
+	}
+	w := tokenWalk{raw: raw, r: r, emit: emit, toks: toks, members: scratch.members[:0]}
 	if emit {
 		w.out = make([]byte, 0, len(raw))
 	}
 	w.value(0, "", false, false, false)
+	scratch.members = w.members
 	return w.out, true
 }
 

@@ -166,3 +166,24 @@ func sameJSON(a, b []byte) bool {
 	}
 	return reflect.DeepEqual(x, y) && fmt.Sprint(x) == fmt.Sprint(y)
 }
+
+// FuzzTokenizeValid: the tokenizer accepts exactly what json.Valid
+// accepts, so that a document it refuses is decoded (and reported) as
+// before, and one it accepts is one encoding/json reads.
+func FuzzTokenizeValid(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `[]`, ` {"a" : [1, -0.5e+10, true, false, null, "x\u00e9\n"]} `, `{"a":01}`, `{"a":1,}`, `[1 2]`,
+		`"\ud800"`, "\"\x01\"", `{"a":"\q"}`, `-`, `1.`, `1e`, `[[[[]]]]`, `{"a":{"b":{}}}x`, `nul`, "\"\xff\"", `{"a" "b"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	for _, n := range []int{10000, 10001} { // encoding/json's depth limit
+		f.Add([]byte(strings.Repeat("[", n) + strings.Repeat("]", n)))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, ok := tokenize(b, nil)
+		if ok != json.Valid(b) {
+			t.Fatalf("tokenize says %v, json.Valid %v: %q", ok, json.Valid(b), b)
+		}
+	})
+}
