@@ -101,3 +101,40 @@ func TestReaderStopsAtTruncation(t *testing.T) {
 		n++
 	}
 }
+
+// TestReaderLongRecords: records longer than the read buffer, between
+// short ones, read back whole and in order (a long line is gathered, a
+// short one read in place).
+func TestReaderLongRecords(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, NewHeader("test", time.Unix(0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	sizes := []int{10, readBufferSize + 17, 3, 3*readBufferSize - 5, readBufferSize - 200, 1}
+	for i, n := range sizes {
+		body, _ := json.Marshal(map[string]string{"blob": strings.Repeat(string(rune('a'+i)), n)})
+		env := events.Envelope{Seq: uint64(i + 1), ID: "id", Time: at, Event: events.AdapterReturned{Operation: "op", Result: body}}
+		if err := w.Write(env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range sizes {
+		rec, err := r.Next()
+		if err != nil {
+			t.Fatalf("record %d: %v", i+1, err)
+		}
+		var got map[string]string
+		if err := json.Unmarshal(rec.Event.(events.AdapterReturned).Result, &got); err != nil || got["blob"] != strings.Repeat(string(rune('a'+i)), n) {
+			t.Fatalf("record %d (%d bytes) came back changed: %v", i+1, n, err)
+		}
+	}
+	if _, err := r.Next(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the last record: %v", err)
+	}
+}
