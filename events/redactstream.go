@@ -279,69 +279,63 @@ func (w *tokenWalk) value(i int, key string, secret, traits, node bool) int {
 	switch t.kind {
 	case '{':
 		end := int(t.close)
-		// The object's "name", "type" and "id" strings (the last of a
-		// repeated key, as a decoded map keeps it).
-		var name, typ, id string
-		for j := i + 1; j < end; {
-			k, v := w.toks[j], w.toks[j+1]
-			if v.kind == 's' {
-				switch w.peek(k) {
-				case "name":
-					name = w.peek(v)
-				case "type":
-					typ = w.peek(v)
-				case "id":
-					id = w.peek(v)
-				}
-			} else {
-				switch w.peek(k) {
-				case "name":
-					name = ""
-				case "type":
-					typ = ""
-				case "id":
-					id = ""
-				}
-			}
-			j = w.next(j + 1)
-		}
-		nodeSecret := !traits && (name != "" || typ != "") && IsSecretNode(name, typ)
-		node = node || secretNodeIDs[id]
-		if !w.emit {
-			for j := i + 1; j < end; {
-				k := w.peek(w.toks[j])
-				s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
-				j = w.value(j+1, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]))
-			}
-			return end + 1
-		}
-		// Written as encoding a decoded map wrote it: keys sorted, a
-		// repeated key once, with its last value.
+		// The members, each key read once; then the object's "name",
+		// "type" and "id" strings (the last of a repeated key, as a
+		// decoded map keeps it).
 		base := len(w.members)
 		for j := i + 1; j < end; j = w.next(j + 1) {
 			w.members = append(w.members, member{key: w.peek(w.toks[j]), tok: int32(j)})
 		}
 		ms := w.members[base:]
-		if !sort.SliceIsSorted(ms, func(a, b int) bool { return ms[a].key < ms[b].key }) {
-			sort.SliceStable(ms, func(a, b int) bool { return ms[a].key < ms[b].key })
+		var name, typ, id string
+		for _, m := range ms {
+			var p *string
+			switch m.key {
+			case "name":
+				p = &name
+			case "type":
+				p = &typ
+			case "id":
+				p = &id
+			default:
+				continue
+			}
+			if v := w.toks[m.tok+1]; v.kind == 's' {
+				*p = w.peek(v)
+			} else {
+				*p = ""
+			}
 		}
-		w.out = append(w.out, '{')
+		nodeSecret := !traits && (name != "" || typ != "") && IsSecretNode(name, typ)
+		node = node || secretNodeIDs[id]
+		if w.emit {
+			// Written as encoding a decoded map wrote it: keys sorted, a
+			// repeated key once, with its last value.
+			if !sort.SliceIsSorted(ms, func(a, b int) bool { return ms[a].key < ms[b].key }) {
+				sort.SliceStable(ms, func(a, b int) bool { return ms[a].key < ms[b].key })
+			}
+			w.out = append(w.out, '{')
+		}
 		first := true
 		for m, mb := range ms {
-			if m+1 < len(ms) && ms[m+1].key == mb.key {
-				continue // a later value of the same key wins
+			if w.emit {
+				if m+1 < len(ms) && ms[m+1].key == mb.key {
+					continue // a later value of the same key wins
+				}
+				if !first {
+					w.out = append(w.out, ',')
+				}
+				first = false
+				w.copyTok(w.toks[mb.tok])
+				w.out = append(w.out, ':')
 			}
-			if !first {
-				w.out = append(w.out, ',')
-			}
-			first = false
 			k := mb.key
-			w.copyTok(w.toks[mb.tok])
-			w.out = append(w.out, ':')
 			s := secret || (!traits && IsSecretKey(k)) || (nodeSecret && k == "value")
 			w.value(int(mb.tok)+1, k, s, traits || k == "traits", node && (s || !nodeLabelKeys[k]))
 		}
-		w.out = append(w.out, '}')
+		if w.emit {
+			w.out = append(w.out, '}')
+		}
 		w.members = w.members[:base]
 		return end + 1
 	case '[':
