@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
@@ -29,9 +30,22 @@ func main() {
 	rounds := flag.Int("rounds", 200, "interleaved sign-ins against the local Kratos")
 	reps := flag.Int("reps", 5, "repetitions (at least 3) of each interleaved measurement")
 	only := flag.String("only", "", "run only the sections whose names start with one of these, comma-separated (e.g. pipeline,recorder); the local Kratos starts when a section needs it")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "kratos-tui-bench: -cpuprofile: %v\n", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*cycles, *rounds, *reps, *only); err != nil {
 		fmt.Fprintf(os.Stderr, "kratos-tui-bench: %v\n", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
