@@ -82,10 +82,6 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	if env.Event == nil {
 		return dst, fmt.Errorf("marshal envelope %d: no event", env.Seq)
 	}
-	t, err := env.Time.MarshalJSON()
-	if err != nil {
-		return dst, fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
-	}
 	start := len(dst)
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendUint(dst, env.Seq, 10)
@@ -95,8 +91,13 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	dst = appendString(dst, string(env.Event.EventKind()))
 	dst = append(dst, `,"type":`...)
 	dst = appendString(dst, env.Event.EventType())
-	dst = append(dst, `,"time":`...)
-	dst = append(dst, t...)
+	dst = append(dst, `,"time":"`...)
+	// As MarshalJSON writes it (strict RFC 3339), without its allocation.
+	dst, err := env.Time.AppendText(dst)
+	if err != nil {
+		return dst[:start], fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
+	}
+	dst = append(dst, '"')
 	if env.CorrelationID != "" {
 		dst = append(dst, `,"correlation_id":`...)
 		dst = appendString(dst, env.CorrelationID)

@@ -247,3 +247,15 @@ func corpusEvents(t *testing.T) []events.Event {
 	}
 	return out
 }
+
+// TestAppendMarshalRefusesWhatJSONRefuses: a time encoding/json cannot
+// write (a year past 9999) fails the record, as it did.
+func TestAppendMarshalRefusesWhatJSONRefuses(t *testing.T) {
+	env := events.Envelope{Seq: 1, ID: "a", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Event: events.AppStarted{}}
+	if _, err := json.Marshal(env.Time); err == nil {
+		t.Fatal("encoding/json now writes a year past 9999")
+	}
+	if out, err := events.AppendMarshal([]byte("x"), env); err == nil || string(out) != "x" {
+		t.Fatalf("AppendMarshal wrote %q, err %v", out, err)
+	}
+}

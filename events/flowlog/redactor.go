@@ -150,8 +150,12 @@ func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error)
 	}
 	// 3. Markers become this log's placeholders, by first appearance.
 	if marked || bytes.Contains(out[start:], markOpenBytes) {
-		line := r.resolveMarkers(out[start:])
-		out = append(out[:start], line...)
+		src := linePool.Get().(*[]byte)
+		*src = append((*src)[:0], out[start:]...)
+		out = r.appendResolved(out[:start], *src)
+		if cap(*src) <= maxKeptBuffer {
+			linePool.Put(src)
+		}
 	}
 	if r.pii != nil {
 		line := r.pii.Line(out[start:])
@@ -172,12 +176,20 @@ func (r *Redactor) markerOf(s string) string {
 // resolveMarkers replaces each marker with the log's placeholder of its
 // secret.
 func (r *Redactor) resolveMarkers(line []byte) []byte {
-	open := markOpenBytes
-	if !bytes.Contains(line, open) {
+	if !bytes.Contains(line, markOpenBytes) {
 		return line
 	}
+	return r.appendResolved(make([]byte, 0, len(line)), line)
+}
+
+// linePool holds copies of lines being rewritten in place.
+var linePool = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendResolved appends line to out with each marker replaced by the
+// log's placeholder of its secret.
+func (r *Redactor) appendResolved(out, line []byte) []byte {
+	open := markOpenBytes
 	values, _ := r.secrets.Snapshot()
-	out := make([]byte, 0, len(line))
 	for {
 		i := bytes.Index(line, open)
 		if i < 0 {
