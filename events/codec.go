@@ -93,10 +93,11 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	dst = appendString(dst, env.Event.EventType())
 	dst = append(dst, `,"time":"`...)
 	// As MarshalJSON writes it (strict RFC 3339), without its allocation.
-	dst, err := env.Time.AppendText(dst)
+	withTime, err := env.Time.AppendText(dst)
 	if err != nil {
 		return dst[:start], fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
 	}
+	dst = withTime
 	dst = append(dst, '"')
 	if env.CorrelationID != "" {
 		dst = append(dst, `,"correlation_id":`...)
