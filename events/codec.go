@@ -210,21 +210,27 @@ func unmarshalCanonical(b []byte) (env Envelope, ok bool) {
 		return Envelope{}, false
 	}
 	data := p.b[p.pos:]
-	ev, err := New(typ)
-	if err != nil {
-		return Envelope{}, false
-	}
-	if !bytes.Equal(data, []byte("null")) {
-		if json.Unmarshal(data, ev) != nil {
+	var ev Event
+	if traced, ok := decodeTrace(typ, data); ok {
+		ev = traced
+	} else {
+		ptr, err := New(typ)
+		if err != nil {
 			return Envelope{}, false
 		}
+		if !bytes.Equal(data, []byte("null")) {
+			if json.Unmarshal(data, ptr) != nil {
+				return Envelope{}, false
+			}
+		}
+		ev = deref(ptr)
 	}
 	if Kind(kind) != ev.EventKind() {
 		return Envelope{}, false
 	}
 	return Envelope{
 		Seq: seq, ID: id, Kind: ev.EventKind(), Type: typ, Time: t,
-		CorrelationID: corr, CausationID: caus, FlowID: flow, Event: deref(ev),
+		CorrelationID: corr, CausationID: caus, FlowID: flow, Event: ev,
 	}, true
 }
 

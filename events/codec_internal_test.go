@@ -1,6 +1,7 @@
 package events
 
 import (
+	"encoding/json"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 // accepts, encoding/json decodes to the same envelope.
 func FuzzCanonicalUnmarshal(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "flows", "*.jsonl"))
-	canonical := 0
+	canonical, traced := 0, 0
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -23,7 +24,19 @@ func FuzzCanonicalUnmarshal(f *testing.F) {
 			if _, ok := unmarshalCanonical(l); ok {
 				canonical++
 			}
+			var rec struct {
+				Type string
+				Data json.RawMessage
+			}
+			if json.Unmarshal(l, &rec) == nil {
+				if _, ok := decodeTrace(rec.Type, rec.Data); ok {
+					traced++
+				}
+			}
 		}
+	}
+	if traced < 200 {
+		f.Fatalf("only %d corpus trace events decoded from their tokens", traced)
 	}
 	if canonical < 300 {
 		f.Fatalf("only %d corpus records read in place: the canonical reader misses what AppendMarshal writes", canonical)
