@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 )
@@ -192,7 +193,7 @@ func (d *traceDecoder) headers(i int, dst *map[string][]string) bool {
 			}
 			vs = append(vs, d.text(d.toks[j]))
 		}
-		(*dst)[k] = vs
+		(*dst)[strings.Clone(k)] = vs // k is a view of the line
 		return true
 	})
 }
