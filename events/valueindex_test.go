@@ -2,6 +2,7 @@ package events
 
 import (
 	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -73,7 +74,7 @@ func TestValueIndexMatchesReplacer(t *testing.T) {
 func TestScrubGrowsWithoutRebuilding(t *testing.T) {
 	s := NewSecrets()
 	for i := range 5000 {
-		tok := "ory_st_" + strings.Repeat("x", 4) + string(rune('a'+i%26)) + strings.Repeat("0", i%7) + "-" + itoa(i)
+		tok := "ory_st_" + strings.Repeat("x", 4) + string(rune('a'+i%26)) + strings.Repeat("0", i%7) + "-" + strconv.Itoa(i)
 		s.Add(tok)
 		if got := s.Scrub("token " + tok + " end"); got != "token "+Redacted+" end" {
 			t.Fatalf("secret %d not scrubbed: %q", i, got)
@@ -82,8 +83,4 @@ func TestScrubGrowsWithoutRebuilding(t *testing.T) {
 	if n := len(s.ValueIndex().pats); n > 5000*8+len(protectPatterns) {
 		t.Fatalf("%d patterns for 5000 secrets", n)
 	}
-}
-
-func itoa(i int) string {
-	return strings.TrimLeft(strings.Repeat("0", 1)+string(rune('0'+i/1000%10))+string(rune('0'+i/100%10))+string(rune('0'+i/10%10))+string(rune('0'+i%10)), "")
 }
