@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -69,29 +70,233 @@ type wireEnvelope struct {
 // Marshal encodes an envelope and its event as one JSON object, the event
 // under "data".
 func Marshal(env Envelope) ([]byte, error) {
+	return AppendMarshal(nil, env)
+}
+
+// AppendMarshal appends env encoded as Marshal encodes it to dst. The
+// envelope's fields are written directly and the event is encoded once,
+// straight into dst (Marshal used to encode the event, then the envelope
+// around it, which read the event's bytes again to check them); the bytes
+// are the same.
+func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	if env.Event == nil {
-		return nil, fmt.Errorf("marshal envelope %d: no event", env.Seq)
+		return dst, fmt.Errorf("marshal envelope %d: no event", env.Seq)
 	}
-	data, err := json.Marshal(env.Event)
+	start := len(dst)
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendUint(dst, env.Seq, 10)
+	dst = append(dst, `,"id":`...)
+	dst = appendString(dst, env.ID)
+	dst = append(dst, `,"kind":`...)
+	dst = appendString(dst, string(env.Event.EventKind()))
+	dst = append(dst, `,"type":`...)
+	dst = appendString(dst, env.Event.EventType())
+	dst = append(dst, `,"time":"`...)
+	// As MarshalJSON writes it (strict RFC 3339), without its allocation.
+	withTime, err := env.Time.AppendText(dst)
 	if err != nil {
-		return nil, fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
+		return dst[:start], fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
 	}
-	w := wireEnvelope{
-		Seq: env.Seq, ID: env.ID, Kind: env.Event.EventKind(), Type: env.Event.EventType(),
-		Time: env.Time, CorrelationID: env.CorrelationID, CausationID: env.CausationID,
-		FlowID: env.FlowID, Data: data,
+	dst = withTime
+	dst = append(dst, '"')
+	if env.CorrelationID != "" {
+		dst = append(dst, `,"correlation_id":`...)
+		dst = appendString(dst, env.CorrelationID)
 	}
-	out, err := json.Marshal(w)
+	if env.CausationID != "" {
+		dst = append(dst, `,"causation_id":`...)
+		dst = appendString(dst, env.CausationID)
+	}
+	if env.FlowID != "" {
+		dst = append(dst, `,"flow_id":`...)
+		dst = appendString(dst, env.FlowID)
+	}
+	dst = append(dst, `,"data":`...)
+	if out, ok := appendTrace(dst, env.Event); ok {
+		return append(out, '}'), nil
+	}
+	enc := encoderPool.Get().(*appendEncoder)
+	enc.buf = dst
+	err = enc.enc.Encode(env.Event)
+	dst = enc.buf
+	enc.buf = nil
+	encoderPool.Put(enc)
 	if err != nil {
-		return nil, fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
+		return dst[:start], fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
 	}
-	return out, nil
+	// Encode ends the value with a newline.
+	dst = dst[:len(dst)-1]
+	return append(dst, '}'), nil
+}
+
+// appendEncoder is a json.Encoder (HTML-safe, as json.Marshal) appending
+// to buf.
+type appendEncoder struct {
+	enc *json.Encoder
+	buf []byte
+}
+
+func (a *appendEncoder) Write(p []byte) (int, error) {
+	a.buf = append(a.buf, p...)
+	return len(p), nil
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	a := &appendEncoder{}
+	a.enc = json.NewEncoder(a)
+	return a
+}}
+
+// appendString appends s as a JSON string, as json.Marshal writes it.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // Unmarshal decodes an envelope written by Marshal. Unknown fields are
 // ignored; an unknown event type, or data that does not fit the type, is an
 // error.
 func Unmarshal(b []byte) (Envelope, error) {
+	if env, ok := unmarshalCanonical(b); ok {
+		return env, nil
+	}
+	return unmarshalDecoded(b)
+}
+
+// unmarshalCanonical decodes a record laid out exactly as AppendMarshal
+// writes it (the envelope's fields in order, no escapes in them, the event
+// last) by reading the fields in place, so that only the event is decoded
+// by encoding/json; ok is false for anything else (Unmarshal then decodes
+// it the general way, which says what is wrong).
+func unmarshalCanonical(b []byte) (env Envelope, ok bool) {
+	end := len(b)
+	for end > 0 && (b[end-1] == ' ' || b[end-1] == '\n' || b[end-1] == '\r' || b[end-1] == '\t') {
+		end--
+	}
+	if end == 0 || b[end-1] != '}' {
+		return Envelope{}, false
+	}
+	p := canonicalReader{b: b[:end-1]}
+	if !p.lit(`{"seq":`) {
+		return Envelope{}, false
+	}
+	seq, okSeq := p.uint()
+	id, okID := p.field(`,"id":`)
+	kind, okKind := p.field(`,"kind":`)
+	typ, okType := p.field(`,"type":`)
+	if !okSeq || !okID || !okKind || !okType || typ == "" || !p.lit(`,"time":`) {
+		return Envelope{}, false
+	}
+	ts := p.pos
+	if _, s := p.str(); !s {
+		return Envelope{}, false
+	}
+	var t time.Time
+	if t.UnmarshalJSON(p.b[ts:p.pos]) != nil {
+		return Envelope{}, false
+	}
+	corr, _ := p.field(`,"correlation_id":`)
+	caus, _ := p.field(`,"causation_id":`)
+	flow, _ := p.field(`,"flow_id":`)
+	if !p.lit(`,"data":`) {
+		return Envelope{}, false
+	}
+	data := p.b[p.pos:]
+	var ev Event
+	if traced, ok := decodeTrace(typ, data); ok {
+		ev = traced
+	} else {
+		ptr, err := New(typ)
+		if err != nil {
+			return Envelope{}, false
+		}
+		if !bytes.Equal(data, []byte("null")) {
+			if json.Unmarshal(data, ptr) != nil {
+				return Envelope{}, false
+			}
+		}
+		ev = deref(ptr)
+	}
+	if Kind(kind) != ev.EventKind() {
+		return Envelope{}, false
+	}
+	return Envelope{
+		Seq: seq, ID: id, Kind: ev.EventKind(), Type: typ, Time: t,
+		CorrelationID: corr, CausationID: caus, FlowID: flow, Event: ev,
+	}, true
+}
+
+// canonicalReader reads the fields of a canonical record in order.
+type canonicalReader struct {
+	b   []byte
+	pos int
+}
+
+func (p *canonicalReader) lit(s string) bool {
+	if len(p.b)-p.pos >= len(s) && string(p.b[p.pos:p.pos+len(s)]) == s {
+		p.pos += len(s)
+		return true
+	}
+	return false
+}
+
+// uint reads a decimal number without sign, fraction or exponent.
+func (p *canonicalReader) uint() (uint64, bool) {
+	start := p.pos
+	for p.pos < len(p.b) && p.b[p.pos] >= '0' && p.b[p.pos] <= '9' {
+		p.pos++
+	}
+	if p.pos == start || (p.b[start] == '0' && p.pos-start > 1) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(p.b[start:p.pos]), 10, 64)
+	return n, err == nil
+}
+
+// str reads a JSON string with no escapes and no control or non-ASCII
+// bytes, and returns its text.
+func (p *canonicalReader) str() (string, bool) {
+	if p.pos >= len(p.b) || p.b[p.pos] != '"' {
+		return "", false
+	}
+	for i := p.pos + 1; i < len(p.b); i++ {
+		c := p.b[i]
+		if c == '"' {
+			s := string(p.b[p.pos+1 : i])
+			p.pos = i + 1
+			return s, true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// field reads key then a string; when key is not next, it reads nothing.
+func (p *canonicalReader) field(key string) (string, bool) {
+	save := p.pos
+	if !p.lit(key) {
+		return "", false
+	}
+	s, ok := p.str()
+	if !ok {
+		p.pos = save
+		p.b = p.b[:0] // nothing after a bad field is canonical
+	}
+	return s, ok
+}
+
+// unmarshalDecoded is Unmarshal by encoding/json.
+func unmarshalDecoded(b []byte) (Envelope, error) {
 	var w wireEnvelope
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Envelope{}, fmt.Errorf("decode envelope: %w", err)

@@ -1,7 +1,10 @@
 package events_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -165,5 +168,98 @@ func TestRedactedSecretNodesStillDecode(t *testing.T) {
 	again := events.RedactJSON(append(json.RawMessage(nil), red...), func(s string) string { return s })
 	if string(again) != string(red) {
 		t.Fatalf("second redaction changed the form:\n%s\n%s", red, again)
+	}
+}
+
+// TestAppendMarshalSameBytes: the direct envelope encoder writes exactly
+// what encoding the event, then the envelope around it, wrote.
+func TestAppendMarshalSameBytes(t *testing.T) {
+	type wire struct {
+		Seq           uint64          `json:"seq"`
+		ID            string          `json:"id"`
+		Kind          events.Kind     `json:"kind"`
+		Type          string          `json:"type"`
+		Time          time.Time       `json:"time"`
+		CorrelationID string          `json:"correlation_id,omitempty"`
+		CausationID   string          `json:"causation_id,omitempty"`
+		FlowID        string          `json:"flow_id,omitempty"`
+		Data          json.RawMessage `json:"data"`
+	}
+	evs := samples()
+	// Trace events as the hand encoder meets them: raw fields compact or
+	// not, HTML to escape, odd floats, headers, errors with a flow.
+	evs = append(evs,
+		events.AdapterCalled{Operation: "op<&>", Request: json.RawMessage(`{"a": 1}`)},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"u":"a&b"}`)},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"u":"a>b"}`)},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage("{\"u\":\"a\u2029b\"}")},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage(`{"a":"<b>&\u2028","c":[1,-2.5e+3,true,null,{}],"d":"\u00e9\/"}`)},
+		events.AdapterCalled{Operation: "op", Request: json.RawMessage("\"\u2028 \xff\"")},
+		events.AdapterReturned{Operation: "op", Result: json.RawMessage(`null`), LatencyMS: 1e-7},
+		events.AdapterReturned{Operation: "op", Result: json.RawMessage(`[01]`), LatencyMS: 2},
+		events.AdapterReturned{Operation: "op", LatencyMS: 1e21, Error: &adapters.Error{Class: adapters.ClassValidation, Status: 400, Message: "m<", Flow: &adapters.Flow{ID: "f"}}},
+		events.AdapterReturned{Operation: "op", LatencyMS: 123.456789, HTTP: []events.HTTPExchange{
+			{Method: "POST", URL: "/a?b=c&d", Status: 200, LatencyMS: 0.000001, Request: json.RawMessage(`{"x":"y"}`), Response: json.RawMessage("{\n\"z\": 1}"),
+				Headers: map[string][]string{"B": {"1", "2"}, "A": nil, "C": {}}, ResponseHeaders: map[string][]string{}, RequestText: true, ResponseCut: true},
+			{Method: "GET", URL: "/", Error: "refused", ErrorCause: "connection_refused", ResponseText: true, Response: json.RawMessage(`"text"`)},
+		}},
+	)
+	evs = append(evs, corpusEvents(t)...)
+	ids := []string{"", "id", `a"b<c>&d\e`, "é\u2028\x01", "ev-000001", "a<b", "a&b", "a>b", "\x7f"}
+	for i, ev := range evs {
+		id := ids[i%len(ids)]
+		env := events.Envelope{Seq: uint64(i*7919 + 1), ID: id, Time: time.Date(2026, 1, 2, 3, 4, 5, i*1000, time.FixedZone("x", 3600*(i%3))),
+			CorrelationID: ids[(i+1)%len(ids)], CausationID: ids[(i+2)%len(ids)], FlowID: ids[(i+3)%len(ids)], Event: ev}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			if _, err2 := events.AppendMarshal(nil, env); err2 == nil {
+				t.Fatalf("%s: json.Marshal fails (%v), AppendMarshal does not", ev.EventType(), err)
+			}
+			continue
+		}
+		want, err := json.Marshal(wire{env.Seq, env.ID, ev.EventKind(), ev.EventType(), env.Time, env.CorrelationID, env.CausationID, env.FlowID, data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := events.AppendMarshal([]byte("prefix"), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "prefix"+string(want) {
+			t.Errorf("%s:\n got %s\nwant prefix%s", ev.EventType(), got, want)
+		}
+	}
+}
+
+// corpusEvents returns the events of every recorded flow in testdata.
+func corpusEvents(t *testing.T) []events.Event {
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "flows", "*.jsonl"))
+	var out []events.Event
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range bytes.Split(b, []byte("\n")) {
+			if env, err := events.Unmarshal(l); err == nil {
+				out = append(out, env.Event)
+			}
+		}
+	}
+	if len(out) < 300 {
+		t.Fatalf("only %d corpus events", len(out))
+	}
+	return out
+}
+
+// TestAppendMarshalRefusesWhatJSONRefuses: a time encoding/json cannot
+// write (a year past 9999) fails the record, as it did.
+func TestAppendMarshalRefusesWhatJSONRefuses(t *testing.T) {
+	env := events.Envelope{Seq: 1, ID: "a", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Event: events.AppStarted{}}
+	if _, err := json.Marshal(env.Time); err == nil {
+		t.Fatal("encoding/json now writes a year past 9999")
+	}
+	if out, err := events.AppendMarshal([]byte("x"), env); err == nil || string(out) != "x" {
+		t.Fatalf("AppendMarshal wrote %q, err %v", out, err)
 	}
 }

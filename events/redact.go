@@ -140,6 +140,15 @@ func RedactJSON(raw json.RawMessage, r Redactor) json.RawMessage {
 	if len(raw) == 0 {
 		return raw
 	}
+	if out, ok := redactTokens(raw, r, true); ok {
+		return out
+	}
+	return redactDecoded(raw, r)
+}
+
+// redactDecoded is RedactJSON by decoding raw, walking and encoding it
+// again: for a document that is not a valid object or array.
+func redactDecoded(raw json.RawMessage, r Redactor) json.RawMessage {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -205,13 +214,17 @@ func ScanSecrets(text string) []string {
 	// A whole document decodes at once, which is several times faster
 	// than reading tokens; only a document cut short is read token by
 	// token.
+	var out []string
+	collect := func(s string) string {
+		out = append(out, s)
+		return s
+	}
+	if _, ok := redactTokens([]byte(text), collect, false); ok {
+		return out
+	}
 	var v any
 	if err := json.Unmarshal([]byte(text), &v); err == nil {
-		var out []string
-		redactWalk(v, "", false, false, false, func(s string) string {
-			out = append(out, s)
-			return s
-		})
+		redactWalk(v, "", false, false, false, collect)
 		return out
 	}
 	return scanTokens(text)

@@ -59,9 +59,10 @@ type Secrets struct {
 	index   map[string]int
 	values  []string
 	version uint64
-	// scrub is the replacer of Scrub for version scrubVersion.
-	scrub        *Replacer
-	scrubVersion uint64
+	// index finds the secrets by value (see ValueIndex), made on first
+	// use and grown as secrets are added.
+	valueOnce sync.Once
+	byValue   *ValueIndex
 }
 
 // NewSecrets returns an empty registry.
@@ -204,33 +205,27 @@ const Redacted = "«redacted»"
 
 // Scrub returns text with every registered secret of at least MinValueLen
 // bytes, in each of its encodings (see Encodings), replaced by Redacted.
+// A text that holds none is returned as it is, read once; the index of
+// encodings grows with the registry instead of being rebuilt.
 func (s *Secrets) Scrub(text string) string {
 	if s == nil || text == "" {
 		return text
 	}
-	s.mu.RLock()
-	r, ok := s.scrub, s.scrub != nil && s.scrubVersion == s.version
-	s.mu.RUnlock()
-	if !ok {
-		s.mu.Lock()
-		if s.scrubVersion != s.version || s.scrub == nil {
-			var pairs []string
-			for _, v := range s.values {
-				if len(v) < MinValueLen || IsProtocolWord(v) {
-					continue
-				}
-				for _, e := range Encodings(v) {
-					pairs = append(pairs, e, Redacted)
-				}
-			}
-			pairs = append(pairs, Redacted, Redacted)
-			s.scrub = NewLongestFirstReplacer(pairs...)
-			s.scrubVersion = s.version
-		}
-		r = s.scrub
-		s.mu.Unlock()
+	ix := s.ValueIndex()
+	if !ix.Contains(text) {
+		return text
 	}
-	return r.Replace(text)
+	out, _ := ix.AppendReplace(make([]byte, 0, len(text)), text, func(int) string { return Redacted })
+	return string(out)
+}
+
+// ValueIndex returns the index of every registered secret's encodings,
+// brought up to date with the registry.
+func (s *Secrets) ValueIndex() *ValueIndex {
+	s.valueOnce.Do(func() { s.byValue = newValueIndex() })
+	values, _ := s.Snapshot()
+	s.byValue.sync(values)
+	return s.byValue
 }
 
 // Encodings returns the forms a secret takes in what is written: as is,

@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 )
@@ -27,14 +29,28 @@ func main() {
 	cycles := flag.Int("cycles", 3000, "sign-in/sign-out cycles through the pipeline per repetition")
 	rounds := flag.Int("rounds", 200, "interleaved sign-ins against the local Kratos")
 	reps := flag.Int("reps", 5, "repetitions (at least 3) of each interleaved measurement")
+	only := flag.String("only", "", "run only the sections whose names start with one of these, comma-separated (e.g. pipeline,recorder); the local Kratos starts when a section needs it")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
-	if err := run(*cycles, *rounds, *reps); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "kratos-tui-bench: -cpuprofile: %v\n", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*cycles, *rounds, *reps, *only); err != nil {
 		fmt.Fprintf(os.Stderr, "kratos-tui-bench: %v\n", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(cycles, rounds, reps int) error {
+func run(cycles, rounds, reps int, only string) error {
 	if reps < 3 {
 		return fmt.Errorf("-reps %d: at least 3 repetitions are needed for a spread", reps)
 	}
@@ -65,7 +81,7 @@ func run(cycles, rounds, reps int) error {
 		}},
 	}
 	r := newReport(os.Stdout)
-	for _, s := range sections {
+	for _, s := range selected(sections, only) {
 		fmt.Fprintf(os.Stderr, "measuring %s...\n", s.name)
 		if err := s.run(ctx, r); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
@@ -80,6 +96,34 @@ func run(cycles, rounds, reps int) error {
 	}
 	fmt.Println(string(out))
 	return nil
+}
+
+// selected returns the sections named in only (prefixes, comma-separated),
+// with the local Kratos when a chosen section needs it; all when only is
+// empty.
+func selected(sections []section, only string) []section {
+	if only == "" {
+		return sections
+	}
+	var out []section
+	needKratos := false
+	for _, s := range sections {
+		for _, p := range strings.Split(only, ",") {
+			if p = strings.TrimSpace(p); p != "" && strings.HasPrefix(s.name, p) {
+				out = append(out, s)
+				needKratos = needKratos || s.name == "sign-in" || strings.HasPrefix(s.name, "start-up")
+				break
+			}
+		}
+	}
+	if needKratos {
+		for _, s := range sections {
+			if s.name == "local Kratos" {
+				out = append([]section{s}, out...)
+			}
+		}
+	}
+	return out
 }
 
 // benchReplay measures offline and streaming replay.

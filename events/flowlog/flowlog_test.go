@@ -101,3 +101,88 @@ func TestReaderStopsAtTruncation(t *testing.T) {
 		n++
 	}
 }
+
+// TestReaderLongRecords: records longer than the read buffer, between
+// short ones, read back whole and in order (a long line is gathered, a
+// short one read in place).
+func TestReaderLongRecords(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, NewHeader("test", time.Unix(0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	sizes := []int{10, readBufferSize + 17, 3, 3*readBufferSize - 5, readBufferSize - 200, 1}
+	for i, n := range sizes {
+		body, _ := json.Marshal(map[string]string{"blob": strings.Repeat(string(rune('a'+i)), n)})
+		env := events.Envelope{Seq: uint64(i + 1), ID: "id", Time: at, Event: events.AdapterReturned{Operation: "op", Result: body}}
+		if err := w.Write(env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range sizes {
+		rec, err := r.Next()
+		if err != nil {
+			t.Fatalf("record %d: %v", i+1, err)
+		}
+		var got map[string]string
+		if err := json.Unmarshal(rec.Event.(events.AdapterReturned).Result, &got); err != nil || got["blob"] != strings.Repeat(string(rune('a'+i)), n) {
+			t.Fatalf("record %d (%d bytes) came back changed: %v", i+1, n, err)
+		}
+	}
+	if _, err := r.Next(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the last record: %v", err)
+	}
+}
+
+// failAfter is a writer that takes n writes, then fails.
+type failAfter struct {
+	n      int
+	writes [][]byte
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(f.writes) >= f.n {
+		return 0, errors.New("disk full")
+	}
+	f.writes = append(f.writes, append([]byte(nil), p...))
+	return len(p), nil
+}
+
+// TestWriteBatchInChunks: a batch far larger than a chunk goes out in
+// writes of whole records; when a write fails, WriteBatch counts the
+// records of the writes before it, and every write held whole lines.
+func TestWriteBatchInChunks(t *testing.T) {
+	out := &failAfter{n: 3}
+	w, err := NewWriter(out, NewHeader("test", time.Unix(0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	body, _ := json.Marshal(map[string]string{"blob": strings.Repeat("x", 40<<10)})
+	var envs []events.Envelope
+	for i := range 40 { // about 1.6 MiB
+		envs = append(envs, events.Envelope{Seq: uint64(i + 1), ID: "id", Time: at, Event: events.AdapterReturned{Operation: "op", Result: body}})
+	}
+	n, err := w.WriteBatch(envs)
+	if err == nil {
+		t.Fatal("a failed write was not reported")
+	}
+	lines := 0
+	for i, p := range out.writes {
+		if len(p) == 0 || p[len(p)-1] != '\n' {
+			t.Fatalf("write %d does not end a record", i)
+		}
+		if i > 0 && len(p) > chunkSize+len(body)+512 {
+			t.Fatalf("write %d holds %d bytes, more than a chunk and a record", i, len(p))
+		}
+		lines += bytes.Count(p, []byte("\n"))
+	}
+	if recs := lines - 1; n != recs || w.Count() != recs || recs == 0 {
+		t.Fatalf("WriteBatch says %d records, Count %d, the writes held %d", n, w.Count(), recs)
+	}
+}

@@ -96,7 +96,10 @@ func (p *PII) Line(line []byte) []byte {
 	if rep == nil {
 		return line
 	}
-	return replaceInStringsMin(line, rep, 1)
+	return replaceInStringsMin(line, 1, func(seg string) (string, bool) {
+		red := rep.Replace(seg)
+		return red, red != seg
+	})
 }
 
 func (p *PII) replacer() *events.Replacer {

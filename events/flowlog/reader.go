@@ -47,11 +47,19 @@ type Reader struct {
 	line    int
 	lastSeq uint64
 	err     error
+	long    []byte // a line longer than the read buffer, gathered
 }
+
+// readBufferSize is the read buffer: most records are read in place from
+// it; maxKeptLine is the longest gathered line whose buffer is kept.
+const (
+	readBufferSize = 256 << 10
+	maxKeptLine    = 4 << 20
+)
 
 // NewReader reads and checks the header of a log from r.
 func NewReader(r io.Reader) (*Reader, error) {
-	fr := &Reader{in: bufio.NewReaderSize(r, 64<<10)}
+	fr := &Reader{in: bufio.NewReaderSize(r, readBufferSize)}
 	line, complete, err := fr.next()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("flow log: read header: %w", err)
@@ -89,9 +97,30 @@ func Open(path string) (*Reader, error) {
 func (r *Reader) Header() Header { return r.header }
 
 // next returns the next line without its newline, and whether it ended
-// with one.
+// with one. The line is valid until the next call: it is read in place
+// from the read buffer (or, when longer, gathered in a buffer reused from
+// line to line), since decoding a record copies what it keeps.
 func (r *Reader) next() ([]byte, bool, error) {
-	line, err := r.in.ReadBytes('\n')
+	var line []byte
+	var err error
+	r.long = r.long[:0]
+	for {
+		var frag []byte
+		frag, err = r.in.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			r.long = append(r.long, frag...)
+			continue
+		}
+		line = frag
+		if len(r.long) > 0 {
+			r.long = append(r.long, frag...)
+			line = r.long
+		}
+		break
+	}
+	if cap(r.long) > maxKeptLine {
+		defer func() { r.long = nil }()
+	}
 	if len(line) > 0 {
 		r.line++
 	}

@@ -78,20 +78,6 @@ type Redactor struct {
 	secrets *events.Secrets
 	ph      *Placeholders
 	pii     *PII
-
-	// The by-value replacer: big covers the first bigN registered
-	// secrets and is rebuilt only when the secrets added since are many
-	// (a long run learns a session token per sign-in, and rebuilding one
-	// replacer of every secret at each was quadratic); small covers the
-	// rest and is rebuilt when the registry grows.
-	mu       sync.Mutex
-	version  uint64
-	built    bool
-	big      *events.Replacer
-	bigN     int
-	mid      *events.Replacer
-	midN     int
-	replacer *events.Replacer
 }
 
 // RedactorOptions configure a Redactor.
@@ -134,29 +120,51 @@ func marker(i int) string {
 
 // Record returns env encoded as one flow log line (no newline), redacted.
 func (r *Redactor) Record(env events.Envelope) ([]byte, error) {
+	return r.AppendRecord(nil, env)
+}
+
+// AppendRecord appends env encoded as one flow log line (no newline),
+// redacted, to dst. On error dst comes back as it was.
+func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error) {
 	// 1. By meaning: secrets go to the registry and become markers.
+	marked := false
 	env.Event = events.Redact(env.Event, func(s string) string {
 		if IsPlaceholder(s) {
 			return s
 		}
 		r.secrets.Add(s)
+		marked = true
 		return r.markerOf(s)
 	})
-	line, err := events.Marshal(env)
+	start := len(dst)
+	out, err := events.AppendMarshal(dst, env)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	// 2. By value, inside JSON strings only (numbers stay numbers).
-	if rep := r.valueReplacer(); rep != nil {
-		line = replaceInStrings(line, rep)
+	// 2. By value, inside JSON strings only (numbers stay numbers). The
+	// index is read over the whole line first: most lines hold no secret
+	// and are left as they are, with nothing decoded or copied.
+	if ix := r.secrets.ValueIndex(); ix.ContainsBytes(out[start:]) {
+		line := replaceInStrings(out[start:], ix)
+		out = append(out[:start], line...)
 	}
 	// 3. Markers become this log's placeholders, by first appearance.
-	line = r.resolveMarkers(line)
-	if r.pii != nil {
-		line = r.pii.Line(line)
+	if marked || bytes.Contains(out[start:], markOpenBytes) {
+		src := linePool.Get().(*[]byte)
+		*src = append((*src)[:0], out[start:]...)
+		out = r.appendResolved(out[:start], *src)
+		if cap(*src) <= maxKeptBuffer {
+			linePool.Put(src)
+		}
 	}
-	return line, nil
+	if r.pii != nil {
+		line := r.pii.Line(out[start:])
+		out = append(out[:start], line...)
+	}
+	return out, nil
 }
+
+var markOpenBytes = []byte(string(markOpen))
 
 func (r *Redactor) markerOf(s string) string {
 	if i, ok := r.secrets.Index(s); ok {
@@ -165,62 +173,23 @@ func (r *Redactor) markerOf(s string) string {
 	return r.ph.Redact(s)
 }
 
-// valueReplacer returns the replacer of every registered secret's
-// encodings by its marker, rebuilt only when the registry has grown. The
-// start of a placeholder maps to itself, so that a secret that is part of
-// a placeholder («secret:1» holds "secret") never breaks one.
-func (r *Redactor) valueReplacer() *events.Replacer {
-	values, version := r.secrets.Snapshot()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.built && version == r.version {
-		return r.replacer
-	}
-	// Three levels, so that no rebuild is of every secret each time one
-	// is added: big (rebuilt when the rest reaches half its size), mid
-	// (rebuilt every 64 secrets), small (the last few, rebuilt each time).
-	if r.bigN == 0 || len(values)-r.bigN > max(64, r.bigN/2) {
-		r.big, r.bigN = replacerOf(values, 0), len(values)
-		r.mid, r.midN = nil, len(values)
-	}
-	if len(values)-r.midN > 64 {
-		r.mid, r.midN = replacerOf(values[r.bigN:], r.bigN), len(values)
-	}
-	r.built, r.version = true, version
-	r.replacer = events.Chain(events.Chain(r.big, r.mid), replacerOf(values[r.midN:], r.midN))
-	return r.replacer
-}
-
-// replacerOf returns the replacer of the encodings of values (the
-// registered secrets from number first on) by their markers, or nil.
-func replacerOf(values []string, first int) *events.Replacer {
-	var pairs []string
-	for i, v := range values {
-		if len(v) < events.MinValueLen || events.IsProtocolWord(v) {
-			continue
-		}
-		m := marker(first + i)
-		for _, e := range events.Encodings(v) {
-			pairs = append(pairs, e, m)
-		}
-	}
-	if len(pairs) == 0 {
-		return nil
-	}
-	// A placeholder's own text is matched (and kept) first.
-	pairs = append(pairs, "«secret:", "«secret:", "«unrecorded-secret:", "«unrecorded-secret:")
-	return events.NewLongestFirstReplacer(pairs...)
-}
-
 // resolveMarkers replaces each marker with the log's placeholder of its
 // secret.
 func (r *Redactor) resolveMarkers(line []byte) []byte {
-	open := []byte(string(markOpen))
-	if !bytes.Contains(line, open) {
+	if !bytes.Contains(line, markOpenBytes) {
 		return line
 	}
+	return r.appendResolved(make([]byte, 0, len(line)), line)
+}
+
+// linePool holds copies of lines being rewritten in place.
+var linePool = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendResolved appends line to out with each marker replaced by the
+// log's placeholder of its secret.
+func (r *Redactor) appendResolved(out, line []byte) []byte {
+	open := markOpenBytes
 	values, _ := r.secrets.Snapshot()
-	out := make([]byte, 0, len(line))
 	for {
 		i := bytes.Index(line, open)
 		if i < 0 {
@@ -241,18 +210,27 @@ func (r *Redactor) resolveMarkers(line []byte) []byte {
 	}
 }
 
-// replaceInStrings applies rep inside every JSON string value of the
-// encoded document line, leaving keys, numbers and structure as they are.
-func replaceInStrings(line []byte, rep *events.Replacer) []byte {
-	return replaceInStringsMin(line, rep, events.MinValueLen)
+// replaceInStrings replaces, inside every JSON string value of the
+// encoded document line (keys, numbers and structure left as they are),
+// every registered secret by its marker.
+func replaceInStrings(line []byte, ix *events.ValueIndex) []byte {
+	var buf []byte
+	return replaceInStringsMin(line, events.MinValueLen, func(seg string) (string, bool) {
+		var changed bool
+		buf, changed = ix.AppendReplace(buf[:0], seg, marker)
+		if !changed {
+			return seg, false
+		}
+		return string(buf), true
+	})
 }
 
-// replaceInStringsMin is replaceInStrings for strings of at least min
-// bytes.
-func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
+// replaceInStringsMin applies rep inside every JSON string value of at
+// least min bytes; rep says whether it changed the string.
+func replaceInStringsMin(line []byte, min int, rep func(string) (string, bool)) []byte {
 	var out []byte
 	last := 0
-	lastKey := ""
+	var lastKey []byte
 	for i := 0; i < len(line); i++ {
 		if line[i] != '"' {
 			continue
@@ -267,13 +245,13 @@ func replaceInStringsMin(line []byte, rep *events.Replacer, min int) []byte {
 		if j > len(line) {
 			j = len(line)
 		}
-		seg := string(line[i+1 : j])
 		key := isKey(line, j+1)
 		if key {
-			lastKey = seg
+			lastKey = line[i+1 : j]
 		}
-		if len(seg) >= min && !key && !structuralKeys[lastKey] {
-			if red := rep.Replace(seg); red != seg {
+		if j-(i+1) >= min && !key && !structuralKeys[string(lastKey)] {
+			seg := string(line[i+1 : j])
+			if red, changed := rep(seg); changed {
 				if out == nil {
 					out = make([]byte, 0, len(line)+64)
 				}

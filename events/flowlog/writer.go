@@ -1,7 +1,6 @@
 package flowlog
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,16 +14,17 @@ import (
 
 // Writer appends records to a flow log, redacting every secret first. A
 // batch of records is encoded into one reused buffer and handed to the
-// operating system in one write, so a record is either whole in the file or
-// (after a crash in the middle of that write) the last, cut line; Close
-// syncs the file. It is safe for concurrent use.
+// operating system in one write per chunkSize bytes of whole records, so a
+// record is either whole in the file or (after a crash in the middle of a
+// write) the last, cut line; Close syncs the file. It is safe for
+// concurrent use.
 type Writer struct {
 	mu     sync.Mutex
 	out    io.Writer
 	file   *os.File // nil unless the writer owns a file
 	closer io.Closer
 	red    *Redactor
-	buf    bytes.Buffer // the batch being encoded, reused
+	buf    []byte // the batch being encoded, reused
 	n      int
 	err    error
 }
@@ -32,6 +32,10 @@ type Writer struct {
 // maxKeptBuffer is the largest batch buffer kept for reuse; a larger one
 // (a batch of huge HTTP bodies) is let go after its write.
 const maxKeptBuffer = 1 << 20
+
+// chunkSize is how many bytes of whole records a batch hands to the
+// operating system in one write, at most (but for one longer record).
+const chunkSize = 256 << 10
 
 // Option configures a Writer.
 type Option func(*Writer)
@@ -48,7 +52,7 @@ func WithRedactor(r *Redactor) Option {
 
 // NewWriter writes the header h to w and returns a writer of records to w.
 func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
-	fw := &Writer{out: w}
+	fw := &Writer{out: w, buf: make([]byte, 0, 64<<10)}
 	for _, o := range opts {
 		o(fw)
 	}
@@ -90,7 +94,8 @@ func (w *Writer) Write(env events.Envelope) error {
 }
 
 // WriteBatch redacts and appends envs in order with one write to the
-// operating system, and returns how many records that write held. When a
+// operating system (one per chunkSize bytes of a long batch), and returns
+// how many records were handed to it. When a
 // record cannot be encoded, the records before it are written and the
 // error names it. After a failure every later call returns the same
 // error.
@@ -100,35 +105,51 @@ func (w *Writer) WriteBatch(envs []events.Envelope) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	w.buf.Reset()
-	encoded := 0
+	w.buf = w.buf[:0]
+	encoded, written := 0, 0 // records encoded, and of those handed to the OS
 	var encErr error
+	flush := func() error {
+		if len(w.buf) == 0 {
+			return nil
+		}
+		if _, err := w.out.Write(w.buf); err != nil {
+			w.err = fmt.Errorf("flow log: write records %d to %d: %w", envs[written].Seq, envs[encoded-1].Seq, err)
+			return w.err
+		}
+		w.buf = w.buf[:0]
+		w.n += encoded - written
+		written = encoded
+		return nil
+	}
 	for _, env := range envs {
-		// One step redacts and encodes: the line carries no secret.
-		line, err := w.red.Record(env)
+		// One step redacts and encodes, straight into the batch: the
+		// line carries no secret.
+		buf, err := w.red.AppendRecord(w.buf, env)
 		if err != nil {
 			encErr = fmt.Errorf("flow log: record %d: %w", env.Seq, err)
 			break
 		}
-		w.buf.Write(line)
-		w.buf.WriteByte('\n')
+		w.buf = append(buf, '\n')
 		encoded++
-	}
-	if w.buf.Len() > 0 {
-		if _, err := w.out.Write(w.buf.Bytes()); err != nil {
-			w.err = fmt.Errorf("flow log: write records %d to %d: %w", envs[0].Seq, envs[encoded-1].Seq, err)
-			return 0, w.err
+		// A long batch goes out in whole records of about chunkSize, so
+		// that the buffer stays small however far the writer fell behind.
+		if len(w.buf) >= chunkSize {
+			if err := flush(); err != nil {
+				return written, err
+			}
 		}
 	}
-	if w.buf.Cap() > maxKeptBuffer {
-		w.buf = bytes.Buffer{}
+	if err := flush(); err != nil {
+		return written, err
 	}
-	w.n += encoded
+	if cap(w.buf) > maxKeptBuffer {
+		w.buf = nil
+	}
 	if encErr != nil {
 		w.err = encErr
-		return encoded, w.err
+		return written, w.err
 	}
-	return encoded, nil
+	return written, nil
 }
 
 // Count returns how many records were written.

@@ -200,9 +200,10 @@ type comparer struct {
 	red    *replayRedactor
 	strict bool
 
-	mu    sync.Mutex
-	n     int
-	first *Divergence
+	mu      sync.Mutex
+	n       int
+	first   *Divergence
+	scratch compareScratch // guarded by mu
 }
 
 func (c *comparer) handle(_ context.Context, env events.Envelope) {
@@ -219,7 +220,7 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
 		return
 	}
-	if d := compareEnvelopes(i, rec.Envelope, actual, c.strict); d != nil {
+	if d := c.scratch.compare(i, rec.Envelope, actual, c.strict); d != nil {
 		c.first = d
 	}
 }

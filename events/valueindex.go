@@ -1,0 +1,197 @@
+package events
+
+import (
+	"encoding/binary"
+	"sort"
+	"sync"
+	"unsafe"
+)
+
+// ValueIndex finds the registered secrets of a Secrets registry by value,
+// in every encoding (see Encodings), in one pass over a text. It replaces
+// the per-text replacers that were rebuilt whenever the registry grew
+// (quadratic over a long run that learns a session token per sign-in):
+// the index only grows, each secret's encodings are computed once, and a
+// text that holds no secret is read once, with no allocation.
+//
+// Matching is that of a Replacer built of every encoding, longest first:
+// at each position the longest pattern that stands as a token of its own
+// (see bounded) wins. The protect patterns (the start of a placeholder,
+// Redacted) match and map to themselves, so that nothing is replaced inside
+// one. It is safe for concurrent use.
+type ValueIndex struct {
+	mu   sync.RWMutex
+	pats []indexPattern
+	// byKey lists, by the first four bytes of a pattern, the patterns that
+	// start with them, longest first; filter has the bit of each key's
+	// hash set, so that most positions of a text cost one load.
+	byKey  map[uint32][]int32
+	filter []uint64
+	// blocks has the bit of the hash of every pattern's four-byte blocks
+	// at offsets 0 to minPattern-4: a text read at a stride of
+	// minPattern-3 bytes meets one of them wherever a pattern starts.
+	blocks []uint64
+	// secrets is how many of the registry's secrets are indexed.
+	secrets int
+}
+
+// indexPattern is one encoding of a secret: secret is its number in the
+// registry, or -1 for a protect pattern that maps to itself.
+type indexPattern struct {
+	text   string
+	secret int
+}
+
+const filterBits = 1 << 16
+
+// minPattern is the length of the shortest indexed pattern: every encoding
+// of a secret of MinValueLen bytes is at least that long.
+const minPattern = MinValueLen
+
+// stride is how far Contains steps between the blocks it reads.
+const stride = minPattern - 4 + 1
+
+// protectPatterns are kept as they are wherever they appear.
+var protectPatterns = []string{"«secret:", "«unrecorded-secret:", Redacted}
+
+func newValueIndex() *ValueIndex {
+	ix := &ValueIndex{byKey: map[uint32][]int32{}, filter: make([]uint64, filterBits/64), blocks: make([]uint64, filterBits/64)}
+	for _, p := range protectPatterns {
+		ix.add(p, -1)
+	}
+	return ix
+}
+
+func keyHash(k uint32) uint32 { return (k * 2654435761) >> 16 }
+
+// add indexes one pattern; the caller holds mu (or owns ix).
+func (ix *ValueIndex) add(text string, secret int) {
+	if len(text) < minPattern {
+		// Every encoding of a secret of MinValueLen bytes is as long; a
+		// shorter pattern would need another scan, so none is indexed.
+		return
+	}
+	k := binary.LittleEndian.Uint32([]byte(text[:4]))
+	list := ix.byKey[k]
+	for _, j := range list {
+		if ix.pats[j].text == text {
+			return // the same text already maps to an earlier secret
+		}
+	}
+	ix.pats = append(ix.pats, indexPattern{text: text, secret: secret})
+	list = append(list, int32(len(ix.pats)-1))
+	// Longest first; equal lengths keep the order they were added in.
+	sort.SliceStable(list, func(a, b int) bool { return len(ix.pats[list[a]].text) > len(ix.pats[list[b]].text) })
+	ix.byKey[k] = list
+	h := keyHash(k)
+	ix.filter[h/64] |= 1 << (h % 64)
+	for off := 0; off+4 <= minPattern; off++ {
+		h := keyHash(binary.LittleEndian.Uint32([]byte(text[off : off+4])))
+		ix.blocks[h/64] |= 1 << (h % 64)
+	}
+}
+
+// sync indexes the secrets of values from number ix.secrets on.
+func (ix *ValueIndex) sync(values []string) {
+	ix.mu.RLock()
+	done := ix.secrets >= len(values)
+	ix.mu.RUnlock()
+	if done {
+		return
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for i := ix.secrets; i < len(values); i++ {
+		v := values[i]
+		if len(v) < MinValueLen || IsProtocolWord(v) {
+			continue
+		}
+		for _, e := range Encodings(v) {
+			ix.add(e, i)
+		}
+	}
+	ix.secrets = max(ix.secrets, len(values))
+}
+
+// Secrets returns how many secrets of the registry are indexed (those
+// shorter than MinValueLen and protocol words count but have no pattern).
+func (ix *ValueIndex) Secrets() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.secrets
+}
+
+// match returns the pattern that stands as a token at s[i:], or -1. The
+// caller holds mu for reading.
+func (ix *ValueIndex) match(s string, i int) int {
+	if i+4 > len(s) {
+		return -1
+	}
+	k := binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s[i:]), 4))
+	h := keyHash(k)
+	if ix.filter[h/64]&(1<<(h%64)) == 0 {
+		return -1
+	}
+	for _, j := range ix.byKey[k] {
+		p := ix.pats[j].text
+		if len(p) <= len(s)-i && s[i:i+len(p)] == p && bounded(s, i, i+len(p)) {
+			return int(j)
+		}
+	}
+	return -1
+}
+
+// Contains reports whether s holds a registered secret (not merely a
+// protect pattern) by value, standing as a token of its own.
+func (ix *ValueIndex) Contains(s string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if len(ix.pats) == len(protectPatterns) || len(s) < minPattern {
+		return false
+	}
+	// Where a pattern starts at i, it covers [i, i+minPattern), so one of
+	// the blocks read at every stride-th position is one of its first
+	// blocks; only there are the positions before it tried.
+	tried := -1 // positions up to tried were tried
+	for p := 0; p+4 <= len(s); p += stride {
+		h := keyHash(binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s[p:]), 4)))
+		if ix.blocks[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		for i := max(p-stride+1, tried+1, 0); i <= p; i++ {
+			if j := ix.match(s, i); j >= 0 && ix.pats[j].secret >= 0 {
+				return true
+			}
+		}
+		tried = p
+	}
+	return false
+}
+
+// ContainsBytes is Contains of b, read in place.
+func (ix *ValueIndex) ContainsBytes(b []byte) bool {
+	return ix.Contains(unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
+// AppendReplace appends s to dst with every registered secret replaced by
+// repl(its number) and reports whether anything was replaced.
+func (ix *ValueIndex) AppendReplace(dst []byte, s string, repl func(secret int) string) ([]byte, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	last, changed := 0, false
+	for i := 0; i+4 <= len(s); {
+		j := ix.match(s, i)
+		if j < 0 {
+			i++
+			continue
+		}
+		p := ix.pats[j]
+		if p.secret >= 0 {
+			dst = append(dst, s[last:i]...)
+			dst = append(dst, repl(p.secret)...)
+			last, changed = i+len(p.text), true
+		}
+		i += len(p.text)
+	}
+	return append(dst, s[last:]...), changed
+}
