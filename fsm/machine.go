@@ -101,6 +101,9 @@ type Machine struct {
 	// afterSecondFactor is where to go once the second factor is passed:
 	// StateSettings, or "" for home.
 	afterSecondFactor string
+	// afterRecovery: a recovery code was accepted and the settings form
+	// that follows (maybe after a second factor) has not been shown yet.
+	afterRecovery bool
 	// verificationFlowID is the verification flow a sign-up started.
 	verificationFlowID string
 	// cancelStep cancels the step in flight (of the intent stepSeq);
@@ -329,6 +332,7 @@ func (m *Machine) callbacks() looplab.Callbacks {
 			m.token = ""
 			m.pendingSettings = nil
 			m.afterSecondFactor = ""
+			m.afterRecovery = false
 			m.verificationFlowID = ""
 		},
 		"enter_" + StateLoading: func(_ context.Context, e *looplab.Event) {

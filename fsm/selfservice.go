@@ -230,7 +230,14 @@ func (m *Machine) openSettings(ctx context.Context, outcome, notice string) {
 		}
 		return
 	}
-	m.setForm(newForm(flow, m.currentEmail()), notice)
+	f := newForm(flow, m.currentEmail())
+	m.mu.Lock()
+	f.AfterRecovery, m.afterRecovery = m.afterRecovery, false
+	m.mu.Unlock()
+	if f.AfterRecovery && notice == "" {
+		notice = MessageRecoveryPassed
+	}
+	m.setForm(f, notice)
 	m.must(ctx, outcome)
 }
 
@@ -418,6 +425,9 @@ func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
 		m.mu.Unlock()
 	}
 	m.refreshSessionQuietly(ctx)
+	m.mu.Lock()
+	m.afterRecovery = true
+	m.mu.Unlock()
 	m.openSettings(ctx, EventRecoveryPassed, MessageRecoveryPassed)
 }
 

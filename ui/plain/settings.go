@@ -41,6 +41,9 @@ func (p *Plugin) printSettings(form events.Form) {
 	if f.Notice != "" {
 		w.line("Note: %s", f.Notice)
 	}
+	if form.AfterRecovery {
+		w.line("Note: %s Type password.", fields.MessageSetPasswordNow)
+	}
 	for _, e := range f.Errors {
 		w.line("Error: %s", e)
 	}

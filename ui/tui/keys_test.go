@@ -80,7 +80,9 @@ func TestSettingsNoticeBelongsToItsSection(t *testing.T) {
 func TestAfterRecoveryThePasswordSectionSaysSetItNow(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(recoveryForm(t, "recovery_code_sent_200.json"))
-	frame := h.feed(settingsForm(t, "settings_password_after_recovery_200.json", fsm.MessageRecoveryPassed))
+	after := settingsForm(t, "settings_password_after_recovery_200.json", fsm.MessageRecoveryPassed)
+	after.AfterRecovery = true // the machine says so
+	frame := h.feed(after)
 	for _, want := range []string{"[2 Password]", "Set a new password now", "privileged"} {
 		if !strings.Contains(frame, want) {
 			t.Fatalf("no %q after recovery:\n%s", want, frame)

@@ -12,8 +12,7 @@ import (
 )
 
 // MessageSetPasswordNow is shown on the settings after a recovery.
-const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
-	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
+const MessageSetPasswordNow = fields.MessageSetPasswordNow
 
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.

@@ -366,10 +366,11 @@ func (v *view) openHelp() {
 	v.app.SetFocus(v.layout.help)
 }
 
-// showSettings renders a settings form; coming from recovery it opens the
+// showSettings renders a settings form; the first after a recovery (the
+// machine says so, also when a second factor came in between) opens the
 // password section.
 func (v *view) showSettings(f events.Form) {
-	fromRecovery := v.form != nil && v.form.spec.kind == "recovery"
+	fromRecovery := f.AfterRecovery
 	prev := v.settings
 	if v.screen != prev {
 		prev = nil

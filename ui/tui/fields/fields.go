@@ -18,6 +18,10 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 )
 
+// MessageSetPasswordNow is shown with the settings after a recovery.
+const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
+	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
+
 // Kind says how a field is shown and edited.
 type Kind int
 
