@@ -47,6 +47,10 @@ type formScreen struct {
 	// refused without its values, a new form after the sign-up form):
 	// never a secret's.
 	carry map[string]string
+	// fresh are the fields that start with a value the user did not type
+	// in this form (carried over, or sent back by Kratos): as a selected
+	// text in a browser, the first key that edits it types it over.
+	fresh map[string]bool
 }
 
 // newFormScreen builds the form. When keep is the same form (re-rendered
@@ -55,7 +59,7 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	s := &formScreen{
 		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
-		secret: map[string]bool{}, carry: carry,
+		secret: map[string]bool{}, carry: carry, fresh: map[string]bool{},
 	}
 	t := v.theme
 	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
@@ -181,8 +185,10 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		if value == "" && fd.Kind == fields.KindInput && !events.IsSecretField(fd.Name) {
 			value = s.carry[fd.Name]
 		}
+		s.fresh[fd.Name] = value != "" && carriesIdentifier[s.spec.kind]
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
+			s.fresh[fd.Name] = keep.fresh[fd.Name]
 		}
 		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(s.fieldWidth).SetText(value)
 		in.SetPlaceholder(placeholder(fd)).SetPlaceholderStyle(t.placeholder)
@@ -271,23 +277,51 @@ func (s *formScreen) initialFocus(keep *formScreen) int {
 			return s.indexOf(fd.Name)
 		}
 	}
-	if len(s.model.Errors) > 0 {
-		for _, fd := range s.model.Inputs() {
-			if fd.Kind == fields.KindSecret {
-				return s.indexOf(fd.Name)
-			}
-		}
-	}
-	for _, fd := range s.model.Inputs() {
-		if in := s.inputs[fd.Name]; in != nil && in.GetText() == "" {
-			return s.indexOf(fd.Name)
-		}
-	}
-	if len(s.model.Inputs()) == 0 {
+	inputs := s.model.Inputs()
+	if len(inputs) == 0 {
 		// Only texts: the first button.
 		return len(s.names)
 	}
-	return 0
+	pick := -1
+	if len(s.model.Errors) > 0 {
+		for i, fd := range inputs {
+			if fd.Kind == fields.KindSecret {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		for i, fd := range inputs {
+			if in := s.inputs[fd.Name]; in != nil && in.GetText() == "" {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 || s.secretBeforeText(inputs, pick) {
+		// A secret with a field shown in clear after it: whoever types
+		// the form from its top (a person, a password manager's
+		// user<Tab>password) would put the password there. Start at the
+		// top instead; a carried value there is typed over.
+		return s.indexOf(inputs[0].Name)
+	}
+	return s.indexOf(inputs[pick].Name)
+}
+
+// secretBeforeText reports whether inputs[i] is a secret that has a text
+// input shown in clear after it, with a field before it already filled
+// (so that a user typing from the top would be one field behind).
+func (s *formScreen) secretBeforeText(inputs []fields.Field, i int) bool {
+	if inputs[i].Kind != fields.KindSecret || i == 0 {
+		return false
+	}
+	for _, fd := range inputs[i+1:] {
+		if fd.Kind == fields.KindInput {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *formScreen) indexOf(name string) int {
@@ -382,6 +416,9 @@ func (s *formScreen) primitive() tview.Primitive { return s.flex }
 func (s *formScreen) focus() tview.Primitive { return s.form }
 
 func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	if ev = s.typeOver(ev); ev == nil {
+		return nil
+	}
 	for _, l := range s.spec.links {
 		if l.key != 0 && ev.Key() == l.key {
 			l.do()
@@ -398,6 +435,31 @@ func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 		return tcell.NewEventKey(tcell.KeyTab, 0, tcell.ModNone)
 	case tcell.KeyUp:
 		return tcell.NewEventKey(tcell.KeyBacktab, 0, tcell.ModNone)
+	}
+	return ev
+}
+
+// typeOver empties a fresh field (see formScreen.fresh) that has the focus
+// before the first key that edits it: a letter replaces the value,
+// Backspace or Delete removes it. A key that moves the cursor in it keeps
+// the value for editing; Tab and the other keys leave it fresh.
+func (s *formScreen) typeOver(ev *tcell.EventKey) *tcell.EventKey {
+	item, _ := s.form.GetFocusedItemIndex()
+	if item < 0 || item >= len(s.names) || !s.fresh[s.names[item]] {
+		return ev
+	}
+	name := s.names[item]
+	switch ev.Key() {
+	case tcell.KeyRune:
+		s.fresh[name] = false
+		s.inputs[name].SetText("")
+		return ev
+	case tcell.KeyBackspace, tcell.KeyBackspace2, tcell.KeyDelete, tcell.KeyCtrlU:
+		s.fresh[name] = false
+		s.inputs[name].SetText("")
+		return nil
+	case tcell.KeyLeft, tcell.KeyRight, tcell.KeyHome, tcell.KeyEnd, tcell.KeyCtrlA, tcell.KeyCtrlE:
+		s.fresh[name] = false
 	}
 	return ev
 }
