@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -63,6 +64,9 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	}
 	t := v.theme
 	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
+	// No empty rows around the form, so that it fits 60x16 (a line of
+	// messages above it, if any, is apart enough).
+	s.form.SetBorderPadding(0, 0, 1, 1)
 	s.form.SetFieldStyle(t.field).SetLabelColor(t.label).
 		SetButtonStyle(t.button).SetButtonActivatedStyle(t.active)
 	labels := 0
@@ -84,10 +88,24 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	for _, fd := range model.Fields {
 		s.addField(fd, keep)
 	}
+	row, elsewhere := s.shownLinks(model.Buttons, spec.links)
+	if len(elsewhere) > 0 {
+		// The links the button row has no room for, each with its key,
+		// in a line of text above it (never a Tab stop).
+		var parts []string
+		for _, l := range elsewhere {
+			parts = append(parts, l.keyName(spec)+" "+l.label)
+		}
+		text := strings.Join(parts, " · ")
+		tv := tview.NewTextView().SetDynamicColors(true).SetText(t.tag("aqua", text)).
+			SetSize(wrappedRows(text, s.width-2), 0)
+		tv.SetWordWrap(true)
+		s.add(fullWidth{tv}, "")
+	}
 	for _, b := range model.Buttons {
 		s.form.AddButton(b.Label, func() { s.submitWith(b) })
 	}
-	for _, l := range s.shownLinks(model.Buttons, spec.links) {
+	for _, l := range row {
 		s.form.AddButton(l.label, l.do)
 	}
 
@@ -112,12 +130,12 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	return s
 }
 
-// shownLinks are the links that go in the button row: all of them when the
-// row fits the width, else, on the sign-in and sign-up forms (where
-// Kratos may offer several methods), only those without a key (the others stay on
-// their key and in the help bar), so that no button is cut off or drawn
-// nowhere while Tab still lands on it.
-func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
+// shownLinks splits the links into those in the button row and those
+// shown elsewhere: all go in the row when it fits the width; else those
+// on a key (theirs, or Esc) leave it, from the last, until it fits, and
+// are listed with their key in a line of text, so that no button is cut
+// off or drawn nowhere while Tab still lands on it.
+func (s *formScreen) shownLinks(buttons []fields.Button, links []link) (row, elsewhere []link) {
 	width := -1
 	for _, b := range buttons {
 		width += tview.TaggedStringWidth(b.Label) + 5
@@ -125,16 +143,33 @@ func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
 	for _, l := range links {
 		width += tview.TaggedStringWidth(l.label) + 5
 	}
-	if width <= s.width-2 || !s.spec.enterChooses {
-		return links
-	}
-	var out []link
-	for _, l := range links {
-		if l.key == 0 {
-			out = append(out, l)
+	out := map[int]bool{}
+	for i := len(links) - 1; i >= 0 && width > s.width-2; i-- {
+		if links[i].keyName(s.spec) != "" {
+			out[i] = true
+			width -= tview.TaggedStringWidth(links[i].label) + 5
 		}
 	}
-	return out
+	for i, l := range links {
+		if out[i] {
+			elsewhere = append(elsewhere, l)
+		} else {
+			row = append(row, l)
+		}
+	}
+	return row, elsewhere
+}
+
+// keyName is the key that does what the link does: its own, Esc when it
+// publishes the form's Esc intent, or "".
+func (l link) keyName(spec formSpec) string {
+	switch {
+	case l.key != 0:
+		return tcell.KeyNames[l.key]
+	case l.intent != nil && spec.escape != nil && reflect.DeepEqual(l.intent, spec.escape):
+		return "Esc"
+	}
+	return ""
 }
 
 // fullWidth is a text the form does not indent by its labels' width.
@@ -465,9 +500,9 @@ func (s *formScreen) typeOver(ev *tcell.EventKey) *tcell.EventKey {
 }
 
 func (s *formScreen) bindings() []binding {
-	bs := []binding{{"Tab", "move"}}
-	if len(s.model.Buttons) > 0 {
-		bs = append(bs, binding{"Enter", "submit"})
+	bs := []binding{{"Tab/↑↓", "move"}}
+	if does := s.enterDoes(); does != "" {
+		bs = append(bs, binding{"Enter", does})
 	}
 	for _, l := range s.spec.links {
 		if l.key != 0 {
@@ -480,6 +515,36 @@ func (s *formScreen) bindings() []binding {
 	return bs
 }
 
+// typing reports whether one of the form's text inputs has the focus.
+func (s *formScreen) typing() bool {
+	item, _ := s.form.GetFocusedItemIndex()
+	if item < 0 || item >= len(s.names) {
+		return false
+	}
+	_, ok := s.inputs[s.names[item]]
+	return ok
+}
+
+// enterDoes says what Enter does where the focus is: presses the
+// button, submits the form from a field (when the form has something to
+// submit), toggles a checkbox; "" for nothing.
+func (s *formScreen) enterDoes() string {
+	item, button := s.form.GetFocusedItemIndex()
+	switch {
+	case button >= 0:
+		return "press"
+	case item >= 0 && item < len(s.names):
+		if _, ok := s.checks[s.names[item]]; ok {
+			return "toggle"
+		}
+		if _, ok := s.inputs[s.names[item]]; ok && s.spec.submit != nil && !s.submitted &&
+			(s.enterButton() != fields.Button{} || s.spec.enterChooses) {
+			return "submit"
+		}
+	}
+	return ""
+}
+
 // placeholder is shown in an empty field, so that fields are visible even
 // without colours.
 func placeholder(fd fields.Field) string {
@@ -489,11 +554,33 @@ func placeholder(fd fields.Field) string {
 	return "(optional)"
 }
 
-// wrappedRows estimates the rows text takes at width columns.
+// wrappedRows counts the rows text takes at width columns, wrapped after
+// spaces as a word-wrapping text view does (every space counts; a word
+// longer than a row is broken).
 func wrappedRows(text string, width int) int {
-	n := utf8.RuneCountInString(text)
-	if n == 0 {
-		return 1
+	if width < 1 {
+		width = 1
 	}
-	return (n + width - 1) / width
+	rows := 0
+	for _, line := range strings.Split(text, "\n") {
+		rows++
+		col := 0
+		for i, word := range strings.Split(line, " ") {
+			n := utf8.RuneCountInString(word)
+			if i > 0 {
+				n++ // the space before it
+			}
+			if col > 0 && col+n > width {
+				rows++
+				col = 0
+				n = utf8.RuneCountInString(word)
+			}
+			for n > width {
+				rows++
+				n -= width
+			}
+			col += n
+		}
+	}
+	return max(rows, 1)
 }
