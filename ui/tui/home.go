@@ -165,4 +165,3 @@ func (h *homeScreen) bindings() []binding {
 	}
 	return bs
 }
-

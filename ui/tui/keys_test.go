@@ -12,7 +12,6 @@ import (
 	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
-
 // TestHelpBarFollowsResize: the help bar is laid out again for the new
 // size: on one line at 120 columns, on two at 60, naming the same keys
 // (issue 11, items 5 and 8).

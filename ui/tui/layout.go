@@ -188,4 +188,3 @@ func (g *sizeGuard) Draw(screen tcell.Screen) {
 		tview.Print(screen, strings.TrimSpace(line), 0, top+i, w, tview.AlignCenter, tcell.ColorDefault)
 	}
 }
-
