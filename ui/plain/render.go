@@ -62,9 +62,9 @@ func (p *Plugin) print(ev events.Event) error {
 	case events.RequestStarted:
 		w.line("%s", fields.Operation(ev.Operation))
 	case events.LoginFormShown:
-		p.printForm(fields.Build(ev.Form, true), `Type "signup" to create an account instead, "forgot" if you forgot the password, or "quit".`)
+		p.printForm(fields.Build(ev.Form, true), formCommandsLine(true))
 	case events.RegistrationFormShown:
-		p.printForm(fields.Build(ev.Form, false), `Type "signin" if you already have an account, or "quit".`)
+		p.printForm(fields.Build(ev.Form, false), formCommandsLine(false))
 	case events.SignedIn:
 		if ev.Notice != "" {
 			w.line("Note: %s", ev.Notice)
