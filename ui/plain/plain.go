@@ -184,6 +184,7 @@ func (p *Plugin) watchCancel(ctx context.Context, host ui.Host) (stop func()) {
 		<-done
 	}
 }
+
 // act asks the user what a settled state needs and returns the intent to
 // publish, if any.
 func (p *Plugin) act(ctx context.Context, st events.Event) (events.Event, error) {
