@@ -101,6 +101,10 @@ type Machine struct {
 	// afterSecondFactor is where to go once the second factor is passed:
 	// StateSettings, or "" for home.
 	afterSecondFactor string
+	// traitTypes are the identity schema's trait types, once read (see
+	// startTraitTypes); traitTypesDone is closed when the read ended.
+	traitTypes     map[string]adapters.TraitType
+	traitTypesDone chan struct{}
 	// afterRecovery: a recovery code was accepted and the settings form
 	// that follows (maybe after a second factor) has not been shown yet.
 	afterRecovery bool
@@ -137,6 +141,7 @@ func New(cfg Config) (*Machine, error) {
 // Start subscribes the machine to the intents topic. It handles intents
 // until ctx ends or the bus closes.
 func (m *Machine) Start(ctx context.Context) error {
+	m.startTraitTypes(ctx)
 	if err := m.cfg.Bus.Subscribe(ctx, m.handleEnvelope, bus.TopicIntents); err != nil {
 		return fmt.Errorf("start state machine: %w", err)
 	}

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -31,6 +33,8 @@ type formScreen struct {
 	// secret holds the names of the masked inputs.
 	secret map[string]bool
 	checks map[string]*tview.Checkbox
+	// choices are the enum traits' drop-downs.
+	choices map[string]*tview.DropDown
 	// names holds the field name of each form item ("" for texts).
 	names []string
 	// sent marks fields whose edit was already reported (FieldChanged).
@@ -60,6 +64,7 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	s := &formScreen{
 		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
+		choices: map[string]*tview.DropDown{},
 		secret: map[string]bool{}, carry: carry, fresh: map[string]bool{},
 	}
 	t := v.theme
@@ -204,6 +209,28 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		tv.SetWordWrap(true)
 		s.add(tv, "")
 		return
+	case fields.KindChoice:
+		// An enum trait: one of its values (none, when it is optional).
+		var options []string
+		if !fd.Required {
+			options = append(options, "")
+		}
+		for _, o := range fd.Options {
+			options = append(options, fmt.Sprint(o))
+		}
+		value := fd.Value
+		if c, ok := s.carry[fd.Name]; ok && value == "" {
+			value = c
+		}
+		if keep != nil && keep.choices[fd.Name] != nil {
+			_, value = keep.choices[fd.Name].GetCurrentOption()
+		}
+		dd := tview.NewDropDown().SetLabel(fd.Label).SetOptions(options, nil).SetFieldWidth(s.fieldWidth)
+		dd.SetCurrentOption(max(slices.Index(options, value), 0))
+		name := fd.Name
+		dd.SetSelectedFunc(func(text string, _ int) { s.edited(name, text) })
+		s.choices[fd.Name] = dd
+		s.add(dd, fd.Name)
 	case fields.KindCheckbox:
 		cb := tview.NewCheckbox().SetLabel(fd.Label).SetChecked(fd.Value == "true")
 		if c, ok := s.carry[fd.Name]; ok && fd.Raw == nil {
@@ -404,6 +431,9 @@ func (s *formScreen) values() map[string]string {
 	for name, in := range s.inputs {
 		out[name] = in.GetText()
 	}
+	for name, dd := range s.choices {
+		_, out[name] = dd.GetCurrentOption()
+	}
 	for name, cb := range s.checks {
 		out[name] = "false"
 		if cb.IsChecked() {
@@ -451,6 +481,11 @@ func (s *formScreen) primitive() tview.Primitive { return s.flex }
 func (s *formScreen) focus() tview.Primitive { return s.form }
 
 func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	if s.openChoice() != nil {
+		// An open drop-down's list takes every key: arrows move in it,
+		// Enter picks, Esc closes it.
+		return ev
+	}
 	if ev = s.typeOver(ev); ev == nil {
 		return nil
 	}
@@ -519,10 +554,21 @@ func (s *formScreen) bindings() []binding {
 func (s *formScreen) typing() bool {
 	item, _ := s.form.GetFocusedItemIndex()
 	if item < 0 || item >= len(s.names) {
-		return false
+		return s.openChoice() != nil
 	}
-	_, ok := s.inputs[s.names[item]]
-	return ok
+	_, input := s.inputs[s.names[item]]
+	_, choice := s.choices[s.names[item]] // letters pick an option
+	return input || choice
+}
+
+// openChoice is the drop-down whose list is open, or nil.
+func (s *formScreen) openChoice() *tview.DropDown {
+	for _, dd := range s.choices {
+		if dd.IsOpen() {
+			return dd
+		}
+	}
+	return nil
 }
 
 // enterDoes says what Enter does where the focus is: presses the
@@ -536,6 +582,9 @@ func (s *formScreen) enterDoes() string {
 	case item >= 0 && item < len(s.names):
 		if _, ok := s.checks[s.names[item]]; ok {
 			return "toggle"
+		}
+		if _, ok := s.choices[s.names[item]]; ok {
+			return "choose"
 		}
 		if _, ok := s.inputs[s.names[item]]; ok && s.spec.submit != nil && !s.submitted &&
 			(s.enterButton() != fields.Button{} || s.spec.enterChooses) {
