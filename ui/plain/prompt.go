@@ -124,19 +124,33 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 		switch {
 		case fd.Kind == fields.KindCheckbox:
 			label += " (y/n)"
+		case fd.Kind == fields.KindChoice:
+			label += " (" + choices(fd) + ")"
+			if fd.Value != "" {
+				label += " [" + fd.Value + "]"
+			}
 		case fd.Kind == fields.KindInput && fd.Value != "":
 			label += " [" + fd.Value + "]"
 		}
 		if fd.Required {
 			label += " (required)"
 		}
-		p.out.prompt(label+":", p.in.terminal)
-		if p.out.err != nil {
-			return nil, p.out.err
-		}
-		line, err := p.in.read(ctx, fd.Kind == fields.KindSecret)
-		if err != nil {
-			return nil, err
+		var line string
+		for {
+			p.out.prompt(label+":", p.in.terminal)
+			if p.out.err != nil {
+				return nil, p.out.err
+			}
+			var err error
+			line, err = p.in.read(ctx, fd.Kind == fields.KindSecret)
+			if err != nil {
+				return nil, err
+			}
+			if v := strings.TrimSpace(line); fd.Kind != fields.KindChoice || v == "" || validChoice(fd, v) ||
+				(i == 0 && slices.Contains(formCommandNames(login), strings.ToLower(v))) {
+				break
+			}
+			p.out.line("Choose one of: %s.", strings.ReplaceAll(choices(fd), "/", ", "))
 		}
 		if fd.Kind == fields.KindSecret && p.in.terminal {
 			p.out.line("")
@@ -182,4 +196,23 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 		}
 	}
 	return f.Intent(values), nil
+}
+
+// choices are an enum field's values, as offered: "free/pro/team".
+func choices(fd fields.Field) string {
+	var out []string
+	for _, o := range fd.Options {
+		out = append(out, fmt.Sprint(o))
+	}
+	return strings.Join(out, "/")
+}
+
+// validChoice reports whether v is one of an enum field's values.
+func validChoice(fd fields.Field, v string) bool {
+	for _, o := range fd.Options {
+		if fmt.Sprint(o) == v {
+			return true
+		}
+	}
+	return false
 }

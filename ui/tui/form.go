@@ -65,7 +65,7 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
 		choices: map[string]*tview.DropDown{},
-		secret: map[string]bool{}, carry: carry, fresh: map[string]bool{},
+		secret:  map[string]bool{}, carry: carry, fresh: map[string]bool{},
 	}
 	t := v.theme
 	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
