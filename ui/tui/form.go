@@ -107,11 +107,22 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 		tv.SetWordWrap(true)
 		s.add(fullWidth{tv}, "")
 	}
-	for _, b := range model.Buttons {
-		s.form.AddButton(b.Label, func() { s.submitWith(b) })
-	}
-	for _, l := range row {
-		s.form.AddButton(l.label, l.do)
+	if s.stacked(model.Buttons) {
+		// The flow's buttons alone are wider than the form: one under the
+		// other, as items (a tview form's button row would cut them).
+		for _, b := range model.Buttons {
+			s.addButtonItem(b.Label, func() { s.submitWith(b) })
+		}
+		for _, l := range row {
+			s.addButtonItem(l.label, l.do)
+		}
+	} else {
+		for _, b := range model.Buttons {
+			s.form.AddButton(b.Label, func() { s.submitWith(b) })
+		}
+		for _, l := range row {
+			s.form.AddButton(l.label, l.do)
+		}
 	}
 
 	s.msgs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
@@ -163,6 +174,66 @@ func (s *formScreen) shownLinks(buttons []fields.Button, links []link) (row, els
 		}
 	}
 	return row, elsewhere
+}
+
+// stacked reports whether the flow's buttons, without any link, are wider
+// than the form.
+func (s *formScreen) stacked(buttons []fields.Button) bool {
+	width := -1
+	for _, b := range buttons {
+		width += tview.TaggedStringWidth(b.Label) + 5
+	}
+	return width > s.width-2
+}
+
+// buttonPrefix names the form items that are buttons.
+const buttonPrefix = "button:"
+
+// addButtonItem adds a button as a form item, on a row of its own.
+func (s *formScreen) addButtonItem(label string, do func()) {
+	b := tview.NewButton(label).SetSelectedFunc(do)
+	b.SetStyle(s.v.theme.button).SetActivatedStyle(s.v.theme.active)
+	s.form.AddFormItem(buttonItem{b})
+	s.names = append(s.names, buttonPrefix+label)
+}
+
+// buttonItem is a button that a form lays out as an item.
+type buttonItem struct{ *tview.Button }
+
+// Draw implements tview.Primitive: the button as wide as its label, at
+// the left, as in a button row.
+func (b buttonItem) Draw(screen tcell.Screen) {
+	x, y, w, h := b.GetRect()
+	if n := tview.TaggedStringWidth(b.Button.GetLabel()) + 4; n < w {
+		b.SetRect(x, y, n, h)
+	}
+	b.Button.Draw(screen)
+}
+
+// GetLabel implements tview.FormItem: the label is on the button.
+func (buttonItem) GetLabel() string { return "" }
+
+// SetFormAttributes implements tview.FormItem; the button keeps its style.
+func (b buttonItem) SetFormAttributes(int, tcell.Color, tcell.Color, tcell.Color, tcell.Color) tview.FormItem {
+	return b
+}
+
+// GetFieldWidth implements tview.FormItem.
+func (b buttonItem) GetFieldWidth() int { return tview.TaggedStringWidth(b.Button.GetLabel()) + 4 }
+
+// GetFieldHeight implements tview.FormItem.
+func (buttonItem) GetFieldHeight() int { return 1 }
+
+// SetFinishedFunc implements tview.FormItem: Tab and Backtab move on.
+func (b buttonItem) SetFinishedFunc(handler func(key tcell.Key)) tview.FormItem {
+	b.Button.SetExitFunc(handler)
+	return b
+}
+
+// SetDisabled implements tview.FormItem.
+func (b buttonItem) SetDisabled(disabled bool) tview.FormItem {
+	b.Button.SetDisabled(disabled)
+	return b
 }
 
 // keyName is the key that does what the link does: its own, Esc when it
@@ -342,6 +413,11 @@ func (s *formScreen) initialFocus(keep *formScreen) int {
 	inputs := s.model.Inputs()
 	if len(inputs) == 0 {
 		// Only texts: the first button.
+		for i, n := range s.names {
+			if strings.HasPrefix(n, buttonPrefix) {
+				return i
+			}
+		}
 		return len(s.names)
 	}
 	pick := -1
@@ -577,7 +653,7 @@ func (s *formScreen) openChoice() *tview.DropDown {
 func (s *formScreen) enterDoes() string {
 	item, button := s.form.GetFocusedItemIndex()
 	switch {
-	case button >= 0:
+	case button >= 0 || item >= 0 && item < len(s.names) && strings.HasPrefix(s.names[item], buttonPrefix):
 		return "press"
 	case item >= 0 && item < len(s.names):
 		if _, ok := s.checks[s.names[item]]; ok {

@@ -141,9 +141,6 @@ var mayScroll = map[string]string{
 	"help_60x16":  "the help scrolls on a short terminal, as its help bar says",
 	"help_80x24":  "the help scrolls on a short terminal, as its help bar says",
 	"help_120x40": "the help scrolls on a short terminal, as its help bar says",
-	// Known, not fixed yet: Kratos's two buttons of the section are wider
-	// than 60 columns together, and tview's form has no second button row.
-	"settings_backup_codes_60x16": "KNOWN CUT: the backup codes' button row is wider than 60 columns",
 }
 
 // framePart splits a frame into the words of its body and status line,
