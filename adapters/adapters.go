@@ -103,6 +103,15 @@ type Session struct {
 	IssuedAt *time.Time `json:"issued_at,omitempty"`
 }
 
+// TraitType is what the identity schema says of one trait: its JSON type
+// (string, integer, number, boolean, array, object) and, for an enum, the
+// values allowed. Kratos's ui.nodes say neither (an integer and a number
+// are both type "number"; an enum is a text input).
+type TraitType struct {
+	Type string `json:"type,omitempty"`
+	Enum []any  `json:"enum,omitempty"`
+}
+
 // Flow is a Kratos self-service flow: the id and the form to render.
 type Flow struct {
 	ID        string     `json:"id"`

@@ -80,6 +80,15 @@ type Form struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// UI is the flow's form as Kratos sent it.
 	UI adapters.UI `json:"ui"`
+	// AfterRecovery is set on the first settings form after a recovery
+	// code was accepted (also when a second factor came in between): the
+	// user is to set a new password now, in the password section.
+	AfterRecovery bool `json:"after_recovery,omitempty"`
+	// TraitTypes are the identity schema's types of the traits, by node
+	// name ("traits.age"), on the sign-up and settings forms: integer or
+	// number, and an enum's values. Absent when the schema could not be
+	// read (and in a replay).
+	TraitTypes map[string]adapters.TraitType `json:"trait_types,omitempty"`
 }
 
 // LoginFormShown says the sign-in form is ready (the seed's

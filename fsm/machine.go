@@ -110,6 +110,13 @@ type Machine struct {
 	// afterSecondFactor is where to go once the second factor is passed:
 	// StateSettings, or "" for home.
 	afterSecondFactor string
+	// traitTypes are the identity schema's trait types, once read (see
+	// startTraitTypes); traitTypesDone is closed when the read ended.
+	traitTypes     map[string]adapters.TraitType
+	traitTypesDone chan struct{}
+	// afterRecovery: a recovery code was accepted and the settings form
+	// that follows (maybe after a second factor) has not been shown yet.
+	afterRecovery bool
 	// verificationFlowID is the verification flow a sign-up started.
 	verificationFlowID string
 	// cancelStep cancels the step in flight (of the intent stepSeq);
@@ -145,6 +152,7 @@ func New(cfg Config) (*Machine, error) {
 // Start subscribes the machine to the intents topic. It handles intents
 // until ctx ends or the bus closes.
 func (m *Machine) Start(ctx context.Context) error {
+	m.startTraitTypes(ctx)
 	if err := m.cfg.Bus.Subscribe(ctx, m.handleEnvelope, bus.TopicIntents); err != nil {
 		return fmt.Errorf("start state machine: %w", err)
 	}
@@ -347,6 +355,7 @@ func (m *Machine) callbacks() looplab.Callbacks {
 			m.token = ""
 			m.pendingSettings = nil
 			m.afterSecondFactor = ""
+			m.afterRecovery = false
 			m.verificationFlowID = ""
 		},
 		"enter_" + StateLoading: func(_ context.Context, e *looplab.Event) {

@@ -230,7 +230,14 @@ func (m *Machine) openSettings(ctx context.Context, outcome, notice string) {
 		}
 		return
 	}
-	m.setForm(newForm(flow, m.currentEmail()), notice)
+	f := newForm(flow, m.currentEmail())
+	m.mu.Lock()
+	f.AfterRecovery, m.afterRecovery = m.afterRecovery, false
+	m.mu.Unlock()
+	if f.AfterRecovery && notice == "" {
+		notice = MessageRecoveryPassed
+	}
+	m.setForm(f, notice)
 	m.must(ctx, outcome)
 }
 
@@ -418,6 +425,9 @@ func (m *Machine) submitRecovery(ctx context.Context, intent events.Event) {
 		m.mu.Unlock()
 	}
 	m.refreshSessionQuietly(ctx)
+	m.mu.Lock()
+	m.afterRecovery = true
+	m.mu.Unlock()
 	m.openSettings(ctx, EventRecoveryPassed, MessageRecoveryPassed)
 }
 
@@ -530,11 +540,60 @@ func (m *Machine) listSessions(ctx context.Context, notice string) {
 		m.returnHome(ctx, "Could not list your sessions: "+describe(ae))
 		return
 	}
+	m.completeCurrentSession(ctx, token)
 	m.mu.Lock()
 	m.view.sessions = summarize(m.view.session, list)
 	m.view.notice = notice
 	m.mu.Unlock()
 	m.must(ctx, EventSessionsListed)
+}
+
+// completeCurrentSession fills what the current session lacks (its
+// devices, methods, issue time: a backend's whoami answer, or a session
+// restored at start, carries only the identity and expiry) from Kratos's
+// whoami. Kratos's session list leaves the current session out, so this is
+// where they come from; a failure leaves the session as it was.
+func (m *Machine) completeCurrentSession(ctx context.Context, token string) {
+	m.mu.Lock()
+	cur := m.view.session
+	complete := cur != nil && len(cur.Devices) > 0 && len(cur.Methods) > 0 && cur.IssuedAt != nil
+	m.mu.Unlock()
+	if cur == nil || complete || token == "" || m.cfg.Kratos == nil && m.cfg.Responder == nil {
+		return
+	}
+	full, err := call(ctx, m, "kratos.whoami", tokenRequest{Token: token}, func(ctx context.Context) (*adapters.Session, error) {
+		return m.cfg.Kratos.Whoami(ctx, token)
+	})
+	if err != nil || full == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.view.session
+	if s == nil || (s.ID != "" && full.ID != "" && s.ID != full.ID) {
+		return
+	}
+	if s.ID == "" {
+		s.ID = full.ID
+	}
+	if len(s.Devices) == 0 {
+		s.Devices = full.Devices
+	}
+	if len(s.Methods) == 0 {
+		s.Methods = full.Methods
+	}
+	if s.IssuedAt == nil {
+		s.IssuedAt = full.IssuedAt
+	}
+	if s.AuthenticatedAt == nil {
+		s.AuthenticatedAt = full.AuthenticatedAt
+	}
+	if s.ExpiresAt == nil {
+		s.ExpiresAt = full.ExpiresAt
+	}
+	if s.AAL == "" {
+		s.AAL = full.AAL
+	}
 }
 
 // summarize lists the current session first, then the others.

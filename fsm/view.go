@@ -31,6 +31,10 @@ type form struct {
 
 // stateEvent builds the state event for entering state.
 func (m *Machine) stateEvent(state string) events.Event {
+	var types map[string]adapters.TraitType
+	if state == StateRegistration || state == StateSettings {
+		types = m.currentTraitTypes()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v := m.view
@@ -50,13 +54,16 @@ func (m *Machine) stateEvent(state string) events.Event {
 	case StateRegistration:
 		f := v.form.snapshot()
 		f.Notice = v.notice
+		f.TraitTypes = types
 		return events.RegistrationFormShown{Form: f}
 	case StateSecondFactor:
 		return events.SecondFactorFormShown{Form: v.formWithNotice()}
 	case StateReauthenticating:
 		return events.ReauthenticationFormShown{Form: v.formWithNotice()}
 	case StateSettings:
-		return events.SettingsFormShown{Form: v.formWithNotice()}
+		f := v.formWithNotice()
+		f.TraitTypes = types
+		return events.SettingsFormShown{Form: f}
 	case StateRecovery:
 		return events.RecoveryFormShown{Form: v.formWithNotice()}
 	case StateVerification:

@@ -10,17 +10,32 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kratos-tui/kratos-tui/ui"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for sig := range sigs {
+			// Ctrl-C while the plain UI waits for a call abandons the
+			// call; otherwise it ends the client.
+			if sig == os.Interrupt && ui.Interrupted() {
+				continue
+			}
+			cancel()
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if ctx.Err() != nil {
 		// Interrupted (Ctrl-C in a shell prompt, or a signal): the
 		// shell's convention.
 		code = 130
 	}
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
 }
 

@@ -16,7 +16,7 @@ type handler func(cmd, arg string) (intent events.Event, ok bool)
 // ask prompts with label until handle takes a line (or the user quits) and
 // returns its intent. An empty line is the command def ("" asks again).
 func (p *Plugin) ask(ctx context.Context, label, def string, names []string, handle handler) (events.Event, error) {
-	names = append(append([]string(nil), names...), "quit")
+	names = append(append([]string(nil), names...), "help", "quit")
 	for {
 		text := fmt.Sprintf("%s (%s):", label, strings.Join(names, ", "))
 		if def != "" {

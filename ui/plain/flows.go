@@ -89,7 +89,8 @@ func (p *Plugin) codeFlow(ctx context.Context, form events.Form, title string, c
 	if p.mailOffered(form, fd.Name) {
 		names = append(names, mailCommand+" (the e-mailed code, dev stack)")
 	}
-	p.out.line(`Commands instead of an answer: %s, quit.`, strings.Join(names, ", "))
+	names = append(names, "help", "quit")
+	p.out.line(`Commands instead of an answer: %s.`, strings.Join(names, ", "))
 	p.out.prompt(label+":", p.in.terminal)
 	if p.out.err != nil {
 		return nil, p.out.err
@@ -102,6 +103,9 @@ func (p *Plugin) codeFlow(ctx context.Context, form events.Form, title string, c
 	switch c := strings.ToLower(strings.TrimPrefix(v, "/")); {
 	case c == "quit" || c == "exit":
 		return nil, errQuit
+	case c == "help" || c == "?":
+		p.printHelp(names)
+		return p.codeFlow(ctx, form, title, cmds, submit)
 	case c == "resend" && resend != "":
 		return submit(resend, ""), nil
 	case c == mailCommand && p.mailOffered(form, fd.Name):

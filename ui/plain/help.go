@@ -18,6 +18,8 @@ var commandHelp = map[string]string{
 	"disable-codes": "disable backup codes", "backup": "sign in with a backup code: backup <code>",
 	"revoke": "end a session: revoke <number>", "revoke-others": "end every other session",
 	"lookup_secret": "backup codes", "show": "write the whole settings page again",
+	"help": "this list", "mail": "fill in the e-mailed code from the dev stack's mail sink", "reload": "list the sessions again",
+	"code": "the code from your authenticator app",
 }
 
 // printHelp writes one line per command.

@@ -9,24 +9,31 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/term"
-
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 
 // lineReader reads answers line by line. Reads happen on a goroutine of
-// their own so that a cancelled context ends a prompt at once.
+// their own so that a cancelled context ends a prompt at once; a line
+// asked for by an abandoned prompt is kept for the next one, so that
+// nothing typed is lost (a line typed while a call was in flight goes to
+// the prompt that follows).
 type lineReader struct {
 	r        *bufio.Reader
 	fd       int
 	terminal bool
-	reqs     chan bool
+	reqs     chan struct{}
 	res      chan lineResult
 	started  bool
+	// asked: a line was asked of the loop and has not been taken yet.
+	asked bool
+	// kept are lines read but not used yet, in order.
+	kept []string
+	// err ended the input (io.EOF): every later read returns it.
+	err error
 	// echo is the terminal's state before a password prompt turned echo
 	// off, while one is open: an interrupted prompt restores it.
 	mu   sync.Mutex
-	echo *term.State
+	echo *termState
 }
 
 type lineResult struct {
@@ -35,65 +42,83 @@ type lineResult struct {
 }
 
 func newLineReader(stdio ui.IO) *lineReader {
-	l := &lineReader{r: bufio.NewReader(stdio.In), fd: -1, reqs: make(chan bool), res: make(chan lineResult)}
-	if f, ok := stdio.In.(*os.File); ok && stdio.Terminal && term.IsTerminal(int(f.Fd())) {
+	l := &lineReader{r: bufio.NewReader(stdio.In), fd: -1, reqs: make(chan struct{}), res: make(chan lineResult)}
+	if f, ok := stdio.In.(*os.File); ok && stdio.Terminal && isTerminal(int(f.Fd())) {
 		l.fd, l.terminal = int(f.Fd()), true
 	}
 	return l
 }
 
 // read returns the next line without its end; secret turns echo off on a
-// terminal.
+// terminal while it waits (also when the line was asked for before).
 func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
+	if len(l.kept) > 0 {
+		line := l.kept[0]
+		l.kept = l.kept[1:]
+		return line, nil
+	}
+	if l.err != nil {
+		return "", l.err
+	}
 	if !l.started {
 		l.started = true
 		go l.loop()
 	}
-	select {
-	case l.reqs <- secret:
-	case r := <-l.res:
-		// A line read for a prompt that stopped waiting (a state came
-		// while the social sign-in prompt waited): it answers this one.
-		return r.line, r.err
-	case <-ctx.Done():
-		return "", ctx.Err()
+	if secret && l.terminal {
+		l.echoOff()
+		defer l.echoOn()
+	}
+	if !l.asked {
+		select {
+		case l.reqs <- struct{}{}:
+			l.asked = true
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	select {
 	case r := <-l.res:
+		l.asked = false
+		l.err = r.err
 		return r.line, r.err
 	case <-ctx.Done():
-		// Ctrl-C at a password prompt: echo comes back before the
-		// client ends.
-		l.mu.Lock()
-		if l.echo != nil {
-			_ = term.Restore(l.fd, l.echo)
-			l.echo = nil
-		}
-		l.mu.Unlock()
+		// Ctrl-C at a password prompt: echo comes back (deferred)
+		// before the client ends.
 		return "", ctx.Err()
 	}
 }
 
+// keep puts line back: the next read returns it.
+func (l *lineReader) keep(line string) {
+	l.kept = append(l.kept, line)
+}
+
+// echoOff turns the terminal's echo off, remembering its state.
+func (l *lineReader) echoOff() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.echo == nil {
+		l.echo = disableEcho(l.fd)
+	}
+}
+
+// echoOn restores the terminal's echo.
+func (l *lineReader) echoOn() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.echo != nil {
+		restoreTerm(l.fd, l.echo)
+		l.echo = nil
+	}
+}
+
 func (l *lineReader) loop() {
-	for secret := range l.reqs {
-		var r lineResult
-		if secret && l.terminal {
-			state, _ := term.GetState(l.fd)
-			l.mu.Lock()
-			l.echo = state
-			l.mu.Unlock()
-			b, err := term.ReadPassword(l.fd)
-			l.mu.Lock()
-			l.echo = nil
-			l.mu.Unlock()
-			r = lineResult{line: string(b), err: err}
-		} else {
-			s, err := l.r.ReadString('\n')
-			if errors.Is(err, io.EOF) && s != "" {
-				err = nil
-			}
-			r = lineResult{line: strings.TrimRight(s, "\r\n"), err: err}
+	for range l.reqs {
+		s, err := l.r.ReadString('\n')
+		if errors.Is(err, io.EOF) && s != "" {
+			err = nil
 		}
+		r := lineResult{line: strings.TrimRight(s, "\r\n"), err: err}
 		l.res <- r
 		if r.err != nil {
 			return

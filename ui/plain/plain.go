@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui"
@@ -111,29 +112,86 @@ func (p *Plugin) end(ctx context.Context, host ui.Host, err error) error {
 
 // next waits for state events, lets what they caused settle, prints them
 // all, and returns the last one that asks the user for something (nil when
-// only an IntentRejected or a progress event came).
+// only an IntentRejected or a progress event came). While a call is in
+// flight a line "cancel" (or Esc and Enter) abandons it; any other line
+// typed then is kept for the prompt that follows.
 func (p *Plugin) next(ctx context.Context, host ui.Host, box *mailbox) (events.Event, error) {
 	env, err := box.take(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pending := []events.Envelope{env}
-	if err := host.Wait(ctx); err != nil {
-		return nil, err
-	}
-	pending = append(pending, box.drain()...)
 	var settled events.Event
-	for _, env := range pending {
+	take := func(env events.Envelope) error {
 		if err := p.print(env.Event); err != nil {
-			return nil, err
+			return err
 		}
 		switch env.Event.(type) {
 		case events.RequestStarted, events.SessionCheckStarted, events.IntentRejected:
 		default:
 			settled = env.Event
 		}
+		return nil
+	}
+	if err := take(env); err != nil {
+		return nil, err
+	}
+	if _, busy := env.Event.(events.RequestStarted); busy {
+		stop := p.watchCancel(ctx, host)
+		err = host.Wait(ctx)
+		stop()
+	} else {
+		err = host.Wait(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, env := range box.drain() {
+		if err := take(env); err != nil {
+			return nil, err
+		}
 	}
 	return settled, nil
+}
+
+// interrupts makes Ctrl-C run f (abandon the call) until release.
+func (p *Plugin) interrupts(f func()) (release func()) {
+	return ui.HandleInterrupts(f)
+}
+
+// isCancel reports whether a line typed during a call asks to abandon it.
+func isCancel(line string) bool {
+	l := strings.ToLower(strings.TrimSpace(line))
+	return l == "cancel" || l == "/cancel" || l == "\x1b" || l == "esc"
+}
+
+// watchCancel reads lines while a call is in flight until stop is
+// called: "cancel" or Esc publishes RequestCancelled; other lines are
+// kept for the next prompt. stop returns once the watcher is done.
+func (p *Plugin) watchCancel(ctx context.Context, host ui.Host) (stop func()) {
+	// Ctrl-C is taken before the line that offers it is printed.
+	release := p.interrupts(func() { _ = host.Publish(events.RequestCancelled{}) })
+	p.out.line("(Waiting for Kratos: type cancel, or press Esc and Enter, to abandon the call.)")
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			line, err := p.in.read(ctx, false)
+			if err != nil {
+				return
+			}
+			if isCancel(line) {
+				_ = host.Publish(events.RequestCancelled{})
+				continue
+			}
+			p.in.keep(line)
+		}
+	}()
+	return func() {
+		release()
+		cancel()
+		<-done
+	}
 }
 
 // act asks the user what a settled state needs and returns the intent to

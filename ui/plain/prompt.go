@@ -3,6 +3,7 @@ package plain
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,7 +19,7 @@ func (p *Plugin) command(ctx context.Context, def string, cmds map[string]events
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	names = append(names, "quit")
+	names = append(names, "help", "quit")
 	for {
 		text := fmt.Sprintf("Command (%s):", strings.Join(names, ", "))
 		if def != "" {
@@ -73,8 +74,19 @@ func (p *Plugin) home(ctx context.Context, st events.SignedIn) (events.Event, er
 	}
 }
 
-// formCommands are the words accepted at the first prompt of a form.
-var formCommands = map[string]bool{"signin": true, "signup": true, "forgot": true, "quit": true, "exit": true, "help": true, "retry": true}
+// formCommandNames are the commands the first prompt of the sign-in
+// (login) or sign-up form takes instead of an answer, as listed.
+func formCommandNames(login bool) []string {
+	if login {
+		return []string{"signup", "forgot", "retry", "help", "quit"}
+	}
+	return []string{"signin", "retry", "help", "quit"}
+}
+
+// formCommandsLine is the one line that lists them.
+func formCommandsLine(login bool) string {
+	return "Commands instead of an answer: " + strings.Join(formCommandNames(login), ", ") + "."
+}
 
 // fill asks for every field of the form and returns the intent that
 // submits it, or the intent of a command typed at the first prompt.
@@ -112,19 +124,33 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 		switch {
 		case fd.Kind == fields.KindCheckbox:
 			label += " (y/n)"
+		case fd.Kind == fields.KindChoice:
+			label += " (" + choices(fd) + ")"
+			if fd.Value != "" {
+				label += " [" + fd.Value + "]"
+			}
 		case fd.Kind == fields.KindInput && fd.Value != "":
 			label += " [" + fd.Value + "]"
 		}
 		if fd.Required {
 			label += " (required)"
 		}
-		p.out.prompt(label+":", p.in.terminal)
-		if p.out.err != nil {
-			return nil, p.out.err
-		}
-		line, err := p.in.read(ctx, fd.Kind == fields.KindSecret)
-		if err != nil {
-			return nil, err
+		var line string
+		for {
+			p.out.prompt(label+":", p.in.terminal)
+			if p.out.err != nil {
+				return nil, p.out.err
+			}
+			var err error
+			line, err = p.in.read(ctx, fd.Kind == fields.KindSecret)
+			if err != nil {
+				return nil, err
+			}
+			if v := strings.TrimSpace(line); fd.Kind != fields.KindChoice || v == "" || validChoice(fd, v) ||
+				(i == 0 && slices.Contains(formCommandNames(login), strings.ToLower(v))) {
+				break
+			}
+			p.out.line("Choose one of: %s.", strings.ReplaceAll(choices(fd), "/", ", "))
 		}
 		if fd.Kind == fields.KindSecret && p.in.terminal {
 			p.out.line("")
@@ -133,24 +159,26 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 			if id, ok := providerCommand(f, line); ok {
 				return events.SocialSignInRequested{Provider: id, Registration: !login}, nil
 			}
-			if c := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(line), "/")); formCommands[c] {
+			c := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(line), "/"))
+			if c == "exit" || c == "q" {
+				c = "quit"
+			}
+			if slices.Contains(formCommandNames(login), c) {
 				switch c {
 				case "signin":
 					return events.LoginFlowRequested{}, nil
 				case "signup":
 					return events.RegistrationFlowRequested{}, nil
 				case "forgot":
-					if login {
-						return events.RecoveryRequested{}, nil
-					}
-					return events.LoginFlowRequested{}, nil
+					return events.RecoveryRequested{}, nil
 				case "retry":
 					if login {
 						return events.LoginFlowRequested{}, nil
 					}
 					return events.RegistrationFlowRequested{}, nil
 				case "help":
-					p.out.line(`Fill in the form field by field. Commands at the first field: signin, signup, forgot (password), retry, quit.`)
+					p.out.line("Fill in the form field by field (an empty answer keeps the value in brackets).")
+					p.printHelp(formCommandNames(login))
 					return p.fill(ctx, form, login)
 				default:
 					return nil, errQuit
@@ -171,4 +199,23 @@ func (p *Plugin) fill(ctx context.Context, form events.Form, login bool) (events
 		}
 	}
 	return f.Intent(values), nil
+}
+
+// choices are an enum field's values, as offered: "free/pro/team".
+func choices(fd fields.Field) string {
+	var out []string
+	for _, o := range fd.Options {
+		out = append(out, fmt.Sprint(o))
+	}
+	return strings.Join(out, "/")
+}
+
+// validChoice reports whether v is one of an enum field's values.
+func validChoice(fd fields.Field, v string) bool {
+	for _, o := range fd.Options {
+		if fmt.Sprint(o) == v {
+			return true
+		}
+	}
+	return false
 }

@@ -43,6 +43,7 @@ func TestPlainForgotPassword(t *testing.T) {
 	s.await("Recovery code")
 	s.send(code)
 	s.await("Note: You are signed in. Choose a new password.")
+	s.await("Set a new password now")
 	s.await("== Password ==")
 	s.await("Command")
 	const newPassword = "a-brand-new-password-77"

@@ -63,10 +63,10 @@ func (p *Plugin) print(ev events.Event) error {
 		w.line("%s", fields.Operation(ev.Operation))
 	case events.LoginFormShown:
 		f := fields.Build(ev.Form, true)
-		p.printForm(f, `Type "signup" to create an account instead, "forgot" if you forgot the password`+providerHint(f)+`, or "quit".`)
+		p.printForm(f, formCommandsLine(true)+providerHint(f))
 	case events.RegistrationFormShown:
 		f := fields.Build(ev.Form, false)
-		p.printForm(f, `Type "signin" if you already have an account`+providerHint(f)+`, or "quit".`)
+		p.printForm(f, formCommandsLine(false)+providerHint(f))
 	case events.SocialSignInStarted:
 		p.printSocial(ev)
 	case events.SignedIn:

@@ -41,6 +41,9 @@ func (p *Plugin) printSettings(form events.Form) {
 	if f.Notice != "" {
 		w.line("Note: %s", f.Notice)
 	}
+	if form.AfterRecovery {
+		w.line("Note: %s Type password.", fields.MessageSetPasswordNow)
+	}
 	for _, e := range f.Errors {
 		w.line("Error: %s", e)
 	}
@@ -179,7 +182,10 @@ func (p *Plugin) askSettings(ctx context.Context, _ events.Form, names []string,
 // askField prompts for one field; an empty answer keeps its value.
 func (p *Plugin) askField(ctx context.Context, fd fields.Field) (string, error) {
 	label := fd.Label
-	if fd.Kind == fields.KindInput && fd.Value != "" {
+	if fd.Kind == fields.KindChoice {
+		label += " (" + choices(fd) + ")"
+	}
+	if (fd.Kind == fields.KindInput || fd.Kind == fields.KindChoice) && fd.Value != "" {
 		label += " [" + fd.Value + "]"
 	}
 	p.out.prompt(label+":", p.in.terminal)

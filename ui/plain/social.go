@@ -10,7 +10,8 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
-// providerHint names the form's social sign-in providers as commands.
+// providerHint names the form's social sign-in providers as commands, on
+// a line of its own after the form's command list (or "" without any).
 func providerHint(f fields.Form) string {
 	var parts []string
 	for _, pr := range f.Providers {
@@ -19,7 +20,7 @@ func providerHint(f fields.Form) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return ", " + strings.Join(parts, ", ")
+	return "\nSocial sign-in: " + strings.Join(parts, ", ") + "."
 }
 
 // providerCommand reports whether line names one of the form's providers

@@ -124,7 +124,7 @@ func TestSwitchBetweenForms(t *testing.T) {
 func TestHomeSignOut(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(signedInFixture(t))
-	h.key(tcell.KeyEnter) // "Sign out" has the focus
+	h.press('s')
 	if h.host.last() != (events.SignOutRequested{}) {
 		t.Fatalf("published %#v", h.host.last())
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
@@ -24,13 +25,21 @@ const password = "correct-horse-battery-staple-42"
 // tui plugin on a simulation screen against kratosURL.
 func startApp(t *testing.T, kratosURL string) *harness {
 	t.Helper()
+	return startAppWith(t, kratosURL, tokenstore.NewMemory(), "")
+}
+
+// startAppWith is startApp with a token store of the test's (a restart
+// keeps it) and a backend ("": none).
+func startAppWith(t *testing.T, kratosURL string, tokens adapters.TokenStore, backend string) *harness {
+	t.Helper()
 	h := &harness{
 		t: t, sim: &sizedScreen{SimulationScreen: tcell.NewSimulationScreen("UTF-8"), w: 80, h: 24},
 		frames: newFrames(), done: make(chan error, 1),
 	}
 	cfg := app.Config{
 		KratosAPI: kratosURL,
-		Tokens:    tokenstore.NewMemory(),
+		Backend:   backend,
+		Tokens:    tokens,
 		Timeout:   30 * time.Second, // a guard against a hang, not a goal: CI machines are busy
 		Stdio:     ui.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard},
 		IDs:       clock.SequentialIDs("tui"),

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,6 +33,8 @@ type formScreen struct {
 	// secret holds the names of the masked inputs.
 	secret map[string]bool
 	checks map[string]*tview.Checkbox
+	// choices are the enum traits' drop-downs.
+	choices map[string]*tview.DropDown
 	// names holds the field name of each form item ("" for texts).
 	names []string
 	// sent marks fields whose edit was already reported (FieldChanged).
@@ -47,6 +52,10 @@ type formScreen struct {
 	// refused without its values, a new form after the sign-up form):
 	// never a secret's.
 	carry map[string]string
+	// fresh are the fields that start with a value the user did not type
+	// in this form (carried over, or sent back by Kratos): as a selected
+	// text in a browser, the first key that edits it types it over.
+	fresh map[string]bool
 }
 
 // newFormScreen builds the form. When keep is the same form (re-rendered
@@ -55,10 +64,14 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	s := &formScreen{
 		v: v, model: model, spec: spec,
 		inputs: map[string]*tview.InputField{}, checks: map[string]*tview.Checkbox{}, sent: map[string]bool{},
-		secret: map[string]bool{}, carry: carry,
+		choices: map[string]*tview.DropDown{},
+		secret:  map[string]bool{}, carry: carry, fresh: map[string]bool{},
 	}
 	t := v.theme
 	s.form = tview.NewForm().SetItemPadding(0).SetButtonsAlign(tview.AlignLeft)
+	// No empty rows around the form, so that it fits 60x16 (a line of
+	// messages above it, if any, is apart enough).
+	s.form.SetBorderPadding(0, 0, 1, 1)
 	s.form.SetFieldStyle(t.field).SetLabelColor(t.label).
 		SetButtonStyle(t.button).SetButtonActivatedStyle(t.active)
 	labels := 0
@@ -80,11 +93,36 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	for _, fd := range model.Fields {
 		s.addField(fd, keep)
 	}
-	for _, b := range model.Buttons {
-		s.form.AddButton(b.Label, func() { s.submitWith(b) })
+	row, elsewhere := s.shownLinks(model.Buttons, spec.links)
+	if len(elsewhere) > 0 {
+		// The links the button row has no room for, each with its key,
+		// in a line of text above it (never a Tab stop).
+		var parts []string
+		for _, l := range elsewhere {
+			parts = append(parts, l.keyName(spec)+" "+l.label)
+		}
+		text := strings.Join(parts, " · ")
+		tv := tview.NewTextView().SetDynamicColors(true).SetText(t.tag("aqua", text)).
+			SetSize(wrappedRows(text, s.width-2), 0)
+		tv.SetWordWrap(true)
+		s.add(fullWidth{tv}, "")
 	}
-	for _, l := range s.shownLinks(model.Buttons, spec.links) {
-		s.form.AddButton(l.label, l.do)
+	if s.stacked(model.Buttons) {
+		// The flow's buttons alone are wider than the form: one under the
+		// other, as items (a tview form's button row would cut them).
+		for _, b := range model.Buttons {
+			s.addButtonItem(b.Label, func() { s.submitWith(b) })
+		}
+		for _, l := range row {
+			s.addButtonItem(l.label, l.do)
+		}
+	} else {
+		for _, b := range model.Buttons {
+			s.form.AddButton(b.Label, func() { s.submitWith(b) })
+		}
+		for _, l := range row {
+			s.form.AddButton(l.label, l.do)
+		}
 	}
 
 	s.msgs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
@@ -108,12 +146,12 @@ func newFormScreen(v *view, model fields.Form, spec formSpec, keep *formScreen, 
 	return s
 }
 
-// shownLinks are the links that go in the button row: all of them when the
-// row fits the width, else, on the sign-in and sign-up forms (where
-// Kratos may offer several methods), only those without a key (the others stay on
-// their key and in the help bar), so that no button is cut off or drawn
-// nowhere while Tab still lands on it.
-func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
+// shownLinks splits the links into those in the button row and those
+// shown elsewhere: all go in the row when it fits the width; else those
+// on a key (theirs, or Esc) leave it, from the last, until it fits, and
+// are listed with their key in a line of text, so that no button is cut
+// off or drawn nowhere while Tab still lands on it.
+func (s *formScreen) shownLinks(buttons []fields.Button, links []link) (row, elsewhere []link) {
 	width := -1
 	for _, b := range buttons {
 		width += tview.TaggedStringWidth(b.Label) + 5
@@ -121,28 +159,97 @@ func (s *formScreen) shownLinks(buttons []fields.Button, links []link) []link {
 	for _, l := range links {
 		width += tview.TaggedStringWidth(l.label) + 5
 	}
-	if width <= s.width-2 || !s.spec.enterChooses {
-		return links
-	}
-	// A way to sign in (a provider) stays in the row before the switches
-	// to other forms, while it fits.
-	for _, keepMethods := range []bool{true, false} {
-		var out []link
-		w := -1
-		for _, b := range buttons {
-			w += tview.TaggedStringWidth(b.Label) + 5
-		}
-		for _, l := range links {
-			if l.key == 0 || (keepMethods && l.method) {
-				out = append(out, l)
-				w += tview.TaggedStringWidth(l.label) + 5
+	out := map[int]bool{}
+	// A way to sign in (a social provider) leaves the row only after the
+	// links to other forms.
+	for _, methods := range []bool{false, true} {
+		for i := len(links) - 1; i >= 0 && width > s.width-2; i-- {
+			if links[i].method == methods && links[i].keyName(s.spec) != "" {
+				out[i] = true
+				width -= tview.TaggedStringWidth(links[i].label) + 5
 			}
 		}
-		if w <= s.width-2 || !keepMethods {
-			return out
+	}
+	for i, l := range links {
+		if out[i] {
+			elsewhere = append(elsewhere, l)
+		} else {
+			row = append(row, l)
 		}
 	}
-	return nil
+	return row, elsewhere
+}
+
+// stacked reports whether the flow's buttons, without any link, are wider
+// than the form.
+func (s *formScreen) stacked(buttons []fields.Button) bool {
+	width := -1
+	for _, b := range buttons {
+		width += tview.TaggedStringWidth(b.Label) + 5
+	}
+	return width > s.width-2
+}
+
+// buttonPrefix names the form items that are buttons.
+const buttonPrefix = "button:"
+
+// addButtonItem adds a button as a form item, on a row of its own.
+func (s *formScreen) addButtonItem(label string, do func()) {
+	b := tview.NewButton(label).SetSelectedFunc(do)
+	b.SetStyle(s.v.theme.button).SetActivatedStyle(s.v.theme.active)
+	s.form.AddFormItem(buttonItem{b})
+	s.names = append(s.names, buttonPrefix+label)
+}
+
+// buttonItem is a button that a form lays out as an item.
+type buttonItem struct{ *tview.Button }
+
+// Draw implements tview.Primitive: the button as wide as its label, at
+// the left, as in a button row.
+func (b buttonItem) Draw(screen tcell.Screen) {
+	x, y, w, h := b.GetRect()
+	if n := tview.TaggedStringWidth(b.Button.GetLabel()) + 4; n < w {
+		b.SetRect(x, y, n, h)
+	}
+	b.Button.Draw(screen)
+}
+
+// GetLabel implements tview.FormItem: the label is on the button.
+func (buttonItem) GetLabel() string { return "" }
+
+// SetFormAttributes implements tview.FormItem; the button keeps its style.
+func (b buttonItem) SetFormAttributes(int, tcell.Color, tcell.Color, tcell.Color, tcell.Color) tview.FormItem {
+	return b
+}
+
+// GetFieldWidth implements tview.FormItem.
+func (b buttonItem) GetFieldWidth() int { return tview.TaggedStringWidth(b.Button.GetLabel()) + 4 }
+
+// GetFieldHeight implements tview.FormItem.
+func (buttonItem) GetFieldHeight() int { return 1 }
+
+// SetFinishedFunc implements tview.FormItem: Tab and Backtab move on.
+func (b buttonItem) SetFinishedFunc(handler func(key tcell.Key)) tview.FormItem {
+	b.Button.SetExitFunc(handler)
+	return b
+}
+
+// SetDisabled implements tview.FormItem.
+func (b buttonItem) SetDisabled(disabled bool) tview.FormItem {
+	b.Button.SetDisabled(disabled)
+	return b
+}
+
+// keyName is the key that does what the link does: its own, Esc when it
+// publishes the form's Esc intent, or "".
+func (l link) keyName(spec formSpec) string {
+	switch {
+	case l.key != 0:
+		return tcell.KeyNames[l.key]
+	case l.intent != nil && spec.escape != nil && reflect.DeepEqual(l.intent, spec.escape):
+		return "Esc"
+	}
+	return ""
 }
 
 // fullWidth is a text the form does not indent by its labels' width.
@@ -177,6 +284,28 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		tv.SetWordWrap(true)
 		s.add(tv, "")
 		return
+	case fields.KindChoice:
+		// An enum trait: one of its values (none, when it is optional).
+		var options []string
+		if !fd.Required {
+			options = append(options, "")
+		}
+		for _, o := range fd.Options {
+			options = append(options, fmt.Sprint(o))
+		}
+		value := fd.Value
+		if c, ok := s.carry[fd.Name]; ok && value == "" {
+			value = c
+		}
+		if keep != nil && keep.choices[fd.Name] != nil {
+			_, value = keep.choices[fd.Name].GetCurrentOption()
+		}
+		dd := tview.NewDropDown().SetLabel(fd.Label).SetOptions(options, nil).SetFieldWidth(s.fieldWidth)
+		dd.SetCurrentOption(max(slices.Index(options, value), 0))
+		name := fd.Name
+		dd.SetSelectedFunc(func(text string, _ int) { s.edited(name, text) })
+		s.choices[fd.Name] = dd
+		s.add(dd, fd.Name)
 	case fields.KindCheckbox:
 		cb := tview.NewCheckbox().SetLabel(fd.Label).SetChecked(fd.Value == "true")
 		if c, ok := s.carry[fd.Name]; ok && fd.Raw == nil {
@@ -193,8 +322,10 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		if value == "" && fd.Kind == fields.KindInput && !events.IsSecretField(fd.Name) {
 			value = s.carry[fd.Name]
 		}
+		s.fresh[fd.Name] = value != "" && carriesIdentifier[s.spec.kind]
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
+			s.fresh[fd.Name] = keep.fresh[fd.Name]
 		}
 		in := tview.NewInputField().SetLabel(fd.Label).SetFieldWidth(s.fieldWidth).SetText(value)
 		in.SetPlaceholder(placeholder(fd)).SetPlaceholderStyle(t.placeholder)
@@ -283,23 +414,56 @@ func (s *formScreen) initialFocus(keep *formScreen) int {
 			return s.indexOf(fd.Name)
 		}
 	}
+	inputs := s.model.Inputs()
+	if len(inputs) == 0 {
+		// Only texts: the first button.
+		for i, n := range s.names {
+			if strings.HasPrefix(n, buttonPrefix) {
+				return i
+			}
+		}
+		return len(s.names)
+	}
+	pick := -1
 	if len(s.model.Errors) > 0 {
-		for _, fd := range s.model.Inputs() {
+		for i, fd := range inputs {
 			if fd.Kind == fields.KindSecret {
-				return s.indexOf(fd.Name)
+				pick = i
+				break
 			}
 		}
 	}
-	for _, fd := range s.model.Inputs() {
-		if in := s.inputs[fd.Name]; in != nil && in.GetText() == "" {
-			return s.indexOf(fd.Name)
+	if pick < 0 {
+		for i, fd := range inputs {
+			if in := s.inputs[fd.Name]; in != nil && in.GetText() == "" {
+				pick = i
+				break
+			}
 		}
 	}
-	if len(s.model.Inputs()) == 0 {
-		// Only texts: the first button.
-		return len(s.names)
+	if pick < 0 || s.secretBeforeText(inputs, pick) {
+		// A secret with a field shown in clear after it: whoever types
+		// the form from its top (a person, a password manager's
+		// user<Tab>password) would put the password there. Start at the
+		// top instead; a carried value there is typed over.
+		return s.indexOf(inputs[0].Name)
 	}
-	return 0
+	return s.indexOf(inputs[pick].Name)
+}
+
+// secretBeforeText reports whether inputs[i] is a secret that has a text
+// input shown in clear after it, with a field before it already filled
+// (so that a user typing from the top would be one field behind).
+func (s *formScreen) secretBeforeText(inputs []fields.Field, i int) bool {
+	if inputs[i].Kind != fields.KindSecret || i == 0 {
+		return false
+	}
+	for _, fd := range inputs[i+1:] {
+		if fd.Kind == fields.KindInput {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *formScreen) indexOf(name string) int {
@@ -346,6 +510,9 @@ func (s *formScreen) values() map[string]string {
 	out := map[string]string{}
 	for name, in := range s.inputs {
 		out[name] = in.GetText()
+	}
+	for name, dd := range s.choices {
+		_, out[name] = dd.GetCurrentOption()
 	}
 	for name, cb := range s.checks {
 		out[name] = "false"
@@ -394,6 +561,14 @@ func (s *formScreen) primitive() tview.Primitive { return s.flex }
 func (s *formScreen) focus() tview.Primitive { return s.form }
 
 func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	if s.openChoice() != nil {
+		// An open drop-down's list takes every key: arrows move in it,
+		// Enter picks, Esc closes it.
+		return ev
+	}
+	if ev = s.typeOver(ev); ev == nil {
+		return nil
+	}
 	for _, l := range s.spec.links {
 		if l.key != 0 && ev.Key() == l.key {
 			l.do()
@@ -414,10 +589,35 @@ func (s *formScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	return ev
 }
 
+// typeOver empties a fresh field (see formScreen.fresh) that has the focus
+// before the first key that edits it: a letter replaces the value,
+// Backspace or Delete removes it. A key that moves the cursor in it keeps
+// the value for editing; Tab and the other keys leave it fresh.
+func (s *formScreen) typeOver(ev *tcell.EventKey) *tcell.EventKey {
+	item, _ := s.form.GetFocusedItemIndex()
+	if item < 0 || item >= len(s.names) || !s.fresh[s.names[item]] {
+		return ev
+	}
+	name := s.names[item]
+	switch ev.Key() {
+	case tcell.KeyRune:
+		s.fresh[name] = false
+		s.inputs[name].SetText("")
+		return ev
+	case tcell.KeyBackspace, tcell.KeyBackspace2, tcell.KeyDelete, tcell.KeyCtrlU:
+		s.fresh[name] = false
+		s.inputs[name].SetText("")
+		return nil
+	case tcell.KeyLeft, tcell.KeyRight, tcell.KeyHome, tcell.KeyEnd, tcell.KeyCtrlA, tcell.KeyCtrlE:
+		s.fresh[name] = false
+	}
+	return ev
+}
+
 func (s *formScreen) bindings() []binding {
-	bs := []binding{{"Tab", "move"}}
-	if len(s.model.Buttons) > 0 {
-		bs = append(bs, binding{"Enter", "submit"})
+	bs := []binding{{"Tab/↑↓", "move"}}
+	if does := s.enterDoes(); does != "" {
+		bs = append(bs, binding{"Enter", does})
 	}
 	for _, l := range s.spec.links {
 		if l.key != 0 {
@@ -430,6 +630,50 @@ func (s *formScreen) bindings() []binding {
 	return bs
 }
 
+// typing reports whether one of the form's text inputs has the focus.
+func (s *formScreen) typing() bool {
+	item, _ := s.form.GetFocusedItemIndex()
+	if item < 0 || item >= len(s.names) {
+		return s.openChoice() != nil
+	}
+	_, input := s.inputs[s.names[item]]
+	_, choice := s.choices[s.names[item]] // letters pick an option
+	return input || choice
+}
+
+// openChoice is the drop-down whose list is open, or nil.
+func (s *formScreen) openChoice() *tview.DropDown {
+	for _, dd := range s.choices {
+		if dd.IsOpen() {
+			return dd
+		}
+	}
+	return nil
+}
+
+// enterDoes says what Enter does where the focus is: presses the
+// button, submits the form from a field (when the form has something to
+// submit), toggles a checkbox; "" for nothing.
+func (s *formScreen) enterDoes() string {
+	item, button := s.form.GetFocusedItemIndex()
+	switch {
+	case button >= 0 || item >= 0 && item < len(s.names) && strings.HasPrefix(s.names[item], buttonPrefix):
+		return "press"
+	case item >= 0 && item < len(s.names):
+		if _, ok := s.checks[s.names[item]]; ok {
+			return "toggle"
+		}
+		if _, ok := s.choices[s.names[item]]; ok {
+			return "choose"
+		}
+		if _, ok := s.inputs[s.names[item]]; ok && s.spec.submit != nil && !s.submitted &&
+			(s.enterButton() != fields.Button{} || s.spec.enterChooses) {
+			return "submit"
+		}
+	}
+	return ""
+}
+
 // placeholder is shown in an empty field, so that fields are visible even
 // without colours.
 func placeholder(fd fields.Field) string {
@@ -439,11 +683,33 @@ func placeholder(fd fields.Field) string {
 	return "(optional)"
 }
 
-// wrappedRows estimates the rows text takes at width columns.
+// wrappedRows counts the rows text takes at width columns, wrapped after
+// spaces as a word-wrapping text view does (every space counts; a word
+// longer than a row is broken).
 func wrappedRows(text string, width int) int {
-	n := utf8.RuneCountInString(text)
-	if n == 0 {
-		return 1
+	if width < 1 {
+		width = 1
 	}
-	return (n + width - 1) / width
+	rows := 0
+	for _, line := range strings.Split(text, "\n") {
+		rows++
+		col := 0
+		for i, word := range strings.Split(line, " ") {
+			n := utf8.RuneCountInString(word)
+			if i > 0 {
+				n++ // the space before it
+			}
+			if col > 0 && col+n > width {
+				rows++
+				col = 0
+				n = utf8.RuneCountInString(word)
+			}
+			for n > width {
+				rows++
+				n -= width
+			}
+			col += n
+		}
+	}
+	return max(rows, 1)
 }

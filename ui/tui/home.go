@@ -22,7 +22,9 @@ type homeScreen struct {
 	flex    *tview.Flex
 	box     *homeBox
 	info    *tview.TextView
-	menu    *tview.List
+	menu    *tview.TextView
+	// entries are the menu's entries, laid out in lines at each frame.
+	entries []string
 	actions []homeAction
 }
 
@@ -43,33 +45,30 @@ func newHomeScreen(v *view, s events.SignedIn) *homeScreen {
 		{'l', "Sessions", "sessions", func() { v.publish(events.SessionsRequested{}) }},
 	}
 	if !s.Verified {
-		h.actions = append(h.actions, homeAction{'v', "Verify email", "verify email", func() { v.publish(events.VerificationRequested{}) }})
+		h.actions = append(h.actions, homeAction{'v', "Verify email", "verify", func() { v.publish(events.VerificationRequested{}) }})
 	}
 	h.actions = append(h.actions,
-		homeAction{'R', "Refresh session", "refresh session", func() { v.publish(events.SessionRefreshRequested{}) }},
+		homeAction{'R', "Refresh session", "refresh", func() { v.publish(events.SessionRefreshRequested{}) }},
 		homeAction{'t', "Show token", "show token", h.toggle},
 	)
-	h.menu = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(false)
-	h.menu.SetMainTextStyle(tcell.StyleDefault).SetShortcutStyle(v.theme.shortcut).
-		SetSelectedStyle(v.theme.active)
+	// The menu is a line of keys under the session (wrapped on a narrow
+	// terminal): every entry is on its key, so that the screen fits
+	// 60x16 with nothing cut. t is in the help bar and on the token's row.
+	h.menu = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	h.menu.SetBorderPadding(0, 0, 1, 1)
-	// t is in the help bar and under the token: the menu leaves it out,
-	// so that the screen fits 60x16.
-	rows := 0
+	var entries []string
 	for _, a := range h.actions {
 		if a.key != 't' {
-			h.menu.AddItem(a.label, "", a.key, a.do)
-			rows++
+			entries = append(entries, "("+string(a.key)+") "+a.label)
 		}
 	}
-	// The session rows take what the menu leaves; on a short terminal the
-	// last (the token hint) is cut, never the menu or the help bar.
+	h.entries = entries
 	h.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(h.info, 0, 1, false).
-		AddItem(h.menu, rows, 0, true).
+		AddItem(h.menu, 1, 0, true).
 		AddItem(nil, 0, 1, false)
 	h.flex.SetBorder(true).SetTitle(" Session information ")
-	h.box = &homeBox{Flex: h.flex, h: h, menuRows: rows}
+	h.box = &homeBox{Flex: h.flex, h: h}
 	h.render()
 	return h
 }
@@ -78,16 +77,17 @@ func newHomeScreen(v *view, s events.SignedIn) *homeScreen {
 func (h *homeScreen) render() {
 	var b strings.Builder
 	for _, r := range fields.SessionRows(h.session, h.reveal) {
-		fmt.Fprintf(&b, " %-16s %s\n", r.Label+":", tview.Escape(r.Value))
+		value := tview.Escape(r.Value)
+		if r.Label == "Session token" && !h.reveal {
+			value += h.v.theme.tag("gray", " (masked: t shows it)")
+		}
+		fmt.Fprintf(&b, " %-16s %s\n", r.Label+":", value)
 	}
 	if soon, left := fields.ExpiresSoon(h.session, time.Now()); soon {
 		b.WriteString(" " + h.v.theme.tag("yellow", fmt.Sprintf("» Your session ends in %s: press R to sign in again and keep it.",
 			left.Round(time.Second))) + "\n")
 	}
-	if !h.reveal {
-		b.WriteString(" " + h.v.theme.tag("gray", "The token is masked: press t to show it.") + "\n")
-	}
-	h.info.SetText(b.String())
+	h.info.SetText(strings.TrimSuffix(b.String(), "\n"))
 }
 
 func (h *homeScreen) toggle() {
@@ -100,19 +100,40 @@ func (h *homeScreen) signOut() { h.v.publish(events.SignOutRequested{}) }
 
 func (h *homeScreen) primitive() tview.Primitive { return h.box }
 
-// homeBox gives the session rows the height they need, or what the menu
-// leaves on a short terminal, and the rest below the menu.
+// homeBox gives the session rows and the menu the rows they need (the
+// session rows wrap on a narrow terminal), the rest below the menu.
 type homeBox struct {
 	*tview.Flex
-	h        *homeScreen
-	menuRows int
+	h *homeScreen
 }
 
 // Draw implements tview.Primitive.
 func (b *homeBox) Draw(screen tcell.Screen) {
-	_, _, _, inner := b.GetInnerRect()
-	need := strings.Count(b.h.info.GetText(false), "\n") + 1
-	b.ResizeItem(b.h.info, max(min(need, inner-b.menuRows), 0), 0)
+	_, _, width, height := b.GetInnerRect()
+	info := wrappedRows(b.h.info.GetText(true), width)
+	// The menu's entries, as many to a line as fit, none broken.
+	var lines []string
+	cur := ""
+	for _, e := range b.h.entries {
+		switch {
+		case cur == "":
+			cur = e
+		case len([]rune(cur))+3+len([]rune(e)) <= width-2:
+			cur += "   " + e
+		default:
+			lines = append(lines, cur)
+			cur = e
+		}
+	}
+	lines = append(lines, cur)
+	b.h.menu.SetText(b.h.v.theme.tag("::b", strings.Join(lines, "\n")))
+	if info+1+len(lines) <= height {
+		info++ // an empty row between the session and the menu
+	}
+	// On a short terminal the menu keeps its rows; the session's last
+	// rows give way (never the border or the help bar).
+	b.ResizeItem(b.h.info, max(min(info, height-len(lines)), 0), 0)
+	b.ResizeItem(b.h.menu, len(lines), 0)
 	b.Flex.Draw(screen)
 }
 
@@ -120,7 +141,7 @@ func (h *homeScreen) focus() tview.Primitive { return h.menu }
 
 func (h *homeScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	if ev.Key() != tcell.KeyRune {
-		return ev
+		return nil
 	}
 	r := ev.Rune()
 	for _, a := range h.actions {
@@ -134,7 +155,7 @@ func (h *homeScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 }
 
 func (h *homeScreen) bindings() []binding {
-	bs := make([]binding, 0, len(h.actions)+1)
+	bs := make([]binding, 0, len(h.actions))
 	for _, a := range h.actions {
 		help := a.help
 		if a.key == 't' && h.reveal {
@@ -142,5 +163,5 @@ func (h *homeScreen) bindings() []binding {
 		}
 		bs = append(bs, binding{string(a.key), help})
 	}
-	return append(bs, binding{"↑↓ Enter", "choose"})
+	return bs
 }

@@ -12,27 +12,64 @@ type binding struct {
 	does string
 }
 
-// globalBindings work on every screen.
-var globalBindings = []binding{{"F1/?", "help"}, {"^C", "quit"}}
+// The keys of the whole client. F1 opens the help everywhere; ? and q
+// only where no text field has the focus (there they are letters, as in
+// k9s and lazygit); Ctrl-C quits everywhere.
+var (
+	helpKeyTyping = binding{"F1", "help"}
+	helpKey       = binding{"F1/?", "help"}
+	quitKey       = binding{"q", "quit"}
+	ctrlCKey      = binding{"^C", "quit"}
+)
 
-// helpBar is the one-line list of the screen's keys, as many as fit in
-// width before the global ones (the overlay lists them all).
-func helpBar(bs []binding, width int) string {
-	var tail []string
-	for _, b := range globalBindings {
-		tail = append(tail, b.key+" "+b.does)
+// barBindings are the keys that work now, in the order the help bar
+// shows them: the screen's (or those of the question, overlay or call in
+// flight that takes the keys), then the global ones that apply.
+func (v *view) barBindings() []binding {
+	switch {
+	case v.layout.tooSmall():
+		return []binding{ctrlCKey}
+	case v.asking != nil:
+		return []binding{{"y", "yes"}, {"other keys", "no"}, ctrlCKey}
+	case v.busy || v.waiting:
+		// Keys typed now wait for the next form; Esc abandons the call.
+		return []binding{{"Esc", "cancel"}, ctrlCKey}
+	case v.holding():
+		return []binding{ctrlCKey}
+	case v.qrOpen:
+		return []binding{{"Esc/Enter/F3/z/q", "close"}, ctrlCKey}
+	case v.helpOpen:
+		return []binding{{"Esc/F1/?/q", "close help"}, {"↑↓/PgUp/PgDn", "scroll"}, ctrlCKey}
 	}
-	room := width - utf8.RuneCountInString(strings.Join(tail, " · "))
-	var parts []string
+	bs := append([]binding(nil), v.screen.bindings()...)
+	if v.typing() {
+		return append(bs, helpKeyTyping, ctrlCKey)
+	}
+	return append(bs, helpKey, quitKey, ctrlCKey)
+}
+
+// helpBar lays out bindings in lines of at most width columns, breaking
+// between entries: every key is listed, on a second line (or more) when
+// one is not enough.
+func helpBar(bs []binding, width int) []string {
+	var lines []string
+	cur := ""
 	for _, b := range bs {
 		part := b.key + " " + b.does
-		if room-utf8.RuneCountInString(part)-3 < 0 {
-			break
+		switch {
+		case cur == "":
+			cur = part
+		case utf8.RuneCountInString(cur)+3+utf8.RuneCountInString(part) <= width:
+			cur += " · " + part
+		default:
+			lines = append(lines, cur)
+			cur = part
 		}
-		room -= utf8.RuneCountInString(part) + 3
-		parts = append(parts, part)
 	}
-	return strings.Join(append(parts, tail...), " · ")
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // helpText is the help overlay: every key of the current screen and the
@@ -45,7 +82,8 @@ func helpText(v *view) string {
 	}
 	b.WriteString("\nEverywhere\n\n")
 	for _, k := range []binding{
-		{"? or F1", "this help (F1 in a text field)"},
+		{"F1", "this help"},
+		{"?", "this help, where no text field has the focus"},
 		{"Esc", "close this help"},
 		{"Ctrl-C", "quit (the session is kept)"},
 		{"q", "quit, where no text field has the focus"},

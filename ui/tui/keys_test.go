@@ -1,6 +1,7 @@
 package tui_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,22 +12,20 @@ import (
 	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
-// lastLine is the frame's last line (the help bar).
-func lastLine(frame string) string {
-	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
-	return lines[len(lines)-1]
-}
-
-// TestHelpBarFollowsResize: the help bar is made again for the new width
-// (issue 11, item 5).
+// TestHelpBarFollowsResize: the help bar is laid out again for the new
+// size: on one line at 120 columns, on two at 60, naming the same keys
+// (issue 11, items 5 and 8).
 func TestHelpBarFollowsResize(t *testing.T) {
-	h := newHarness(t, 60, 20, testOpts)
-	narrow := lastLine(h.feed(signedInFixture(t)))
-	h.sim.SetSize(120, 30)
-	_ = h.sim.PostEvent(tcell.NewEventResize(120, 30))
-	wide := lastLine(h.waitFor("the wide frame", func(f string) bool { return len(lastLine(f)) > len(narrow) }))
-	if strings.Count(wide, "·") <= strings.Count(narrow, "·") {
-		t.Fatalf("the help bar did not grow with the terminal:\n60: %q\n120: %q", narrow, wide)
+	h := newHarness(t, 120, 30, testOpts)
+	wide := barLines(h.feed(signedInFixture(t)))
+	h.sim.SetSize(60, 16)
+	_ = h.sim.PostEvent(tcell.NewEventResize(60, 16))
+	narrow := barLines(h.waitFor("the narrow frame", func(f string) bool { return len(barLines(f)) > 1 }))
+	if len(wide) != 1 || len(narrow) != 2 {
+		t.Fatalf("the help bar takes %d lines at 120 columns and %d at 60:\n%q\n%q", len(wide), len(narrow), wide, narrow)
+	}
+	if a, b := barKeys(t, strings.Join(wide, " · ")), barKeys(t, strings.Join(narrow, " · ")); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("other keys at 60 columns:\n%q\n%q", wide, narrow)
 	}
 }
 
@@ -80,7 +79,9 @@ func TestSettingsNoticeBelongsToItsSection(t *testing.T) {
 func TestAfterRecoveryThePasswordSectionSaysSetItNow(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(recoveryForm(t, "recovery_code_sent_200.json"))
-	frame := h.feed(settingsForm(t, "settings_password_after_recovery_200.json", fsm.MessageRecoveryPassed))
+	after := settingsForm(t, "settings_password_after_recovery_200.json", fsm.MessageRecoveryPassed)
+	after.AfterRecovery = true // the machine says so
+	frame := h.feed(after)
 	for _, want := range []string{"[2 Password]", "Set a new password now", "privileged"} {
 		if !strings.Contains(frame, want) {
 			t.Fatalf("no %q after recovery:\n%s", want, frame)

@@ -67,7 +67,7 @@ func (s *launchScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 
 func (s *launchScreen) bindings() []binding {
 	if s.retry != nil {
-		return []binding{{"r", "retry"}}
+		return []binding{{"r/Enter", "retry"}}
 	}
 	return nil
 }

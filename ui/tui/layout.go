@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -16,6 +17,7 @@ type layout struct {
 	root   *sizeGuard
 	pages  *tview.Pages
 	header *tview.TextView
+	main   *tview.Flex
 	body   *tview.Flex
 	status *tview.TextView
 	bar    *tview.TextView
@@ -34,16 +36,17 @@ func newLayout(v *view) *layout {
 	l.body = tview.NewFlex()
 	l.status = tview.NewTextView().SetDynamicColors(true)
 	l.bar = tview.NewTextView().SetDynamicColors(true)
-	main := tview.NewFlex().SetDirection(tview.FlexRow).
+	l.main = tview.NewFlex().SetDirection(tview.FlexRow)
+	main := l.main.
 		AddItem(l.header, 1, 0, false).
 		AddItem(l.body, 0, 1, true).
 		AddItem(l.status, 1, 0, false).
 		AddItem(l.bar, 1, 0, false)
-	l.help = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
+	l.help = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
+	l.help.SetBorderPadding(0, 0, 1, 1)
 	l.help.SetBorder(true).SetTitle(" Help ")
 	l.pages = tview.NewPages().
-		AddPage("main", main, true, true).
-		AddPage("help", centered(l.help, 56, 20), true, false)
+		AddPage("main", main, true, true)
 	l.root = &sizeGuard{Primitive: l.pages, width: 80, height: 24}
 	l.root.onResize = func() {
 		if v.screen != nil {
@@ -58,18 +61,67 @@ func (l *layout) setBody(p tview.Primitive) {
 	l.body.Clear().AddItem(p, 0, 1, true)
 }
 
-func (l *layout) setStatus(text string) { l.status.SetText(" " + text) }
-
-func (l *layout) setHelp(text string) { l.bar.SetText(" " + text) }
-
-func (l *layout) showHelp(text string) {
-	l.help.SetText(text)
-	// The overlay fits the terminal, above the help bar.
-	l.pages.RemovePage("help")
-	l.pages.AddPage("help", centered(l.help, min(56, l.root.width-4), min(20, l.root.height-2)), true, true)
+// setStatus shows the status line, plain in colour: a notice or question
+// wraps onto a second and third line rather than being cut at the
+// terminal's edge.
+func (l *layout) setStatus(color, plain string) {
+	lines := wrapLines(plain, l.root.width-4)
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	for i := range lines {
+		lines[i] = l.v.theme.tag(color, lines[i])
+	}
+	// Under its mark (» or ?) a notice's lines are indented.
+	l.status.SetText(" " + strings.Join(lines, "\n   "))
+	l.main.ResizeItem(l.status, max(len(lines), 1), 0)
 }
 
-func (l *layout) hideHelp() { l.pages.HidePage("help") }
+// wrapLines breaks text into lines of at most width columns at spaces (a
+// longer word is broken).
+func wrapLines(text string, width int) []string {
+	width = max(width, 1)
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(text) {
+		for utf8.RuneCountInString(word) > width {
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			r := []rune(word)
+			lines = append(lines, string(r[:width]))
+			word = string(r[width:])
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) <= width:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// setHelp shows the help bar's lines (one, or more on a narrow terminal),
+// the body giving up the rows they take.
+func (l *layout) setHelp(lines []string) {
+	l.bar.SetText(" " + strings.Join(lines, "\n "))
+	l.main.ResizeItem(l.bar, max(len(lines), 1), 0)
+}
+
+// showHelp shows the help in the body, in place of the screen: the status
+// line and the help bar stay in view.
+func (l *layout) showHelp(text string) {
+	l.help.SetText(text)
+	l.setBody(l.help)
+}
 
 // showQR covers the whole terminal with q.
 func (l *layout) showQR(q *qrView) {

@@ -50,11 +50,18 @@ func TestHomeVerifiedHasNoVerify(t *testing.T) {
 	}
 }
 
-func TestHomeMenuEnter(t *testing.T) {
+// TestHomeMenuIsKeys: the home menu is a line of keys (it fits 60x16):
+// each entry's key does it; Enter and the arrows, bound to nothing there,
+// do nothing.
+func TestHomeMenuIsKeys(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(signedInFixture(t))
-	h.key(tcell.KeyDown) // Settings
+	h.key(tcell.KeyDown)
 	h.key(tcell.KeyEnter)
+	if n := len(h.host.intents()); n != 1 { // AppStarted
+		t.Fatalf("Enter on the home screen published %v", h.host.intents()[1:])
+	}
+	h.press('g')
 	h.want(events.SettingsRequested{})
 }
 

@@ -23,7 +23,9 @@ type sessionsScreen struct {
 }
 
 // sessionColumns are the table's headings.
-var sessionColumns = []string{"", "Device", "IP address", "Signed in (UTC)", "AAL", "Methods"}
+// (The assurance level and methods of the selected session are under
+// the table: with them, the table would not fit 60 columns.)
+var sessionColumns = []string{"", "Device", "IP address", "Signed in (UTC)"}
 
 func newSessionsScreen(v *view, ev events.SessionsListShown, prev *sessionsScreen) *sessionsScreen {
 	s := &sessionsScreen{v: v, sessions: ev.Sessions}
@@ -43,11 +45,7 @@ func newSessionsScreen(v *view, ev events.SessionsListShown, prev *sessionsScree
 			device = nonEmpty(sess.Devices[0].UserAgent, "unknown")
 			ip = sess.Devices[0].IPAddress
 		}
-		var methods []string
-		for _, m := range sess.Methods {
-			methods = append(methods, m.Method)
-		}
-		row := []string{mark, device, ip, shortTime(fields.FormatTime(sess.AuthenticatedAt)), sess.AAL, strings.Join(methods, ", ")}
+		row := []string{mark, device, ip, shortTime(fields.FormatTime(sess.AuthenticatedAt))}
 		for c, text := range row {
 			cell := tview.NewTableCell(tview.Escape(text))
 			if c == 1 {
@@ -71,8 +69,9 @@ func newSessionsScreen(v *view, ev events.SessionsListShown, prev *sessionsScree
 	s.describe()
 	s.flex = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(s.table, 0, 1, true).
-		AddItem(s.detail, 4, 0, false)
+		AddItem(s.detail, 5, 0, false)
 	s.flex.SetBorder(true).SetTitle(fmt.Sprintf(" Sessions (%d) ", len(ev.Sessions)))
+	s.fitDetail()
 	return s
 }
 
@@ -99,8 +98,22 @@ func (s *sessionsScreen) describe() {
 	if sel.Current {
 		which = s.v.theme.tag("green", "this session (the one you are using)")
 	}
-	s.detail.SetText(fmt.Sprintf("* marks the current session. Selected: %s\nID %s\nIssued %s · expires %s",
-		which, tview.Escape(sel.ID), fields.FormatTime(sel.IssuedAt), fields.FormatTime(sel.ExpiresAt)))
+	var methods []string
+	for _, m := range sel.Methods {
+		methods = append(methods, m.Method)
+	}
+	defer s.fitDetail()
+	s.detail.SetText(fmt.Sprintf("* marks the current session. Selected: %s\nID %s\nIssued %s · expires %s\nAssurance level %s · signed in with %s",
+		which, tview.Escape(sel.ID), fields.FormatTime(sel.IssuedAt), fields.FormatTime(sel.ExpiresAt),
+		nonEmpty(sel.AAL, "unknown"), tview.Escape(nonEmpty(strings.Join(methods, ", "), "unknown"))))
+}
+
+// fitDetail gives the lines under the table the rows they take at the
+// terminal's width.
+func (s *sessionsScreen) fitDetail() {
+	if s.flex != nil {
+		s.flex.ResizeItem(s.detail, wrappedRows(s.detail.GetText(true), s.v.layout.root.width-4), 0)
+	}
 }
 
 func (s *sessionsScreen) primitive() tview.Primitive { return s.flex }
@@ -112,7 +125,8 @@ func (s *sessionsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	case tcell.KeyEscape:
 		s.v.publish(events.HomeRequested{})
 		return nil
-	case tcell.KeyEnter:
+	case tcell.KeyEnter, tcell.KeyPgUp, tcell.KeyPgDn:
+		// Nothing to press; a page of sessions is what ↑↓ move through.
 		return nil
 	case tcell.KeyRune:
 	default:
@@ -149,5 +163,5 @@ func (s *sessionsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 }
 
 func (s *sessionsScreen) bindings() []binding {
-	return []binding{{"d", "end selected"}, {"D", "end others"}, {"r", "reload"}, {"Esc", "home"}, {"s", "sign out"}, {"↑↓", "select"}}
+	return []binding{{"d", "end selected"}, {"D", "end others"}, {"r", "reload"}, {"s", "sign out"}, {"Esc", "home"}, {"↑↓/j/k", "select"}}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -12,8 +13,7 @@ import (
 )
 
 // MessageSetPasswordNow is shown on the settings after a recovery.
-const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
-	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
+const MessageSetPasswordNow = fields.MessageSetPasswordNow
 
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.
@@ -74,7 +74,7 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 			}
 		}
 	}
-	s.tabs = tview.NewTextView().SetDynamicColors(true)
+	s.tabs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	s.tabs.SetBorderPadding(0, 0, 1, 1)
 	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	msgs.SetBorderPadding(0, 0, 1, 1)
@@ -155,6 +155,12 @@ func (s *settingsScreen) switchTo(i int) {
 		tabs = append(tabs, label)
 	}
 	s.tabs.SetText(strings.Join(tabs, " "))
+	// On a narrow terminal the tabs take a second line, never cut.
+	plain := make([]string, len(s.sections))
+	for j, sec := range s.sections {
+		plain[j] = "[" + strconv.Itoa(j+1) + " " + sec.Title + "]"
+	}
+	s.flex.ResizeItem(s.tabs, wrappedRows(strings.Join(plain, " "), s.v.layout.root.width-4), 0)
 	sec := s.sections[s.current]
 	// A message (and the notice) of a save is about the section saved:
 	// not shown on the others.
@@ -238,6 +244,12 @@ var destructive = map[string]string{
 	"lookup_secret_disable":    "Disable backup codes? None of them will work any more.",
 }
 
+// onTOTP reports whether the authenticator app section, with a secret to
+// scan, is shown.
+func (s *settingsScreen) onTOTP() bool {
+	return s.uri != "" && len(s.sections) > 0 && s.sections[s.current].Group == "totp"
+}
+
 // section is the form shown.
 func (s *settingsScreen) section() *formScreen {
 	if len(s.sections) == 0 {
@@ -260,10 +272,10 @@ func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	case tcell.KeyEscape:
 		s.v.publish(events.HomeRequested{})
 		return nil
-	case tcell.KeyPgDn, tcell.KeyCtrlN:
+	case tcell.KeyPgDn:
 		s.switchTo(s.current + 1)
 		return nil
-	case tcell.KeyPgUp, tcell.KeyCtrlP:
+	case tcell.KeyPgUp:
 		s.switchTo(s.current - 1)
 		return nil
 	case tcell.KeyRune:
@@ -272,7 +284,7 @@ func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 				s.switchTo(n - 1)
 				return nil
 			}
-			if ev.Rune() == 'z' && s.uri != "" {
+			if ev.Rune() == 'z' && s.onTOTP() {
 				s.v.openQR(s.uri)
 				return nil
 			}
@@ -286,6 +298,14 @@ func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 
 func (s *settingsScreen) bindings() []binding {
 	bs := []binding{{"PgUp/PgDn", "section"}}
+	if !s.v.typing() {
+		if n := len(s.sections); n > 1 {
+			bs = append(bs, binding{fmt.Sprintf("1-%d", min(n, 9)), "section"})
+		}
+		if s.onTOTP() {
+			bs = append(bs, binding{"z", "QR code"})
+		}
+	}
 	if fs := s.section(); fs != nil {
 		bs = append(bs, fs.bindings()...)
 	}

@@ -49,11 +49,14 @@ type link struct {
 	// method: the link is a way to sign in (a social provider), kept in
 	// the button row before the links to other forms.
 	method bool
+	// intent is what the link publishes, if that is all it does (a link
+	// that publishes the form's Esc intent is on Esc).
+	intent events.Event
 }
 
 // publishLink is a link that publishes intent.
 func (v *view) publishLink(label string, key tcell.Key, help string, intent events.Event) link {
-	return link{label: label, key: key, help: help, do: func() { v.publish(intent) }}
+	return link{label: label, key: key, help: help, do: func() { v.publish(intent) }, intent: intent}
 }
 
 // showSpec renders a form state with spec. A re-render of the same form

@@ -90,12 +90,21 @@ func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
 	v.launch.loading("Starting…")
 	app.SetRoot(v.layout.root, true)
 	app.SetInputCapture(v.capture)
+	app.SetBeforeDrawFunc(func(screen tcell.Screen) bool {
+		if v.screen != nil {
+			v.layout.root.width, _ = screen.Size()
+			v.refresh()
+		}
+		return false
+	})
 	return v
 }
 
 // show puts s in the body and gives it the focus.
 func (v *view) show(s screen) {
 	v.screen = s
+	// A new screen takes the body, closing the help shown there.
+	v.helpOpen = false
 	v.layout.setBody(s.primitive())
 	if v.qrOpen {
 		v.qrOpen = false
@@ -107,14 +116,13 @@ func (v *view) show(s screen) {
 	}
 }
 
-// refresh redraws the status line and the help bar.
+// refresh redraws the status line and the help bar. It also runs before
+// every frame (the focus may have moved to or from a text field, the
+// terminal may have been resized), so that the help bar always lists the
+// keys that work now.
 func (v *view) refresh() {
 	v.layout.setStatus(v.statusText())
-	bs := v.screen.bindings()
-	if v.busy {
-		bs = []binding{{"Esc", "cancel"}}
-	}
-	v.layout.setHelp(helpBar(bs, v.layout.root.width-2))
+	v.layout.setHelp(helpBar(v.barBindings(), v.layout.root.width-2))
 	v.animating.Store(v.busy)
 }
 
@@ -138,18 +146,18 @@ func (v *view) answer(ev *tcell.EventKey) {
 }
 
 // statusText is the question asked, else the loading indicator, else the
-// notice.
-func (v *view) statusText() string {
+// notice, with its colour.
+func (v *view) statusText() (color, text string) {
 	if v.asking != nil {
-		return v.theme.tag("yellow::b", "? "+v.question+" y/n")
+		return "yellow::b", "? " + v.question + " y/n"
 	}
 	if v.busy && v.screen != v.launch {
-		return v.theme.tag("aqua", spinnerFrame(v.spin)+" "+v.busyText)
+		return "aqua", spinnerFrame(v.spin) + " " + v.busyText
 	}
 	if v.notice != "" {
-		return v.theme.tag("yellow", "» "+v.notice)
+		return "yellow", "» " + v.notice
 	}
-	return ""
+	return "", ""
 }
 
 // setNotice shows a message in the status line until the next key.
@@ -335,8 +343,12 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		return nil
 	}
 	if v.helpOpen {
-		if ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyF1 || ev.Rune() == '?' || ev.Rune() == 'q' {
+		switch {
+		case ev.Key() == tcell.KeyEscape || ev.Key() == tcell.KeyF1 || ev.Rune() == '?' || ev.Rune() == 'q':
 			v.closeHelp()
+		case ev.Key() == tcell.KeyUp || ev.Key() == tcell.KeyDown || ev.Key() == tcell.KeyPgUp || ev.Key() == tcell.KeyPgDn:
+			// The help scrolls on a short terminal.
+			return ev
 		}
 		return nil
 	}
@@ -360,10 +372,24 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 	return v.screen.key(ev)
 }
 
-// typing reports whether a text field has the focus (so ? is a letter).
+// typing reports whether a text field has the focus (so ? and q are
+// letters). It asks the screen, not the application, so that it can run
+// while a frame is drawn (the help bar is recomputed then).
 func (v *view) typing() bool {
-	_, ok := v.app.GetFocus().(*tview.InputField)
-	return ok
+	if v.helpOpen || v.qrOpen {
+		return false
+	}
+	switch s := v.screen.(type) {
+	case *formScreen:
+		return s.typing()
+	case *settingsScreen:
+		fs := s.section()
+		return fs != nil && fs.typing()
+	case *socialScreen:
+		// The pasted address's field has the focus.
+		return true
+	}
+	return false
 }
 
 func (v *view) openHelp() {
@@ -372,10 +398,11 @@ func (v *view) openHelp() {
 	v.app.SetFocus(v.layout.help)
 }
 
-// showSettings renders a settings form; coming from recovery it opens the
+// showSettings renders a settings form; the first after a recovery (the
+// machine says so, also when a second factor came in between) opens the
 // password section.
 func (v *view) showSettings(f events.Form) {
-	fromRecovery := v.form != nil && v.form.spec.kind == "recovery"
+	fromRecovery := f.AfterRecovery
 	prev := v.settings
 	if v.screen != prev {
 		prev = nil
@@ -407,7 +434,7 @@ func (v *view) closeQR() {
 
 func (v *view) closeHelp() {
 	v.helpOpen = false
-	v.layout.hideHelp()
+	v.layout.setBody(v.screen.primitive())
 	v.app.SetFocus(v.screen.focus())
 }
 

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -60,7 +61,21 @@ func TestTypedTraitsThroughJSONUI(t *testing.T) {
 	email := uniqueEmail(t)
 	c.await("SignedOut")
 	c.send("RegistrationFlowRequested", nil)
-	_, types := nodeValues(t, c.await("RegistrationFormShown"))
+	shown := c.await("RegistrationFormShown")
+	_, types := nodeValues(t, shown)
+	// Kratos's nodes say "number" for both; the identity schema, read from
+	// Kratos's GET /schemas, tells the integer and gives the enum's values.
+	schema := decode[struct {
+		TraitTypes map[string]adapters.TraitType `json:"trait_types"`
+	}](t, shown).TraitTypes
+	for name, want := range map[string]adapters.TraitType{
+		"traits.age": {Type: "integer"}, "traits.height": {Type: "number"},
+		"traits.plan": {Type: "string", Enum: []any{"free", "pro", "team"}},
+	} {
+		if got := schema[name]; got.Type != want.Type || fmt.Sprint(got.Enum) != fmt.Sprint(want.Enum) {
+			t.Errorf("trait_types[%s] = %+v, want %+v (all: %v)", name, got, want, schema)
+		}
+	}
 	for name, want := range map[string]string{
 		"traits.newsletter": "checkbox", "traits.age": "number", "traits.height": "number",
 		"traits.plan": "text", "traits.address.street": "text",

@@ -9,6 +9,7 @@ package fields
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -17,6 +18,10 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 )
+
+// MessageSetPasswordNow is shown with the settings after a recovery.
+const MessageSetPasswordNow = "Set a new password now: Kratos lets this session change it without " +
+	"signing in again only for its privileged window (privileged_session_max_age, 15 minutes unless configured otherwise)."
 
 // Kind says how a field is shown and edited.
 type Kind int
@@ -31,6 +36,9 @@ const (
 	KindCheckbox
 	// KindText is read-only text from a text node.
 	KindText
+	// KindChoice is one of a list of values (an enum trait, as the
+	// identity schema gives it).
+	KindChoice
 )
 
 // Field is one visible element of a form, in the order of the nodes.
@@ -57,6 +65,11 @@ type Field struct {
 	// Messages are the node's current messages (its errors), from the
 	// form's FieldErrors.
 	Messages []adapters.Message
+	// SchemaType is the identity schema's type of a trait (integer,
+	// number, boolean, string, array), when the form carries it.
+	SchemaType string
+	// Options are an enum trait's values (KindChoice).
+	Options []any
 }
 
 // Button is a submit button of the flow: Name and Value are what it
@@ -149,6 +162,10 @@ func Build(f events.Form, login bool) Form {
 }
 
 // build makes the form from the nodes of the groups keep accepts.
+// accountLinking is Kratos's message id for "sign in with your existing
+// account to link the provider to it".
+const accountLinking = 1010016
+
 func build(f events.Form, keep func(group string) bool) Form {
 	out := Form{FlowID: f.FlowID, Notice: f.Notice}
 	if f.GeneralError != "" {
@@ -162,6 +179,10 @@ func build(f events.Form, keep func(group string) bool) Form {
 			if m.Text != f.GeneralError {
 				out.Errors = append(out.Errors, m.Text)
 			}
+		case m.ID == accountLinking && f.Notice != "":
+			// The machine's notice says it in one line (the address is
+			// in its field): Kratos's five lines would push the form off
+			// a small terminal.
 		default:
 			out.Infos = append(out.Infos, m.Text)
 		}
@@ -211,6 +232,10 @@ func build(f events.Form, keep func(group string) bool) Form {
 		}
 		fd := Field{Name: a.Name, Group: n.Group, Label: labelOf(n), Type: a.Type, Required: a.Required, Messages: f.FieldErrors[a.Name], Raw: a.Value}
 		fd.Array = isArray(a.Value) || expectsArray(fd.Messages)
+		if tt, ok := f.TraitTypes[a.Name]; ok {
+			fd.SchemaType, fd.Options = tt.Type, tt.Enum
+			fd.Array = fd.Array || tt.Type == "array"
+		}
 		switch a.Type {
 		case "password":
 			fd.Kind = KindSecret
@@ -220,6 +245,9 @@ func build(f events.Form, keep func(group string) bool) Form {
 		default:
 			fd.Kind = KindInput
 			fd.Value = stringValue(a.Value)
+			if len(fd.Options) > 0 {
+				fd.Kind = KindChoice
+			}
 		}
 		if fd.Kind == KindInput && fd.Value == "" && IsEmailField(fd.Name) && f.Email != "" {
 			fd.Value = f.Email
@@ -393,6 +421,34 @@ func (fd Field) JSON(text string) (v any, ok bool) {
 			items = []any{}
 		}
 		return items, true
+	case fd.Kind == KindChoice:
+		// An enum's value as the schema types it (a number enum sends a
+		// number); nothing chosen sends nothing.
+		t := strings.TrimSpace(text)
+		for _, o := range fd.Options {
+			if stringValue(o) == t && t != "" {
+				return o, true
+			}
+		}
+		return t, t != ""
+	case fd.SchemaType == "integer":
+		// An integer trait (Kratos's node says only "number"): a whole
+		// number, also typed as 42.0 or 4.2e1, goes as an integer; anything
+		// else as typed, for Kratos to say what is wrong on the field.
+		t := strings.TrimSpace(text)
+		if t == "" {
+			return nil, false
+		}
+		if f, err := strconv.ParseFloat(t, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return json.Number(strconv.FormatInt(int64(f), 10)), true
+		}
+		if json.Valid([]byte(t)) {
+			var n json.Number
+			if json.Unmarshal([]byte(t), &n) == nil {
+				return n, true
+			}
+		}
+		return t, true
 	case fd.Type == "number":
 		t := strings.TrimSpace(text)
 		if t == "" {
