@@ -18,6 +18,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -274,4 +275,72 @@ func LatestFor(dir, recipient, templatePrefix, flowID string) (Message, error) {
 		what += " to " + recipient
 	}
 	return Message{}, fmt.Errorf("%w: no %s with a code in %s", ErrNoCode, what, dir)
+}
+
+// FlowID is the flow the message's recovery or verification link names
+// (its flow query parameter), or "".
+func (m Message) FlowID() string {
+	for _, link := range []string{m.VerificationURL, m.RecoveryURL} {
+		if u, err := url.Parse(link); err == nil && link != "" {
+			if id := u.Query().Get("flow"); id != "" {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// ErrNoNewCode says the sink holds no code for the flow yet: the mail may
+// still be on its way.
+var ErrNoNewCode = errors.New("no new e-mailed code in the mail sink yet")
+
+// CodeFor finds the code the flow flowID waits for, the one way all the
+// UIs fill an e-mailed code: among the messages to recipient ("" matches
+// any) whose template type starts with templatePrefix, newest first, the
+// flow's own message (its link names flowID), whenever it came (a sign-up
+// mails the verification code before the form is shown); else the newest
+// message that names no flow and came at or after since (the flow asked
+// for a code then). A message whose link names another flow is never
+// taken, however new: the mail of an earlier flow that arrives late (the
+// verification mail of a sign-up) must not answer this one. The error
+// wraps ErrNoNewCode when nothing matches yet.
+func CodeFor(dir, recipient, templatePrefix, flowID string, since time.Time) (Message, error) {
+	names, err := list(dir)
+	if err != nil {
+		return Message{}, err
+	}
+	var fallback *Message
+	for i := len(names) - 1; i >= 0; i-- {
+		b, err := os.ReadFile(filepath.Join(dir, names[i]))
+		if err != nil {
+			return Message{}, fmt.Errorf("mail sink: %w", err)
+		}
+		var m Message
+		if err := json.Unmarshal(b, &m); err != nil {
+			return Message{}, fmt.Errorf("mail sink: %s: %w", names[i], err)
+		}
+		if recipient != "" && !strings.EqualFold(m.Recipient, recipient) {
+			continue
+		}
+		if !strings.HasPrefix(m.TemplateType, templatePrefix) || m.Code() == "" {
+			continue
+		}
+		switch id := m.FlowID(); {
+		case id != "" && id == flowID:
+			return m, nil
+		case id == "" && fallback == nil && !m.ReceivedAt.Before(since):
+			fallback = &m
+		}
+	}
+	if fallback != nil {
+		return *fallback, nil
+	}
+	what := "code"
+	if templatePrefix != "" {
+		what = templatePrefix + " code"
+	}
+	if recipient != "" {
+		what += " to " + recipient
+	}
+	return Message{}, fmt.Errorf("%w: no %s for this flow in %s", ErrNoNewCode, what, dir)
 }

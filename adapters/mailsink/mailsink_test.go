@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 type syncBuf struct {
@@ -134,5 +135,48 @@ func TestLatestForPicksTheFlowsOwnMail(t *testing.T) {
 	}
 	if _, err := LatestFor(dir, "a@example.com", "verification", "flow-C"); !errors.Is(err, ErrNoCode) {
 		t.Errorf("LatestFor an unknown flow = %v, want ErrNoCode", err)
+	}
+}
+
+// CodeFor never answers a flow with the mail of another flow, however new
+// (a sign-up's verification mail arriving after a new verification flow
+// asked for its code: the new user's stale code); it takes the flow's own
+// mail whenever it came, and a mail naming no flow only when it came after
+// the flow asked.
+func TestCodeForNeverTakesAnotherFlowsMail(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	s, err := Start("127.0.0.1:0", dir, &syncBuf{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mail := func(body string) {
+		t.Helper()
+		if code := post(t, s.URL(), body); code != http.StatusNoContent {
+			t.Fatalf("POST = %d", code)
+		}
+	}
+	since := time.Now().Add(-time.Second)
+	// The sign-up's mail (flow A) lands after flow B asked for its code.
+	mail(`{"recipient":"a@example.com","template_type":"verification_code_valid","verification_code":"111111","verification_url":"http://k/self-service/verification?code=111111&flow=flow-A"}`)
+	if m, err := CodeFor(dir, "a@example.com", "verification", "flow-B", since); !errors.Is(err, ErrNoNewCode) {
+		t.Fatalf("CodeFor(flow-B) with only flow A's mail = %q, %v; want ErrNoNewCode", m.Code(), err)
+	}
+	mail(`{"recipient":"a@example.com","template_type":"verification_code_valid","verification_code":"222222","verification_url":"http://k/self-service/verification?code=222222&flow=flow-B"}`)
+	mail(`{"recipient":"a@example.com","template_type":"verification_code_valid","verification_code":"333333","verification_url":"http://k/self-service/verification?code=333333&flow=flow-C"}`)
+	if m, err := CodeFor(dir, "a@example.com", "verification", "flow-B", since); err != nil || m.Code() != "222222" {
+		t.Errorf("CodeFor(flow-B) = %q, %v; want 222222", m.Code(), err)
+	}
+	// The flow's own mail counts whenever it came.
+	if m, err := CodeFor(dir, "a@example.com", "verification", "flow-A", time.Now().Add(time.Hour)); err != nil || m.Code() != "111111" {
+		t.Errorf("CodeFor(flow-A) = %q, %v; want 111111", m.Code(), err)
+	}
+	// A mail naming no flow (a recovery code) counts only after since.
+	mail(`{"recipient":"a@example.com","template_type":"recovery_code_valid","recovery_code":"444444"}`)
+	if m, err := CodeFor(dir, "a@example.com", "recovery", "flow-R", since); err != nil || m.Code() != "444444" {
+		t.Errorf("CodeFor(recovery) = %q, %v; want 444444", m.Code(), err)
+	}
+	if _, err := CodeFor(dir, "a@example.com", "recovery", "flow-R", time.Now().Add(time.Hour)); !errors.Is(err, ErrNoNewCode) {
+		t.Errorf("CodeFor(recovery) of an older mail = %v, want ErrNoNewCode", err)
 	}
 }

@@ -39,6 +39,8 @@ type mailState struct {
 	mu    sync.Mutex
 	form  string // "recovery", "verification" or ""
 	email string
+	flow  string    // the code form's flow id
+	state string    // its state (choose_method: no code sent yet)
 	since time.Time // when an e-mail with a code was last asked for
 }
 
@@ -55,9 +57,9 @@ func (m *mailState) observe(ev events.Event) {
 	defer m.mu.Unlock()
 	switch ev := ev.(type) {
 	case events.RecoveryFormShown:
-		m.form, m.email = "recovery", ev.Email
+		m.form, m.email, m.flow, m.state = "recovery", ev.Email, ev.FlowID, ev.State
 	case events.VerificationFormShown:
-		m.form, m.email = "verification", ev.Email
+		m.form, m.email, m.flow, m.state = "verification", ev.Email, ev.FlowID, ev.State
 	default:
 		if ev.EventKind() == events.KindState && ev.EventType() != "RequestStarted" && ev.EventType() != "IntentRejected" {
 			m.form = ""
@@ -91,10 +93,15 @@ func (p *Plugin) fillMailCode(ctx context.Context, host ui.Host, n int) error {
 		return err
 	}
 	p.mail.mu.Lock()
-	form, email, since := p.mail.form, p.mail.email, p.mail.since
+	form, email, since, flow, state := p.mail.form, p.mail.email, p.mail.since, p.mail.flow, p.mail.state
 	p.mail.mu.Unlock()
 	if form == "" {
 		p.writeError(n, errors.New(MailCodeType+": no recovery or verification form waits for a code"))
+		return nil
+	}
+	if state == "choose_method" {
+		// Nothing was sent yet: waiting would wait out MailCodeWait.
+		p.writeError(n, fmt.Errorf("%s: the %s form has not sent a code yet: submit the e-mail address first", MailCodeType, form))
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, MailCodeWait)
@@ -102,8 +109,8 @@ func (p *Plugin) fillMailCode(ctx context.Context, host ui.Host, n int) error {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		m, err := mailsink.Latest(p.opts.MailDir, email, form)
-		if err == nil && !m.ReceivedAt.Before(since) {
+		m, err := mailsink.CodeFor(p.opts.MailDir, email, form, flow, since)
+		if err == nil {
 			var intent events.Event = events.RecoverySubmitted{Code: m.Code()}
 			if form == "verification" {
 				intent = events.VerificationSubmitted{Code: m.Code()}
@@ -114,7 +121,7 @@ func (p *Plugin) fillMailCode(ctx context.Context, host ui.Host, n int) error {
 			}
 			return host.Publish(intent)
 		}
-		if err != nil && !errors.Is(err, mailsink.ErrNoCode) {
+		if !errors.Is(err, mailsink.ErrNoNewCode) {
 			p.writeError(n, err)
 			return nil
 		}

@@ -28,6 +28,10 @@ func (h *codeHost) Publish(intent events.Event) error {
 	h.published = append(h.published, intent)
 	handler := h.handler
 	h.mu.Unlock()
+	if _, ok := intent.(events.RecoveryRequested); ok {
+		handler(events.Envelope{Kind: events.KindState, Type: "RecoveryFormShown",
+			Event: events.RecoveryFormShown{Form: events.Form{FlowID: "f1", State: "choose_method"}}})
+	}
 	if s, ok := intent.(events.RecoverySubmitted); ok && s.Email != "" {
 		handler(events.Envelope{Kind: events.KindState, Type: "RecoveryFormShown",
 			Event: events.RecoveryFormShown{Form: events.Form{FlowID: "f1", State: "sent_email", Email: s.Email}}})
@@ -118,5 +122,22 @@ func TestMailCodeFillTakesTheNewMail(t *testing.T) {
 	h, lines = runMail(t, `{"type":"MailCodeFillRequested"}`+"\n", ui.Options{})
 	if len(h.published) != 1 || lines[len(lines)-1]["kind"] != "error" || !strings.Contains(lines[len(lines)-1]["error"].(string), "only against the dev stack") {
 		t.Fatalf("without a mail sink: published %v, lines %v", h.published, lines)
+	}
+}
+
+// MailCodeFillRequested on a code form that has sent nothing yet (no
+// address submitted) is an error at once, not a wait of MailCodeWait.
+func TestMailCodeFillBeforeAnyCodeWasSent(t *testing.T) {
+	began := time.Now()
+	h, lines := runMail(t, `{"type":"RecoveryRequested"}`+"\n"+`{"type":"MailCodeFillRequested"}`+"\n", ui.Options{MailDir: t.TempDir()})
+	last := lines[len(lines)-1]
+	if last["kind"] != "error" || !strings.Contains(last["error"].(string), "has not sent a code yet") {
+		t.Fatalf("lines %v", lines)
+	}
+	if _, ok := h.published[len(h.published)-1].(events.RecoveryRequested); !ok {
+		t.Errorf("published %#v, want nothing after RecoveryRequested", h.published)
+	}
+	if d := time.Since(began); d >= jsonui.MailCodeWait {
+		t.Errorf("took %s: it waited for a mail that was never asked for", d)
 	}
 }

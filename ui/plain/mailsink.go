@@ -35,8 +35,8 @@ func (p *Plugin) mailCode(form events.Form, title string) (string, error) {
 		kind = "recovery"
 	}
 	since, _ := codeAsked.LoadOrStore(form.FlowID, time.Now())
-	m, err := mailsink.Latest(p.opts.MailDir, form.Email, kind)
-	if err == nil && m.ReceivedAt.Before(since.(time.Time)) {
+	m, err := mailsink.CodeFor(p.opts.MailDir, form.Email, kind, form.FlowID, since.(time.Time))
+	if errors.Is(err, mailsink.ErrNoNewCode) {
 		err = errors.New(`no new e-mailed code in the mail sink yet: type "mail" again in a moment`)
 	}
 	if err != nil {

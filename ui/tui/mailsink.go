@@ -49,15 +49,8 @@ func (v *view) fillMailCode(email, templatePrefix, flowID string, since time.Tim
 	if v.form == nil || v.form.inputs["code"] == nil {
 		return
 	}
-	// The flow's own mail first, whenever it came (a sign-up mails the
-	// verification code before the form is shown); else the newest since
-	// the form asked.
-	if m, err := mailsink.LatestFor(v.opts.MailDir, email, templatePrefix, flowID); err == nil && flowID != "" {
-		v.putMailCode(m)
-		return
-	}
-	m, err := mailsink.Latest(v.opts.MailDir, email, templatePrefix)
-	if err == nil && m.ReceivedAt.Before(since) {
+	m, err := mailsink.CodeFor(v.opts.MailDir, email, templatePrefix, flowID, since)
+	if errors.Is(err, mailsink.ErrNoNewCode) {
 		err = errors.New("no new e-mailed code in the mail sink yet: press F4 again in a moment")
 	}
 	if err != nil {
