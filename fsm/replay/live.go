@@ -603,7 +603,7 @@ func (p *livePlugin) totpCode(wrong bool) (string, error) {
 		secret = p.opts.TOTPSecret
 	}
 	if secret == "" {
-		return "", fmt.Errorf("a TOTP code is needed but no TOTP secret is known: the recording enrols none, so give the identity's TOTP secret")
+		return "", fmt.Errorf("a TOTP code is needed but no TOTP secret is known: the recording enrols none, so give the identity's TOTP secret in KRATOS_TUI_TOTP_SECRET (the base32 secret Kratos showed at enrolment)")
 	}
 	code, err := totp.GenerateCode(secret, p.opts.Now())
 	if err != nil {
