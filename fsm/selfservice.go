@@ -642,9 +642,23 @@ func (m *Machine) revokeSession(ctx context.Context, intent events.Event) {
 
 func (m *Machine) revokeOtherSessions(ctx context.Context, _ events.Event) {
 	token := m.currentToken()
+	// The user counts the other sessions the list showed; Kratos's count
+	// also takes in sessions already signed out or expired, which the list
+	// leaves out.
+	m.mu.Lock()
+	shown := 0
+	for _, s := range m.view.sessions {
+		if !s.Current {
+			shown++
+		}
+	}
+	m.mu.Unlock()
 	n, err := call(ctx, m, "kratos.revoke_other_sessions", tokenRequest{Token: token}, func(ctx context.Context) (int, error) {
 		return ss(m, func(s adapters.SelfService) (int, error) { return s.RevokeOtherSessions(ctx, token) })
 	})
+	if shown > 0 && shown < n {
+		n = shown
+	}
 	notice := fmt.Sprintf("Ended %d other session(s).", n)
 	if err != nil {
 		ae := adapters.AsError(err)
