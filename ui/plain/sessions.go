@@ -57,8 +57,14 @@ func (p *Plugin) sessions(ctx context.Context, ev events.SessionsListShown) (eve
 				p.out.line(`Type "revoke" and the number or id of a session.`)
 				return nil, true
 			}
+			if !p.confirmed(ctx, fields.QuestionRevokeSession) {
+				return nil, true
+			}
 			return events.SessionRevocationRequested{SessionID: id}, true
 		case "revoke-others":
+			if !p.confirmed(ctx, fields.QuestionRevokeOthers) {
+				return nil, true
+			}
 			return events.OtherSessionsRevocationRequested{}, true
 		case "reload", "sessions":
 			return events.SessionsRequested{}, true

@@ -38,7 +38,7 @@ func (p *Plugin) printSettings(form events.Form) {
 	again := form.FlowID != "" && form.FlowID == p.settingsFlow
 	w.line("")
 	w.line("Settings")
-	if f.Notice != "" {
+	if f.Notice != "" && !saysSame(f.Infos, f.Notice) {
 		w.line("Note: %s", f.Notice)
 	}
 	if form.AfterRecovery {
@@ -117,8 +117,10 @@ func (p *Plugin) settings(ctx context.Context, form events.Form) (events.Event, 
 			name, shown := sec.Group, sec.Group
 			if b.Name != "method" && b.Name != "" {
 				name, shown = commandOf(b), commandOf(b)
-			} else if len(sec.Inputs()) == 1 {
-				shown = name + " [<" + sec.Inputs()[0].Label + ">]"
+			} else if in := sec.Inputs(); len(in) == 1 && in[0].Kind != fields.KindSecret {
+				// A secret is never offered on the command line, where
+				// it would be shown: it is asked with echo off.
+				shown = name + " [<" + in[0].Label + ">]"
 			}
 			if _, dup := actions[name]; dup {
 				continue
@@ -143,14 +145,20 @@ func (p *Plugin) settings(ctx context.Context, form events.Form) (events.Event, 
 		if !ok {
 			return nil, false, nil
 		}
+		if q := fields.Destructive[a.b.Name]; q != "" && !p.confirmed(ctx, q) {
+			return nil, true, nil
+		}
 		values := map[string]string{}
 		for i, fd := range a.sec.Inputs() {
 			if a.b.Name != "method" {
 				break
 			}
-			if i == 0 && arg != "" {
+			if i == 0 && arg != "" && fd.Kind != fields.KindSecret {
 				values[fd.Name] = arg
 				continue
+			}
+			if i == 0 && arg != "" {
+				p.out.line("Not taken from the command line, where it shows: type it here, hidden.")
 			}
 			v, err := p.askField(ctx, fd)
 			if err != nil {
@@ -206,4 +214,31 @@ func (p *Plugin) askField(ctx context.Context, fd fields.Field) (string, error) 
 		return v, nil
 	}
 	return fd.Value, nil
+}
+
+// confirmed asks question and reports whether the answer is yes; any
+// other answer (or the end of the input) says "Not done.".
+func (p *Plugin) confirmed(ctx context.Context, question string) bool {
+	p.out.prompt(question+" (y/n):", p.in.terminal)
+	line, err := p.in.read(ctx, false)
+	if err == nil {
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true
+		}
+	}
+	p.out.line("Not done.")
+	return false
+}
+
+// saysSame reports whether one of infos is notice but for its final
+// punctuation (Kratos's "Your changes have been saved!" and the machine's
+// "Your changes have been saved."): the note is written once.
+func saysSame(infos []string, notice string) bool {
+	for _, i := range infos {
+		if strings.TrimRight(i, ".!") == strings.TrimRight(notice, ".!") {
+			return true
+		}
+	}
+	return false
 }

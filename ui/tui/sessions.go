@@ -142,12 +142,12 @@ func (s *sessionsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 			s.v.refresh()
 		default:
 			id := sel.ID
-			s.v.confirm("End the selected session? It is signed out at once.", func() {
+			s.v.confirm(fields.QuestionRevokeSession, func() {
 				s.v.publish(events.SessionRevocationRequested{SessionID: id})
 			})
 		}
 	case 'D':
-		s.v.confirm("End every other session? They are signed out at once.", func() {
+		s.v.confirm(fields.QuestionRevokeOthers, func() {
 			s.v.publish(events.OtherSessionsRevocationRequested{})
 		})
 	case 'r', 'R':

@@ -211,7 +211,7 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 				return nil
 			}
 			intent := fields.SettingsIntent(s.form.FlowID, sec, values, b)
-			if q := destructive[b.Name]; q != "" {
+			if q := fields.Destructive[b.Name]; q != "" {
 				v.confirm(q, func() {
 					if !fs.submitted {
 						fs.submitted = true
@@ -235,13 +235,6 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 	}
 	fs = newFormScreen(v, model, spec, s.kept[sec.Group], nil)
 	return fs
-}
-
-// destructive are the settings buttons that ask first, with the question.
-var destructive = map[string]string{
-	"totp_unlink":              "Unlink the authenticator app? Sign-in will no longer ask for its code.",
-	"lookup_secret_regenerate": "Make new backup codes? The old ones stop working.",
-	"lookup_secret_disable":    "Disable backup codes? None of them will work any more.",
 }
 
 // onTOTP reports whether the authenticator app section, with a secret to

@@ -162,9 +162,10 @@ func Build(f events.Form, login bool) Form {
 }
 
 // build makes the form from the nodes of the groups keep accepts.
-// accountLinking is Kratos's message id for "sign in with your existing
-// account to link the provider to it".
-const accountLinking = 1010016
+// toldByNotice are Kratos's informational messages that the machine
+// turns into the form's notice: "sign in with your existing account to
+// link the provider to it" (1010016).
+var toldByNotice = map[int64]bool{1010016: true}
 
 func build(f events.Form, keep func(group string) bool) Form {
 	out := Form{FlowID: f.FlowID, Notice: f.Notice}
@@ -179,10 +180,10 @@ func build(f events.Form, keep func(group string) bool) Form {
 			if m.Text != f.GeneralError {
 				out.Errors = append(out.Errors, m.Text)
 			}
-		case m.ID == accountLinking && f.Notice != "":
-			// The machine's notice says it in one line (the address is
-			// in its field): Kratos's five lines would push the form off
-			// a small terminal.
+		case toldByNotice[m.ID] && f.Notice != "":
+			// The machine's notice says it (once, and in one line: the
+			// linking message's five lines would push the form off a
+			// small terminal).
 		default:
 			out.Infos = append(out.Infos, m.Text)
 		}

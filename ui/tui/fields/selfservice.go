@@ -225,3 +225,17 @@ func TOTPURI(f events.Form) string {
 	}
 	return OTPAuthURI(secret, issuer, account)
 }
+
+// Destructive are the settings buttons that every UI asks about first, by
+// node name, with the question.
+var Destructive = map[string]string{
+	"totp_unlink":              "Unlink the authenticator app? Sign-in will no longer ask for its code.",
+	"lookup_secret_regenerate": "Make new backup codes? The old ones stop working.",
+	"lookup_secret_disable":    "Disable backup codes? None of them will work any more.",
+}
+
+// Questions before ending sessions, in every UI.
+const (
+	QuestionRevokeSession = "End the selected session? It is signed out at once."
+	QuestionRevokeOthers  = "End every other session? They are signed out at once."
+)
