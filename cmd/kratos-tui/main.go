@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 func main() {
@@ -44,7 +46,7 @@ func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr *os.
 	default:
 		// The error may quote a secret the run learned (a recovered
 		// panic's value, a server's echo): it is scrubbed like the log.
-		fmt.Fprintf(stderr, "kratos-tui: %s\n", s.secrets.Scrub(err.Error()))
+		fmt.Fprintf(stderr, "kratos-tui: %s\n", termtext.EscapeText(s.secrets.Scrub(err.Error())))
 		return 2
 	}
 }

@@ -384,7 +384,9 @@ func followText(ctx context.Context, stdout io.Writer, addr string) error {
 		return fmt.Errorf("--follow %s: %w", t, err)
 	}
 	h := r.Header()
-	fmt.Fprintf(stdout, "flow log v%s, written by kratos-tui %s, started %s\n", h.SchemaVersion, h.AppVersion, h.StartedAt.Format(time.RFC3339))
+	if err := traceview.WriteTextHeader(stdout, h, ""); err != nil {
+		return err
+	}
 	state := fsm.StateUninitialized
 	var t0 time.Time
 	n := 0
@@ -403,8 +405,7 @@ func followText(ctx context.Context, stdout io.Writer, addr string) error {
 		if tr, ok := rec.Event.(events.TransitionMade); ok {
 			state = tr.To
 		}
-		if _, err := fmt.Fprintf(stdout, "%5d %+9.3fs %-14s %-22s [%s] %s\n",
-			rec.Seq, rec.Time.Sub(t0).Seconds(), rec.Kind, rec.Type, state, traceview.Summary(rec)); err != nil {
+		if err := traceview.WriteTextLine(stdout, rec, t0, state); err != nil {
 			return err
 		}
 	}
