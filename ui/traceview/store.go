@@ -292,7 +292,11 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("flow log: %w", err)
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
-	first, err := br.ReadBytes('\n')
+	first, err := readLine(br, nil, 1)
+	if le := (*flowlog.LineError)(nil); errors.As(err, &le) {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: flow log: read header: %w", path, err)
@@ -352,14 +356,10 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 			default:
 			}
 		}
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
+		line, err := readLine(br, &long, lineNo+1)
+		if le := (*flowlog.LineError)(nil); errors.As(err, &le) {
+			fail(off, err)
+			return
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			fail(off, fmt.Errorf("flow log: read line %d: %w", lineNo+1, err))
@@ -396,6 +396,43 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 			return
 		}
 	}
+}
+
+// maxLineBytes is the longest line the index reads (flowlog.MaxLineBytes,
+// as every reader of a log); tests lower it.
+var maxLineBytes = flowlog.MaxLineBytes
+
+// readLine reads line lineNo from br with its newline: in place from br's
+// buffer, or gathered in *long (reused; nil: a new buffer). A line longer
+// than maxLineBytes is not read further: the error is a
+// *flowlog.LineError wrapping flowlog.ErrLineTooLong.
+func readLine(br *bufio.Reader, long *[]byte, lineNo int) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		if len(bytes.TrimSuffix(line, []byte("\n"))) > maxLineBytes {
+			return nil, &flowlog.LineError{Line: lineNo, Err: flowlog.ErrLineTooLong}
+		}
+		return line, err
+	}
+	var buf []byte
+	if long != nil {
+		buf = (*long)[:0]
+	}
+	buf = append(buf, line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = br.ReadSlice('\n')
+		if len(buf)+len(bytes.TrimSuffix(line, []byte("\n"))) > maxLineBytes {
+			if long != nil {
+				*long = nil
+			}
+			return nil, &flowlog.LineError{Line: lineNo, Err: flowlog.ErrLineTooLong}
+		}
+		buf = append(buf, line...)
+	}
+	if long != nil {
+		*long = buf
+	}
+	return buf, err
 }
 
 type pendingMeta struct {
