@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 )
 
 func corpusFlow(t *testing.T, name string) string {
@@ -81,4 +83,45 @@ func TestReplayReportEscapesLogValues(t *testing.T) {
 			t.Errorf("%v: raw control characters: %q %q", args, stdout, stderr)
 		}
 	}
+}
+
+// Recording over an existing file, and logging to an existing --log-file,
+// leave both readable by their owner only, whatever their mode was.
+func TestRecordingAndLogFileOverExistingFilesAre0600(t *testing.T) {
+	dir := t.TempDir()
+	rec, logf := filepath.Join(dir, "run.jsonl"), filepath.Join(dir, "debug.log")
+	for _, p := range []string{rec, logf} {
+		if err := os.WriteFile(p, []byte("old\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tokens := filepath.Join(dir, "tokens")
+	if err := os.Mkdir(tokens, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--ui", "json", "--kratos-api", "http://127.0.0.1:1", "--token-store", "file",
+		"--token-dir", tokens, "--log-file", logf, "--log-level", "debug", "--record", rec, "status")
+	if code == 2 {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	for _, p := range []string{rec, logf} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s is %v after the run, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	if _, recs, err := readCorpusLog(rec); err != nil || recs == 0 {
+		t.Errorf("the recording: %d records, %v", recs, err)
+	}
+}
+
+func readCorpusLog(path string) (string, int, error) {
+	h, recs, err := flowlog.ReadAll(path)
+	return h.AppVersion, len(recs), err
 }

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/privatefile"
 )
 
 // Writer appends records to a flow log, redacting every secret first. A
@@ -71,9 +72,10 @@ func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
 }
 
 // Create creates (or truncates) the file at path, readable by its owner
-// only, and writes the header h.
+// only (an existing file is made 0600 too, before it is truncated:
+// privatefile.Create), and writes the header h.
 func Create(path string, h Header, opts ...Option) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := privatefile.Create(path, true)
 	if err != nil {
 		return nil, fmt.Errorf("flow log: create %s: %w", path, err)
 	}
