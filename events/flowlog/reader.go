@@ -72,6 +72,7 @@ type Reader struct {
 	lastSeq uint64
 	err     error
 	long    []byte // a line longer than the read buffer, gathered
+	ended   bool   // the end mark was read
 }
 
 // readBufferSize is the read buffer: most records are read in place from
@@ -196,6 +197,25 @@ func (r *Reader) Next() (Record, error) {
 			}
 			continue // a blank line
 		}
+		if r.ended {
+			r.err = &LineError{Line: r.line, Err: ErrAfterEnd}
+			return Record{}, r.err
+		}
+		if IsEnd(line) {
+			if err := CheckEnd(line, int(r.lastSeq)); err != nil {
+				if !complete {
+					err = fmt.Errorf("%w: the end mark is cut", ErrTruncated)
+				}
+				r.err = &LineError{Line: r.line, Err: err}
+				return Record{}, r.err
+			}
+			r.ended = true
+			if errors.Is(err, io.EOF) {
+				r.err = io.EOF
+				return Record{}, r.err
+			}
+			continue
+		}
 		env, derr := events.Unmarshal(line)
 		if derr != nil {
 			if !complete {
@@ -213,6 +233,10 @@ func (r *Reader) Next() (Record, error) {
 		return Record{Line: r.line, Envelope: env}, nil
 	}
 }
+
+// Ended reports whether the log's end mark was read: once Next has
+// returned io.EOF, false means the log ends without it (ErrNoEndMark).
+func (r *Reader) Ended() bool { return r.ended }
 
 // Close closes the file of a reader made by Open.
 func (r *Reader) Close() error {

@@ -161,10 +161,23 @@ func (w *Writer) Count() int {
 	return w.n
 }
 
-// Close syncs the log to disk and closes it, when the writer owns a file.
-func (w *Writer) Close() error {
+// Close writes the log's end mark (when no write failed: see EndMagic),
+// syncs the log to disk and closes it, when the writer owns a file.
+func (w *Writer) Close() error { return w.close(true) }
+
+// CloseWithoutEnd closes the log as Close does but without the end mark:
+// for a recording that lost records (Recorder), so that readers say the
+// log is incomplete.
+func (w *Writer) CloseWithoutEnd() error { return w.close(false) }
+
+func (w *Writer) close(end bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if end && w.err == nil {
+		if _, err := w.out.Write(appendEnd(nil, w.n)); err != nil {
+			w.err = fmt.Errorf("flow log: write the end mark: %w", err)
+		}
+	}
 	errs := []error{w.err}
 	if w.file != nil {
 		// A pipe or a terminal cannot be synced (EINVAL); what was

@@ -68,3 +68,45 @@ func TestOpenRefusesTooLongHeader(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The index reads a log's end mark: no record of its own, the last
+// record's line stops before it, no warning; a log without it shows the
+// warning; a line after it stops the index there.
+func TestIndexReadsEndMark(t *testing.T) {
+	path, n := bigLog(t, 40)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := `{"kratos_tui_flow_log_end":true,"records":` + itoa(n) + "}\n"
+	for name, c := range map[string]struct {
+		log     string
+		ended   bool
+		err     string
+		warning bool
+	}{
+		"with end mark":    {string(data) + end, true, "", false},
+		"without end mark": {string(data), false, "", true},
+		"line after it":    {string(data) + end + end, true, "follows the end mark", false},
+	} {
+		p := t.TempDir() + "/log.jsonl"
+		if err := os.WriteFile(p, []byte(c.log), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, err := openStore(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.index(make(chan struct{}), func(bool) {})
+		got, _, done, ierr := st.progress()
+		line, lerr := st.Line(got - 1)
+		if got != n || !done || st.ended != c.ended || st.unended() != c.warning ||
+			(c.err == "") != (ierr == nil) || ierr != nil && !strings.Contains(ierr.Error(), c.err) {
+			t.Errorf("%s: %d of %d records, ended %v, unended %v, err %v", name, got, n, st.ended, st.unended(), ierr)
+		}
+		if lerr != nil || strings.Contains(string(line), "kratos_tui_flow_log_end") || !strings.HasPrefix(string(line), `{"seq":`+itoa(n)+",") {
+			t.Errorf("%s: the last record's line %.80q, %v", name, line, lerr)
+		}
+		st.close()
+	}
+}

@@ -87,6 +87,7 @@ type store struct {
 	lastSeq     uint64
 	done        bool  // every record is indexed (a followed run: it ended)
 	err         error // what stopped the index before the end, if anything
+	ended       bool  // the log's end mark was read (flowlog.EndMagic)
 	typeKinds   map[string]events.Kind
 	// decoded counts the records decoded from the file or taken from
 	// memory for display or search (tests bound it).
@@ -311,6 +312,14 @@ func openStore(path string) (*store, error) {
 	return s, nil
 }
 
+// unended reports whether the index read a whole file that ends without
+// its end mark (flowlog.ErrNoEndMark).
+func (s *store) unended() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.file != nil && s.done && s.err == nil && !s.ended
+}
+
 // index reads the file from the first record to the end, adding an index
 // entry per record, until stop is closed. It decodes no event: it reads
 // the envelope's fields and the data's operation or target state (peek).
@@ -331,7 +340,12 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 	lineNo := 1
 	const batch = 4096
 	pending := make([]pendingMeta, 0, batch)
+	// ended: the end mark was read, at endAt: the last record ends there.
+	ended, endAt := false, int64(0)
 	flush := func(end int64) {
+		if ended {
+			end = endAt
+		}
 		s.mu.Lock()
 		for _, p := range pending {
 			s.add(p.m, p.name, p.flow, p.kind)
@@ -371,7 +385,24 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 		start := off
 		off += int64(len(line))
 		trimmed := bytes.TrimSpace(line)
-		if len(trimmed) > 0 {
+		if len(trimmed) > 0 && (ended || flowlog.IsEnd(trimmed)) {
+			perr := flowlog.ErrAfterEnd
+			if !ended {
+				perr = flowlog.CheckEnd(trimmed, int(lastSeq))
+			}
+			if perr != nil {
+				if !bytes.HasSuffix(line, []byte("\n")) {
+					perr = flowlog.ErrTruncated
+				}
+				fail(start, &flowlog.LineError{Line: lineNo, Err: perr})
+				return
+			}
+			flush(start)
+			ended, endAt = true, start
+			s.mu.Lock()
+			s.ended = true
+			s.mu.Unlock()
+		} else if len(trimmed) > 0 {
 			p, perr := s.peek(trimmed)
 			if perr == nil && p.seq != lastSeq+1 {
 				perr = fmt.Errorf("seq %d follows seq %d: records are missing or out of order", p.seq, lastSeq)

@@ -874,6 +874,9 @@ func (v *Viewer) updateHeader() {
 	if v.status != "" {
 		line += " | " + v.status
 	}
+	if err == nil && v.live == "" && v.st.unended() {
+		line += " | warning: no end mark (the run was killed or the file cut)"
+	}
 	v.header.SetText(termtext.Escape(line))
 }
 
