@@ -77,6 +77,11 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 			if err != nil {
 				return err
 			}
+			if !res.Ended {
+				// A killed run leaves a legitimate log: a warning, not
+				// a failure; the result covers the records it has.
+				defer warnNoEndMark(stderr, args[0])
+			}
 			if !res.Passed() {
 				fmt.Fprint(stdout, res.Divergence.Report())
 				if rf.trace {

@@ -90,6 +90,9 @@ func streamText(stdout, stderr io.Writer, path string) error {
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			if !r.Ended() {
+				defer warnNoEndMark(stderr, path) // after the timeline
+			}
 			break
 		}
 		if err != nil {
