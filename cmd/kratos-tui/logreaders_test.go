@@ -125,3 +125,32 @@ func readCorpusLog(path string) (string, int, error) {
 	h, recs, err := flowlog.ReadAll(path)
 	return h.AppVersion, len(recs), err
 }
+
+// A log cut at a record boundary where the machine was idle (social
+// sign-in after seq 23, before the callback) still passes — a SIGKILLed
+// run is a legitimate log — but replay and trace say it ends without its
+// end mark; the whole log says nothing of the kind.
+func TestCutLogWarnsOfMissingEndMark(t *testing.T) {
+	orig := corpusFlow(t, "social_sign_in.jsonl")
+	lines := strings.SplitAfter(orig, "\n")
+	cut := writeLog(t, "cut.jsonl", strings.Join(lines[:24], "")) // header and seqs 1-23
+	whole := filepath.Join("..", "..", "testdata", "flows", "social_sign_in.jsonl")
+	for _, args := range [][]string{
+		{"replay", cut},
+		{"trace", "--format", "text", cut},
+		{"trace", "--format", "mermaid", cut},
+		{"trace", "--format", "mermaid-sequence", cut},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 || !strings.Contains(stderr, "warning: "+cut+": the log ends without its end mark: the run was killed") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+		if args[0] == "replay" && !strings.HasPrefix(stdout, "PASS ") {
+			t.Errorf("%v: %q", args, stdout)
+		}
+		args[len(args)-1] = whole
+		if code, _, stderr := runCLI(t, args...); code != 0 || stderr != "" {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}
