@@ -249,7 +249,7 @@ func TestServerGoneMidRunKeepsEverythingInTheSpool(t *testing.T) {
 		}
 	}
 	err = w.Close()
-	if err == nil || !strings.Contains(err.Error(), sink.SpoolPath()) || !strings.Contains(err.Error(), "of 101 records") {
+	if err == nil || !strings.Contains(err.Error(), sink.SpoolPath()) || !strings.Contains(err.Error(), "of 102 records") { // header, 100 records, end mark
 		t.Fatalf("close: %v", err)
 	}
 	got, rerr := os.ReadFile(sink.SpoolPath())

@@ -18,6 +18,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/internal/devenv"
+	"github.com/kratos-tui/kratos-tui/internal/privatefile"
 	"github.com/kratos-tui/kratos-tui/ui"
 	_ "github.com/kratos-tui/kratos-tui/ui/jsonui" // registers the json UI
 	_ "github.com/kratos-tui/kratos-tui/ui/plain"  // registers the plain UI
@@ -318,7 +319,8 @@ func (s *settings) logger(stderr io.Writer, fullScreen bool, secrets *events.Sec
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return zerolog.Logger{}, nil, fmt.Errorf("log file: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	// 0600, an existing file included (privatefile.Create).
+	f, err := privatefile.Create(path, false)
 	if err != nil {
 		return zerolog.Logger{}, nil, fmt.Errorf("log file: %w", err)
 	}

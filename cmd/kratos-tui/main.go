@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/ui"
 )
 
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr *os.
 	default:
 		// The error may quote a secret the run learned (a recovered
 		// panic's value, a server's echo): it is scrubbed like the log.
-		fmt.Fprintf(stderr, "kratos-tui: %s\n", s.secrets.Scrub(err.Error()))
+		fmt.Fprintf(stderr, "kratos-tui: %s\n", termtext.EscapeText(s.secrets.Scrub(err.Error())))
 		return 2
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // progressMinBytes is the size from which reading a flow log shows a
@@ -69,7 +70,8 @@ func replayFileWithProgress(ctx context.Context, path string, opts replay.Option
 }
 
 // readLogWithProgress is flowlog.ReadAll (what the trace viewer loads)
-// with a progress bar while the log is read (trace.go calls it).
+// with a progress bar while the log is read (trace.go calls it). At the
+// end of a log without its end mark it warns on stderr.
 func readLogWithProgress(path string, stderr *os.File) (flowlog.Header, []flowlog.Record, error) {
 	r, done, err := openLog(path, stderr)
 	if err != nil {
@@ -84,6 +86,9 @@ func readLogWithProgress(path string, stderr *os.File) (flowlog.Header, []flowlo
 	for {
 		rec, err := fr.Next()
 		if errors.Is(err, io.EOF) {
+			if !fr.Ended() {
+				warnNoEndMark(stderr, path)
+			}
 			return fr.Header(), out, nil
 		}
 		if err != nil {
@@ -91,4 +96,9 @@ func readLogWithProgress(path string, stderr *os.File) (flowlog.Header, []flowlo
 		}
 		out = append(out, rec)
 	}
+}
+
+// warnNoEndMark warns that the log at path ends without its end mark.
+func warnNoEndMark(stderr io.Writer, path string) {
+	fmt.Fprintf(stderr, "kratos-tui: warning: %s: %v\n", termtext.Escape(path), flowlog.ErrNoEndMark)
 }

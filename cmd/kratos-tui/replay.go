@@ -14,6 +14,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
@@ -77,8 +78,13 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 			if err != nil {
 				return err
 			}
+			if !res.Ended {
+				// A killed run leaves a legitimate log: a warning, not
+				// a failure; the result covers the records it has.
+				defer warnNoEndMark(stderr, args[0])
+			}
 			if !res.Passed() {
-				fmt.Fprint(stdout, res.Divergence.Report())
+				fmt.Fprint(stdout, res.Divergence.Report()) // escaped (termtext)
 				if rf.trace {
 					d := res.Divergence
 					if err := viewDivergence(stdin, stdout, args[0], &traceview.Divergence{Seq: d.Seq, Field: d.Field, Reason: d.Reason, Expected: d.Expected, Actual: d.Actual}); err != nil {
@@ -87,7 +93,7 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 				}
 				return exitError{code: 1}
 			}
-			fmt.Fprintf(stdout, "PASS %s: %d records replayed\n", args[0], res.Records)
+			fmt.Fprintf(stdout, "PASS %s: %d records replayed\n", termtext.Escape(args[0]), res.Records)
 			return nil
 		},
 	}
@@ -168,7 +174,7 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 		return err
 	}
 	if res.Drift != "" {
-		fmt.Fprintf(stdout, "DRIFT %s: %s\n", path, res.Drift)
+		fmt.Fprintf(stdout, "DRIFT %s: %s\n", termtext.Escape(path), termtext.EscapeText(res.Drift))
 		return exitError{code: 1}
 	}
 	fmt.Fprintf(stdout, "PASS %s (live): %d state events match\n", path, len(res.Actual))

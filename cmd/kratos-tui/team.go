@@ -23,6 +23,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/fsm"
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/fsm/replay/farm"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/ui"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
@@ -120,17 +121,20 @@ func farmTarget(s string) (natsrec.Target, error) {
 func printResults(w io.Writer, rs []farm.Result) error {
 	failed := 0
 	for _, r := range rs {
-		fmt.Fprintf(w, "%-8s %s %s", r.Status, r.Hash[:12], r.Name)
+		// Names, fields and reasons come from recordings and workers:
+		// escaped as every output of a log (termtext).
+		esc := termtext.Escape
+		fmt.Fprintf(w, "%-8s %s %s", esc(string(r.Status)), esc(r.Hash[:12]), esc(r.Name))
 		if r.Status != farm.Pass {
 			failed++
 			if r.Seq != 0 {
 				fmt.Fprintf(w, " at seq %d", r.Seq)
 			}
 			if r.Field != "" {
-				fmt.Fprintf(w, " (%s)", r.Field)
+				fmt.Fprintf(w, " (%s)", esc(r.Field))
 			}
 			if r.Reason != "" {
-				fmt.Fprintf(w, ": %s", r.Reason)
+				fmt.Fprintf(w, ": %s", esc(r.Reason))
 			}
 		}
 		fmt.Fprintln(w)
@@ -200,11 +204,11 @@ result that says which.`,
 			opts.OnJob = func(ev string, r farm.Result) {
 				switch ev {
 				case "took":
-					fmt.Fprintf(stderr, "took %s %s (delivery %d)\n", r.Hash[:12], r.Name, r.Delivery)
+					fmt.Fprintf(stderr, "took %s %s (delivery %d)\n", r.Hash[:12], termtext.Escape(r.Name), r.Delivery)
 				case "retry":
-					fmt.Fprintf(stderr, "kratos-tui: %s goes back to the queue: %s\n", r.Name, r.Reason)
+					fmt.Fprintf(stderr, "kratos-tui: %s goes back to the queue: %s\n", termtext.Escape(r.Name), termtext.Escape(r.Reason))
 				default:
-					fmt.Fprintf(stdout, "%-8s %s %s (delivery %d)\n", r.Status, r.Hash[:12], r.Name, r.Delivery)
+					fmt.Fprintf(stdout, "%-8s %s %s (delivery %d)\n", r.Status, r.Hash[:12], termtext.Escape(r.Name), r.Delivery)
 				}
 			}
 			fmt.Fprintf(stderr, "replay-worker: taking jobs from %s\n", t)
@@ -384,7 +388,9 @@ func followText(ctx context.Context, stdout io.Writer, addr string) error {
 		return fmt.Errorf("--follow %s: %w", t, err)
 	}
 	h := r.Header()
-	fmt.Fprintf(stdout, "flow log v%s, written by kratos-tui %s, started %s\n", h.SchemaVersion, h.AppVersion, h.StartedAt.Format(time.RFC3339))
+	if err := traceview.WriteTextHeader(stdout, h, ""); err != nil {
+		return err
+	}
 	state := fsm.StateUninitialized
 	var t0 time.Time
 	n := 0
@@ -403,8 +409,7 @@ func followText(ctx context.Context, stdout io.Writer, addr string) error {
 		if tr, ok := rec.Event.(events.TransitionMade); ok {
 			state = tr.To
 		}
-		if _, err := fmt.Fprintf(stdout, "%5d %+9.3fs %-14s %-22s [%s] %s\n",
-			rec.Seq, rec.Time.Sub(t0).Seconds(), rec.Kind, rec.Type, state, traceview.Summary(rec)); err != nil {
+		if err := traceview.WriteTextLine(stdout, rec, t0, state); err != nil {
 			return err
 		}
 	}

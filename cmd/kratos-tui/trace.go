@@ -83,14 +83,16 @@ func streamText(stdout, stderr io.Writer, path string) error {
 	defer r.Close()
 	h := r.Header()
 	bw := bufio.NewWriterSize(stdout, 64<<10)
-	fmt.Fprintf(bw, "flow log v%s, written by kratos-tui %s, started %s\n",
-		h.SchemaVersion, h.AppVersion, h.StartedAt.Format(time.RFC3339))
+	traceview.WriteTextHeader(bw, h, "")
 	state := fsm.StateUninitialized
 	var t0 time.Time
 	n := 0
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			if !r.Ended() {
+				defer warnNoEndMark(stderr, path) // after the timeline
+			}
 			break
 		}
 		if err != nil {
@@ -110,8 +112,7 @@ func streamText(stdout, stderr io.Writer, path string) error {
 		if t, ok := rec.Event.(events.TransitionMade); ok {
 			state = t.To
 		}
-		fmt.Fprintf(bw, "%5d %+9.3fs %-14s %-22s [%s] %s\n",
-			rec.Seq, rec.Time.Sub(t0).Seconds(), rec.Kind, rec.Type, state, traceview.Summary(rec))
+		traceview.WriteTextLine(bw, rec, t0, state)
 	}
 	fmt.Fprintf(bw, "%d records\n", n)
 	if err := bw.Flush(); err != nil {

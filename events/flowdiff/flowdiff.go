@@ -43,7 +43,8 @@ type Log struct {
 func Load(name, path string) (*Log, error) {
 	h, recs, err := flowlog.ReadAll(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		// The reader's errors name the path already.
+		return nil, fmt.Errorf("log %s: %w", name, err)
 	}
 	return &Log{Name: name, Header: h, Records: recs}, nil
 }

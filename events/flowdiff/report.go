@@ -5,14 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // WriteText writes the result for a reader: SAME, or DIFFERENT with the
 // first difference and its reason, then every difference grouped by step.
+// Every value from the logs (and their paths) is escaped
+// (termtext.Escape): control, C1 and bidi characters show as \u escapes.
 func (r *Result) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
+	esc := termtext.Escape
 	if r.Same {
-		fmt.Fprintf(bw, "SAME %s %s: %d steps, no difference (ids, times, tokens, flow ids and placeholders' numbers ignored)\n", r.A, r.B, len(r.Steps))
+		fmt.Fprintf(bw, "SAME %s %s: %d steps, no difference (ids, times, tokens, flow ids and placeholders' numbers ignored)\n", esc(r.A), esc(r.B), len(r.Steps))
 		return flush(bw)
 	}
 	steps := 0
@@ -21,22 +26,22 @@ func (r *Result) WriteText(w io.Writer) error {
 			steps++
 		}
 	}
-	fmt.Fprintf(bw, "DIFFERENT %s %s: %s in %d of %d steps\n", r.A, r.B, plural(r.Count, "difference"), steps, len(r.Steps))
+	fmt.Fprintf(bw, "DIFFERENT %s %s: %s in %d of %d steps\n", esc(r.A), esc(r.B), plural(r.Count, "difference"), steps, len(r.Steps))
 	f := r.First
-	fmt.Fprintf(bw, "first: step %d (%s), %s%s: %s\n", f.Step, f.Intent, f.Record, seqs(f.SeqA, f.SeqB), f.Reason)
+	fmt.Fprintf(bw, "first: step %d (%s), %s%s: %s\n", f.Step, esc(f.Intent), esc(f.Record), seqs(f.SeqA, f.SeqB), esc(f.Reason))
 	for _, st := range r.Steps {
 		if len(st.Differences) == 0 {
 			continue
 		}
-		fmt.Fprintf(bw, "\nstep %d %s%s\n", st.N, st.Intent, seqs(st.SeqA, st.SeqB))
+		fmt.Fprintf(bw, "\nstep %d %s%s\n", st.N, esc(st.Intent), seqs(st.SeqA, st.SeqB))
 		last := ""
 		for _, d := range st.Differences {
-			head := d.Record + seqs(d.SeqA, d.SeqB)
+			head := esc(d.Record) + seqs(d.SeqA, d.SeqB)
 			if head != last {
 				fmt.Fprintf(bw, "  %s\n", head)
 				last = head
 			}
-			fmt.Fprintf(bw, "    - %s\n", d.Reason)
+			fmt.Fprintf(bw, "    - %s\n", esc(d.Reason))
 		}
 	}
 	return flush(bw)

@@ -32,8 +32,10 @@ const Magic = "kratos_tui_flow_log"
 // replayed that way.
 const MajorVersion = 2
 
-// SchemaVersion is the full version this package writes.
-const SchemaVersion = "2.0"
+// SchemaVersion is the full version this package writes. Version 2.1
+// adds the end mark (EndMagic), the last line of a log closed normally;
+// this package reads 2.0 logs as logs without it.
+const SchemaVersion = "2.1"
 
 // Header is the first line of a flow log.
 type Header struct {

@@ -15,6 +15,27 @@ import (
 // a log is cut short: every whole record before it was read.
 var ErrTruncated = errors.New("the last record is cut short (the log was truncated, e.g. by a crash while writing)")
 
+// MaxLineBytes is the longest line a reader accepts, newline excluded. The
+// longest record kratos-tui writes is an adapter result with its HTTP
+// exchanges: a body is kept up to 8 MiB (httplog.MaxBody), and JSON
+// escaping can make it up to six times longer ("<" becomes "\u003c", a
+// control byte "\u0001"): 48 MiB. An adapter decodes a body of at most
+// 4 MiB into its result, so a record with a result holds at most 24 MiB
+// of body and 24 MiB of result; the requests (forms the client sends)
+// are small, and a call's only other exchange is the small 410 error
+// that it continued. 64 MiB leaves 16 MiB for the rest. A longer
+// line (a corrupt file, a file that is not a flow log, /dev/zero) is
+// refused with ErrLineTooLong as soon as the reader has read past the
+// limit, never read whole into memory.
+const MaxLineBytes = 64 << 20
+
+// maxLine is MaxLineBytes; tests lower it.
+var maxLine = MaxLineBytes
+
+// ErrLineTooLong is returned (wrapped in a *LineError naming the line)
+// for a line longer than MaxLineBytes.
+var ErrLineTooLong = fmt.Errorf("the line is longer than %d MiB (flowlog.MaxLineBytes), more than any record kratos-tui writes: the file is corrupt or not a flow log", MaxLineBytes>>20)
+
 // LineError is an error about one line of a log.
 type LineError struct {
 	// Line is the line number, from 1 (the header).
@@ -39,6 +60,9 @@ type Record struct {
 	events.Envelope
 }
 
+// utf8BOM is the UTF-8 byte-order mark.
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
 // Reader reads a flow log one record at a time, in constant memory.
 type Reader struct {
 	in      *bufio.Reader
@@ -48,6 +72,7 @@ type Reader struct {
 	lastSeq uint64
 	err     error
 	long    []byte // a line longer than the read buffer, gathered
+	ended   bool   // the end mark was read
 }
 
 // readBufferSize is the read buffer: most records are read in place from
@@ -61,9 +86,15 @@ const (
 func NewReader(r io.Reader) (*Reader, error) {
 	fr := &Reader{in: bufio.NewReaderSize(r, readBufferSize)}
 	line, complete, err := fr.next()
+	if le := (*LineError)(nil); errors.As(err, &le) {
+		return nil, err
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("flow log: read header: %w", err)
 	}
+	// A byte-order mark (an editor's, a Windows tool's) is not part of
+	// the header: it is skipped.
+	line = bytes.TrimPrefix(line, utf8BOM)
 	if len(line) == 0 {
 		return nil, errors.New("flow log: the file is empty (no header line)")
 	}
@@ -108,8 +139,14 @@ func (r *Reader) next() ([]byte, bool, error) {
 		var frag []byte
 		frag, err = r.in.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
+			if len(r.long)+len(frag) > maxLine {
+				return nil, false, r.tooLong()
+			}
 			r.long = append(r.long, frag...)
 			continue
+		}
+		if len(r.long)+len(bytes.TrimSuffix(frag, []byte("\n"))) > maxLine {
+			return nil, false, r.tooLong()
 		}
 		line = frag
 		if len(r.long) > 0 {
@@ -128,6 +165,14 @@ func (r *Reader) next() ([]byte, bool, error) {
 	return bytes.TrimRight(line, "\r\n"), complete, err
 }
 
+// tooLong is the error of a line longer than maxLine, which the reader
+// stopped reading; its buffer is let go.
+func (r *Reader) tooLong() error {
+	r.line++
+	r.long = nil
+	return &LineError{Line: r.line, Err: ErrLineTooLong}
+}
+
 // Next returns the next record, io.EOF at the end, a *LineError wrapping
 // ErrTruncated when the last line is cut short, or a *LineError naming the
 // line of a corrupt record. After an error, Next keeps returning it.
@@ -137,6 +182,10 @@ func (r *Reader) Next() (Record, error) {
 	}
 	for {
 		line, complete, err := r.next()
+		if le := (*LineError)(nil); errors.As(err, &le) {
+			r.err = err
+			return Record{}, r.err
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			r.err = fmt.Errorf("flow log: read line %d: %w", r.line+1, err)
 			return Record{}, r.err
@@ -147,6 +196,25 @@ func (r *Reader) Next() (Record, error) {
 				return Record{}, r.err
 			}
 			continue // a blank line
+		}
+		if r.ended {
+			r.err = &LineError{Line: r.line, Err: ErrAfterEnd}
+			return Record{}, r.err
+		}
+		if IsEnd(line) {
+			if err := CheckEnd(line, int(r.lastSeq)); err != nil {
+				if !complete {
+					err = fmt.Errorf("%w: the end mark is cut", ErrTruncated)
+				}
+				r.err = &LineError{Line: r.line, Err: err}
+				return Record{}, r.err
+			}
+			r.ended = true
+			if errors.Is(err, io.EOF) {
+				r.err = io.EOF
+				return Record{}, r.err
+			}
+			continue
 		}
 		env, derr := events.Unmarshal(line)
 		if derr != nil {
@@ -165,6 +233,10 @@ func (r *Reader) Next() (Record, error) {
 		return Record{Line: r.line, Envelope: env}, nil
 	}
 }
+
+// Ended reports whether the log's end mark was read: once Next has
+// returned io.EOF, false means the log ends without it (ErrNoEndMark).
+func (r *Reader) Ended() bool { return r.ended }
 
 // Close closes the file of a reader made by Open.
 func (r *Reader) Close() error {

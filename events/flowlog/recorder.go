@@ -261,12 +261,17 @@ func (r *Recorder) close(ctx context.Context) error {
 	r.mu.Unlock()
 	var cerr error
 	if waitErr == nil {
-		if cerr = r.w.Close(); werr != nil {
+		// A log that lost records gets no end mark: readers say so.
+		closeLog := r.w.Close
+		if lost > 0 || werr != nil {
+			closeLog = r.w.CloseWithoutEnd
+		}
+		if cerr = closeLog(); werr != nil {
 			cerr = nil // it repeats werr
 		}
 	} else {
 		// A write is hanging: closing would wait for it.
-		go func() { _ = r.w.Close() }()
+		go func() { _ = r.w.CloseWithoutEnd() }()
 	}
 	cause := errors.Join(werr, waitErr)
 	if lost > 0 || cause != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/kratos-tui/kratos-tui/internal/privatefile"
 )
 
 // Sink is where a recording's bytes go: a file (FileSink) or a shared
@@ -34,9 +36,11 @@ type FileSink struct {
 	f *os.File
 }
 
-// CreateFileSink creates (or truncates) the file at path with mode 0600.
+// CreateFileSink creates (or truncates) the file at path with mode 0600;
+// an existing file is made 0600 too, before it is truncated
+// (privatefile.Create).
 func CreateFileSink(path string) (*FileSink, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := privatefile.Create(path, true)
 	if err != nil {
 		return nil, fmt.Errorf("flow log: create %s: %w", path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/privatefile"
 )
 
 // Writer appends records to a flow log, redacting every secret first. A
@@ -71,9 +72,10 @@ func NewWriter(w io.Writer, h Header, opts ...Option) (*Writer, error) {
 }
 
 // Create creates (or truncates) the file at path, readable by its owner
-// only, and writes the header h.
+// only (an existing file is made 0600 too, before it is truncated:
+// privatefile.Create), and writes the header h.
 func Create(path string, h Header, opts ...Option) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := privatefile.Create(path, true)
 	if err != nil {
 		return nil, fmt.Errorf("flow log: create %s: %w", path, err)
 	}
@@ -159,10 +161,23 @@ func (w *Writer) Count() int {
 	return w.n
 }
 
-// Close syncs the log to disk and closes it, when the writer owns a file.
-func (w *Writer) Close() error {
+// Close writes the log's end mark (when no write failed: see EndMagic),
+// syncs the log to disk and closes it, when the writer owns a file.
+func (w *Writer) Close() error { return w.close(true) }
+
+// CloseWithoutEnd closes the log as Close does but without the end mark:
+// for a recording that lost records (Recorder), so that readers say the
+// log is incomplete.
+func (w *Writer) CloseWithoutEnd() error { return w.close(false) }
+
+func (w *Writer) close(end bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if end && w.err == nil {
+		if _, err := w.out.Write(appendEnd(nil, w.n)); err != nil {
+			w.err = fmt.Errorf("flow log: write the end mark: %w", err)
+		}
+	}
 	errs := []error{w.err}
 	if w.file != nil {
 		// A pipe or a terminal cannot be synced (EINVAL); what was

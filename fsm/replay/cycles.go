@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 )
 
 // CycleTemplate is the corpus recording WriteCycles repeats: a launch,
@@ -26,6 +28,9 @@ func WriteCycles(w io.Writer, template string, n int) (int, error) {
 		return 0, fmt.Errorf("write cycles: %w", err)
 	}
 	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(lines) > 0 && flowlog.IsEnd(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1] // the end mark: written anew below
+	}
 	if len(lines) < 3 {
 		return 0, errors.New("write cycles: the template has no records")
 	}
@@ -62,6 +67,7 @@ func WriteCycles(w io.Writer, template string, n int) (int, error) {
 			put(l)
 		}
 	}
+	bw.WriteString(`{"` + flowlog.EndMagic + `":true,"records":` + strconv.Itoa(seq) + "}\n")
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("write cycles: %w", err)
 	}

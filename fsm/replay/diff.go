@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // Divergence is the first record where a replay departs from its
@@ -123,9 +124,9 @@ func show(v any) string {
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprint(v)
+		return termtext.Escape(fmt.Sprint(v))
 	}
-	s := string(b)
+	s := termtext.Escape(string(b))
 	if len(s) > 120 {
 		s = s[:117] + "..."
 	}
@@ -225,7 +226,8 @@ func join(path, k string) string {
 
 // Report describes the divergence for a person: the reason, then the
 // recorded and replayed records side by side, one row per field of the
-// envelope and of its data, differing rows marked with "!".
+// envelope and of its data, differing rows marked with "!". Values from
+// the log are escaped (termtext), as in every text output of a log.
 func (d *Divergence) Report() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "DIVERGED at record %d (seq %d): %s\n", d.Index+1, d.Seq, d.Reason)
@@ -259,12 +261,12 @@ func (d *Divergence) Report() string {
 		if l != r {
 			mark = "!"
 		}
-		fmt.Fprintf(&sb, "%s %-22s %-*s | %s\n", mark, clip(k, 22), w, clip(l, w), clip(r, w))
+		fmt.Fprintf(&sb, "%s %-22s %-*s | %s\n", mark, clip(termtext.Escape(k), 22), w, clip(termtext.Escape(l), w), clip(termtext.Escape(r), w))
 	}
 	if d.Field != "" {
-		fmt.Fprintf(&sb, "at %s:\n  recorded: %s\n  replayed: %s\n", d.Field, valueAt(d.Expected, d.Field), valueAt(d.Actual, d.Field))
+		fmt.Fprintf(&sb, "at %s:\n  recorded: %s\n  replayed: %s\n", termtext.Escape(d.Field), valueAt(d.Expected, d.Field), valueAt(d.Actual, d.Field))
 	}
-	return sb.String()
+	return termtext.EscapeText(sb.String())
 }
 
 // rows flattens a record to its envelope fields and its data's fields,
@@ -381,14 +383,15 @@ func withoutLatency(env events.Envelope) events.Envelope {
 // describeEvent names an event in a reason: kind and type, and the
 // operation of an adapter step.
 func describeEvent(env events.Envelope) string {
+	esc := termtext.Escape
 	s := show(env.Kind) + " " + show(env.Type)
 	switch ev := env.Event.(type) {
 	case events.AdapterCalled:
-		s += " of " + ev.Operation
+		s += " of " + esc(ev.Operation)
 	case events.AdapterReturned:
-		s += " of " + ev.Operation
+		s += " of " + esc(ev.Operation)
 	case events.TransitionMade:
-		s += fmt.Sprintf(" (%s -%s-> %s)", ev.From, ev.Event, ev.To)
+		s += fmt.Sprintf(" (%s -%s-> %s)", esc(ev.From), esc(ev.Event), esc(ev.To))
 	}
 	return s
 }

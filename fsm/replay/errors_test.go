@@ -33,6 +33,7 @@ func writeTemp(t *testing.T, b []byte) string {
 
 func TestTruncatedLogReadsUpToLastWholeRecord(t *testing.T) {
 	b := corpusBytes(t, "sign_in")
+	b = b[:strings.LastIndex(strings.TrimSuffix(string(b), "\n"), "\n")+1] // no end mark: a crash
 	lines := strings.Count(string(b), "\n")
 	cut := b[:len(b)-40] // mid-way through the last record
 	_, recs, err := flowlog.ReadAll(writeTemp(t, cut))
@@ -65,7 +66,7 @@ func TestCorruptLineNamesItsNumber(t *testing.T) {
 }
 
 func TestUnknownMajorVersionRefused(t *testing.T) {
-	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.0"`, `{"kratos_tui_flow_log":3,"schema_version":"3.3"`, 1)
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.1"`, `{"kratos_tui_flow_log":3,"schema_version":"3.3"`, 1)
 	_, _, err := flowlog.ReadAll(writeTemp(t, []byte(b)))
 	var ve *flowlog.VersionError
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 3") || !strings.Contains(err.Error(), "reads version 2") {
@@ -76,7 +77,7 @@ func TestUnknownMajorVersionRefused(t *testing.T) {
 // TestOlderVersionRefused: a version 1 log (adapter results only, no full
 // wire) is refused, and the message says what to do.
 func TestOlderVersionRefused(t *testing.T) {
-	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.0"`, `{"kratos_tui_flow_log":1,"schema_version":"1.0"`, 1)
+	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"kratos_tui_flow_log":2,"schema_version":"2.1"`, `{"kratos_tui_flow_log":1,"schema_version":"1.0"`, 1)
 	path := writeTemp(t, []byte(b))
 	_, err := replay.RunFile(context.Background(), path, replay.Options{})
 	var ve *flowlog.VersionError
@@ -92,7 +93,7 @@ func TestOlderVersionRefused(t *testing.T) {
 
 func TestUnknownFieldsIgnored(t *testing.T) {
 	b := strings.Replace(string(corpusBytes(t, "sign_in")), `{"seq":1,`, `{"from_the_future":{"x":1},"seq":1,`, 1)
-	b = strings.Replace(b, `"schema_version":"2.0"`, `"schema_version":"2.7","new_header_field":true`, 1)
+	b = strings.Replace(b, `"schema_version":"2.1"`, `"schema_version":"2.7","new_header_field":true`, 1)
 	replay.File(t, writeTemp(t, []byte(b)))
 }
 

@@ -21,11 +21,20 @@ type Recording struct {
 	Header flowlog.Header
 	// Records are the log's records in order.
 	Records []flowlog.Record
+	// Ended says the log ends with its end mark (flowlog.EndMagic); a
+	// log without it (a killed run, a cut file) replays all the same.
+	Ended bool
 }
+
+// ErrNoRecords says a log holds no record: replaying it would compare
+// nothing and pass, testing nothing.
+var ErrNoRecords = errors.New("the log has no records (only its header: the run stopped right after it began recording, or the file was emptied): " +
+	"there is nothing to replay, so it would test nothing; record the flow again (kratos-tui --record FILE ...) or remove the file")
 
 // Load reads a whole log from r. A log that cannot be read completely (cut
 // short, corrupt, of another version) is an error: replaying part of a run
-// would report a false divergence.
+// would report a false divergence. So is a log without records
+// (ErrNoRecords).
 func Load(r io.Reader) (*Recording, error) {
 	fr, err := flowlog.NewReader(r)
 	if err != nil {
@@ -35,6 +44,10 @@ func Load(r io.Reader) (*Recording, error) {
 	for {
 		next, err := fr.Next()
 		if errors.Is(err, io.EOF) {
+			if len(rec.Records) == 0 {
+				return nil, ErrNoRecords
+			}
+			rec.Ended = fr.Ended()
 			return rec, nil
 		}
 		if err != nil {

@@ -32,6 +32,10 @@ type Result struct {
 	// Divergence is the first record where the replay departs from the
 	// recording; nil means the replay matched (PASS).
 	Divergence *Divergence
+	// Ended says the log ends with its end mark; without it (a killed
+	// run, a file cut at a record boundary) the result holds for the
+	// records the log has, and commands warn (flowlog.ErrNoEndMark).
+	Ended bool
 }
 
 // Passed reports whether the replay matched the recording.
@@ -66,7 +70,14 @@ func (opts Options) WithAdapters(wrap func(fsm.Config) fsm.Config) Options {
 // publishes is redacted and compared with the record of the same seq. No
 // network is used. The error reports a failure to run, not a divergence.
 func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
-	return run(ctx, rec.Header, newWindow(sliceReader(rec.Records)), opts)
+	if len(rec.Records) == 0 {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, ErrNoRecords)
+	}
+	res, err := run(ctx, rec.Header, newWindow(sliceReader(rec.Records)), opts)
+	if res != nil {
+		res.Ended = rec.Ended
+	}
+	return res, err
 }
 
 // RunFile replays the log at path, streaming: it holds a bounded window of
@@ -89,7 +100,20 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrUnreadable, name, err)
 	}
-	w := newWindow(r.Next)
+	// A log without records is refused before anything runs.
+	first, ferr := r.Next()
+	if errors.Is(ferr, io.EOF) {
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreadable, name, ErrNoRecords)
+	}
+	read := func() (flowlog.Record, error) {
+		if first.Seq != 0 || ferr != nil {
+			rec, err := first, ferr
+			first, ferr = flowlog.Record{}, nil
+			return rec, err
+		}
+		return r.Next()
+	}
+	w := newWindow(read)
 	res, err := run(ctx, r.Header(), w, opts)
 	if err != nil {
 		return nil, err
@@ -99,6 +123,7 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 		return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, name, err)
 	}
 	res.Records = w.count()
+	res.Ended = r.Ended()
 	return res, nil
 }
 

@@ -63,6 +63,9 @@ func writeSynthetic(w io.Writer, n int) error {
 		return fmt.Errorf("bench stream: %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(tmpl.String()), "\n")
+	if flowlog.IsEnd([]byte(lines[len(lines)-1])) {
+		lines = lines[:len(lines)-1]
+	}
 	header, body := lines[0], lines[1:]
 	bw := bufio.NewWriterSize(w, 1<<20)
 	bw.WriteString(header + "\n")
@@ -72,6 +75,7 @@ func writeSynthetic(w io.Writer, n int) error {
 		rest := line[strings.IndexByte(line, ','):]
 		bw.WriteString(`{"seq":` + strconv.Itoa(i+1) + rest + "\n")
 	}
+	bw.WriteString(`{"` + flowlog.EndMagic + `":true,"records":` + strconv.Itoa(n) + "}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("bench stream: %w", err)
 	}

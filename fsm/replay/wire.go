@@ -16,6 +16,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/httplog"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // wireResponder answers the machine's adapter calls for an offline
@@ -293,15 +294,17 @@ func showValues(vs []string) string {
 	return string(b)
 }
 
-// showRequest is one line: method, URI and body.
+// showRequest is one line: method, URI and body, escaped
+// (termtext.Escape: a recorded value cannot break the line or reach the
+// terminal as a control sequence).
 func showRequest(ex events.HTTPExchange) string {
-	s := ex.Method + " " + ex.URL
+	s := termtext.Escape(ex.Method + " " + ex.URL)
 	if len(ex.Request) > 0 {
 		body := string(ex.Request)
 		if len(body) > 300 {
 			body = body[:297] + "..."
 		}
-		s += " " + body
+		s += " " + termtext.Escape(body)
 	}
 	return s
 }

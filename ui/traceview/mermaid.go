@@ -40,7 +40,7 @@ func writeMermaid(w io.Writer, states []string, table looplab.Events, recs []flo
 	fmt.Fprintln(bw, "stateDiagram-v2")
 	fmt.Fprintln(bw, "    %% The kratos-tui state machine; the path of this flow log is highlighted.")
 	for i, e := range path {
-		fmt.Fprintf(bw, "    %%%% step %d: %s --%s--> %s\n", i+1, e.from, e.event, e.to)
+		fmt.Fprintf(bw, "    %%%% step %d: %s --%s--> %s\n", i+1, mermaidText(e.from), mermaidText(e.event), mermaidText(e.to))
 	}
 	fmt.Fprintf(bw, "    [*] --> %s\n", fsm.StateUninitialized)
 	seen := map[edge]bool{}
@@ -59,11 +59,18 @@ func writeMermaid(w io.Writer, states []string, table looplab.Events, recs []flo
 		}
 	}
 	// A transition the log took that the table does not have (a log of
-	// another version) is drawn too, so the path is complete.
+	// another version) is drawn too, so the path is complete. Its states
+	// come from the log: a name that is not a plain Mermaid id is drawn
+	// as a state of its own, its name (escaped) as its quoted label.
+	ids := stateIDs{known: map[string]bool{}, ids: map[string]string{}}
+	for _, s := range states {
+		ids.known[s] = true
+	}
 	for _, e := range path {
 		if !seen[e] {
 			seen[e] = true
-			fmt.Fprintf(bw, "    %s --> %s : %s (step %s, not in this table)\n", e.from, e.to, e.event, strings.Join(steps[e], ", "))
+			from, to := ids.id(bw, e.from), ids.id(bw, e.to)
+			fmt.Fprintf(bw, "    %s --> %s : %s (step %s, not in this table)\n", from, to, mermaidText(e.event), strings.Join(steps[e], ", "))
 		}
 	}
 	fmt.Fprintln(bw, "    classDef visited fill:#d4f7d4,stroke:#2e8b57,stroke-width:3px,font-weight:bold")
@@ -80,6 +87,48 @@ func writeMermaid(w io.Writer, states []string, table looplab.Events, recs []flo
 		return fmt.Errorf("write mermaid: %w", err)
 	}
 	return nil
+}
+
+// stateIDs names the states of a log in a Mermaid diagram.
+type stateIDs struct {
+	known map[string]bool   // the machine's states, drawn by name
+	ids   map[string]string // other states: their ids
+}
+
+// id returns the Mermaid id of the state name, declaring it first (as
+// `state "label" as id`) when the name is not a plain identifier of the
+// machine's, so that no name from the log can end the statement or start
+// another.
+func (s *stateIDs) id(w io.Writer, name string) string {
+	if s.known[name] && plainID(name) {
+		return name
+	}
+	if id, ok := s.ids[name]; ok {
+		return id
+	}
+	id := fmt.Sprintf("log_state_%d", len(s.ids)+1)
+	s.ids[name] = id
+	fmt.Fprintf(w, "    state \"%s\" as %s\n", mermaidLabel(name), id)
+	return id
+}
+
+// plainID reports whether s is a Mermaid id as is: letters, digits and
+// underscores, not starting with a digit.
+func plainID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// mermaidLabel is mermaidText for a quoted label: no double quote either.
+func mermaidLabel(s string) string {
+	return strings.ReplaceAll(mermaidText(s), `"`, "'")
 }
 
 // Load reads the log at path for viewing; a log cut short is shown up to

@@ -12,6 +12,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // Entry is one record with the state machine's state once it was written.
@@ -35,8 +36,12 @@ func Entries(recs []flowlog.Record) []Entry {
 	return out
 }
 
-// Summary is a one-line description of a record's event.
-func Summary(r flowlog.Record) string {
+// Summary is a one-line description of a record's event, every value
+// from the log escaped (termtext.Escape): no line break, control, C1 or
+// bidi character.
+func Summary(r flowlog.Record) string { return termtext.Escape(summary(r)) }
+
+func summary(r flowlog.Record) string {
 	switch ev := r.Event.(type) {
 	case events.TransitionMade:
 		return fmt.Sprintf("%s --%s--> %s", ev.From, ev.Event, ev.To)

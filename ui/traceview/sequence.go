@@ -8,6 +8,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // WriteMermaidSequence writes the run as a Mermaid sequenceDiagram: the
@@ -42,7 +43,7 @@ func SequenceLines(recs []flowlog.Record) []string {
 	for _, r := range recs {
 		switch ev := r.Event.(type) {
 		case events.TransitionMade:
-			add("Note over Client: %d: %s → %s", r.Seq, ev.From, ev.To)
+			add("Note over Client: %d: %s → %s", r.Seq, mermaidText(ev.From), mermaidText(ev.To))
 		case events.AdapterCalled:
 			// Drawn with its result, which holds the HTTP exchanges.
 		case events.AdapterReturned:
@@ -61,15 +62,15 @@ func SequenceLines(recs []flowlog.Record) []string {
 				continue
 			}
 			for _, h := range ev.HTTP {
-				add("Client->>%s: %d: %s %s", peer, r.Seq, h.Method, mermaidText(withoutQuery(h.URL)))
+				add("Client->>%s: %d: %s %s", peer, r.Seq, mermaidText(h.Method), mermaidText(withoutQuery(h.URL)))
 				add("%s-->>Client: %s", peer, mermaidText(HTTPAnswer(h)))
 			}
 		default:
 			switch r.Kind {
 			case events.KindIntent:
-				add("User->>Client: %d: %s", r.Seq, r.Type)
+				add("User->>Client: %d: %s", r.Seq, mermaidText(r.Type))
 			case events.KindState:
-				add("Client-->>User: %d: %s", r.Seq, r.Type)
+				add("Client-->>User: %d: %s", r.Seq, mermaidText(r.Type))
 			}
 		}
 	}
@@ -113,8 +114,12 @@ func withoutQuery(u string) string {
 	return u
 }
 
-// mermaidText keeps a label inside one Mermaid message: no line breaks,
-// no semicolons or hashes (Mermaid's statement and entity marks).
+// mermaidText keeps a value from the log inside one Mermaid label or
+// comment: control and bidi characters (line breaks included) escaped as
+// everywhere else (termtext.Escape), no semicolons or hashes (Mermaid's
+// statement and entity marks), so no log value can start a statement.
 func mermaidText(s string) string {
-	return strings.NewReplacer("\n", " ", ";", ",", "#", "").Replace(s)
+	return mermaidMarks.Replace(termtext.Escape(s))
 }
+
+var mermaidMarks = strings.NewReplacer(";", ",", "#", "")

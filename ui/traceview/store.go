@@ -87,6 +87,7 @@ type store struct {
 	lastSeq     uint64
 	done        bool  // every record is indexed (a followed run: it ended)
 	err         error // what stopped the index before the end, if anything
+	ended       bool  // the log's end mark was read (flowlog.EndMagic)
 	typeKinds   map[string]events.Kind
 	// decoded counts the records decoded from the file or taken from
 	// memory for display or search (tests bound it).
@@ -292,7 +293,11 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("flow log: %w", err)
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
-	first, err := br.ReadBytes('\n')
+	first, err := readLine(br, nil, 1)
+	if le := (*flowlog.LineError)(nil); errors.As(err, &le) {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: flow log: read header: %w", path, err)
@@ -305,6 +310,14 @@ func openStore(path string) (*store, error) {
 	s := newStore(r.Header())
 	s.file, s.size, s.end = f, st.Size(), int64(len(first))
 	return s, nil
+}
+
+// unended reports whether the index read a whole file that ends without
+// its end mark (flowlog.ErrNoEndMark).
+func (s *store) unended() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.file != nil && s.done && s.err == nil && !s.ended
 }
 
 // index reads the file from the first record to the end, adding an index
@@ -327,7 +340,12 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 	lineNo := 1
 	const batch = 4096
 	pending := make([]pendingMeta, 0, batch)
+	// ended: the end mark was read, at endAt: the last record ends there.
+	ended, endAt := false, int64(0)
 	flush := func(end int64) {
+		if ended {
+			end = endAt
+		}
 		s.mu.Lock()
 		for _, p := range pending {
 			s.add(p.m, p.name, p.flow, p.kind)
@@ -352,14 +370,10 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 			default:
 			}
 		}
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
+		line, err := readLine(br, &long, lineNo+1)
+		if le := (*flowlog.LineError)(nil); errors.As(err, &le) {
+			fail(off, err)
+			return
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			fail(off, fmt.Errorf("flow log: read line %d: %w", lineNo+1, err))
@@ -371,7 +385,24 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 		start := off
 		off += int64(len(line))
 		trimmed := bytes.TrimSpace(line)
-		if len(trimmed) > 0 {
+		if len(trimmed) > 0 && (ended || flowlog.IsEnd(trimmed)) {
+			perr := flowlog.ErrAfterEnd
+			if !ended {
+				perr = flowlog.CheckEnd(trimmed, int(lastSeq))
+			}
+			if perr != nil {
+				if !bytes.HasSuffix(line, []byte("\n")) {
+					perr = flowlog.ErrTruncated
+				}
+				fail(start, &flowlog.LineError{Line: lineNo, Err: perr})
+				return
+			}
+			flush(start)
+			ended, endAt = true, start
+			s.mu.Lock()
+			s.ended = true
+			s.mu.Unlock()
+		} else if len(trimmed) > 0 {
 			p, perr := s.peek(trimmed)
 			if perr == nil && p.seq != lastSeq+1 {
 				perr = fmt.Errorf("seq %d follows seq %d: records are missing or out of order", p.seq, lastSeq)
@@ -396,6 +427,43 @@ func (s *store) index(stop <-chan struct{}, notify func(last bool)) {
 			return
 		}
 	}
+}
+
+// maxLineBytes is the longest line the index reads (flowlog.MaxLineBytes,
+// as every reader of a log); tests lower it.
+var maxLineBytes = flowlog.MaxLineBytes
+
+// readLine reads line lineNo from br with its newline: in place from br's
+// buffer, or gathered in *long (reused; nil: a new buffer). A line longer
+// than maxLineBytes is not read further: the error is a
+// *flowlog.LineError wrapping flowlog.ErrLineTooLong.
+func readLine(br *bufio.Reader, long *[]byte, lineNo int) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		if len(bytes.TrimSuffix(line, []byte("\n"))) > maxLineBytes {
+			return nil, &flowlog.LineError{Line: lineNo, Err: flowlog.ErrLineTooLong}
+		}
+		return line, err
+	}
+	var buf []byte
+	if long != nil {
+		buf = (*long)[:0]
+	}
+	buf = append(buf, line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = br.ReadSlice('\n')
+		if len(buf)+len(bytes.TrimSuffix(line, []byte("\n"))) > maxLineBytes {
+			if long != nil {
+				*long = nil
+			}
+			return nil, &flowlog.LineError{Line: lineNo, Err: flowlog.ErrLineTooLong}
+		}
+		buf = append(buf, line...)
+	}
+	if long != nil {
+		*long = buf
+	}
+	return buf, err
 }
 
 type pendingMeta struct {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // Filters are the kinds the timeline can be filtered to, in the order the
@@ -257,18 +258,27 @@ func (v *Viewer) cells(i int) [4]*tview.TableCell {
 	if err != nil {
 		seq := v.st.seqOf(i)
 		c = [4]*tview.TableCell{tview.NewTableCell(fmt.Sprintf("%5d", seq)), tview.NewTableCell("?"), tview.NewTableCell("unreadable"),
-			tview.NewTableCell(err.Error()).SetExpansion(1)}
+			tview.NewTableCell(cellText(err.Error())).SetExpansion(1)}
 	} else {
 		seqCell := fmt.Sprintf("%5d", r.Seq)
 		if v.div != nil && r.Seq == v.div.Seq {
 			seqCell = fmt.Sprintf("!%4d", r.Seq)
 		}
-		c = [4]*tview.TableCell{tview.NewTableCell(seqCell), tview.NewTableCell(string(r.Kind)).SetTextColor(kindColor(r.Kind)),
-			tview.NewTableCell(r.Type), tview.NewTableCell(Summary(r)).SetExpansion(1)}
+		c = [4]*tview.TableCell{tview.NewTableCell(seqCell), tview.NewTableCell(cellText(string(r.Kind))).SetTextColor(kindColor(r.Kind)),
+			tview.NewTableCell(cellText(r.Type)), tview.NewTableCell(cellText(Summary(r))).SetExpansion(1)}
 	}
 	v.rows[i] = c
 	return c
 }
+
+// cellText is a value from the log as a table cell shows it: tview
+// interprets style tags ("[yellow]", "[:::url]") in table cells, so the
+// value's tags are escaped (tview.Escape) and shown as they are; control
+// and bidi characters are escaped as in every view (termtext.Escape).
+// The other panes are text views that do not interpret tags
+// (SetDynamicColors(false)): they escape control and bidi characters
+// only, since tview.Escape would show its "[]" there.
+func cellText(s string) string { return tview.Escape(termtext.Escape(s)) }
 
 // rowCount is the number of timeline rows.
 func (v *Viewer) rowCount() int {
@@ -864,7 +874,10 @@ func (v *Viewer) updateHeader() {
 	if v.status != "" {
 		line += " | " + v.status
 	}
-	v.header.SetText(line)
+	if err == nil && v.live == "" && v.st.unended() {
+		line += " | warning: no end mark (the run was killed or the file cut)"
+	}
+	v.header.SetText(termtext.Escape(line))
 }
 
 func kindColor(k events.Kind) tcell.Color {
@@ -897,7 +910,7 @@ func (v *Viewer) showDetail(row int) {
 	e, err := v.st.Entry(idx)
 	if err != nil {
 		v.right.SwitchToPage("record")
-		v.detailText = fmt.Sprintf("seq %d: %v\n", v.st.seqOf(idx), err)
+		v.detailText = fmt.Sprintf("seq %d: %s\n", v.st.seqOf(idx), termtext.Escape(err.Error()))
 		v.detailWidth = -1
 		v.rewrap(v.detailPane.width())
 		return
@@ -1011,9 +1024,9 @@ func (v *Viewer) screenAt(idx int) string {
 	}
 	r, err := v.st.Record(f.screen)
 	if err != nil {
-		return fmt.Sprintf("\nscreen shown: seq %d: %v\n", v.st.seqOf(f.screen), err)
+		return fmt.Sprintf("\nscreen shown: seq %d: %s\n", v.st.seqOf(f.screen), termtext.Escape(err.Error()))
 	}
-	return fmt.Sprintf("\nscreen shown: %s (seq %d) %s\n", r.Type, r.Seq, Summary(r))
+	return fmt.Sprintf("\nscreen shown: %s (seq %d) %s\n", termtext.Escape(r.Type), r.Seq, Summary(r))
 }
 
 // showDivergence fills the side-by-side pane: the reason, then the
@@ -1024,7 +1037,7 @@ func (v *Viewer) showDivergence() {
 	if d.Field != "" && !strings.Contains(d.Reason, d.Field) {
 		reason += " (first differing field: " + d.Field + ")"
 	}
-	v.reason.SetText(reason)
+	v.reason.SetText(termtext.EscapeText(reason))
 	el, al := jsonLines(d.Expected), jsonLines(d.Actual)
 	inE, inA := CommonLines(el, al)
 	render := func(ls []string, common []bool, empty string) string {
@@ -1063,9 +1076,9 @@ func jsonLines(raw json.RawMessage) []string {
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, raw, "", "  "); err != nil {
-		return strings.Split(string(raw), "\n")
+		return strings.Split(termtext.EscapeText(string(raw)), "\n")
 	}
-	return strings.Split(out.String(), "\n")
+	return strings.Split(termtext.EscapeText(out.String()), "\n")
 }
 
 // CommonLines marks the lines of a and b that are in a longest common
@@ -1108,15 +1121,18 @@ func CommonLines(a, b []string) (inA, inB []bool) {
 
 // Detail is the full text of one entry: its envelope, the machine's state,
 // every HTTP exchange of an adapter result as request and response, and
-// its data, JSON indented.
+// its data, JSON indented. Every value from the log is escaped
+// (termtext): a value cannot add a line or reach the terminal as a control
+// or bidi character.
 func Detail(e Entry) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "seq %d  %s %s\n", e.Seq, e.Kind, e.Type)
+	esc := termtext.Escape
+	fmt.Fprintf(&sb, "seq %d  %s %s\n", e.Seq, esc(string(e.Kind)), esc(e.Type))
 	fmt.Fprintf(&sb, "time:        %s\n", e.Time.Format("2006-01-02T15:04:05.000Z07:00"))
-	fmt.Fprintf(&sb, "FSM state:   %s\n", e.State)
-	fmt.Fprintf(&sb, "id:          %s\ncorrelation: %s\ncausation:   %s\n", e.ID, e.CorrelationID, e.CausationID)
+	fmt.Fprintf(&sb, "FSM state:   %s\n", esc(e.State))
+	fmt.Fprintf(&sb, "id:          %s\ncorrelation: %s\ncausation:   %s\n", esc(e.ID), esc(e.CorrelationID), esc(e.CausationID))
 	if e.FlowID != "" {
-		fmt.Fprintf(&sb, "flow:        %s\n", e.FlowID)
+		fmt.Fprintf(&sb, "flow:        %s\n", esc(e.FlowID))
 	}
 	if ret, ok := e.Event.(events.AdapterReturned); ok {
 		for i, h := range ret.HTTP {
@@ -1134,20 +1150,21 @@ func Detail(e Entry) string {
 
 func writeExchange(sb *strings.Builder, n, of int, h events.HTTPExchange) {
 	fmt.Fprintf(sb, "\n── HTTP exchange %d of %d (%.1f ms) ──\n", n, of, h.LatencyMS)
-	fmt.Fprintf(sb, "▶ request   %s %s\n", h.Method, h.URL)
+	esc := termtext.Escape
+	fmt.Fprintf(sb, "▶ request   %s %s\n", esc(h.Method), esc(h.URL))
 	writeHeaders(sb, h.Headers)
 	writeBody(sb, h.Request, h.RequestText)
 	if h.Error != "" {
 		cause := ""
 		if h.ErrorCause != "" {
-			cause = " (" + h.ErrorCause + ")"
+			cause = " (" + esc(h.ErrorCause) + ")"
 		}
-		fmt.Fprintf(sb, "◀ response  none%s: %s\n", cause, h.Error)
+		fmt.Fprintf(sb, "◀ response  none%s: %s\n", cause, esc(h.Error))
 		return
 	}
 	fmt.Fprintf(sb, "◀ response  %d %s", h.Status, http.StatusText(h.Status))
 	if ids := events.KratosMessageIDs(h.Response); len(ids) > 0 {
-		fmt.Fprintf(sb, "  Kratos messages %s", strings.Join(ids, ", "))
+		fmt.Fprintf(sb, "  Kratos messages %s", esc(strings.Join(ids, ", ")))
 	}
 	sb.WriteString("\n")
 	writeHeaders(sb, h.ResponseHeaders)
@@ -1161,7 +1178,7 @@ func writeHeaders(sb *strings.Builder, hs map[string][]string) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		fmt.Fprintf(sb, "  %s: %s\n", k, strings.Join(hs[k], ", "))
+		fmt.Fprintf(sb, "  %s: %s\n", termtext.Escape(k), termtext.Escape(strings.Join(hs[k], ", ")))
 	}
 }
 
@@ -1172,7 +1189,7 @@ func writeBody(sb *strings.Builder, body json.RawMessage, isText bool) {
 	if isText {
 		var s string
 		if json.Unmarshal(body, &s) == nil {
-			fmt.Fprintf(sb, "  %s\n", strings.ReplaceAll(s, "\n", "\n  "))
+			fmt.Fprintf(sb, "  %s\n", strings.ReplaceAll(termtext.EscapeText(s), "\n", "\n  "))
 			return
 		}
 	}
@@ -1182,7 +1199,7 @@ func writeBody(sb *strings.Builder, body json.RawMessage, isText bool) {
 func indent(raw []byte, prefix string) string {
 	var out bytes.Buffer
 	if err := json.Indent(&out, raw, prefix, "  "); err != nil {
-		return prefix + string(raw)
+		return prefix + termtext.Escape(string(raw))
 	}
-	return prefix + out.String()
+	return termtext.EscapeText(prefix + out.String())
 }

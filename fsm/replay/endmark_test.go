@@ -1,0 +1,57 @@
+package replay_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/kratos-tui/kratos-tui/fsm/replay"
+)
+
+// The corpus ends with end marks; a version 2.0 log (recorded before the
+// end mark, testdata/v2.0_sign_in.jsonl) still reads and replays, as a
+// log without its end mark; so does a 2.1 log cut at a record boundary
+// (a killed run).
+func TestEndMarkAndOldLogs(t *testing.T) {
+	ctx := context.Background()
+	res, err := replay.RunFile(ctx, replay.Resolve("testdata/flows/sign_in.jsonl"), replay.Options{})
+	if err != nil || !res.Passed() || !res.Ended || res.Records != 23 {
+		t.Fatalf("corpus: %+v, %v", res, err)
+	}
+	res, err = replay.RunFile(ctx, "testdata/v2.0_sign_in.jsonl", replay.Options{})
+	if err != nil || !res.Passed() || res.Ended || res.Records != 23 {
+		t.Fatalf("2.0 log: %+v, %v", res, err)
+	}
+	rec, err := replay.LoadFile("testdata/v2.0_sign_in.jsonl")
+	if err != nil || rec.Ended || len(rec.Records) != 23 {
+		t.Fatalf("2.0 log loaded: %v", err)
+	}
+	// Cut after seq 16, where the machine waits for Kratos: no end mark.
+	lines := strings.SplitAfter(string(corpusBytes(t, "sign_in")), "\n")
+	res, err = replay.RunFile(ctx, writeTemp(t, []byte(strings.Join(lines[:17], ""))), replay.Options{})
+	if err != nil || res.Ended {
+		t.Fatalf("cut log: %+v, %v", res, err)
+	}
+}
+
+// A log of only its header (or its header and end mark) does not replay:
+// there is nothing to compare, so it would pass testing nothing.
+func TestLogWithoutRecordsDoesNotReplay(t *testing.T) {
+	header, _, _ := strings.Cut(string(corpusBytes(t, "sign_in")), "\n")
+	for name, log := range map[string]string{
+		"header only":         header + "\n",
+		"header and end mark": header + "\n" + `{"kratos_tui_flow_log_end":true,"records":0}` + "\n",
+	} {
+		_, err := replay.RunFile(context.Background(), writeTemp(t, []byte(log)), replay.Options{})
+		if !errors.Is(err, replay.ErrNoRecords) || !errors.Is(err, replay.ErrUnreadable) || !strings.Contains(err.Error(), "record the flow again") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := replay.LoadFile(writeTemp(t, []byte(log))); !errors.Is(err, replay.ErrNoRecords) {
+			t.Errorf("%s: LoadFile: %v", name, err)
+		}
+		if _, err := replay.Run(context.Background(), &replay.Recording{}, replay.Options{}); !errors.Is(err, replay.ErrNoRecords) {
+			t.Errorf("Run of no records: %v", err)
+		}
+	}
+}
