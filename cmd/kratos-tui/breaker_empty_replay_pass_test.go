@@ -8,7 +8,7 @@ package main
 // social_sign_in.jsonl, before the callback) passes the same way. Say
 // there is nothing to replay (exit 2), or at least not PASS.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce.
+// Found by a breaker pass: it failed before the fix and guards it.
 
 import (
 	"os"

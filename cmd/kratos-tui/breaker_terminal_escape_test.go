@@ -9,7 +9,7 @@ package main
 // on terminals that allow them) and bidi overrides (U+202E) that reorder
 // what is shown.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce (every command below).
+// Found by a breaker pass: it failed before the fix and guards it (every command below).
 
 import (
 	"os"
@@ -54,7 +54,7 @@ func TestBreakerTraceOutputsCarryTerminalEscapes(t *testing.T) {
 // href "javascript:…"", styles, extra nodes) when the diagram is rendered
 // (docs, wikis, issue trackers).
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce.
+// Found by a breaker pass: it failed before the fix and guards it.
 func TestBreakerMermaidLineInjection(t *testing.T) {
 	orig, err := os.ReadFile(filepath.Join("..", "..", "testdata", "flows", "social_sign_in.jsonl"))
 	if err != nil {

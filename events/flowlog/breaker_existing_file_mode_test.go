@@ -9,7 +9,7 @@ package flowlog_test
 // readable by its owner only (0600)". Likewise the --log-file / default
 // log file (O_APPEND, 0600).
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce.
+// Found by a breaker pass: it failed before the fix and guards it.
 
 import (
 	"os"

@@ -9,7 +9,7 @@ package flowlog_test
 // does not grow with the log"). The biggest legitimate line is bounded
 // (8 MiB bodies, escaped), so the reader can refuse a line past a limit.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce (the reader consumes the whole
+// Found by a breaker pass: it failed before the fix and guards it (the reader consumes the whole
 // 256 MiB budget without returning an error).
 
 import (

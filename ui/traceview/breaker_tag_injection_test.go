@@ -7,7 +7,7 @@ package traceview
 // not shown: the viewer hides or restyles what the log holds. The detail
 // pane (SetDynamicColors(false)) shows the same text literally.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce.
+// Found by a breaker pass: it failed before the fix and guards it.
 
 import (
 	"os"
