@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/events"
@@ -48,7 +49,7 @@ func SequenceLines(recs []flowlog.Record) []string {
 			// Drawn with its result, which holds the HTTP exchanges.
 		case events.AdapterReturned:
 			peer := map[string]string{"Kratos": "Kratos", "backend": "Backend", "token store": "Tokens"}[Peer(ev.Operation)]
-			if peer == "" {
+			if peer == "" && len(ev.HTTP) == 0 {
 				continue
 			}
 			if len(ev.HTTP) == 0 {
@@ -62,8 +63,15 @@ func SequenceLines(recs []flowlog.Record) []string {
 				continue
 			}
 			for _, h := range ev.HTTP {
-				add("Client->>%s: %d: %s %s", peer, r.Seq, mermaidText(h.Method), mermaidText(withoutQuery(h.URL)))
-				add("%s-->>Client: %s", peer, mermaidText(HTTPAnswer(h)))
+				to := peer
+				if to == "" {
+					// An operation of no one adapter (session.current: the
+					// backend's whoami, or Kratos's without a backend): the
+					// exchange's path says who answered.
+					to = httpPeer(h.URL)
+				}
+				add("Client->>%s: %d: %s %s", to, r.Seq, mermaidText(h.Method), mermaidText(withoutQuery(h.URL)))
+				add("%s-->>Client: %s", to, mermaidText(HTTPAnswer(h)))
 			}
 		default:
 			switch r.Kind {
@@ -105,6 +113,21 @@ func HTTPAnswer(h events.HTTPExchange) string {
 		s += " " + strings.Join(ids, ", ")
 	}
 	return s
+}
+
+// httpPeer is who answered an exchange, by its path: Kratos's public API
+// (self-service flows, sessions, schemas, health), else the backend.
+func httpPeer(rawURL string) string {
+	path := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		path = u.Path
+	}
+	for _, p := range []string{"/self-service/", "/sessions", "/schemas", "/health/", "/.well-known/"} {
+		if strings.HasPrefix(path, p) {
+			return "Kratos"
+		}
+	}
+	return "Backend"
 }
 
 func withoutQuery(u string) string {

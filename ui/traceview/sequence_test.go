@@ -30,3 +30,14 @@ func TestMermaidSequenceGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestMermaidSequenceDrawsTheBackend: a run that launched with a token
+// asks the backend's whoami (operation session.current, no one adapter's):
+// the exchange is drawn to Backend, not left out.
+func TestMermaidSequenceDrawsTheBackend(t *testing.T) {
+	_, recs := corpus(t, "launch_backend_token")
+	out := strings.Join(SequenceLines(recs), "\n")
+	if !strings.Contains(out, "Client->>Backend: ") || !strings.Contains(out, "/whoami") {
+		t.Errorf("the backend's whoami is not drawn:\n%s", out)
+	}
+}
