@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -394,21 +395,23 @@ func (v *Viewer) layout(screen tcell.Screen) bool {
 		row, _ := v.table.GetSelection()
 		v.selectRow(row)
 	}
+	if v.live == "" {
+		// The whole key line where it fits, else the short one: never cut.
+		if w >= utf8.RuneCountInString(HelpBar) {
+			v.help.SetText(HelpBar)
+		} else {
+			v.help.SetText(HelpBarShort)
+		}
+	}
 	stacked := w < 120
 	if stacked != v.stacked {
 		v.stacked = stacked
 		defer v.updateHeader()
 		if stacked {
-			if v.live == "" {
-				v.help.SetText(HelpBarShort)
-			}
 			v.body.SetDirection(tview.FlexRow)
 			v.body.ResizeItem(v.table, 0, 2)
 			v.body.ResizeItem(v.right, 0, 3)
 		} else {
-			if v.live == "" {
-				v.help.SetText(HelpBar)
-			}
 			v.body.SetDirection(tview.FlexColumn)
 			v.body.ResizeItem(v.table, 0, 3)
 			v.body.ResizeItem(v.right, 0, 2)
@@ -647,6 +650,9 @@ func (v *Viewer) JumpTo(seq uint64) {
 		}
 	}
 	v.refill(seq)
+	if i >= v.total && v.total > 0 {
+		v.setStatus(fmt.Sprintf("seq %d: no such record; the log ends at seq %d (shown)", seq, v.st.seqOf(v.total-1)))
+	}
 }
 
 // searchBlock is the stretch of records a search decodes between looks

@@ -314,3 +314,21 @@ func TestViewerEveryKeyOnEmptyLog(t *testing.T) {
 	s.await(t, "the status of d", func(txt string) bool { return strings.Contains(txt, "no record holds it") })
 	quit(t, s)
 }
+
+// TestViewerKeyLineAndJumpPastTheEnd: at 120 columns the key line is the
+// short one when the whole one does not fit (it was cut at "q qui"); g to
+// a seq past the log's end says so.
+func TestViewerKeyLineAndJumpPastTheEnd(t *testing.T) {
+	h, recs := corpus(t, "sign_up_short_password")
+	v := New(h, recs)
+	s := startViewerAt(t, v, 120, 40)
+	s.settle(t, v, "the short key line, whole", func(txt string) bool {
+		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, HelpBarShort)
+	}, 1)
+	last := recs[len(recs)-1].Seq
+	s.keys('g', "999", tcell.KeyEnter)
+	s.settle(t, v, "the jump past the end explained", func(txt string) bool {
+		return strings.Contains(txt, "seq 999: no such record; the log ends at seq "+strconvU(last))
+	}, last)
+	quit(t, s)
+}
