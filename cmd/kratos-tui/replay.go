@@ -84,7 +84,7 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 				defer warnNoEndMark(stderr, args[0])
 			}
 			if !res.Passed() {
-				fmt.Fprint(stdout, res.Divergence.Report()) // escaped (termtext)
+				fmt.Fprint(stdout, res.Divergence.ReportWidth(terminalColumns(stdout))) // escaped (termtext)
 				if rf.trace {
 					d := res.Divergence
 					if err := viewDivergence(stdin, stdout, args[0], &traceview.Divergence{Seq: d.Seq, Field: d.Field, Reason: d.Reason, Expected: d.Expected, Actual: d.Actual}); err != nil {
@@ -194,4 +194,17 @@ func benchStream(stdout *os.File, n int) error {
 	}
 	_, err = fmt.Fprintln(stdout, string(out))
 	return err
+}
+
+// terminalColumns is the width of the terminal out writes to, or 0 when
+// it is not a terminal (a pipe, a file: no limit).
+func terminalColumns(out *os.File) int {
+	if !term.IsTerminal(int(out.Fd())) {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(out.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
 }

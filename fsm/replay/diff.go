@@ -228,7 +228,18 @@ func join(path, k string) string {
 // recorded and replayed records side by side, one row per field of the
 // envelope and of its data, differing rows marked with "!". Values from
 // the log are escaped (termtext), as in every text output of a log.
-func (d *Divergence) Report() string {
+func (d *Divergence) Report() string { return d.ReportWidth(0) }
+
+// ReportWidth is Report for a terminal of cols columns: each side's column
+// narrows so that a row fits (values are clipped; the first differing
+// field is written below the table, at more length); cols <= 0 is no limit (each
+// side 56 columns).
+func (d *Divergence) ReportWidth(cols int) string {
+	w := 56
+	if cols > 0 {
+		// mark, space, field (22), space, left, " | ", right
+		w = max(min((cols-2-22-1-3)/2, 56), 12)
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "DIVERGED at record %d (seq %d): %s\n", d.Index+1, d.Seq, d.Reason)
 	left, right := rows(d.Expected), rows(d.Actual)
@@ -246,7 +257,6 @@ func (d *Divergence) Report() string {
 		ri, rj := rowRank(names[i]), rowRank(names[j])
 		return ri < rj || ri == rj && names[i] < names[j]
 	})
-	const w = 56
 	fmt.Fprintf(&sb, "  %-22s %-*s | %s\n", "field", w, "recorded", "replayed")
 	for _, k := range names {
 		l, lok := left[k]
