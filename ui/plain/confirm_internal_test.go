@@ -70,3 +70,19 @@ func TestPlainSavedSaysItOnce(t *testing.T) {
 		t.Errorf("said %d times:\n%s", n, out)
 	}
 }
+
+// TestNewBackupCodesAskOnlyWhenOldOnesExist: the first backup codes are
+// made at once; new ones over shown codes ask first (the old ones stop
+// working).
+func TestNewBackupCodesAskOnlyWhenOldOnesExist(t *testing.T) {
+	first := events.SettingsFormShown{Form: fixtureForm(t, "settings_flow_created_200.json")}
+	out, intent := runPrompt(t, first, "regenerate-codes\n")
+	if strings.Contains(out, "(y/n)") || intent == nil {
+		t.Errorf("the first backup codes asked or were not made: %#v\n%s", intent, out)
+	}
+	again := events.SettingsFormShown{Form: fixtureForm(t, "settings_lookup_revealed_200.json")}
+	out, intent = runPrompt(t, again, "regenerate-codes\nn\n")
+	if !strings.Contains(out, fields.Destructive["lookup_secret_regenerate"]) || intent != nil {
+		t.Errorf("new codes over old ones did not ask: %#v\n%s", intent, out)
+	}
+}

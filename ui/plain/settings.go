@@ -145,7 +145,7 @@ func (p *Plugin) settings(ctx context.Context, form events.Form) (events.Event, 
 		if !ok {
 			return nil, false, nil
 		}
-		if q := fields.Destructive[a.b.Name]; q != "" && !p.confirmed(ctx, q) {
+		if q := fields.Question(form, a.b.Name); q != "" && !p.confirmed(ctx, q) {
 			return nil, true, nil
 		}
 		values := map[string]string{}

@@ -211,7 +211,7 @@ func (s *settingsScreen) sectionForm(sec fields.Section) *formScreen {
 				return nil
 			}
 			intent := fields.SettingsIntent(s.form.FlowID, sec, values, b)
-			if q := fields.Destructive[b.Name]; q != "" {
+			if q := fields.Question(s.form, b.Name); q != "" {
 				v.confirm(q, func() {
 					if !fs.submitted {
 						fs.submitted = true

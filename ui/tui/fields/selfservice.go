@@ -226,6 +226,16 @@ func TOTPURI(f events.Form) string {
 	return OTPAuthURI(secret, issuer, account)
 }
 
+// Question is what every UI asks before the settings button named name
+// is submitted on form, or "" when it is not destructive there: making
+// new backup codes asks only when there are codes that stop working.
+func Question(form events.Form, name string) string {
+	if name == "lookup_secret_regenerate" && !HasNode(form, "lookup_secret_reveal") && !HasNode(form, "lookup_secret_disable") && len(BackupCodes(form)) == 0 {
+		return ""
+	}
+	return Destructive[name]
+}
+
 // Destructive are the settings buttons that every UI asks about first, by
 // node name, with the question.
 var Destructive = map[string]string{
