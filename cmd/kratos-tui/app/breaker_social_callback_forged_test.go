@@ -1,0 +1,62 @@
+package app_test
+
+// BREAKER finding: the loopback callback takes the first request from
+// anyone. Any web page the user has open while the sign-in waits (an
+// <img src="http://127.0.0.1:4446/callback?code=x">), or any local user
+// or process, can send a forged `code`: the client exchanges it, Kratos
+// answers 404, the client drops the sign-in (m.social = nil), stops the
+// listener, and the real browser's return finds a closed port: the
+// sign-in cannot finish. Nothing ties the request to this sign-in (no
+// state, no Sec-Fetch-Site / Origin check), and a failed exchange does
+// not keep waiting for the real code.
+//
+// EXPECTED: FAILS on w-breaker at e79d1ce ("want SignedIn").
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/hydratest"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+)
+
+func TestBreakerForgedCallbackAbortsSignIn(t *testing.T) {
+	stack := hydratest.NewStack(t, kratostest.Options{})
+	email := uniqueEmail(t)
+	stack.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+	c := startClient(t, stack.Kratos.PublicURL, clientOptions{callbackPort: stack.CallbackPort})
+	c.await("SignedOut")
+	st := startSocial(t, c)
+
+	// A web page in the user's browser, cross-site.
+	req, _ := http.NewRequest("GET", stack.ReturnTo+"?code=forged-by-some-web-page", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	time.Sleep(500 * time.Millisecond)
+
+	// Then the user finishes the sign-in in the browser.
+	page := hydratest.NewBrowser().Open(context.Background(), st.URL)
+	if page.Err != nil || !strings.Contains(page.Body, "go back to the terminal") {
+		t.Errorf("the real browser's return was not received: %+v", page.Err)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case l := <-c.lines:
+			if l.Type == "SignedIn" {
+				return
+			}
+			if l.Type == "LoginFormShown" {
+				t.Fatalf("a forged callback ended the sign-in: %s", l.Data)
+			}
+		case <-deadline:
+			t.Fatal("want SignedIn after the real browser came back")
+		}
+	}
+}
