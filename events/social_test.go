@@ -11,7 +11,7 @@ func TestSocialCallbackCodeIsRedacted(t *testing.T) {
 	const code = "xLAvKhTf3kNKSld2Eqj0AybuoYiPZpp1DGcT6KXZ"
 	ev := events.SocialSignInCallbackReceived{URL: "http://127.0.0.1:4446/callback?code=" + code + "&state=abc"}
 	got := events.Redact(ev, func(string) string { return "«secret:1»" }).(events.SocialSignInCallbackReceived)
-	if strings.Contains(got.URL, code) || got.URL != "http://127.0.0.1:4446/callback?code=«secret:1»&state=abc" {
+	if strings.Contains(got.URL, code) || got.URL != "http://127.0.0.1:4446/callback?code=«secret:1»&state=«secret:1»" {
 		t.Fatalf("redacted URL %q", got.URL)
 	}
 	// An escaped code is found as written and decoded.

@@ -218,18 +218,15 @@ func (m *Machine) socialBack(ctx context.Context, registration bool, msg string)
 
 // callbackQuery checks that raw is the callback address (scheme, host,
 // port and path of returnTo; what a user pastes may have spaces or lack
-// the scheme) and returns its query, or why it is not.
+// the scheme: events.ParseCallback, which the recorder's redaction reads
+// it with too) and returns its query, or why it is not.
 func callbackQuery(raw, returnTo string) (url.Values, string) {
-	raw = strings.TrimSpace(raw)
 	want, err := url.Parse(returnTo)
 	if err != nil {
 		return nil, "The callback address is not configured correctly."
 	}
-	if raw != "" && !strings.Contains(raw, "://") {
-		raw = "http://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	u, err := events.ParseCallback(raw)
+	if err != nil {
 		return nil, fmt.Sprintf("That is not an address. Paste the whole address your browser ended at; it starts with %s", returnTo)
 	}
 	if !strings.EqualFold(u.Host, want.Host) || strings.TrimRight(u.Path, "/") != strings.TrimRight(want.Path, "/") {
