@@ -2,10 +2,13 @@ package fsm
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -80,11 +83,19 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 	}
 	// The address listened on is the call's result, so that a replay
 	// sends Kratos the recorded return_to.
+	// The browser comes back to a path of its own (/callback/<nonce>):
+	// a request that does not know it (a web page or a local process
+	// guessing the port) is not this sign-in's return. Kratos allows it,
+	// since allowed_return_urls matches the path by prefix.
 	listening, err := call(ctx, m, "callback.listen", nil, func(context.Context) (listenResult, error) {
-		returnTo := m.cfg.CallbackURL
-		if returnTo == "" {
+		if m.cfg.CallbackURL == "" {
 			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Social sign-in needs a callback address (--callback-port)."}
 		}
+		nonce, err := callbackNonce()
+		if err != nil {
+			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Could not make the callback's address: " + err.Error()}
+		}
+		returnTo := strings.TrimRight(m.cfg.CallbackURL, "/") + "/" + nonce
 		if m.cfg.Callbacks == nil {
 			return listenResult{ReturnTo: returnTo}, nil
 		}
@@ -163,8 +174,18 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		})
 		if err != nil {
 			ae := adapters.AsError(err)
-			m.socialBack(ctx, s.registration, "Could not get the session for this sign-in: "+sentence(ae.Message)+
-				" Choose the provider again to start a new sign-in.")
+			if s.expired(m.intentTime()) {
+				m.socialBack(ctx, s.registration, MessageSocialExpired)
+				return
+			}
+			// A code that is not this sign-in's (a pasted address of
+			// another sign-in, a forged request) does not end it: the
+			// real browser may still come back until the flow expires.
+			m.mu.Lock()
+			s.err = "That address's code did not sign you in: " + sentence(ae.Message) +
+				" Still waiting for the browser to come back from the provider."
+			m.mu.Unlock()
+			m.must(ctx, EventSocialSignInStarted)
 			return
 		}
 		m.mu.Lock()
@@ -192,15 +213,62 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		m.must(ctx, EventLoginFormUpdated)
 	default:
 		msg := MessageSocialNoCode
-		if e := q.Get("error"); e != "" {
+		if e := plainText(q.Get("error")); e != "" {
 			msg = "The provider refused the sign-in: " + e
-			if d := q.Get("error_description"); d != "" {
+			if d := plainText(q.Get("error_description")); d != "" {
 				msg += " (" + d + ")"
 			}
 			msg += "."
 		}
 		m.socialBack(ctx, s.registration, msg)
 	}
+}
+
+// intentTime is when the intent being handled was published (its
+// recorded time under replay), else now.
+func (m *Machine) intentTime() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t := m.cause.Time; !t.IsZero() {
+		return t
+	}
+	return time.Now()
+}
+
+// expired says the sign-in's flow has expired at now.
+func (s *socialSignIn) expired(now time.Time) bool {
+	return s.expiresAt != nil && !now.Before(*s.expiresAt)
+}
+
+// callbackNonce is the random path segment that ties the browser's return
+// to this sign-in: 128 bits, URL-safe.
+func callbackNonce() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// maxProviderText is how much of a provider's error words are shown.
+const maxProviderText = 200
+
+// plainText is words from the browser's address (a provider's error)
+// made plain text to show: control characters (terminal escapes, line
+// breaks) become spaces, runs of spaces one, and the text is cut to
+// maxProviderText runes. The UIs escape their own markup.
+func plainText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxProviderText {
+		s = string(r[:maxProviderText]) + "…"
+	}
+	return s
 }
 
 // socialBack ends the sign-in on the form it started from, with msg.

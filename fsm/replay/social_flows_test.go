@@ -33,7 +33,7 @@ func socialSignIn(r *run) []step {
 		on(r, func(s events.SocialSignInStarted) events.Event {
 			b := hydratest.NewBrowser()
 			page := b.Open(r.ctx, s.URL)
-			if page.Err != nil || !strings.HasPrefix(page.URL, r.social.ReturnTo+"?code=") {
+			if page.Err != nil || !(strings.HasPrefix(page.URL, r.social.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) {
 				return r.fail("the browser ended at %+v (visited %v)", page, b.Visited)
 			}
 			codes := events.CallbackCodes(page.URL)

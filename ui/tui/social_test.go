@@ -103,7 +103,7 @@ func TestEndToEndSocialSignIn(t *testing.T) {
 		t.Fatalf("token in clear:\n%s", home)
 	}
 	page := <-browsed
-	if !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") || !strings.Contains(page.Body, "go back to the terminal") {
+	if !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) || !strings.Contains(page.Body, "go back to the terminal") {
 		t.Fatalf("the browser ended at %+v", page)
 	}
 }
@@ -124,7 +124,7 @@ func TestEndToEndSocialSignInPasted(t *testing.T) {
 	h.key(tcell.KeyF5)
 	h.waitFor("the waiting screen", has("in a browser to sign in", "Address"))
 	page := <-ended
-	if page.Err == nil || !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") {
+	if page.Err == nil || !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) {
 		t.Fatalf("the browser should fail on the callback it cannot reach; got %+v", page)
 	}
 	h.typeText(page.URL)

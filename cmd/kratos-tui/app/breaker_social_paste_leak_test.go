@@ -37,7 +37,7 @@ func TestBreakerSocialPastedCodeLeaks(t *testing.T) {
 	c.await("SignedOut")
 	st := startSocial(t, c)
 	page := hydratest.NewBrowser().Open(context.Background(), st.URL)
-	if page.Err == nil || !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") {
+	if page.Err == nil || !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) {
 		t.Fatalf("the browser should fail to load the callback; got %+v", page)
 	}
 	code := events.CallbackCodes(page.URL)[0]

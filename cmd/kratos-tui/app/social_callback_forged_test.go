@@ -10,7 +10,9 @@ package app_test
 // state, no Sec-Fetch-Site / Origin check), and a failed exchange does
 // not keep waiting for the real code.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce ("want SignedIn").
+// Fixed: the callback is /callback/<nonce> (a request without it is
+// answered 404 and never delivered), and a refused code keeps the sign-in
+// waiting. Failed at e06a090 ("want SignedIn").
 
 import (
 	"context"
@@ -23,7 +25,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
 )
 
-func TestBreakerForgedCallbackAbortsSignIn(t *testing.T) {
+func TestForgedCallbackDoesNotEndSignIn(t *testing.T) {
 	stack := hydratest.NewStack(t, kratostest.Options{})
 	email := uniqueEmail(t)
 	stack.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
@@ -59,4 +61,27 @@ func TestBreakerForgedCallbackAbortsSignIn(t *testing.T) {
 			t.Fatal("want SignedIn after the real browser came back")
 		}
 	}
+}
+
+// TestWrongCodeKeepsWaiting: a callback address of this sign-in (its
+// nonce) with a code Kratos refuses (pasted from another sign-in, say)
+// does not end the sign-in: the machine says so and keeps waiting, and
+// the real browser's return still signs in.
+func TestWrongCodeKeepsWaiting(t *testing.T) {
+	stack := hydratest.NewStack(t, kratostest.Options{})
+	email := uniqueEmail(t)
+	stack.Hydra.SetUser(hydratest.User{Subject: "sub-" + email, Email: email})
+	c := startClient(t, stack.Kratos.PublicURL, clientOptions{callbackPort: stack.CallbackPort})
+	c.await("SignedOut")
+	st := startSocial(t, c)
+	c.send("SocialSignInCallbackReceived", map[string]any{"url": st.ReturnTo + "?code=not-the-real-code", "pasted": true})
+	again := decode[socialStarted](t, c.await("SocialSignInStarted"))
+	if !strings.Contains(again.Error, "did not sign you in") || again.FlowID != st.FlowID {
+		t.Fatalf("after a wrong code: %+v, want the same sign-in still waiting, saying why", again)
+	}
+	page := hydratest.NewBrowser().Open(context.Background(), st.URL)
+	if page.Err != nil || !strings.Contains(page.Body, "go back to the terminal") {
+		t.Fatalf("the real browser's return was not received: %+v", page.Err)
+	}
+	c.await("SignedIn")
 }
