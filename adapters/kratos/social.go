@@ -116,6 +116,12 @@ func (c *Client) startSocialOnce(ctx context.Context, req adapters.SocialSignInR
 		return nil, &adapters.Error{Class: adapters.ClassBadResponse, Status: aerr.Status,
 			Message: "Kratos asked for a browser (422) but named no page to open (redirect_browser_to)"}
 	}
+	if err := adapters.CheckBrowserURL(aerr.RedirectTo); err != nil {
+		// Not a provider's web page: never handed to a browser.
+		return nil, &adapters.Error{Class: adapters.ClassBadResponse, Status: aerr.Status,
+			Message: "Kratos named a page for the browser (redirect_browser_to) that this client does not open: " + err.Error() +
+				". Check the provider's configuration in Kratos (selfservice.methods.oidc) and that the client talks to the right Kratos"}
+	}
 	return &adapters.SocialSignInStart{
 		FlowID: flow.ID, ExpiresAt: flow.ExpiresAt, RedirectTo: aerr.RedirectTo,
 		ExchangeCode: codes.Code, Flow: flow,

@@ -8,7 +8,8 @@ package kratos
 // smb:, a custom URL handler) or pass an option to $BROWSER (an address
 // starting with "-"). Only http and https provider pages make sense.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce.
+// Fixed: only absolute http(s) addresses pass adapters.CheckBrowserURL.
+// Failed at e06a090.
 
 import (
 	"net/http"
@@ -16,12 +17,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 )
 
-func TestBreakerRedirectBrowserToSchemeNotChecked(t *testing.T) {
+func TestRedirectBrowserToSchemeChecked(t *testing.T) {
 	created, err := os.ReadFile(filepath.Join(fixtureDir, "oidc/login_oidc_flow_created_200.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +33,7 @@ func TestBreakerRedirectBrowserToSchemeNotChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	re := regexp.MustCompile(`"redirect_browser_to": *"[^"]*"`)
-	for _, evil := range []string{"file:///etc/passwd", "--new-instance", "smb://attacker.example/share", "javascript:alert(1)"} {
+	for _, evil := range []string{"file:///etc/passwd", "--new-instance", "smb://attacker.example/share", "javascript:alert(1)", "http:/no-host", "https://user:pw@provider.example/auth", "https://provider.example/a b", "HTTPS://provider.example/\\u0000", "vbscript:x", "data:text/html,x", "//provider.example/auth", "ms-settings:"} {
 		body := re.ReplaceAll(browserReq, []byte(`"redirect_browser_to": "`+evil+`"`))
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -53,6 +55,8 @@ func TestBreakerRedirectBrowserToSchemeNotChecked(t *testing.T) {
 		srv.Close()
 		if err == nil {
 			t.Errorf("redirect_browser_to %q accepted as the page to open: %q", evil, start.RedirectTo)
+		} else if ae := adapters.AsError(err); ae.Class != adapters.ClassBadResponse || !strings.Contains(ae.Message, "redirect_browser_to") {
+			t.Errorf("redirect_browser_to %q: error %+v, want a bad response that names redirect_browser_to", evil, ae)
 		}
 	}
 }
