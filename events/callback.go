@@ -68,6 +68,8 @@ func isHost(u *url.URL) bool {
 var publicCallbackKeys = map[string]bool{
 	"flow": true, "error": true, "error_description": true, "error_hint": true,
 	"error_reason": true, "error_debug": true, "error_uri": true,
+	// Kratos adds no_org_ui=true to the return of a linking flow.
+	"no_org_ui": true,
 }
 
 // RedactCallbackURL returns the callback address raw as it may be

@@ -128,6 +128,16 @@ func (s *Secrets) Learn(ev Event) {
 					s.Add(vs...)
 				}
 			}
+			for k, vs := range h.ResponseHeaders {
+				switch {
+				case IsSecretKey(k):
+					s.Add(vs...)
+				case strings.EqualFold(k, "location"):
+					for _, v := range vs {
+						RedactURLQuery(v, s.Redactor())
+					}
+				}
+			}
 		}
 	default:
 		Redact(ev, func(v string) string { s.Add(v); return v })

@@ -85,6 +85,14 @@ func (e SocialSignInCallbackReceived) Redacted(r Redactor) Event {
 	return e
 }
 
+// Redacted implements Redactable: the provider's page holds OAuth's state
+// (and may hold a nonce) in its query, redacted by meaning
+// (RedactURLQuery); the rest of the address stays readable.
+func (e SocialSignInStarted) Redacted(r Redactor) Event {
+	e.URL = RedactURLQuery(e.URL, r)
+	return e
+}
+
 // CallbackCodes are the values of the code parameters of a callback
 // address read as the machine reads it (ParseCallback), as they appear in
 // it (escaped) and decoded.

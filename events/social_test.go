@@ -1,6 +1,8 @@
 package events_test
 
 import (
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -33,5 +35,59 @@ func TestRedactURLQueryBySecretKey(t *testing.T) {
 		if got := events.RedactURLQuery(in, r); got != want {
 			t.Errorf("RedactURLQuery(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// OAuth's state and its kin are redacted by meaning inside URLs wherever
+// URLs are recorded: a URL's query, a URL inside another, a URL in a JSON
+// string (whole or cut short), a Location header, SocialSignInStarted.url;
+// the public parameters stay readable.
+func TestURLSecretsRedactedByMeaning(t *testing.T) {
+	const state = "7d1f0c8e2b9a4f6c8d3e1a0b5c7f9e2d"
+	const auth = "http://127.0.0.1:4444/oauth2/auth?client_id=kratos&code_challenge=abc&code_challenge_method=S256" +
+		"&redirect_uri=http%3A%2F%2F127.0.0.1%3A4433%2Fself-service%2Fmethods%2Foidc%2Fcallback%2Fhydra&response_type=code" +
+		"&scope=openid+email&state=" + state + "&nonce=n0nce-value-123"
+	r := func(string) string { return "«secret:1»" }
+	red := events.RedactURLQuery(auth, r)
+	for _, public := range []string{"client_id=kratos", "code_challenge=abc", "code_challenge_method=S256", "redirect_uri=http%3A%2F%2F127.0.0.1%3A4433", "response_type=code", "scope=openid+email", "state=«secret:1»", "nonce=«secret:1»"} {
+		if !strings.Contains(red, public) {
+			t.Errorf("RedactURLQuery: %q lacks %q", red, public)
+		}
+	}
+	if strings.Contains(red, state) || strings.Contains(red, "n0nce") {
+		t.Errorf("RedactURLQuery left a secret: %q", red)
+	}
+	// Inside a redirect_uri.
+	nested := "https://kratos.example/x?return_to=" + url.QueryEscape("https://app.example/cb?state="+state+"&a=1")
+	if got := events.RedactURLQuery(nested, r); strings.Contains(got, state) || !strings.Contains(got, "a%3D1") {
+		t.Errorf("nested: %q", got)
+	}
+	body := `{"error":{"id":"browser_location_change_required","code":422},"redirect_browser_to":"` + strings.ReplaceAll(auth, "&", `\u0026`) + `"}`
+	for name, got := range map[string]string{
+		"RedactJSON":           string(events.RedactJSON(json.RawMessage(body), r)),
+		"RedactJSON cut":       string(events.RedactJSON(json.RawMessage(`"`+strings.ReplaceAll(body[:len(body)-2], `"`, `\"`)+`"`), r)),
+		"RedactJSON cut after": string(events.RedactJSON(json.RawMessage(`"`+strings.ReplaceAll(body[:len(body)-1], `"`, `\"`)+`"`), r)),
+		"SocialSignInStarted":  events.Redact(events.SocialSignInStarted{URL: auth}, r).(events.SocialSignInStarted).URL,
+	} {
+		if strings.Contains(got, state) || !strings.Contains(got, "client_id=kratos") {
+			t.Errorf("%s: %s", name, got)
+		}
+	}
+	ret := events.AdapterReturned{Operation: "kratos.x", HTTP: []events.HTTPExchange{{Method: "GET", URL: "/x",
+		ResponseHeaders: map[string][]string{"Location": {auth}}}}}
+	got := events.Redact(ret, r).(events.AdapterReturned)
+	if loc := got.HTTP[0].ResponseHeaders["Location"][0]; strings.Contains(loc, state) || !strings.Contains(loc, "client_id=kratos") {
+		t.Errorf("Location: %s", loc)
+	}
+	// Learned by value, before anything is written.
+	sec := events.NewSecrets()
+	sec.Learn(ret)
+	sec.Learn(events.AdapterReturned{Operation: "kratos.start_social_sign_in", Result: json.RawMessage(body)})
+	sec.Learn(events.AdapterReturned{Operation: "kratos.y", HTTP: []events.HTTPExchange{{Response: json.RawMessage(`"` + strings.ReplaceAll(body[:len(body)-2], `"`, `\"`) + `"`)}}})
+	if _, ok := sec.Index(state); !ok {
+		t.Error("the state is not learned")
+	}
+	if _, ok := sec.Index("kratos"); ok {
+		t.Error("client_id learned as a secret")
 	}
 }

@@ -139,17 +139,26 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 }
 
 // redactHeaders returns a copy of hs whose secret headers' values are
-// redacted.
+// redacted, and the secrets in a Location's query.
 func redactHeaders(hs map[string][]string, r Redactor) map[string][]string {
 	if len(hs) == 0 {
 		return hs
 	}
 	out := make(map[string][]string, len(hs))
 	for k, vs := range hs {
-		if IsSecretKey(k) {
+		switch {
+		case IsSecretKey(k):
 			red := make([]string, len(vs))
 			for j, v := range vs {
 				red[j] = r(v)
+			}
+			vs = red
+		case strings.EqualFold(k, "location"):
+			// A redirect's address: its query's secrets (a code, OAuth's
+			// state) by meaning.
+			red := make([]string, len(vs))
+			for j, v := range vs {
+				red[j] = RedactURLQuery(v, r)
 			}
 			vs = red
 		}

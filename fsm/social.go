@@ -13,6 +13,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // Social sign-in (OIDC): SocialSignInRequested starts a fresh native flow
@@ -56,6 +57,13 @@ type socialSignIn struct {
 // socialRequest is the traced request of starting a social sign-in.
 type socialRequest = adapters.SocialSignInRequest
 
+// listenRequest is the traced request of the callback listener: the
+// configured callback (--callback-port), under which it listens on a path
+// of this sign-in's own.
+type listenRequest struct {
+	CallbackURL string `json:"callback_url"`
+}
+
 // listenResult is the traced result of the callback listener: the
 // address it receives the browser on.
 type listenResult struct {
@@ -87,15 +95,19 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 	// a request that does not know it (a web page or a local process
 	// guessing the port) is not this sign-in's return. Kratos allows it,
 	// since allowed_return_urls matches the path by prefix.
-	listening, err := call(ctx, m, "callback.listen", nil, func(context.Context) (listenResult, error) {
-		if m.cfg.CallbackURL == "" {
+	base := m.cfg.CallbackURL
+	if mutation.On(mutation.CallbackPortIgnored) {
+		base = "http://127.0.0.1:4446/callback"
+	}
+	listening, err := call(ctx, m, "callback.listen", listenRequest{CallbackURL: base}, func(context.Context) (listenResult, error) {
+		if base == "" {
 			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Social sign-in needs a callback address (--callback-port)."}
 		}
 		nonce, err := callbackNonce()
 		if err != nil {
 			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Could not make the callback's address: " + err.Error()}
 		}
-		returnTo := strings.TrimRight(m.cfg.CallbackURL, "/") + "/" + nonce
+		returnTo := strings.TrimRight(base, "/") + "/" + nonce
 		if m.cfg.Callbacks == nil {
 			return listenResult{ReturnTo: returnTo}, nil
 		}
@@ -106,6 +118,13 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 		return
 	}
 	returnTo := listening.ReturnTo
+	if !strings.HasPrefix(returnTo, strings.TrimRight(base, "/")+"/") {
+		// Only a recorded answer (replay) can differ: the callback a
+		// recording listened on is not the one configured here.
+		m.stopCallbacks()
+		fail(fmt.Sprintf("The callback listened on (%s) is not under the configured one (%s).", returnTo, base))
+		return
+	}
 	req := socialRequest{Provider: in.Provider, Registration: in.Registration, ReturnTo: returnTo}
 	start, err := call(ctx, m, "kratos.start_social_sign_in", req, func(ctx context.Context) (*adapters.SocialSignInStart, error) {
 		return m.cfg.Social.StartSocialSignIn(ctx, req)
@@ -158,6 +177,9 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		return
 	}
 	q, problem := callbackQuery(in.URL, s.returnTo)
+	if mutation.On(mutation.CallbackQueryDropped) {
+		q = url.Values{}
+	}
 	if problem != "" {
 		m.mu.Lock()
 		s.err = problem

@@ -281,6 +281,9 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	}
 	header := flowlog.NewHeader("corpus", start)
 	header.KratosAPI = api
+	if stack != nil {
+		header.CallbackURL = stack.ReturnTo
+	}
 	backendURL := ""
 	if f.backend {
 		be := httptest.NewServer(whoami.NewHandler(srv.PublicURL, nil, zerolog.Nop()))

@@ -13,20 +13,40 @@ package replay_test
 // Redact the `state` query parameter by meaning (IsSecretKey("state") in
 // URL queries only), keeping client_id/redirect_uri/scope readable.
 //
-// EXPECTED: FAILS on w-breaker at e79d1ce (the corpus social_sign_in
-// recording, written by the client, holds the state).
+// Fixed: state (and nonce, code…) are redacted by meaning inside URLs
+// (events.RedactURLQuery, IsSecretURLKey). Failed at e06a090 on the
+// corpus social_sign_in recording, written by the client.
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-func TestBreakerOAuthStateInClear(t *testing.T) {
-	b, err := os.ReadFile("../../testdata/flows/social_sign_in.jsonl")
+func TestOAuthStateNotInClear(t *testing.T) {
+	paths, _ := filepath.Glob("../../testdata/flows/social_*.jsonl")
+	if len(paths) < 5 {
+		t.Fatalf("want the five social recordings, have %v", paths)
+	}
+	for _, p := range paths {
+		checkStateRedacted(t, p)
+	}
+}
+
+func checkStateRedacted(t *testing.T, p string) {
+	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
+	}
+	secretParam := regexp.MustCompile(`[?&](state|nonce|code|login_challenge|consent_challenge|login_verifier|consent_verifier)=([^&"\\#]*)`)
+	for i, l := range strings.Split(strings.ReplaceAll(string(b), `\u0026`, "&"), "\n") {
+		for _, m := range secretParam.FindAllStringSubmatch(l, -1) {
+			if !strings.HasPrefix(m[2], "«secret:") {
+				t.Errorf("%s line %d: %s=%s… in clear", filepath.Base(p), i+1, m[1], m[2][:min(6, len(m[2]))])
+			}
+		}
 	}
 	re := regexp.MustCompile(`[?&](?:\\u0026)?state=([0-9a-fA-F]{32,})`)
 	for i, l := range strings.Split(string(b), "\n") {
