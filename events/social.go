@@ -45,6 +45,10 @@ type SocialSignInStarted struct {
 	// Registration says the flow is a registration flow.
 	Registration bool `json:"registration,omitempty"`
 	// URL is the provider's page to open in a browser (also as a QR code).
+	// Every UI shows it whole, since the user must open it; its OAuth
+	// state (a secret in a recording) is learned from the call that
+	// started the sign-in, before this event is published, and replaced
+	// by value wherever the run is recorded or logged.
 	URL string `json:"url"`
 	// ReturnTo is the loopback callback the browser comes back to.
 	ReturnTo string `json:"return_to"`
@@ -82,14 +86,6 @@ func (SocialSignInStarted) EventKind() Kind { return KindState }
 // public pass through r; an address that does not parse is replaced whole.
 func (e SocialSignInCallbackReceived) Redacted(r Redactor) Event {
 	e.URL = RedactCallbackURL(e.URL, r)
-	return e
-}
-
-// Redacted implements Redactable: the provider's page holds OAuth's state
-// (and may hold a nonce) in its query, redacted by meaning
-// (RedactURLQuery); the rest of the address stays readable.
-func (e SocialSignInStarted) Redacted(r Redactor) Event {
-	e.URL = RedactURLQuery(e.URL, r)
 	return e
 }
 

@@ -67,7 +67,6 @@ func TestURLSecretsRedactedByMeaning(t *testing.T) {
 		"RedactJSON":           string(events.RedactJSON(json.RawMessage(body), r)),
 		"RedactJSON cut":       string(events.RedactJSON(json.RawMessage(`"`+strings.ReplaceAll(body[:len(body)-2], `"`, `\"`)+`"`), r)),
 		"RedactJSON cut after": string(events.RedactJSON(json.RawMessage(`"`+strings.ReplaceAll(body[:len(body)-1], `"`, `\"`)+`"`), r)),
-		"SocialSignInStarted":  events.Redact(events.SocialSignInStarted{URL: auth}, r).(events.SocialSignInStarted).URL,
 	} {
 		if strings.Contains(got, state) || !strings.Contains(got, "client_id=kratos") {
 			t.Errorf("%s: %s", name, got)
@@ -86,6 +85,11 @@ func TestURLSecretsRedactedByMeaning(t *testing.T) {
 	sec.Learn(events.AdapterReturned{Operation: "kratos.y", HTTP: []events.HTTPExchange{{Response: json.RawMessage(`"` + strings.ReplaceAll(body[:len(body)-2], `"`, `\"`) + `"`)}}})
 	if _, ok := sec.Index(state); !ok {
 		t.Error("the state is not learned")
+	}
+	// SocialSignInStarted.url is shown whole by the UIs (the user opens
+	// it) and replaced by value where the run is written.
+	if got := sec.Scrub(auth); strings.Contains(got, state) || !strings.Contains(got, "client_id=kratos") {
+		t.Errorf("by value: %s", got)
 	}
 	if _, ok := sec.Index("kratos"); ok {
 		t.Error("client_id learned as a secret")
