@@ -39,6 +39,11 @@ func TestForgedCallbackDoesNotEndSignIn(t *testing.T) {
 	req.Header.Set("Origin", "https://evil.example")
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		resp.Body.Close()
+		// Not this sign-in's callback path (/callback/<nonce>): never
+		// delivered.
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a request without the sign-in's nonce answered %d, want 404", resp.StatusCode)
+		}
 	}
 	time.Sleep(500 * time.Millisecond)
 
@@ -56,6 +61,9 @@ func TestForgedCallbackDoesNotEndSignIn(t *testing.T) {
 			}
 			if l.Type == "LoginFormShown" {
 				t.Fatalf("a forged callback ended the sign-in: %s", l.Data)
+			}
+			if l.Type == "SocialSignInCallbackReceived" && strings.Contains(string(l.Data), "forged") {
+				t.Errorf("the forged request reached the machine: %s", l.Data)
 			}
 		case <-deadline:
 			t.Fatal("want SignedIn after the real browser came back")
