@@ -1,6 +1,10 @@
 package replay_test
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"regexp"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/hydratest"
@@ -156,5 +160,38 @@ func socialSignIn(r *run) []step {
 		// before answering the browser): the run ends once it and what it
 		// causes are done.
 		on(r, func(s events.SocialSignInStarted) events.Event { return browse(r, s) }),
+	}
+}
+
+// TestReplayChecksTheListenedCallback: replay answers callback.listen from
+// the recording, and the machine checks that the address listened on is
+// under the configured callback (the header's callback_url): a recording
+// whose listener was elsewhere than configured diverges there.
+func TestReplayChecksTheListenedCallback(t *testing.T) {
+	b, err := os.ReadFile(replay.Resolve("testdata/flows/social_sign_in.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`"callback_url":"(http://127\.0\.0\.1:[0-9]+/callback)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("the recording's header has no callback_url")
+	}
+	// The configured callback (the header, and the request that carries
+	// it) moved to another port; the recorded listener did not.
+	other := []byte("http://127.0.0.1:1/callback")
+	lines := bytes.Split(b, []byte("\n"))
+	for i, l := range lines {
+		if i == 0 || bytes.Contains(l, []byte(`"operation":"callback.listen","request"`)) {
+			lines[i] = bytes.ReplaceAll(l, []byte(`"callback_url":"`+string(m[1])+`"`), []byte(`"callback_url":"`+string(other)+`"`))
+		}
+	}
+	res, err := replay.RunReader(context.Background(), bytes.NewReader(bytes.Join(lines, []byte("\n"))), "moved", replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The machine refuses the recorded listener (the sign-in is rejected
+	// where the recording went on to start it).
+	if res.Passed() || !strings.Contains(res.Divergence.Reason, "SignInRejected") || !strings.Contains(res.Divergence.Reason, "of kratos.start_social_sign_in") {
+		t.Fatalf("want the sign-in rejected where the recording starts it, got %+v", res.Divergence)
 	}
 }
