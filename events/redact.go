@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -502,6 +503,19 @@ func redactURLQuery(u string, r Redactor, depth int) string {
 		return u
 	}
 	return path + "?" + strings.Join(parts, "&") + frag
+}
+
+// urlInText finds absolute http(s) URLs inside text (an error message
+// such as `Get "http://…?init_code=…": connection refused`).
+var urlInText = regexp.MustCompile(`(?i)https?://[^\s"'<>]+`)
+
+// RedactURLsInText returns text with the query secrets of every absolute
+// http(s) URL in it passed through r (RedactURLQuery), the rest as it is.
+func RedactURLsInText(text string, r Redactor) string {
+	if !strings.Contains(text, "://") {
+		return text
+	}
+	return urlInText.ReplaceAllStringFunc(text, func(u string) string { return RedactURLQuery(u, r) })
 }
 
 // isHTTPURL says s looks like an absolute http(s) URL with a query: the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 )
 
@@ -93,5 +94,30 @@ func TestURLSecretsRedactedByMeaning(t *testing.T) {
 	}
 	if _, ok := sec.Index("kratos"); ok {
 		t.Error("client_id learned as a secret")
+	}
+}
+
+// A transport error names the URL it failed on, query and all: its
+// secrets are redacted by meaning and learned.
+func TestURLSecretsInErrorTexts(t *testing.T) {
+	const code = "ory_ic_w8Xq2pLk9ZrT4vBn"
+	msg := `Get "http://127.0.0.1:4433/sessions/token-exchange?init_code=` + code + `&return_to_code=abcdef123456": dial tcp: connection refused`
+	r := func(string) string { return "«secret:1»" }
+	ret := events.AdapterReturned{Operation: "kratos.exchange_session_token",
+		Error: &adapters.Error{Class: adapters.ClassUnavailable, Message: msg},
+		HTTP:  []events.HTTPExchange{{Method: "GET", URL: "/sessions/token-exchange?init_code=" + code, Error: msg}}}
+	got := events.Redact(ret, r).(events.AdapterReturned)
+	for _, s := range []string{got.Error.Message, got.HTTP[0].Error, got.HTTP[0].URL} {
+		if strings.Contains(s, code) || strings.Contains(s, "abcdef123456") {
+			t.Errorf("in clear: %s", s)
+		}
+	}
+	if ret.Error.Message != msg {
+		t.Error("the event redacted in place")
+	}
+	sec := events.NewSecrets()
+	sec.Learn(ret)
+	if _, ok := sec.Index(code); !ok {
+		t.Error("the code in an error's URL is not learned")
 	}
 }

@@ -114,6 +114,12 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 			e.Result, _ = json.Marshal(r(s))
 		}
 	}
+	if e.Error != nil && strings.Contains(e.Error.Message, "://") {
+		// A transport error names the URL, its query and all.
+		copied := *e.Error
+		copied.Message = RedactURLsInText(copied.Message, r)
+		e.Error = &copied
+	}
 	if e.Error != nil && e.Error.Flow != nil {
 		raw, err := json.Marshal(e.Error)
 		if err == nil {
@@ -127,6 +133,7 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 		ex := make([]HTTPExchange, len(e.HTTP))
 		for i, h := range e.HTTP {
 			h.URL = RedactURLQuery(h.URL, r)
+			h.Error = RedactURLsInText(h.Error, r)
 			h.Request = RedactJSON(h.Request, r)
 			h.Response = RedactJSON(h.Response, r)
 			h.Headers = redactHeaders(h.Headers, r)
