@@ -252,3 +252,20 @@ func decodeQR(t *testing.T, frame string) string {
 	}
 	return res.GetText()
 }
+
+// TestSocialWaitingScreenPlainText: what Kratos and the provider say on the
+// waiting screen (the label, an error with a provider's words) is shown
+// as it is, never read as tview's [color] tags.
+func TestSocialWaitingScreenPlainText(t *testing.T) {
+	h := newHarness(t, 100, 30, testOpts)
+	h.feed(loginForm(t, "oidc/login_oidc_flow_created_200.json"))
+	ev := socialStarted(t)
+	ev.ProviderLabel = "Acme[red]"
+	ev.Error = "That address's code did not sign you in: [::b]bold[-] [yellow]x."
+	frame := h.feed(ev)
+	for _, want := range []string{"Acme[red]", "[::b]bold[-]", "[yellow]x."} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("the waiting screen lacks %q as text:\n%s", want, frame)
+		}
+	}
+}
