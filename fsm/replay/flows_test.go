@@ -334,6 +334,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		}
 		return ev
 	}}
+	r.seen = script.Seen
 	if err := app.RunWith(ctx, cfg, client, script); err != nil {
 		t.Fatalf("run %s: %v", f.name, err)
 	}

@@ -135,8 +135,12 @@ func socialAccountLinking(r *run) []step {
 			if page.Err != nil || !strings.HasPrefix(page.URL, s.ReturnTo+"?flow=") {
 				return r.fail("the browser ended at %+v (visited %v), want the callback with a flow", page, b.Visited)
 			}
-			// The callback's intent is on the bus before this one: the
-			// linking form is shown before the password is sent.
+			// The password goes in once the linking form is shown (the
+			// callback's intent handled): intents one at a time.
+			f, ok := awaitState[events.LoginFormShown](r)
+			if !ok || !hasMessageID(f.Form, 1010016) {
+				return r.fail("no linking form (1010016) after the browser came back: %+v", f)
+			}
 			return events.SignInSubmitted{Identifier: r.email, Password: r.password}
 		}),
 		on(r, func(s events.SignedIn) events.Event {
