@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -257,9 +258,15 @@ func scanTokens(text string) []string {
 		if err != nil {
 			if !errors.Is(err, io.EOF) && len(stack) > 0 {
 				top := stack[len(stack)-1]
-				if top.obj && !top.expectKey && top.secretValue() {
-					if tail := cut(); tail != "" {
+				if top.obj && !top.expectKey {
+					switch tail := cut(); {
+					case tail == "":
+					case top.secretValue():
 						out = append(out, tail)
+					case isHTTPURL(tail):
+						// An address cut short: its query's secrets
+						// as far as they go.
+						RedactURLQuery(tail, func(v string) string { out = append(out, v); return v })
 					}
 				}
 			}
@@ -320,6 +327,8 @@ func scanTokens(text string) []string {
 					out = append(out, t)
 				case len(t) > 1 && (t[0] == '{' || t[0] == '['):
 					out = append(out, ScanSecrets(t)...) // a JSON text kept as a string
+				case isHTTPURL(t):
+					RedactURLQuery(t, func(v string) string { out = append(out, v); return v })
 				}
 				top.expectKey = true
 			} else if t != "" && (top.secret || top.node) {
@@ -389,6 +398,10 @@ func redactWalk(v any, key string, secret, traits, node bool, r Redactor) any {
 			}
 			return r(t)
 		}
+		if isHTTPURL(t) {
+			// An address with OAuth's state in its query, say.
+			return RedactURLQuery(t, r)
+		}
 		// A JSON document kept as text (a body cut short).
 		return RedactText(t, r)
 	case json.Number, float64:
@@ -409,12 +422,44 @@ func redactWalk(v any, key string, secret, traits, node bool, r Redactor) any {
 	}
 }
 
-// RedactURLQuery returns the request URI u with the value of every query
-// parameter whose key is a secret key (IsSecretKey: the session token
-// exchange's init_code and return_to_code, a code, a token) passed
-// through r; the rest of u is left as it is. A replacement that needs no
+// secretURLKeys are query parameters whose values are secrets inside
+// URLs only (an address Kratos sends a browser to, a Location header, a
+// request URI), on top of the secret keys (IsSecretKey: code, token,
+// init_code, return_to_code…): OAuth 2.0 and OpenID Connect's state and
+// nonce (Kratos's state holds the flow, the hash of the exchange code and
+// the PKCE verifier), PKCE verifiers, Hydra's login, consent and logout
+// challenges and verifiers, and tokens sent in a query. The public
+// parameters of those addresses (client_id, redirect_uri, scope,
+// response_type, code_challenge, code_challenge_method, flow, return_to…)
+// stay readable.
+var secretURLKeys = map[string]bool{
+	"state": true, "nonce": true, "code_verifier": true,
+	"login_challenge": true, "consent_challenge": true, "logout_challenge": true,
+	"login_verifier": true, "consent_verifier": true, "logout_verifier": true,
+	"access_token": true, "refresh_token": true, "id_token": true, "id_token_hint": true,
+	"client_secret": true, "client_assertion": true, "assertion": true,
+	"session_token_exchange_code": true,
+}
+
+// IsSecretURLKey reports whether the value of this query parameter is a
+// secret in a URL: a secret key (IsSecretKey) or one of secretURLKeys.
+// Keys are matched whole, without case.
+func IsSecretURLKey(key string) bool {
+	return IsSecretKey(key) || secretURLKeys[strings.ToLower(key)]
+}
+
+// RedactURLQuery returns the URL or request URI u with the value of every
+// query parameter whose key is secret in a URL (IsSecretURLKey: the
+// session token exchange's init_code and return_to_code, a code, a token,
+// OAuth's state and nonce…) passed through r; the query of an absolute
+// http(s) URL held in another parameter (a redirect_uri) is redacted the
+// same way; the rest of u is left as it is. A replacement that needs no
 // escaping is written as it is, so that a placeholder stays readable.
 func RedactURLQuery(u string, r Redactor) string {
+	return redactURLQuery(u, r, 0)
+}
+
+func redactURLQuery(u string, r Redactor, depth int) string {
 	path, query, ok := strings.Cut(u, "?")
 	if !ok || query == "" {
 		return u
@@ -428,12 +473,22 @@ func RedactURLQuery(u string, r Redactor) string {
 	for i, kv := range parts {
 		k, v, hasV := strings.Cut(kv, "=")
 		key, err := url.QueryUnescape(k)
-		if !hasV || v == "" || err != nil || !IsSecretKey(key) {
+		if !hasV || v == "" || err != nil {
 			continue
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
 			val = v
+		}
+		if !IsSecretURLKey(key) {
+			// An address inside the address (redirect_uri, return_to).
+			if depth < 2 && isHTTPURL(val) {
+				if red := redactURLQuery(val, r, depth+1); red != val {
+					parts[i] = k + "=" + url.QueryEscape(red)
+					changed = true
+				}
+			}
+			continue
 		}
 		// Written the same way whether it changed or not (a placeholder
 		// sent back as it is, say), so that equal values read equal.
@@ -448,4 +503,28 @@ func RedactURLQuery(u string, r Redactor) string {
 		return u
 	}
 	return path + "?" + strings.Join(parts, "&") + frag
+}
+
+// urlInText finds absolute http(s) URLs inside text (an error message
+// such as `Get "http://…?init_code=…": connection refused`).
+var urlInText = regexp.MustCompile(`(?i)https?://[^\s"'<>]+`)
+
+// RedactURLsInText returns text with the query secrets of every absolute
+// http(s) URL in it passed through r (RedactURLQuery), the rest as it is.
+func RedactURLsInText(text string, r Redactor) string {
+	if !strings.Contains(text, "://") {
+		return text
+	}
+	return urlInText.ReplaceAllStringFunc(text, func(u string) string { return RedactURLQuery(u, r) })
+}
+
+// isHTTPURL says s looks like an absolute http(s) URL with a query: the
+// strings whose query RedactURLQuery reads inside JSON documents and
+// headers.
+func isHTTPURL(s string) bool {
+	if len(s) < 8 || !strings.Contains(s, "?") {
+		return false
+	}
+	p := s[:8]
+	return strings.EqualFold(p[:7], "http://") || strings.EqualFold(p, "https://")
 }

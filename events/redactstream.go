@@ -362,6 +362,16 @@ func (w *tokenWalk) value(i int, key string, secret, traits, node bool) int {
 			w.putString(w.r(w.text(t)))
 			return i + 1
 		}
+		if b := w.raw[t.start+1 : t.end-1]; len(b) > 8 && (b[0] == 'h' || b[0] == 'H') && isHTTPURL(w.peek(t)) {
+			// An address with OAuth's state in its query, say.
+			s := w.text(t)
+			if red := RedactURLQuery(s, w.r); red != s {
+				w.putString(red)
+			} else {
+				w.copyTok(t)
+			}
+			return i + 1
+		}
 		// A JSON document kept as text (a body cut short): only a string
 		// that starts with '{' or '[' past its spaces can hold one.
 		if s, ok := w.view(t); ok {

@@ -120,12 +120,27 @@ func (s *Secrets) Learn(ev Event) {
 				s.learnRaw(raw)
 			}
 		}
+		if e.Error != nil {
+			RedactURLsInText(e.Error.Message, s.Redactor())
+		}
 		for _, h := range e.HTTP {
+			RedactURLQuery(h.URL, s.Redactor())
+			RedactURLsInText(h.Error, s.Redactor())
 			s.learnRaw(h.Request)
 			s.learnRaw(h.Response)
 			for k, vs := range h.Headers {
 				if IsSecretKey(k) {
 					s.Add(vs...)
+				}
+			}
+			for k, vs := range h.ResponseHeaders {
+				switch {
+				case IsSecretKey(k):
+					s.Add(vs...)
+				case strings.EqualFold(k, "location"):
+					for _, v := range vs {
+						RedactURLQuery(v, s.Redactor())
+					}
 				}
 			}
 		}

@@ -45,6 +45,10 @@ type SocialSignInStarted struct {
 	// Registration says the flow is a registration flow.
 	Registration bool `json:"registration,omitempty"`
 	// URL is the provider's page to open in a browser (also as a QR code).
+	// Every UI shows it whole, since the user must open it; its OAuth
+	// state (a secret in a recording) is learned from the call that
+	// started the sign-in, before this event is published, and replaced
+	// by value wherever the run is recorded or logged.
 	URL string `json:"url"`
 	// ReturnTo is the loopback callback the browser comes back to.
 	ReturnTo string `json:"return_to"`
@@ -76,27 +80,27 @@ func (SocialSignInCallbackReceived) EventKind() Kind { return KindIntent }
 // EventKind implements Event.
 func (SocialSignInStarted) EventKind() Kind { return KindState }
 
-// Redacted implements Redactable: the code the browser brought (the
-// return_to half of the session token exchange) is a secret; the rest of
-// the address is not.
+// Redacted implements Redactable: the address is redacted by what it is
+// (RedactCallbackURL): the code the browser brought (the return_to half of
+// the session token exchange) and every query parameter not known to be
+// public pass through r; an address that does not parse is replaced whole.
 func (e SocialSignInCallbackReceived) Redacted(r Redactor) Event {
-	for _, code := range CallbackCodes(e.URL) {
-		e.URL = strings.ReplaceAll(e.URL, code, r(code))
-	}
+	e.URL = RedactCallbackURL(e.URL, r)
 	return e
 }
 
 // CallbackCodes are the values of the code parameters of a callback
-// address, as they appear in it (escaped) and decoded.
+// address read as the machine reads it (ParseCallback), as they appear in
+// it (escaped) and decoded.
 func CallbackCodes(raw string) []string {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	u, err := ParseCallback(raw)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, kv := range strings.Split(u.RawQuery, "&") {
 		k, v, _ := strings.Cut(kv, "=")
-		if k == "code" && v != "" {
+		if key, err := url.QueryUnescape(k); err == nil && key == "code" && v != "" {
 			out = append(out, v)
 			if d, err := url.QueryUnescape(v); err == nil && d != v {
 				out = append(out, d)

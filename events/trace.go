@@ -114,6 +114,12 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 			e.Result, _ = json.Marshal(r(s))
 		}
 	}
+	if e.Error != nil && strings.Contains(e.Error.Message, "://") {
+		// A transport error names the URL, its query and all.
+		copied := *e.Error
+		copied.Message = RedactURLsInText(copied.Message, r)
+		e.Error = &copied
+	}
 	if e.Error != nil && e.Error.Flow != nil {
 		raw, err := json.Marshal(e.Error)
 		if err == nil {
@@ -127,6 +133,7 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 		ex := make([]HTTPExchange, len(e.HTTP))
 		for i, h := range e.HTTP {
 			h.URL = RedactURLQuery(h.URL, r)
+			h.Error = RedactURLsInText(h.Error, r)
 			h.Request = RedactJSON(h.Request, r)
 			h.Response = RedactJSON(h.Response, r)
 			h.Headers = redactHeaders(h.Headers, r)
@@ -139,17 +146,26 @@ func (e AdapterReturned) Redacted(r Redactor) Event {
 }
 
 // redactHeaders returns a copy of hs whose secret headers' values are
-// redacted.
+// redacted, and the secrets in a Location's query.
 func redactHeaders(hs map[string][]string, r Redactor) map[string][]string {
 	if len(hs) == 0 {
 		return hs
 	}
 	out := make(map[string][]string, len(hs))
 	for k, vs := range hs {
-		if IsSecretKey(k) {
+		switch {
+		case IsSecretKey(k):
 			red := make([]string, len(vs))
 			for j, v := range vs {
 				red[j] = r(v)
+			}
+			vs = red
+		case strings.EqualFold(k, "location"):
+			// A redirect's address: its query's secrets (a code, OAuth's
+			// state) by meaning.
+			red := make([]string, len(vs))
+			for j, v := range vs {
+				red[j] = RedactURLQuery(v, r)
 			}
 			vs = red
 		}

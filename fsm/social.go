@@ -2,14 +2,18 @@ package fsm
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // Social sign-in (OIDC): SocialSignInRequested starts a fresh native flow
@@ -53,6 +57,13 @@ type socialSignIn struct {
 // socialRequest is the traced request of starting a social sign-in.
 type socialRequest = adapters.SocialSignInRequest
 
+// listenRequest is the traced request of the callback listener: the
+// configured callback (--callback-port), under which it listens on a path
+// of this sign-in's own.
+type listenRequest struct {
+	CallbackURL string `json:"callback_url"`
+}
+
 // listenResult is the traced result of the callback listener: the
 // address it receives the browser on.
 type listenResult struct {
@@ -80,11 +91,23 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 	}
 	// The address listened on is the call's result, so that a replay
 	// sends Kratos the recorded return_to.
-	listening, err := call(ctx, m, "callback.listen", nil, func(context.Context) (listenResult, error) {
-		returnTo := m.cfg.CallbackURL
-		if returnTo == "" {
+	// The browser comes back to a path of its own (/callback/<nonce>):
+	// a request that does not know it (a web page or a local process
+	// guessing the port) is not this sign-in's return. Kratos allows it,
+	// since allowed_return_urls matches the path by prefix.
+	base := m.cfg.CallbackURL
+	if mutation.On(mutation.CallbackPortIgnored) {
+		base = "http://127.0.0.1:4446/callback"
+	}
+	listening, err := call(ctx, m, "callback.listen", listenRequest{CallbackURL: base}, func(context.Context) (listenResult, error) {
+		if base == "" {
 			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Social sign-in needs a callback address (--callback-port)."}
 		}
+		nonce, err := callbackNonce()
+		if err != nil {
+			return listenResult{}, &adapters.Error{Class: adapters.ClassInternal, Message: "Could not make the callback's address: " + err.Error()}
+		}
+		returnTo := strings.TrimRight(base, "/") + "/" + nonce
 		if m.cfg.Callbacks == nil {
 			return listenResult{ReturnTo: returnTo}, nil
 		}
@@ -95,6 +118,13 @@ func (m *Machine) requestSocialSignIn(ctx context.Context, intent events.Event) 
 		return
 	}
 	returnTo := listening.ReturnTo
+	if !strings.HasPrefix(returnTo, strings.TrimRight(base, "/")+"/") {
+		// Only a recorded answer (replay) can differ: the callback a
+		// recording listened on is not the one configured here.
+		m.stopCallbacks()
+		fail(fmt.Sprintf("The callback listened on (%s) is not under the configured one (%s).", returnTo, base))
+		return
+	}
 	req := socialRequest{Provider: in.Provider, Registration: in.Registration, ReturnTo: returnTo}
 	start, err := call(ctx, m, "kratos.start_social_sign_in", req, func(ctx context.Context) (*adapters.SocialSignInStart, error) {
 		return m.cfg.Social.StartSocialSignIn(ctx, req)
@@ -147,6 +177,9 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		return
 	}
 	q, problem := callbackQuery(in.URL, s.returnTo)
+	if mutation.On(mutation.CallbackQueryDropped) {
+		q = url.Values{}
+	}
 	if problem != "" {
 		m.mu.Lock()
 		s.err = problem
@@ -163,8 +196,18 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		})
 		if err != nil {
 			ae := adapters.AsError(err)
-			m.socialBack(ctx, s.registration, "Could not get the session for this sign-in: "+sentence(ae.Message)+
-				" Choose the provider again to start a new sign-in.")
+			if s.expired(m.intentTime()) {
+				m.socialBack(ctx, s.registration, MessageSocialExpired)
+				return
+			}
+			// A code that is not this sign-in's (a pasted address of
+			// another sign-in, a forged request) does not end it: the
+			// real browser may still come back until the flow expires.
+			m.mu.Lock()
+			s.err = "That address's code did not sign you in: " + sentence(ae.Message) +
+				" Still waiting for the browser to come back from the provider."
+			m.mu.Unlock()
+			m.must(ctx, EventSocialSignInStarted)
 			return
 		}
 		m.mu.Lock()
@@ -192,15 +235,62 @@ func (m *Machine) receiveSocialCallback(ctx context.Context, intent events.Event
 		m.must(ctx, EventLoginFormUpdated)
 	default:
 		msg := MessageSocialNoCode
-		if e := q.Get("error"); e != "" {
+		if e := plainText(q.Get("error")); e != "" {
 			msg = "The provider refused the sign-in: " + e
-			if d := q.Get("error_description"); d != "" {
+			if d := plainText(q.Get("error_description")); d != "" {
 				msg += " (" + d + ")"
 			}
 			msg += "."
 		}
 		m.socialBack(ctx, s.registration, msg)
 	}
+}
+
+// intentTime is when the intent being handled was published (its
+// recorded time under replay), else now.
+func (m *Machine) intentTime() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t := m.cause.Time; !t.IsZero() {
+		return t
+	}
+	return time.Now()
+}
+
+// expired says the sign-in's flow has expired at now.
+func (s *socialSignIn) expired(now time.Time) bool {
+	return s.expiresAt != nil && !now.Before(*s.expiresAt)
+}
+
+// callbackNonce is the random path segment that ties the browser's return
+// to this sign-in: 128 bits, URL-safe.
+func callbackNonce() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// maxProviderText is how much of a provider's error words are shown.
+const maxProviderText = 200
+
+// plainText is words from the browser's address (a provider's error)
+// made plain text to show: control characters (terminal escapes, line
+// breaks) become spaces, runs of spaces one, and the text is cut to
+// maxProviderText runes. The UIs escape their own markup.
+func plainText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxProviderText {
+		s = string(r[:maxProviderText]) + "…"
+	}
+	return s
 }
 
 // socialBack ends the sign-in on the form it started from, with msg.
@@ -218,18 +308,15 @@ func (m *Machine) socialBack(ctx context.Context, registration bool, msg string)
 
 // callbackQuery checks that raw is the callback address (scheme, host,
 // port and path of returnTo; what a user pastes may have spaces or lack
-// the scheme) and returns its query, or why it is not.
+// the scheme: events.ParseCallback, which the recorder's redaction reads
+// it with too) and returns its query, or why it is not.
 func callbackQuery(raw, returnTo string) (url.Values, string) {
-	raw = strings.TrimSpace(raw)
 	want, err := url.Parse(returnTo)
 	if err != nil {
 		return nil, "The callback address is not configured correctly."
 	}
-	if raw != "" && !strings.Contains(raw, "://") {
-		raw = "http://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	u, err := events.ParseCallback(raw)
+	if err != nil {
 		return nil, fmt.Sprintf("That is not an address. Paste the whole address your browser ended at; it starts with %s", returnTo)
 	}
 	if !strings.EqualFold(u.Host, want.Host) || strings.TrimRight(u.Path, "/") != strings.TrimRight(want.Path, "/") {

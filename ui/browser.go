@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pkg/browser"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
 )
 
 // ErrNoLocalBrowser says that no browser on this machine can be opened:
@@ -19,8 +21,13 @@ var ErrNoLocalBrowser = errors.New("no browser on this machine (a session over S
 // command, the address as its argument), else the system's way
 // (xdg-open, open, rundll32) through github.com/pkg/browser. Their output
 // is discarded so that it never draws over a full-screen UI. Over SSH
-// without a display it opens nothing and returns ErrNoLocalBrowser.
+// without a display it opens nothing and returns ErrNoLocalBrowser. Only
+// absolute http(s) addresses are opened (adapters.CheckBrowserURL); any
+// other is refused with an error that says why.
 func OpenInBrowser(url string) error {
+	if err := adapters.CheckBrowserURL(url); err != nil {
+		return err
+	}
 	if cmd := strings.TrimSpace(os.Getenv("BROWSER")); cmd != "" {
 		c := exec.Command(cmd, url)
 		c.Stdout, c.Stderr = io.Discard, io.Discard
@@ -53,9 +60,17 @@ func remote() bool {
 
 // Opener returns the function that opens an address: o.OpenURL, else
 // OpenInBrowser.
+// Either way an address that is not an absolute http(s) one is refused
+// (adapters.CheckBrowserURL) before it reaches the opener.
 func (o Options) Opener() func(string) error {
 	if o.OpenURL != nil {
-		return o.OpenURL
+		open := o.OpenURL
+		return func(u string) error {
+			if err := adapters.CheckBrowserURL(u); err != nil {
+				return err
+			}
+			return open(u)
+		}
 	}
 	return OpenInBrowser
 }

@@ -44,8 +44,35 @@ func TestOpenInBrowserOverSSHWithoutDisplay(t *testing.T) {
 	}
 	called := false
 	o := Options{OpenURL: func(string) error { called = true; return nil }}
-	_ = o.Opener()("x")
+	_ = o.Opener()("https://provider.example/")
 	if !called {
 		t.Fatal("Options.OpenURL not used")
+	}
+}
+
+// Only absolute http(s) addresses reach $BROWSER, the system's opener or
+// a UI's own opener: anything else is refused before a process starts.
+func TestOpenInBrowserRefusesOtherSchemes(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" >> "+out+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BROWSER", script)
+	var viaOption []string
+	opener := Options{OpenURL: func(u string) error { viaOption = append(viaOption, u); return nil }}.Opener()
+	for _, bad := range []string{"file:///etc/passwd", "--new-instance", "smb://attacker.example/share", "javascript:alert(1)", "ms-settings:", "https://u:p@host/"} {
+		err := OpenInBrowser(bad)
+		if err == nil || !strings.Contains(err.Error(), "will not open") {
+			t.Errorf("OpenInBrowser(%q) = %v, want a refusal that says so", bad, err)
+		}
+		if err := opener(bad); err == nil {
+			t.Errorf("Options.Opener()(%q) accepted it", bad)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // nothing to poll for: nothing may start
+	if b, _ := os.ReadFile(out); len(b) > 0 || len(viaOption) > 0 {
+		t.Fatalf("opened %q / %q", b, viaOption)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	ory "github.com/ory/client-go"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // Social sign-in (adapters.SocialSignIn): a native flow with an exchange
@@ -57,7 +58,7 @@ func (c *Client) StartSocialSignIn(ctx context.Context, req adapters.SocialSignI
 
 func (c *Client) startSocialOnce(ctx context.Context, req adapters.SocialSignInRequest) (*adapters.SocialSignInStart, *adapters.Error) {
 	x, aerr := c.callIdempotent(ctx, func(ctx context.Context) (*http.Response, error) {
-		if req.Registration {
+		if req.Registration && !mutation.On(mutation.SocialRegistrationIgnored) {
 			_, resp, err := c.api.CreateNativeRegistrationFlow(ctx).
 				ReturnSessionTokenExchangeCode(true).ReturnTo(req.ReturnTo).Execute()
 			return resp, err
@@ -94,7 +95,7 @@ func (c *Client) startSocialOnce(ctx context.Context, req adapters.SocialSignInR
 	}
 	// One attempt, never the use_flow_id continuation of c.submit.
 	x, aerr = c.submitOnce(ctx, flow.ID, func(ctx context.Context, flowID string) (*http.Response, error) {
-		if req.Registration {
+		if req.Registration && !mutation.On(mutation.SocialRegistrationIgnored) {
 			body := ory.UpdateRegistrationFlowWithOidcMethodAsUpdateRegistrationFlowBody(
 				ory.NewUpdateRegistrationFlowWithOidcMethod(methodOIDC, req.Provider))
 			_, resp, err := c.api.UpdateRegistrationFlow(ctx).Flow(flowID).UpdateRegistrationFlowBody(body).Execute()
@@ -115,6 +116,12 @@ func (c *Client) startSocialOnce(ctx context.Context, req adapters.SocialSignInR
 	if aerr.RedirectTo == "" {
 		return nil, &adapters.Error{Class: adapters.ClassBadResponse, Status: aerr.Status,
 			Message: "Kratos asked for a browser (422) but named no page to open (redirect_browser_to)"}
+	}
+	if err := adapters.CheckBrowserURL(aerr.RedirectTo); err != nil {
+		// Not a provider's web page: never handed to a browser.
+		return nil, &adapters.Error{Class: adapters.ClassBadResponse, Status: aerr.Status,
+			Message: "Kratos named a page for the browser (redirect_browser_to) that this client does not open: " + err.Error() +
+				". Check the provider's configuration in Kratos (selfservice.methods.oidc) and that the client talks to the right Kratos"}
 	}
 	return &adapters.SocialSignInStart{
 		FlowID: flow.ID, ExpiresAt: flow.ExpiresAt, RedirectTo: aerr.RedirectTo,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kratos-tui/kratos-tui/adapters/loopback"
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events/bus"
@@ -32,6 +33,7 @@ func openRecorder(path string, cfg app.Config, stderr io.Writer, redactPII bool)
 	red := flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: cfg.Secrets, RedactPII: redactPII})
 	h := flowlog.NewHeader(Version, time.Now())
 	h.KratosAPI, h.Backend = cfg.KratosAPI, cfg.Backend
+	h.CallbackURL = loopback.ReturnTo(cfg.CallbackPort)
 	sink, err := openSink(path, stderr)
 	if err != nil {
 		return nil, nil, err

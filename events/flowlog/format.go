@@ -56,6 +56,10 @@ type Header struct {
 	KratosAPI string `json:"kratos_api,omitempty"`
 	// Backend is the backend URL, when the client used one for sessions.
 	Backend string `json:"backend,omitempty"`
+	// CallbackURL is the social sign-in callback the client was configured
+	// with (--callback-port); replay configures the machine with it, so
+	// that a client listening elsewhere diverges.
+	CallbackURL string `json:"callback_url,omitempty"`
 }
 
 // RedactionPolicy describes how secrets were replaced in a log.

@@ -281,6 +281,9 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	}
 	header := flowlog.NewHeader("corpus", start)
 	header.KratosAPI = api
+	if stack != nil {
+		header.CallbackURL = stack.ReturnTo
+	}
 	backendURL := ""
 	if f.backend {
 		be := httptest.NewServer(whoami.NewHandler(srv.PublicURL, nil, zerolog.Nop()))
@@ -331,6 +334,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		}
 		return ev
 	}}
+	r.seen = script.Seen
 	if err := app.RunWith(ctx, cfg, client, script); err != nil {
 		t.Fatalf("run %s: %v", f.name, err)
 	}

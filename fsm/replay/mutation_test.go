@@ -56,6 +56,13 @@ func TestMutation(t *testing.T) {
 		mutation.DropTrait:           {"body.traits.email"},
 		mutation.MachineNoTokenSave:  {"of tokens.save"},
 		mutation.LowerCasePassword:   {"unrecorded-secret"},
+		// Social sign-in: a sign-up that starts a login flow asks Kratos
+		// for another flow; a callback read without its query takes the
+		// no-code trap instead of the exchange; a client listening on the
+		// default port, not the configured one, says so in the request.
+		mutation.SocialRegistrationIgnored: {"/self-service/registration/api"},
+		mutation.CallbackQueryDropped:      {"of kratos.exchange_session_token", "of kratos.get_login_flow"},
+		mutation.CallbackPortIgnored:       {`callback_url`, "127.0.0.1:4446"},
 	}
 	defer mutation.Set("")
 	for _, name := range mutation.All {

@@ -201,7 +201,7 @@ func wiredAdapters(h flowlog.Header, wrap func(fsm.Config) fsm.Config) (fsm.Conf
 	if err != nil {
 		return fsm.Config{}, fmt.Errorf("replay: the recorded Kratos URL: %w", err)
 	}
-	cfg := fsm.Config{Kratos: k, Sessions: k, SelfService: k, Social: k}
+	cfg := fsm.Config{Kratos: k, Sessions: k, SelfService: k, Social: k, CallbackURL: h.CallbackURL}
 	if h.Backend != "" {
 		bk, err := backend.New(h.Backend, &http.Client{Transport: transport})
 		if err != nil {

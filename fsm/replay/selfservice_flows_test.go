@@ -80,6 +80,27 @@ type run struct {
 	proxy *switchProxy
 	// social is the Kratos + Hydra of a social sign-in flow.
 	social *hydratest.Stack
+	// seen returns the state events of the run so far, for a step that
+	// waits for what an input other than the script (the browser's
+	// return) caused.
+	seen func() []events.Envelope
+}
+
+// awaitState waits (up to 30 s) until the run's last state event is a T:
+// the machine is done with what the browser's return caused, so that the
+// next intent is taken on its own, not while the machine is busy.
+func awaitState[T events.Event](r *run) (T, bool) {
+	var zero T
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if s := r.seen(); len(s) > 0 {
+			if ev, ok := s[len(s)-1].Event.(T); ok {
+				return ev, true
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return zero, false
 }
 
 // totpSecret is the TOTP secret the run enrolled.

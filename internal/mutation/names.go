@@ -25,7 +25,18 @@ const (
 	// LowerCasePassword: the Kratos adapter sends the password of a sign-in
 	// in lower case.
 	LowerCasePassword = "kratos-password-lower-cased"
+
+	// SocialRegistrationIgnored: the Kratos adapter starts a login flow
+	// for a social sign-up (Registration ignored).
+	SocialRegistrationIgnored = "kratos-social-registration-ignored"
+	// CallbackQueryDropped: the state machine reads the browser's return
+	// without its query (no code, no flow, no error).
+	CallbackQueryDropped = "fsm-callback-query-dropped"
+	// CallbackPortIgnored: the state machine listens on the default
+	// callback (port 4446) whatever the configured one (--callback-port).
+	CallbackPortIgnored = "fsm-callback-port-ignored"
 )
 
 // All lists every break.
-var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave, LowerCasePassword}
+var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave, LowerCasePassword,
+	SocialRegistrationIgnored, CallbackQueryDropped, CallbackPortIgnored}

@@ -57,7 +57,7 @@ func TestPlainSocialSignIn(t *testing.T) {
 		s.await("No browser opened")
 		s.await("Address (back, again, quit)")
 		page := <-browsed
-		if page.Err == nil || !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") {
+		if page.Err == nil || !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) {
 			t.Fatalf("the browser should fail on the callback; got %+v", page)
 		}
 		s.send("https://example.com/elsewhere?code=x")

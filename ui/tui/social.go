@@ -40,8 +40,10 @@ func newSocialScreen(v *view, ev events.SocialSignInStarted, opened error) *soci
 	} else {
 		top = append(top, "Open this address (F3: as a QR code) in a browser to sign in with "+label+":")
 	}
-	s.top = textView(strings.Join(top, "\n"))
-	s.link = textView(t.tag("aqua", tview.Escape(ev.URL)))
+	// Plain text: what Kratos and the provider say is never read as
+	// tview's [color] tags (theme.tag escapes what it wraps).
+	s.top = textView(tview.Escape(strings.Join(top, "\n")))
+	s.link = textView(t.tag("aqua", ev.URL))
 	s.link.SetWordWrap(false)
 	s.link.SetWrap(true)
 
@@ -51,7 +53,7 @@ func newSocialScreen(v *view, ev events.SocialSignInStarted, opened error) *soci
 	}
 	var foot []string
 	if ev.Error != "" {
-		foot = append(foot, t.tag("red", "✗ "+tview.Escape(ev.Error)))
+		foot = append(foot, t.tag("red", "✗ "+ev.Error))
 	}
 	wait := "Waiting for the browser to come back to " + host
 	if ev.ExpiresAt != nil {

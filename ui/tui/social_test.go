@@ -103,7 +103,7 @@ func TestEndToEndSocialSignIn(t *testing.T) {
 		t.Fatalf("token in clear:\n%s", home)
 	}
 	page := <-browsed
-	if !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") || !strings.Contains(page.Body, "go back to the terminal") {
+	if !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) || !strings.Contains(page.Body, "go back to the terminal") {
 		t.Fatalf("the browser ended at %+v", page)
 	}
 }
@@ -124,7 +124,7 @@ func TestEndToEndSocialSignInPasted(t *testing.T) {
 	h.key(tcell.KeyF5)
 	h.waitFor("the waiting screen", has("in a browser to sign in", "Address"))
 	page := <-ended
-	if page.Err == nil || !strings.HasPrefix(page.URL, stack.ReturnTo+"?code=") {
+	if page.Err == nil || !(strings.HasPrefix(page.URL, stack.ReturnTo+"/") && strings.Contains(page.URL, "?code=")) {
 		t.Fatalf("the browser should fail on the callback it cannot reach; got %+v", page)
 	}
 	h.typeText(page.URL)
@@ -251,4 +251,21 @@ func decodeQR(t *testing.T, frame string) string {
 		t.Fatalf("decode the QR code: %v", err)
 	}
 	return res.GetText()
+}
+
+// TestSocialWaitingScreenPlainText: what Kratos and the provider say on the
+// waiting screen (the label, an error with a provider's words) is shown
+// as it is, never read as tview's [color] tags.
+func TestSocialWaitingScreenPlainText(t *testing.T) {
+	h := newHarness(t, 100, 30, testOpts)
+	h.feed(loginForm(t, "oidc/login_oidc_flow_created_200.json"))
+	ev := socialStarted(t)
+	ev.ProviderLabel = "Acme[red]"
+	ev.Error = "That address's code did not sign you in: [::b]bold[-] [yellow]x."
+	frame := h.feed(ev)
+	for _, want := range []string{"Acme[red]", "[::b]bold[-]", "[yellow]x."} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("the waiting screen lacks %q as text:\n%s", want, frame)
+		}
+	}
 }
