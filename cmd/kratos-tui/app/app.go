@@ -70,6 +70,10 @@ type Config struct {
 	// recorder, say). Each gets the bus and must subscribe before it
 	// returns.
 	Observers []func(ctx context.Context, b *bus.Bus) error
+	// EarlyLoginFlow says that the UI asks for a login flow as soon as no
+	// session is found (the tui does): Run then creates it while the UI
+	// starts (see early.go).
+	EarlyLoginFlow bool
 }
 
 // Client holds the adapters a Config resolves to.
@@ -155,6 +159,15 @@ func Run(ctx context.Context, cfg Config) error {
 	client, err := NewClient(cfg)
 	if err != nil {
 		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The launch's first calls begin now, while the UI opens the terminal
+	// (early.go); the state machine takes their answers.
+	tokens := loadEarly(client.Tokens)
+	client.Tokens = tokens
+	if cfg.EarlyLoginFlow {
+		client.Kratos = createLoginEarly(ctx, client.Kratos, tokens, cfg.Logger)
 	}
 	plugin, err := ui.New(cfg.UI, cfg.Stdio, cfg.UIOptions)
 	if err != nil {

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/adapters/httplog"
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// The launch's first calls, begun while the UI opens the terminal.
+//
+// At launch the state machine loads the stored token (AppStarted); with
+// none, the tui asks for a login flow (LoginFlowRequested) and shows its
+// form. Both calls depend only on the configuration, so Run begins them
+// before the UI starts, and the state machine's own calls take their
+// answers: the token store is read once, and the flow is created while the
+// terminal is put in raw mode and the first frame drawn, instead of after.
+// Nothing the state machine sees changes: the same answers, the same
+// events, the same HTTP exchanges in its trace and recording. A flow is
+// created early only when no token is stored (a signed-in user goes
+// straight to the session and creates none), and only when the UI asks for
+// it at once (Config.EarlyLoginFlow).
+
+// earlyTokens is a token store whose first Load is answered by a Load begun
+// at launch; every later call (and a first Save or Delete) goes to the
+// store.
+type earlyTokens struct {
+	adapters.TokenStore
+	taken atomic.Bool
+	done  chan struct{}
+	token string
+	err   error
+}
+
+// loadEarly begins loading the stored token.
+func loadEarly(store adapters.TokenStore) *earlyTokens {
+	e := &earlyTokens{TokenStore: store, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.token, e.err = store.Load()
+	}()
+	return e
+}
+
+// Load implements adapters.TokenStore.
+func (e *earlyTokens) Load() (string, error) {
+	if e.taken.Swap(true) {
+		return e.TokenStore.Load()
+	}
+	<-e.done
+	return e.token, e.err
+}
+
+// Save implements adapters.TokenStore.
+func (e *earlyTokens) Save(token string) error {
+	e.taken.Store(true)
+	return e.TokenStore.Save(token)
+}
+
+// Delete implements adapters.TokenStore.
+func (e *earlyTokens) Delete() error {
+	e.taken.Store(true)
+	return e.TokenStore.Delete()
+}
+
+// none waits for the early Load and reports whether it found no token
+// (and no error).
+func (e *earlyTokens) none(ctx context.Context) bool {
+	select {
+	case <-e.done:
+		return e.err == nil && e.token == ""
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// earlyLogin is the Kratos adapter whose first CreateLoginFlow takes the
+// answer of a call begun at launch, when one was made.
+type earlyLogin struct {
+	adapters.Kratos
+	taken atomic.Bool
+	done  chan struct{}
+	// made, flow, err and exchanges are set before done is closed.
+	made      bool
+	flow      *adapters.Flow
+	err       error
+	exchanges []events.HTTPExchange
+}
+
+// createLoginEarly creates a login flow as soon as tokens says that none is
+// stored.
+func createLoginEarly(ctx context.Context, k adapters.Kratos, tokens *earlyTokens, log zerolog.Logger) *earlyLogin {
+	e := &earlyLogin{Kratos: k, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		if !tokens.none(ctx) {
+			return
+		}
+		collector := &httplog.Collector{}
+		e.flow, e.err = k.CreateLoginFlow(httplog.WithCollector(ctx, collector))
+		e.exchanges, e.made = collector.Take(), true
+		log.Debug().Err(e.err).Msg("login flow created at launch, before the form was asked for")
+	}()
+	return e
+}
+
+// CreateLoginFlow implements adapters.Kratos.
+func (e *earlyLogin) CreateLoginFlow(ctx context.Context) (*adapters.Flow, error) {
+	if e.taken.Swap(true) {
+		return e.Kratos.CreateLoginFlow(ctx)
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		// Abandoned: the adapter reports the cancellation as it does
+		// for any call.
+		return e.Kratos.CreateLoginFlow(ctx)
+	}
+	if !e.made || (e.flow != nil && e.flow.ExpiresAt != nil && !e.flow.ExpiresAt.After(time.Now())) {
+		return e.Kratos.CreateLoginFlow(ctx)
+	}
+	if c := httplog.From(ctx); c != nil {
+		c.Add(e.exchanges...)
+	}
+	return e.flow, e.err
+}
