@@ -164,10 +164,10 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel()
 	// The launch's first calls begin now, while the UI opens the terminal
 	// (early.go); the state machine takes their answers.
-	tokens := loadEarly(client.Tokens)
+	tokens, login := startEarly(ctx, client.Tokens, client.Kratos, cfg.EarlyLoginFlow, cfg.Logger)
 	client.Tokens = tokens
-	if cfg.EarlyLoginFlow {
-		client.Kratos = createLoginEarly(ctx, client.Kratos, tokens, cfg.Logger)
+	if login != nil {
+		client.Kratos = login
 	}
 	plugin, err := ui.New(cfg.UI, cfg.Stdio, cfg.UIOptions)
 	if err != nil {

@@ -37,14 +37,31 @@ type earlyTokens struct {
 	err   error
 }
 
-// loadEarly begins loading the stored token.
-func loadEarly(store adapters.TokenStore) *earlyTokens {
-	e := &earlyTokens{TokenStore: store, done: make(chan struct{})}
+// startEarly begins, in one goroutine, loading the stored token and then,
+// when login is set and no token is stored, creating a login flow. The
+// returned adapters answer the state machine's first calls with them.
+func startEarly(ctx context.Context, store adapters.TokenStore, k adapters.Kratos, login bool, log zerolog.Logger) (*earlyTokens, *earlyLogin) {
+	tokens := &earlyTokens{TokenStore: store, done: make(chan struct{})}
+	var flow *earlyLogin
+	if login {
+		flow = &earlyLogin{Kratos: k, done: make(chan struct{})}
+	}
 	go func() {
-		defer close(e.done)
-		e.token, e.err = store.Load()
+		tokens.token, tokens.err = store.Load()
+		close(tokens.done)
+		if flow == nil {
+			return
+		}
+		defer close(flow.done)
+		if tokens.err != nil || tokens.token != "" || ctx.Err() != nil {
+			return
+		}
+		collector := &httplog.Collector{}
+		flow.flow, flow.err = k.CreateLoginFlow(httplog.WithCollector(ctx, collector))
+		flow.exchanges, flow.made = collector.Take(), true
+		log.Debug().Err(flow.err).Msg("login flow created at launch, before the form was asked for")
 	}()
-	return e
+	return tokens, flow
 }
 
 // Load implements adapters.TokenStore.
@@ -68,17 +85,6 @@ func (e *earlyTokens) Delete() error {
 	return e.TokenStore.Delete()
 }
 
-// none waits for the early Load and reports whether it found no token
-// (and no error).
-func (e *earlyTokens) none(ctx context.Context) bool {
-	select {
-	case <-e.done:
-		return e.err == nil && e.token == ""
-	case <-ctx.Done():
-		return false
-	}
-}
-
 // earlyLogin is the Kratos adapter whose first CreateLoginFlow takes the
 // answer of a call begun at launch, when one was made.
 type earlyLogin struct {
@@ -90,23 +96,6 @@ type earlyLogin struct {
 	flow      *adapters.Flow
 	err       error
 	exchanges []events.HTTPExchange
-}
-
-// createLoginEarly creates a login flow as soon as tokens says that none is
-// stored.
-func createLoginEarly(ctx context.Context, k adapters.Kratos, tokens *earlyTokens, log zerolog.Logger) *earlyLogin {
-	e := &earlyLogin{Kratos: k, done: make(chan struct{})}
-	go func() {
-		defer close(e.done)
-		if !tokens.none(ctx) {
-			return
-		}
-		collector := &httplog.Collector{}
-		e.flow, e.err = k.CreateLoginFlow(httplog.WithCollector(ctx, collector))
-		e.exchanges, e.made = collector.Take(), true
-		log.Debug().Err(e.err).Msg("login flow created at launch, before the form was asked for")
-	}()
-	return e
 }
 
 // CreateLoginFlow implements adapters.Kratos.
