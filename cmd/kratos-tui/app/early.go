@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -26,27 +27,39 @@ import (
 // straight to the session and creates none), and only when the UI asks for
 // it at once (Config.EarlyLoginFlow).
 
-// earlyTokens is a token store whose first Load is answered by a Load begun
-// at launch; every later call (and a first Save or Delete) goes to the
-// store.
+// earlyTokens is the token store, opened at launch, whose first Load is
+// answered by a Load begun at launch; every later call (and a first Save or
+// Delete) goes to the store.
 type earlyTokens struct {
-	adapters.TokenStore
-	taken atomic.Bool
+	// store is set before opened is closed.
+	store  adapters.TokenStore
+	opened chan struct{}
+	taken  atomic.Bool
+	// token and err are set before done is closed.
 	done  chan struct{}
 	token string
 	err   error
 }
 
-// startEarly begins, in one goroutine, loading the stored token and then,
+// startEarly begins, in one goroutine, opening the token store (the
+// keyring probe of an automatic store), loading the stored token and then,
 // when login is set and no token is stored, creating a login flow. The
 // returned adapters answer the state machine's first calls with them.
-func startEarly(ctx context.Context, store adapters.TokenStore, k adapters.Kratos, login bool, log zerolog.Logger) (*earlyTokens, *earlyLogin) {
-	tokens := &earlyTokens{TokenStore: store, done: make(chan struct{})}
+func startEarly(ctx context.Context, open func() (adapters.TokenStore, string, error), k adapters.Kratos, login bool, log zerolog.Logger) (*earlyTokens, *earlyLogin) {
+	tokens := &earlyTokens{opened: make(chan struct{}), done: make(chan struct{})}
 	var flow *earlyLogin
 	if login {
 		flow = &earlyLogin{Kratos: k, done: make(chan struct{})}
 	}
 	go func() {
+		store, where, err := open()
+		if err != nil {
+			// Run's openers cannot fail (newClient); be safe anyway.
+			store = failedStore{err: fmt.Errorf("token store: %w", err)}
+		}
+		tokens.store = store
+		close(tokens.opened)
+		log.Info().Str("tokens", where).Msg("token store opened")
 		tokens.token, tokens.err = store.Load()
 		close(tokens.done)
 		if flow == nil {
@@ -67,7 +80,8 @@ func startEarly(ctx context.Context, store adapters.TokenStore, k adapters.Krato
 // Load implements adapters.TokenStore.
 func (e *earlyTokens) Load() (string, error) {
 	if e.taken.Swap(true) {
-		return e.TokenStore.Load()
+		<-e.opened
+		return e.store.Load()
 	}
 	<-e.done
 	return e.token, e.err
@@ -76,14 +90,23 @@ func (e *earlyTokens) Load() (string, error) {
 // Save implements adapters.TokenStore.
 func (e *earlyTokens) Save(token string) error {
 	e.taken.Store(true)
-	return e.TokenStore.Save(token)
+	<-e.opened
+	return e.store.Save(token)
 }
 
 // Delete implements adapters.TokenStore.
 func (e *earlyTokens) Delete() error {
 	e.taken.Store(true)
-	return e.TokenStore.Delete()
+	<-e.opened
+	return e.store.Delete()
 }
+
+// failedStore is a token store that could not be opened.
+type failedStore struct{ err error }
+
+func (f failedStore) Load() (string, error) { return "", f.err }
+func (f failedStore) Save(string) error     { return f.err }
+func (f failedStore) Delete() error         { return f.err }
 
 // earlyLogin is the Kratos adapter whose first CreateLoginFlow takes the
 // answer of a call begun at launch, when one was made.
