@@ -165,3 +165,11 @@ type replayBody struct {
 
 // Close implements io.Closer.
 func (b *replayBody) Close() error { return b.closer.Close() }
+
+// Add appends exchanges made on the call's behalf outside its context (a
+// request begun before the call asked for it, whose answer the call takes).
+func (c *Collector) Add(exchanges ...events.HTTPExchange) {
+	c.mu.Lock()
+	c.exchanges = append(c.exchanges, exchanges...)
+	c.mu.Unlock()
+}

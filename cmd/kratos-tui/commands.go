@@ -22,7 +22,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/ui"
 	_ "github.com/kratos-tui/kratos-tui/ui/jsonui" // registers the json UI
 	_ "github.com/kratos-tui/kratos-tui/ui/plain"  // registers the plain UI
-	_ "github.com/kratos-tui/kratos-tui/ui/tui"    // registers the tui
+	"github.com/kratos-tui/kratos-tui/ui/tui"      // registers the tui
 )
 
 // Version is the client's version, set at build time with
@@ -265,6 +265,9 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	if uiName == "" {
 		uiName = ui.Default(terminal)
 	}
+	// The tui asks for a login flow as soon as no session is found: it is
+	// created while the terminal opens.
+	cfg.EarlyLoginFlow = uiName == tui.Name
 	// One registry of the run's secrets: the state machine adds each one
 	// it learns; the log and the recording replace them by value.
 	if s.secrets == nil {

@@ -70,6 +70,10 @@ type Config struct {
 	// recorder, say). Each gets the bus and must subscribe before it
 	// returns.
 	Observers []func(ctx context.Context, b *bus.Bus) error
+	// EarlyLoginFlow says that the UI asks for a login flow as soon as no
+	// session is found (the tui does): Run then creates it while the UI
+	// starts (see early.go).
+	EarlyLoginFlow bool
 }
 
 // Client holds the adapters a Config resolves to.
@@ -84,6 +88,9 @@ type Client struct {
 	// TokenWhere describes where the token is kept ("OS keyring", "file
 	// ...").
 	TokenWhere string
+	// openTokens, when set, opens Tokens (Run calls it while the UI
+	// starts).
+	openTokens func() (adapters.TokenStore, string, error)
 }
 
 // ValidateURL checks that raw is an absolute http(s) URL with a host; what
@@ -113,6 +120,12 @@ func ValidateURL(what, raw string) error {
 
 // NewClient builds the adapters of cfg.
 func NewClient(cfg Config) (*Client, error) {
+	return newClient(cfg, false)
+}
+
+// newClient builds the adapters of cfg; with deferAuto, an automatic
+// token store is left for Client.openTokens to open.
+func newClient(cfg Config, deferAuto bool) (*Client, error) {
 	if err := ValidateURL("KRATOS_API", cfg.KratosAPI); err != nil {
 		return nil, err
 	}
@@ -141,20 +154,55 @@ func NewClient(cfg Config) (*Client, error) {
 		c.Sessions = b
 	}
 	c.Tokens, c.TokenWhere = cfg.Tokens, "given store"
-	if c.Tokens == nil {
-		c.Tokens, c.TokenWhere, err = tokenstore.Open(cfg.KratosAPI, tokenstore.OpenOptions{Backend: cfg.TokenStore, Dir: cfg.TokenDir})
-		if err != nil {
-			return nil, fmt.Errorf("token store: %w", err)
+	if c.Tokens != nil {
+		return c, nil
+	}
+	if deferAuto && (cfg.TokenStore == "" || cfg.TokenStore == tokenstore.BackendAuto) {
+		// Choosing between the OS keyring and the file is a probe of
+		// the keyring (a D-Bus call, up to DefaultProbeTimeout); Run
+		// makes it while the UI starts. With a directory it cannot
+		// fail: a keyring that does not answer means the file.
+		dir := cfg.TokenDir
+		if dir == "" {
+			if dir, err = tokenstore.DefaultDir(); err != nil {
+				return nil, fmt.Errorf("token store: open token store: %w", err)
+			}
 		}
+		c.openTokens = func() (adapters.TokenStore, string, error) {
+			return openTokenStore(cfg.KratosAPI, tokenstore.OpenOptions{Backend: tokenstore.BackendAuto, Dir: dir})
+		}
+		c.TokenWhere = "OS keyring, else a file in " + dir
+		return c, nil
+	}
+	c.Tokens, c.TokenWhere, err = openTokenStore(cfg.KratosAPI, tokenstore.OpenOptions{Backend: cfg.TokenStore, Dir: cfg.TokenDir})
+	if err != nil {
+		return nil, fmt.Errorf("token store: %w", err)
 	}
 	return c, nil
 }
 
+// openTokenStore opens a token store (tests replace it).
+var openTokenStore = tokenstore.Open
+
 // Run runs the client with the UI until the UI ends or ctx is cancelled.
 func Run(ctx context.Context, cfg Config) error {
-	client, err := NewClient(cfg)
+	client, err := newClient(cfg, true)
 	if err != nil {
 		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The launch's first calls begin now, while the UI opens the terminal
+	// (early.go); the state machine takes their answers.
+	open := client.openTokens
+	if open == nil {
+		store, where := client.Tokens, client.TokenWhere
+		open = func() (adapters.TokenStore, string, error) { return store, where, nil }
+	}
+	tokens, login := startEarly(ctx, open, client.Kratos, cfg.EarlyLoginFlow, cfg.Logger)
+	client.Tokens = tokens
+	if login != nil {
+		client.Kratos = login
 	}
 	plugin, err := ui.New(cfg.UI, cfg.Stdio, cfg.UIOptions)
 	if err != nil {
