@@ -73,7 +73,7 @@ func (c *Client) startSocialOnce(ctx context.Context, req adapters.SocialSignInR
 	if x.status < 200 || x.status >= 300 {
 		aerr := c.errorFrom(opCreateFlow, x)
 		if x.status == http.StatusBadRequest && strings.Contains(aerr.Message, "return_to") {
-			aerr.Message = fmt.Sprintf("Kratos does not allow the sign-in to return to %s (%s): add it to selfservice.allowed_return_urls in Kratos's config, or choose an allowed callback port",
+			aerr.Message = fmt.Sprintf("Kratos does not allow the sign-in to return to %s (%s): add it to selfservice.allowed_return_urls in Kratos's config (which must also offer the provider under selfservice.methods.oidc), or choose an allowed callback port",
 				req.ReturnTo, strings.TrimSuffix(aerr.Message, "."))
 		}
 		return nil, aerr
