@@ -90,6 +90,9 @@ type paths struct {
 	mailDir string
 	// mailLog receives the sink's notices while a client owns the terminal.
 	mailLog string
+	// noticeLog receives the stack's own messages while a client owns the
+	// terminal; they are repeated on it when the client exits.
+	noticeLog string
 	// envFile is the env file the client reads while the stack is up.
 	envFile string
 	// upLog is the output of a stack started with --up; pidFile its pid.
@@ -106,6 +109,7 @@ func newPaths(runDir string) paths {
 		lockFile:   filepath.Join(runDir, "kratos-tui-dev.lock"),
 		mailDir:    filepath.Join(runDir, "mail"),
 		mailLog:    filepath.Join(runDir, "mail.log"),
+		noticeLog:  filepath.Join(runDir, "notices.log"),
 		envFile:    filepath.Join(runDir, EnvFileName),
 		upLog:      filepath.Join(runDir, "dev.log"),
 		pidFile:    filepath.Join(runDir, "kratos-tui-dev.pid"),
