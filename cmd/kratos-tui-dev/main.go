@@ -274,7 +274,11 @@ func runStack(o options, sigc <-chan os.Signal, sio stdio) (code int, err error)
 	if err := os.MkdirAll(p.runDir, 0o700); err != nil {
 		return exitSetup, fmt.Errorf("create the run directory: %w", err)
 	}
-	unlock, err := lockRunDir(p.lockFile)
+	unlock, err := lockRunDir(p.lockFile, modeOf(o))
+	var busy *runDirBusyError
+	if errors.As(err, &busy) && busy.mode == modeBackground && !o.noClient {
+		return exitSetup, fmt.Errorf("the stack is already up (make up, pid %d): just run `kratos-tui` in the repository (it reads %s), or `make down` first", busy.pid, p.envFile)
+	}
 	if err != nil {
 		return exitSetup, err
 	}
