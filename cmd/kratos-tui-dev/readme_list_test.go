@@ -29,6 +29,7 @@ var readmeCommands = map[string]string{
 	"kratos-tui token":                "TestREADMECommands (in the curl line)",
 	"kratos-tui token --jwt TEMPLATE": "cmd/kratos-tui TestTokenJWT (TEMPLATE: the test config's kratos-tui-test)",
 	"kratos-tui logout":               "TestREADMECommands",
+	"kratos-tui logout --local":       "TestREADMECommands; without Kratos: cmd/kratos-tui TestLogoutLocalWithoutKratos",
 	"kratos-tui replay run.jsonl":     "TestREADMECommands",
 	readmeReplayLive:                  "TestREADMECommands",
 	readmeReadSecret:                  "TestREADMECommands (stdin a pipe)",

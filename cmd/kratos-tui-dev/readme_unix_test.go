@@ -222,7 +222,10 @@ func TestREADMECommands(t *testing.T) {
 	if st := statusJSON(t, r.must(0, "kratos-tui status --json", nil)); !st.SignedIn {
 		t.Errorf("after recovery status --json = %+v", st)
 	}
-	r.must(0, "kratos-tui logout", nil)
+	if out := r.must(0, "kratos-tui logout --local", nil); !strings.Contains(out, "Signed out locally") {
+		t.Errorf("logout --local: %s", out)
+	}
+	r.must(1, "kratos-tui status", nil)
 
 	// Recovery in the TUI, in a real terminal (tmux): F4 fills the code.
 	tuiRecovery(t, r, email)

@@ -136,13 +136,25 @@ func versionCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
+// localLogoutHint is added to logout's failures: the way out when Kratos
+// cannot be reached.
+const localLogoutHint = " To forget the stored token without Kratos: kratos-tui logout --local (the session then stays valid at Kratos until it expires)."
+
 func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
-	return &cobra.Command{
-		Use:     "logout",
-		Short:   "Sign out: revoke the session at Kratos and delete the stored token",
-		Example: "  kratos-tui logout",
+	var local bool
+	c := &cobra.Command{
+		Use:   "logout",
+		Short: "Sign out: revoke the session at Kratos and delete the stored token",
+		Long: `Sign out: revoke the session at Kratos and delete the stored token.
+
+With --local, Kratos is not asked: the stored token is deleted, and the
+session stays valid at Kratos until it expires.`,
+		Example: "  kratos-tui logout\n  kratos-tui logout --local   # Kratos unreachable: forget the token here only",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if local {
+				return s.logoutLocal(stdin, stdout, stderr)
+			}
 			signOutSent := false
 			script := &app.Script{Next: func(seen []events.Envelope) events.Event {
 				switch seen[len(seen)-1].Event.(type) {
@@ -166,12 +178,42 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 				}
 				return nil
 			case events.SignedIn:
-				return errors.New(st.Notice)
+				return errors.New(st.Notice + localLogoutHint)
+			case events.SessionCheckFailed:
+				return errors.New(unexpected(st).Error() + localLogoutHint)
 			default:
 				return unexpected(st)
 			}
 		},
 	}
+	c.Flags().BoolVar(&local, "local", false, "do not ask Kratos: only delete the stored token (the session stays valid at Kratos until it expires)")
+	return c
+}
+
+// logoutLocal deletes the stored token without asking Kratos.
+func (s *settings) logoutLocal(stdin *os.File, stdout, stderr *os.File) error {
+	cfg, closeLog, err := s.config(stdin, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		return afterClose(err, closeLog)
+	}
+	token, err := client.Tokens.Load()
+	if err != nil {
+		return afterClose(fmt.Errorf("read the stored token (%s): %w", client.TokenWhere, err), closeLog)
+	}
+	if token == "" {
+		fmt.Fprintln(stdout, "Not signed in; nothing to do.")
+		return afterClose(nil, closeLog)
+	}
+	if err := client.Tokens.Delete(); err != nil {
+		return afterClose(fmt.Errorf("delete the stored token (%s): %w", client.TokenWhere, err), closeLog)
+	}
+	fmt.Fprintf(stdout, "Signed out locally: the stored session token is deleted (%s).\n", client.TokenWhere)
+	fmt.Fprintln(stderr, "Warning: Kratos was not asked, so the session stays valid at Kratos until it expires; whoever holds a copy of the token can use it until then.")
+	return afterClose(nil, closeLog)
 }
 
 // runScript runs the client with a scripted UI (no user) for a command,
