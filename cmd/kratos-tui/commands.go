@@ -65,7 +65,8 @@ Settings come from flags, else the environment, else a .env file, else the
 dev stack's env file (<repo>/.run/kratos-tui.env, written by make up and
 make run while the stack is up), with the seed app's names: KRATOS_API
 (Kratos public URL) and BACKEND (backend URL, optional; without it Kratos
-whoami answers for the session). --env-file FILE reads only FILE.
+whoami answers for the session). --env-file FILE reads only FILE, which
+must exist.
 
 The TUI logs to $XDG_CACHE_HOME/kratos-tui/kratos-tui.log (~/.cache/... by
 default) unless --log-file says otherwise; the other UIs log to stderr.`,
@@ -88,7 +89,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	f := root.PersistentFlags()
 	f.StringVar(&s.kratosAPI, "kratos-api", "", "Kratos public URL (env KRATOS_API)")
 	f.StringVar(&s.backend, "backend", "", "backend URL serving GET /whoami (env BACKEND); empty: ask Kratos")
-	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, when present (default: ./.env and the dev stack's .run/kratos-tui.env)")
+	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, which must exist (default: ./.env and the dev stack's .run/kratos-tui.env, each when present)")
 	f.StringVar(&s.uiName, "ui", "", "user interface: "+strings.Join(ui.Names(), ", ")+" (default: tui on a terminal, else plain)")
 	f.StringVar(&s.tokenStore, "token-store", "", "where the session token is kept: auto, keyring, file, memory (env KRATOS_TUI_TOKEN_STORE; default auto)")
 	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (env KRATOS_TUI_TOKEN_DIR; default $XDG_CONFIG_HOME/kratos-tui/tokens)")
@@ -378,7 +379,8 @@ func (s *settings) envFiles() (map[string]string, []string, error) {
 		vals, err := godotenv.Read(s.envFile)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return map[string]string{}, nil, nil // read when present
+			// Given by name, so wanted: a typo must not pass for "no settings".
+			return nil, nil, fmt.Errorf("--env-file %s: no such file (give an existing file, or %s for none; without --env-file ./.env and the dev stack's env file are read when present)", s.envFile, os.DevNull)
 		case err != nil:
 			return nil, nil, fmt.Errorf("--env-file: %w", err)
 		}

@@ -49,7 +49,7 @@ func TestRecordingThatFailsSetsTheExitStatus(t *testing.T) {
 	out, errOut := open("out", ""), open("err", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code := run(ctx, []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", "http://127.0.0.1:1",
+	code := run(ctx, []string{"--env-file", os.DevNull, "--kratos-api", "http://127.0.0.1:1",
 		"--ui", "json", "--token-store", "memory", "--record", fifo}, in, out, errOut)
 	if h := <-header; !strings.Contains(h, "kratos_tui_flow_log") {
 		t.Fatalf("the reader got %q, not a header", h)
