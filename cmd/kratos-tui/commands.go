@@ -111,16 +111,32 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace, diffCommand(stdout))
 	teamCommands(root, replay, trace, &s, stdin, stdout, stderr)
+	// Before the completion command, which takes its output at creation.
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
 			c.Example = `  source <(kratos-tui completion bash)          # this shell
   kratos-tui completion zsh > "${fpath[1]}/_kratos-tui"
   kratos-tui completion fish > ~/.config/fish/completions/kratos-tui.fish`
+			// An unknown shell is an error naming the known ones (cobra
+			// would print the help and exit 0).
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cmd.Help()
+				}
+				var shells []string
+				for _, sub := range cmd.Commands() {
+					if sub.IsAvailableCommand() {
+						shells = append(shells, sub.Name())
+					}
+				}
+				return fmt.Errorf("unknown shell %q: kratos-tui completion supports %s", args[0], strings.Join(shells, ", "))
+			}
 		}
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
 	return root, &s
 }
 

@@ -149,3 +149,20 @@ func run3(t *testing.T, args ...string) (int, string, string) {
 	}
 	return code, read("out"), read("err")
 }
+
+// completion with a shell it does not know is an error listing the ones it
+// does (exit 2), not the help and exit 0.
+func TestCompletionUnknownShell(t *testing.T) {
+	code, out, stderr := runCLI(t, "completion", "tcsh")
+	for _, want := range []string{`"tcsh"`, "bash", "zsh", "fish", "powershell"} {
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("completion tcsh: exit %d, stderr %q, want exit 2 and %q", code, stderr, want)
+		}
+	}
+	if out != "" {
+		t.Errorf("completion tcsh printed on stdout: %.200s", out)
+	}
+	if code, out, _ := runCLI(t, "completion", "bash"); code != 0 || !strings.Contains(out, "bash completion") {
+		t.Errorf("completion bash: exit %d, %.100s", code, out)
+	}
+}
