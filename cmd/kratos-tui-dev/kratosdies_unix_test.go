@@ -65,6 +65,7 @@ func TestDevSaysWhenKratosDies(t *testing.T) {
 		}
 	}
 	waitFor("the stack is up", stderr.String)
+	waitFor("Notices            "+filepath.Join(runDir, "notices.log"), stderr.String)
 	waitFor(`"type":"SignedOut"`, stdout.String)
 	if err := syscall.Kill(kratosPID(t, runDir), syscall.SIGKILL); err != nil {
 		t.Fatal(err)

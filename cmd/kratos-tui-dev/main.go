@@ -353,6 +353,9 @@ func printBanner(w io.Writer, o options, p paths, st *stack) {
 	fmt.Fprintf(&b, "  Mail sink          %s (each e-mail Kratos sends; codes also in %s)\n", p.mailDir, st.mailNotices)
 	fmt.Fprintf(&b, "  Env file           %s (kratos-tui reads it in the repo while the stack is up)\n", p.envFile)
 	fmt.Fprintf(&b, "  Logs               %s, %s\n", p.kratosLog, p.backendLog)
+	if !o.noClient {
+		fmt.Fprintf(&b, "  Notices            %s (the stack's, while the client owns the terminal; repeated when it exits)\n", p.noticeLog)
+	}
 	for _, n := range st.notes {
 		fmt.Fprintf(&b, "  Note: %s\n", n)
 	}
