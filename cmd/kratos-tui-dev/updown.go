@@ -81,6 +81,12 @@ func up(o options, sio stdio) (int, error) {
 		printEnvFile(sio, p)
 		return 0, nil
 	}
+	if busy := lockHolder(p); busy != nil {
+		if busy.mode == modeClient {
+			return exitSetup, fmt.Errorf("the stack is already up under `make run` (pid %d): kratos-tui finds it while it runs; quit that client first for a stack of make up's own", busy.pid)
+		}
+		return exitSetup, busy
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return exitSetup, fmt.Errorf("find this executable: %w", err)
@@ -166,15 +172,8 @@ func down(o options, sio stdio) (int, error) {
 		_ = os.Remove(p.pidFile)
 		// Not make up's: another stack (make run) may hold the run
 		// directory.
-		if _, err := os.Stat(p.lockFile); err == nil {
-			unlock, err := lockRunDir(p.lockFile, "")
-			var busy *runDirBusyError
-			if errors.As(err, &busy) {
-				return 1, errors.New(ownerOf(busy))
-			}
-			if err == nil {
-				unlock()
-			}
+		if busy := lockHolder(p); busy != nil {
+			return 1, errors.New(ownerOf(busy))
 		}
 		fmt.Fprintln(sio.err, "kratos-tui-dev: the stack is not running")
 		return 0, nil
@@ -239,4 +238,21 @@ func ownerOf(busy *runDirBusyError) string {
 		return fmt.Sprintf("the stack belongs to `kratos-tui-dev --no-client` (pid %d), not to `make up`: Ctrl-C where it runs stops it", busy.pid)
 	}
 	return busy.Error()
+}
+
+// lockHolder returns who holds the run directory's lock, or nil when no
+// one does (it takes the lock and lets it go at once).
+func lockHolder(p paths) *runDirBusyError {
+	if _, err := os.Stat(p.lockFile); err != nil {
+		return nil
+	}
+	unlock, err := lockRunDir(p.lockFile, "")
+	var busy *runDirBusyError
+	if errors.As(err, &busy) {
+		return busy
+	}
+	if err == nil {
+		unlock()
+	}
+	return nil
 }

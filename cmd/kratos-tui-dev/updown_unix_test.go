@@ -89,6 +89,11 @@ func TestDevUpRunDownSayWhoOwnsTheStack(t *testing.T) {
 	if code != 1 || !strings.Contains(out, want) {
 		t.Errorf("make down while make run runs: exit %d, want 1 and %q:\n%s", code, want, out)
 	}
+	out, code = devCmd(t, bin, kratosBin, runDir, "--up")
+	want = "the stack is already up under `make run` (pid " + strconv.Itoa(run.Process.Pid) + ")"
+	if code != exitSetup || !strings.Contains(out, want) {
+		t.Errorf("make up while make run runs: exit %d, want 2 and %q:\n%s", code, want, out)
+	}
 	_ = stdin.Close()
 	if err := run.Wait(); err != nil {
 		t.Errorf("make run after make down: %v\n%s", err, runErr.String())
