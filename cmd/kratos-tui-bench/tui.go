@@ -63,7 +63,7 @@ type startup struct {
 // from just before the process is started. It then stops the client with
 // SIGTERM.
 func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup, error) {
-	cmd := exec.CommandContext(ctx, bin, "--kratos-api", kratosURL, "--env-file", filepath.Join(dir, "none.env"),
+	cmd := exec.CommandContext(ctx, bin, "--kratos-api", kratosURL, "--env-file", os.DevNull,
 		"--token-store", "memory", "--log-file", filepath.Join(dir, "client.log"))
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	start := time.Now()

@@ -31,6 +31,20 @@ func runClient(o options, p paths, st *stack, sigc <-chan os.Signal, sio stdio) 
 	if err != nil {
 		return exitSetup, fmt.Errorf("start the client %s: %w", bin, err)
 	}
+	// The client owns the terminal: whatever the stack has to say meanwhile
+	// goes to the notices file, and to the terminal once the client exits.
+	notices, nerr := os.OpenFile(p.noticeLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if nerr == nil {
+		defer notices.Close()
+	}
+	var later []string
+	say := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		later = append(later, msg)
+		if nerr == nil {
+			fmt.Fprintf(notices, "%s kratos-tui-dev: %s\n", time.Now().UTC().Format(time.RFC3339), msg)
+		}
+	}
 	var kill <-chan time.Time
 	tick := time.NewTicker(kratosWatch)
 	defer tick.Stop()
@@ -39,20 +53,22 @@ func runClient(o options, p paths, st *stack, sigc <-chan os.Signal, sio stdio) 
 	for {
 		select {
 		case <-c.done:
-			if kratosDied {
-				fmt.Fprintf(sio.err, "kratos-tui-dev: Kratos had exited while the client ran (log: %s)\n", st.kratosLog.Name())
+			code := exitCode(cmd.ProcessState)
+			for _, msg := range later {
+				fmt.Fprintf(sio.err, "kratos-tui-dev: %s\n", msg)
 			}
-			return exitCode(cmd.ProcessState), nil
+			if kratosDied && code == 0 {
+				code = 1
+			}
+			return code, nil
 		case <-tick.C:
 			if !kratosDied && !st.kratos.Running() {
 				kratosDied = true
-				// Said on the terminal even under the TUI: the client can
-				// only see that Kratos does not answer.
-				fmt.Fprintf(sio.err, "\r\nkratos-tui-dev: Kratos exited while the client runs; it will not answer (log: %s). Quit and run again.\r\n", st.kratosLog.Name())
+				say("Kratos exited while the client ran; it did not answer after that (log: %s)", st.kratosLog.Name())
 			}
 		case <-backendDone:
 			backendDone = nil
-			fmt.Fprintf(sio.err, "\r\nkratos-tui-dev: the backend exited while the client runs: %v (log: %s)\r\n", st.backend.err, st.backendLog.Name())
+			say("the backend exited while the client ran: %v (log: %s)", st.backend.err, st.backendLog.Name())
 		case s := <-sigc:
 			if s == os.Interrupt {
 				continue

@@ -90,6 +90,9 @@ type paths struct {
 	mailDir string
 	// mailLog receives the sink's notices while a client owns the terminal.
 	mailLog string
+	// noticeLog receives the stack's own messages while a client owns the
+	// terminal; they are repeated on it when the client exits.
+	noticeLog string
 	// envFile is the env file the client reads while the stack is up.
 	envFile string
 	// upLog is the output of a stack started with --up; pidFile its pid.
@@ -106,6 +109,7 @@ func newPaths(runDir string) paths {
 		lockFile:   filepath.Join(runDir, "kratos-tui-dev.lock"),
 		mailDir:    filepath.Join(runDir, "mail"),
 		mailLog:    filepath.Join(runDir, "mail.log"),
+		noticeLog:  filepath.Join(runDir, "notices.log"),
 		envFile:    filepath.Join(runDir, EnvFileName),
 		upLog:      filepath.Join(runDir, "dev.log"),
 		pidFile:    filepath.Join(runDir, "kratos-tui-dev.pid"),
@@ -270,7 +274,11 @@ func runStack(o options, sigc <-chan os.Signal, sio stdio) (code int, err error)
 	if err := os.MkdirAll(p.runDir, 0o700); err != nil {
 		return exitSetup, fmt.Errorf("create the run directory: %w", err)
 	}
-	unlock, err := lockRunDir(p.lockFile)
+	unlock, err := lockRunDir(p.lockFile, modeOf(o))
+	var busy *runDirBusyError
+	if errors.As(err, &busy) && busy.mode == modeBackground && !o.noClient {
+		return exitSetup, fmt.Errorf("the stack is already up (make up, pid %d): just run `kratos-tui` in the repository (it reads %s), or `make down` first", busy.pid, p.envFile)
+	}
 	if err != nil {
 		return exitSetup, err
 	}
@@ -345,6 +353,9 @@ func printBanner(w io.Writer, o options, p paths, st *stack) {
 	fmt.Fprintf(&b, "  Mail sink          %s (each e-mail Kratos sends; codes also in %s)\n", p.mailDir, st.mailNotices)
 	fmt.Fprintf(&b, "  Env file           %s (kratos-tui reads it in the repo while the stack is up)\n", p.envFile)
 	fmt.Fprintf(&b, "  Logs               %s, %s\n", p.kratosLog, p.backendLog)
+	if !o.noClient {
+		fmt.Fprintf(&b, "  Notices            %s (the stack's, while the client owns the terminal; repeated when it exits)\n", p.noticeLog)
+	}
 	for _, n := range st.notes {
 		fmt.Fprintf(&b, "  Note: %s\n", n)
 	}

@@ -30,7 +30,7 @@ func signalOf(*os.ProcessState) (os.Signal, bool) { return nil, false }
 
 func exitCodeForSignal(os.Signal) int { return exitSetup }
 
-func lockRunDir(string) (func(), error) { return func() {}, nil }
+func lockRunDir(string, string) (func(), error) { return func() {}, nil }
 
 func setDetachedProcAttrs(*exec.Cmd) {}
 

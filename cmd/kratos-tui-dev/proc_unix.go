@@ -75,24 +75,26 @@ func exitCodeForSignal(sig os.Signal) int {
 // lockRunDir takes an exclusive lock on path (a file in the run
 // directory), so that two stacks never share one Kratos database. The lock
 // is released by the returned function or when the process exits.
-func lockRunDir(path string) (func(), error) {
+func lockRunDir(path, mode string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock the run directory: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder := ""
-		if b, rerr := os.ReadFile(path); rerr == nil && len(strings.TrimSpace(string(b))) > 0 {
-			holder = " (pid " + strings.TrimSpace(string(b)) + ")"
-		}
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another kratos-tui-dev%s is using the run directory (lock %s): stop it, or give another --run-dir", holder, path)
+			busy := &runDirBusyError{lock: path}
+			if b, rerr := os.ReadFile(path); rerr == nil {
+				pid, m, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+				busy.pid, _ = strconv.Atoi(strings.TrimSpace(pid))
+				busy.mode = strings.TrimSpace(m)
+			}
+			return nil, busy
 		}
 		return nil, fmt.Errorf("lock the run directory: %w", err)
 	}
 	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"+mode+"\n"), 0)
 	}
 	return func() { _ = f.Close() }, nil
 }

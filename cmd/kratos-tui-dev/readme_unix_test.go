@@ -180,6 +180,10 @@ func TestREADMECommands(t *testing.T) {
 	if !strings.Contains(out, "Not signed in.") || !strings.Contains(out, "Token store: file "+filepath.Join(r.dir, ".run", "tokens")) {
 		t.Errorf("status before sign-up:\n%s", out)
 	}
+	// As the README shows it: sign out (a no-op here), then sign up.
+	if out := r.must(0, "kratos-tui logout", nil); !strings.Contains(out, "Not signed in") {
+		t.Errorf("logout before the sign-up: %s", out)
+	}
 	out = r.must(0, readmeSignUp, nil)
 	if !strings.Contains(out, `"type":"SignedIn"`) {
 		t.Fatalf("sign-up did not sign in:\n%s", out)
@@ -222,7 +226,10 @@ func TestREADMECommands(t *testing.T) {
 	if st := statusJSON(t, r.must(0, "kratos-tui status --json", nil)); !st.SignedIn {
 		t.Errorf("after recovery status --json = %+v", st)
 	}
-	r.must(0, "kratos-tui logout", nil)
+	if out := r.must(0, "kratos-tui logout --local", nil); !strings.Contains(out, "Signed out locally") {
+		t.Errorf("logout --local: %s", out)
+	}
+	r.must(1, "kratos-tui status", nil)
 
 	// Recovery in the TUI, in a real terminal (tmux): F4 fills the code.
 	tuiRecovery(t, r, email)
@@ -252,7 +259,7 @@ func TestREADMECommands(t *testing.T) {
 			t.Errorf("%s: %s", line, out)
 		}
 	}
-	for _, format := range []string{"", " --format text", " --format mermaid"} {
+	for _, format := range []string{"", " --format text", " --format html", " --format mermaid", " --format mermaid-sequence"} {
 		if out := r.must(0, "kratos-tui trace run.jsonl"+format, nil); out == "" {
 			t.Errorf("trace%s printed nothing", format)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 
 	"fmt"
 	"os"
@@ -76,9 +77,15 @@ func up(o options, sio stdio) (int, error) {
 		return exitSetup, fmt.Errorf("create the run directory: %w", err)
 	}
 	if pid, ok := runningPID(p); ok {
-		fmt.Fprintf(sio.err, "kratos-tui-dev: the stack is already up (pid %d); `make down` stops it\n", pid)
+		fmt.Fprintf(sio.err, "kratos-tui-dev: the stack is already up (pid %d)\n", pid)
 		printEnvFile(sio, p)
 		return 0, nil
+	}
+	if busy := lockHolder(p); busy != nil {
+		if busy.mode == modeClient {
+			return exitSetup, fmt.Errorf("the stack is already up under `make run` (pid %d): kratos-tui finds it while it runs; quit that client first for a stack of make up's own", busy.pid)
+		}
+		return exitSetup, busy
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -141,7 +148,9 @@ func up(o options, sio stdio) (int, error) {
 func bannerOnly(log []byte) []byte {
 	var out bytes.Buffer
 	for _, line := range bytes.SplitAfter(log, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("export ")) || bytes.HasPrefix(line, []byte("mail sink: ")) || bytes.HasPrefix(line, []byte("Ctrl-C")) {
+		// How to stop the stack is said once, by printEnvFile.
+		if bytes.HasPrefix(line, []byte("export ")) || bytes.HasPrefix(line, []byte("mail sink: ")) ||
+			bytes.HasPrefix(line, []byte("Ctrl-C")) || bytes.HasPrefix(line, []byte("`make down`")) {
 			continue
 		}
 		out.Write(line)
@@ -161,6 +170,11 @@ func down(o options, sio stdio) (int, error) {
 	pid, ok := runningPID(p)
 	if !ok {
 		_ = os.Remove(p.pidFile)
+		// Not make up's: another stack (make run) may hold the run
+		// directory.
+		if busy := lockHolder(p); busy != nil {
+			return 1, errors.New(ownerOf(busy))
+		}
 		fmt.Fprintln(sio.err, "kratos-tui-dev: the stack is not running")
 		return 0, nil
 	}
@@ -177,4 +191,68 @@ func down(o options, sio stdio) (int, error) {
 	_ = os.Remove(p.pidFile)
 	fmt.Fprintf(sio.err, "kratos-tui-dev: the stack (pid %d) stopped; data kept in %s\n", pid, filepath.Join(p.runDir, "kratos"))
 	return 0, nil
+}
+
+// The modes a stack holding the run directory's lock runs in (the second
+// line of the lock file).
+const (
+	modeClient     = "client"     // make run: the stack and a client
+	modeNoClient   = "no-client"  // kratos-tui-dev --no-client
+	modeBackground = "background" // make up
+)
+
+// runDirBusyError is lockRunDir's answer when another kratos-tui-dev holds
+// the run directory.
+type runDirBusyError struct {
+	lock string
+	pid  int    // 0 when the lock file does not say
+	mode string // "" when the lock file does not say
+}
+
+func (e *runDirBusyError) Error() string {
+	holder := ""
+	if e.pid > 0 {
+		holder = fmt.Sprintf(" (pid %d)", e.pid)
+	}
+	return fmt.Sprintf("another kratos-tui-dev%s is using the run directory (lock %s): stop it, or give another --run-dir", holder, e.lock)
+}
+
+// modeOf is the mode of the stack o starts.
+func modeOf(o options) string {
+	switch {
+	case o.noClient && os.Getenv(backgroundEnv) == "1":
+		return modeBackground
+	case o.noClient:
+		return modeNoClient
+	}
+	return modeClient
+}
+
+// ownerOf says which command owns the stack holding the run directory and
+// how to stop it, for `make down` when that is not `make up`.
+func ownerOf(busy *runDirBusyError) string {
+	switch busy.mode {
+	case modeClient:
+		return fmt.Sprintf("the stack belongs to `make run` (pid %d), not to `make up`: quit its client to stop it", busy.pid)
+	case modeNoClient:
+		return fmt.Sprintf("the stack belongs to `kratos-tui-dev --no-client` (pid %d), not to `make up`: Ctrl-C where it runs stops it", busy.pid)
+	}
+	return busy.Error()
+}
+
+// lockHolder returns who holds the run directory's lock, or nil when no
+// one does (it takes the lock and lets it go at once).
+func lockHolder(p paths) *runDirBusyError {
+	if _, err := os.Stat(p.lockFile); err != nil {
+		return nil
+	}
+	unlock, err := lockRunDir(p.lockFile, "")
+	var busy *runDirBusyError
+	if errors.As(err, &busy) {
+		return busy
+	}
+	if err == nil {
+		unlock()
+	}
+	return nil
 }

@@ -66,7 +66,8 @@ Settings come from flags, else the environment, else a .env file, else the
 dev stack's env file (<repo>/.run/kratos-tui.env, written by make up and
 make run while the stack is up), with the seed app's names: KRATOS_API
 (Kratos public URL) and BACKEND (backend URL, optional; without it Kratos
-whoami answers for the session). --env-file FILE reads only FILE.
+whoami answers for the session). --env-file FILE reads only FILE, which
+must exist.
 
 The TUI logs to $XDG_CACHE_HOME/kratos-tui/kratos-tui.log (~/.cache/... by
 default) unless --log-file says otherwise; the other UIs log to stderr.`,
@@ -89,7 +90,7 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	f := root.PersistentFlags()
 	f.StringVar(&s.kratosAPI, "kratos-api", "", "Kratos public URL (env KRATOS_API)")
 	f.StringVar(&s.backend, "backend", "", "backend URL serving GET /whoami (env BACKEND); empty: ask Kratos")
-	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, when present (default: ./.env and the dev stack's .run/kratos-tui.env)")
+	f.StringVar(&s.envFile, "env-file", "", "read settings (KEY=value lines) only from this file, which must exist (default: ./.env and the dev stack's .run/kratos-tui.env, each when present)")
 	f.StringVar(&s.uiName, "ui", "", "user interface: "+strings.Join(ui.Names(), ", ")+" (default: tui on a terminal, else plain)")
 	f.StringVar(&s.tokenStore, "token-store", "", "where the session token is kept: auto, keyring, file, memory (env KRATOS_TUI_TOKEN_STORE; default auto)")
 	f.StringVar(&s.tokenDir, "token-dir", "", "directory of the token file (env KRATOS_TUI_TOKEN_DIR; default $XDG_CONFIG_HOME/kratos-tui/tokens)")
@@ -111,16 +112,32 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace, diffCommand(stdout))
 	teamCommands(root, replay, trace, &s, stdin, stdout, stderr)
+	// Before the completion command, which takes its output at creation.
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
 			c.Example = `  source <(kratos-tui completion bash)          # this shell
   kratos-tui completion zsh > "${fpath[1]}/_kratos-tui"
   kratos-tui completion fish > ~/.config/fish/completions/kratos-tui.fish`
+			// An unknown shell is an error naming the known ones (cobra
+			// would print the help and exit 0).
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cmd.Help()
+				}
+				var shells []string
+				for _, sub := range cmd.Commands() {
+					if sub.IsAvailableCommand() {
+						shells = append(shells, sub.Name())
+					}
+				}
+				return fmt.Errorf("unknown shell %q: kratos-tui completion supports %s", args[0], strings.Join(shells, ", "))
+			}
 		}
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
 	return root, &s
 }
 
@@ -137,13 +154,25 @@ func versionCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
+// localLogoutHint is added to logout's failures: the way out when Kratos
+// cannot be reached.
+const localLogoutHint = " To forget the stored token without Kratos: kratos-tui logout --local (the session then stays valid at Kratos until it expires)."
+
 func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
-	return &cobra.Command{
-		Use:     "logout",
-		Short:   "Sign out: revoke the session at Kratos and delete the stored token",
-		Example: "  kratos-tui logout",
+	var local bool
+	c := &cobra.Command{
+		Use:   "logout",
+		Short: "Sign out: revoke the session at Kratos and delete the stored token",
+		Long: `Sign out: revoke the session at Kratos and delete the stored token.
+
+With --local, Kratos is not asked: the stored token is deleted, and the
+session stays valid at Kratos until it expires.`,
+		Example: "  kratos-tui logout\n  kratos-tui logout --local   # Kratos unreachable: forget the token here only",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if local {
+				return s.logoutLocal(stdin, stdout, stderr)
+			}
 			signOutSent := false
 			script := &app.Script{Next: func(seen []events.Envelope) events.Event {
 				switch seen[len(seen)-1].Event.(type) {
@@ -167,12 +196,42 @@ func logoutCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.
 				}
 				return nil
 			case events.SignedIn:
-				return errors.New(st.Notice)
+				return errors.New(st.Notice + localLogoutHint)
+			case events.SessionCheckFailed:
+				return errors.New(unexpected(st).Error() + localLogoutHint)
 			default:
 				return unexpected(st)
 			}
 		},
 	}
+	c.Flags().BoolVar(&local, "local", false, "do not ask Kratos: only delete the stored token (the session stays valid at Kratos until it expires)")
+	return c
+}
+
+// logoutLocal deletes the stored token without asking Kratos.
+func (s *settings) logoutLocal(stdin *os.File, stdout, stderr *os.File) error {
+	cfg, closeLog, err := s.config(stdin, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	client, err := app.NewClient(cfg)
+	if err != nil {
+		return afterClose(err, closeLog)
+	}
+	token, err := client.Tokens.Load()
+	if err != nil {
+		return afterClose(fmt.Errorf("read the stored token (%s): %w", client.TokenWhere, err), closeLog)
+	}
+	if token == "" {
+		fmt.Fprintln(stdout, "Not signed in; nothing to do.")
+		return afterClose(nil, closeLog)
+	}
+	if err := client.Tokens.Delete(); err != nil {
+		return afterClose(fmt.Errorf("delete the stored token (%s): %w", client.TokenWhere, err), closeLog)
+	}
+	fmt.Fprintf(stdout, "Signed out locally: the stored session token is deleted (%s).\n", client.TokenWhere)
+	fmt.Fprintln(stderr, "Warning: Kratos was not asked, so the session stays valid at Kratos until it expires; whoever holds a copy of the token can use it until then.")
+	return afterClose(nil, closeLog)
 }
 
 // runScript runs the client with a scripted UI (no user) for a command,
@@ -341,7 +400,8 @@ func (s *settings) envFiles() (map[string]string, []string, error) {
 		vals, err := godotenv.Read(s.envFile)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return map[string]string{}, nil, nil // read when present
+			// Given by name, so wanted: a typo must not pass for "no settings".
+			return nil, nil, fmt.Errorf("--env-file %s: no such file (give an existing file, or %s for none; without --env-file ./.env and the dev stack's env file are read when present)", s.envFile, os.DevNull)
 		case err != nil:
 			return nil, nil, fmt.Errorf("--env-file: %w", err)
 		}

@@ -54,7 +54,7 @@ func TestCrashRecordingKilled(t *testing.T) {
 	for k := range kills {
 		dir := t.TempDir()
 		logPath := filepath.Join(dir, "run.flowlog")
-		args := []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL,
+		args := []string{"--env-file", os.DevNull, "--kratos-api", srv.PublicURL,
 			"--ui", "json", "--token-store", "memory", "--record", logPath}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperMain$", "-test.count=1")
 		cmd.Env = append(os.Environ(), envCrashArgs+"="+strings.Join(args, "\n"))

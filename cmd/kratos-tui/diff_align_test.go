@@ -38,7 +38,7 @@ func recordJSON(t *testing.T, url, path string, piped bool, intents, waitFor []s
 	defer cancel()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", url,
+		done <- run(ctx, []string{"--env-file", os.DevNull, "--kratos-api", url,
 			"--ui", "json", "--token-store", "memory", "--record", path}, inR, outW, errOut)
 		outW.Close()
 	}()

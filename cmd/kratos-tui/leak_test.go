@@ -148,7 +148,7 @@ func TestLeakCanaryFullRun(t *testing.T) {
 	dir := t.TempDir()
 	tokenDir := filepath.Join(t.TempDir(), "tokens")
 	logFile := filepath.Join(dir, "kratos-tui.log")
-	args := []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+	args := []string{"--env-file", os.DevNull, "--kratos-api", srv.PublicURL, "--ui", "json",
 		"--token-store", "file", "--token-dir", tokenDir, "--log-level", "debug", "--log-file", logFile}
 	store := tokenstore.NewFile(tokenDir, srv.PublicURL)
 	found := 0

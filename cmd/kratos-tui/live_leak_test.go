@@ -150,7 +150,7 @@ func TestLeakLiveReplaySecretsNeverInArgvOrEnv(t *testing.T) {
 	for _, how := range []string{"secrets-file", "environment"} {
 		proxy.Clear()
 		proxy.Add(faultproxy.Rule{Method: http.MethodPost, PathPrefix: "/self-service/login", Kind: faultproxy.Delay, Delay: 700 * time.Millisecond})
-		args := []string{"--env-file", filepath.Join(c.dir, "none.env"), "replay", "--live", rec, "--kratos-api", proxy.URL(), "--token-store", "memory"}
+		args := []string{"--env-file", os.DevNull, "replay", "--live", rec, "--kratos-api", proxy.URL(), "--token-store", "memory"}
 		env := append(os.Environ(), "KRATOS_TUI_SECRET_1=")
 		if how == "secrets-file" {
 			args = append(args, "--secrets-file", secretsFile)

@@ -14,22 +14,7 @@ import (
 // stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	open := func(name string) *os.File {
-		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_RDWR, 0o600)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
-		return f
-	}
-	in, out, errOut := open("in"), open("out"), open("err")
-	code := run(context.Background(), append([]string{"--env-file", filepath.Join(dir, "none.env")}, args...), in, out, errOut)
-	read := func(name string) string {
-		b, _ := os.ReadFile(filepath.Join(dir, name))
-		return string(b)
-	}
-	return code, read("out"), read("err")
+	return run3(t, append([]string{"--env-file", os.DevNull}, args...)...)
 }
 
 func TestBadSettingsGiveClearErrors(t *testing.T) {
@@ -104,7 +89,7 @@ func TestStatusAndLogoutAgainstKratos(t *testing.T) {
 	defer outF.Close()
 	errF, _ := os.Create(filepath.Join(dir, "err"))
 	defer errF.Close()
-	if code := run(ctx, append([]string{"--env-file", filepath.Join(dir, "none.env"), "--ui", "json"}, common...), in, outF, errF); code != 0 {
+	if code := run(ctx, append([]string{"--env-file", os.DevNull, "--ui", "json"}, common...), in, outF, errF); code != 0 {
 		b, _ := os.ReadFile(filepath.Join(dir, "err"))
 		t.Fatalf("json sign-in exit %d: %s", code, b)
 	}
@@ -124,5 +109,60 @@ func TestStatusAndLogoutAgainstKratos(t *testing.T) {
 	code, out, _ = runCLI(t, append(common, "status")...)
 	if code != 1 {
 		t.Fatalf("status after logout: exit %d, out %q", code, out)
+	}
+}
+
+// An explicit --env-file that does not exist is an error naming it (exit
+// 2), not silently ignored; without --env-file a missing ./.env is fine.
+func TestMissingEnvFileIsAnError(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	missing := filepath.Join(t.TempDir(), "typo.env")
+	code, _, stderr := run3(t, "--env-file", missing, "--kratos-api", "http://127.0.0.1:1", "status")
+	if code != 2 || !strings.Contains(stderr, missing) || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing --env-file: exit %d, stderr %q; want exit 2 naming %s", code, stderr, missing)
+	}
+	t.Chdir(t.TempDir()) // no ./.env, no repository
+	code, _, stderr = run3(t, "--kratos-api", "http://127.0.0.1:1", "--timeout", "1s", "status")
+	if code == 2 && strings.Contains(stderr, "env") {
+		t.Errorf("no --env-file and no ./.env: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// run3 runs the command line as given (no --env-file added) with stdin
+// empty and returns the exit code, stdout and stderr.
+func run3(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	open := func(name string) *os.File {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	in, out, errOut := open("in"), open("out"), open("err")
+	code := run(context.Background(), args, in, out, errOut)
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		return string(b)
+	}
+	return code, read("out"), read("err")
+}
+
+// completion with a shell it does not know is an error listing the ones it
+// does (exit 2), not the help and exit 0.
+func TestCompletionUnknownShell(t *testing.T) {
+	code, out, stderr := runCLI(t, "completion", "tcsh")
+	for _, want := range []string{`"tcsh"`, "bash", "zsh", "fish", "powershell"} {
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("completion tcsh: exit %d, stderr %q, want exit 2 and %q", code, stderr, want)
+		}
+	}
+	if out != "" {
+		t.Errorf("completion tcsh printed on stdout: %.200s", out)
+	}
+	if code, out, _ := runCLI(t, "completion", "bash"); code != 0 || !strings.Contains(out, "bash completion") {
+		t.Errorf("completion bash: exit %d, %.100s", code, out)
 	}
 }

@@ -59,6 +59,11 @@ func openRecorder(path string, cfg app.Config, stderr io.Writer, redactPII bool)
 // stream (nats://HOST:PORT/STREAM), which it names on stderr.
 func openSink(path string, stderr io.Writer) (flowlog.Sink, error) {
 	if !natsrec.IsURL(path) {
+		// Said before the file is truncated: an earlier recording under
+		// the same name is gone once the run starts.
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			fmt.Fprintf(stderr, "kratos-tui: --record: replacing %s (%d bytes)\n", path, fi.Size())
+		}
 		s, err := flowlog.CreateFileSink(path)
 		if err != nil {
 			return nil, fmt.Errorf("--record: %w", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -49,7 +50,7 @@ func TestRecordingThatFailsSetsTheExitStatus(t *testing.T) {
 	out, errOut := open("out", ""), open("err", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code := run(ctx, []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", "http://127.0.0.1:1",
+	code := run(ctx, []string{"--env-file", os.DevNull, "--kratos-api", "http://127.0.0.1:1",
 		"--ui", "json", "--token-store", "memory", "--record", fifo}, in, out, errOut)
 	if h := <-header; !strings.Contains(h, "kratos_tui_flow_log") {
 		t.Fatalf("the reader got %q, not a header", h)
@@ -62,5 +63,28 @@ func TestRecordingThatFailsSetsTheExitStatus(t *testing.T) {
 	}
 	if !strings.Contains(string(stdout), `"kind":"state"`) {
 		t.Fatalf("the run showed nothing: %q", stdout)
+	}
+}
+
+// --record over an existing file says it replaces it (and how big it was)
+// on stderr; a new file, no notice.
+func TestRecordSaysItReplacesAFile(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	args := []string{"--kratos-api", "http://127.0.0.1:1", "--ui", "json", "--token-store", "memory", "--timeout", "1s", "--record", path}
+	_, _, stderr := runCLI(t, args...)
+	if strings.Contains(stderr, "replacing") {
+		t.Errorf("a new recording said %q", stderr)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() == 0 {
+		t.Fatalf("no recording: %v", err)
+	}
+	_, _, stderr = runCLI(t, args...)
+	if want := "kratos-tui: --record: replacing " + path + " (" + strconv.FormatInt(fi.Size(), 10) + " bytes)\n"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "kratos_tui_flow_log") {
+		t.Errorf("the replaced file is no recording: %.200s", b)
 	}
 }

@@ -31,6 +31,10 @@ type replayFlags struct {
 	trace        bool
 }
 
+// totpSecretEnv holds the TOTP secret of an identity enrolled before the
+// recording, for replay --live (the README names it).
+const totpSecretEnv = "KRATOS_TUI_TOTP_SECRET"
+
 func replayCommand(s *settings, stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 	var rf replayFlags
 	cmd := &cobra.Command{
@@ -122,7 +126,7 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 			"give the value of «secret:N» in the environment as KRATOS_TUI_SECRET_N=VALUE, as a line N=VALUE in a --secrets-file (chmod 600), or type it when asked on a terminal")
 	}
 	opts := replay.LiveOptions{Secrets: replay.SecretsFromEnv(os.Environ()), RewriteEmail: map[string]string{},
-		TOTPSecret: os.Getenv("KRATOS_TUI_TOTP_SECRET")}
+		TOTPSecret: os.Getenv(totpSecretEnv)}
 	if rf.mail != "" {
 		if err := app.ValidateURL("--mail", rf.mail); err != nil {
 			return err

@@ -53,7 +53,7 @@ func (c *cliRun) phase(sc *canary.Scanner, name string, lines ...string) (int, s
 	out, _ := os.Create(outPath)
 	errF, _ := os.Create(errPath)
 	rec, logFile := filepath.Join(c.dir, name+".flowlog"), filepath.Join(c.dir, name+".log")
-	args := append([]string{"--env-file", filepath.Join(c.dir, "none.env"), "--kratos-api", c.url, "--ui", "json",
+	args := append([]string{"--env-file", os.DevNull, "--kratos-api", c.url, "--ui", "json",
 		"--token-store", "file", "--token-dir", c.tokenDir, "--log-level", "debug", "--log-file", logFile,
 		"--record", rec, "--timeout", "20s"}, c.extra...)
 	code := run(context.Background(), args, in, out, errF)
@@ -391,7 +391,7 @@ func TestLeakCrashOutput(t *testing.T) {
 	}
 	dir, tokenDir := t.TempDir(), filepath.Join(t.TempDir(), "tokens")
 	rec, logFile := filepath.Join(dir, "crash.flowlog"), filepath.Join(dir, "crash.log")
-	args := []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+	args := []string{"--env-file", os.DevNull, "--kratos-api", srv.PublicURL, "--ui", "json",
 		"--token-store", "file", "--token-dir", tokenDir, "--log-level", "debug", "--log-file", logFile, "--record", rec}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperMain$", "-test.count=1")
 	cmd.Env = append(os.Environ(), envCrashArgs+"="+strings.Join(args, "\n"))

@@ -37,7 +37,7 @@ type StatusJSON struct {
 	SecondFactorRequired bool `json:"second_factor_required"`
 	// KratosAPI is the Kratos public URL checked; Backend the backend URL
 	// that answered whoami ("" when Kratos did).
-	KratosAPI string `json:"kratos_api"`
+	KratosAPI string `json:"kratos_api,omitempty"`
 	Backend   string `json:"backend,omitempty"`
 	// SettingsFrom lists the env files the settings were read from.
 	SettingsFrom []string `json:"settings_from,omitempty"`

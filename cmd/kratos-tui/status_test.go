@@ -250,3 +250,36 @@ func TestREADMEListsEveryIntentAndState(t *testing.T) {
 		}
 	}
 }
+
+// "Keys without a value are left out, except the two booleans" (README):
+// with KRATOS_API unset, status --json has no "kratos_api": "".
+func TestStatusJSONLeavesOutEmptyKeys(t *testing.T) {
+	t.Setenv("KRATOS_API", "")
+	code, out, _ := runCLI(t, "status", "--json")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("status --json (exit %d) is not one JSON object: %v\n%s", code, err, out)
+	}
+	if code != codeError || got["error"] == nil {
+		t.Errorf("exit %d, %v; want exit 2 and an error", code, got)
+	}
+	for k, v := range got {
+		if _, isBool := v.(bool); isBool {
+			continue
+		}
+		if v == nil || v == "" {
+			t.Errorf("status --json has %q: %#v, want the key left out", k, v)
+		}
+	}
+	if _, ok := got["signed_in"]; !ok {
+		t.Error("status --json lacks signed_in")
+	}
+	// And every key, but the two booleans, is left out when empty.
+	st := reflect.TypeOf(StatusJSON{})
+	for i := 0; i < st.NumField(); i++ {
+		f := st.Field(i)
+		if f.Type.Kind() != reflect.Bool && !strings.HasSuffix(f.Tag.Get("json"), ",omitempty") {
+			t.Errorf("StatusJSON.%s (%s) is printed when empty", f.Name, f.Tag.Get("json"))
+		}
+	}
+}

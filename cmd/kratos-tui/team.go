@@ -447,7 +447,7 @@ func liveReplayer(s *settings, secretsFile, mail string, stdin, stdout, stderr *
 			return farm.Result{Status: farm.Failed, Reason: err.Error()}
 		}
 		opts := replay.LiveOptions{Secrets: maps.Clone(secrets), RewriteEmail: map[string]string{},
-			TOTPSecret: os.Getenv("KRATOS_TUI_TOTP_SECRET"), Mail: courier}
+			TOTPSecret: os.Getenv(totpSecretEnv), Mail: courier}
 		run := func(ctx context.Context, tokens adapters.TokenStore, plugin ui.Plugin) error {
 			c := cfg // one per run: runs go on at once
 			c.Tokens = tokens

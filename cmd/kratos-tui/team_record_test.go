@@ -52,7 +52,7 @@ func TestRecordToNATSAgainstKratos(t *testing.T) {
 	dir, tokenDir := t.TempDir(), filepath.Join(t.TempDir(), "tokens")
 	password := randomSecret(t, "Cnry-")
 	email := fmt.Sprintf("nats-%d@example.com", time.Now().UnixNano())
-	base := []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+	base := []string{"--env-file", os.DevNull, "--kratos-api", srv.PublicURL, "--ui", "json",
 		"--token-store", "file", "--token-dir", tokenDir, "--record", ns.URL() + "/TEAM"}
 
 	t.Setenv("KRATOS_TUI_RUN_ID", "signup-1")
@@ -117,7 +117,7 @@ func TestRecordToUnreachableNATS(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
 	dir := t.TempDir()
-	code, _, errOut := runTeamCLI(t, dir, []string{"--env-file", filepath.Join(dir, "none.env"), "--kratos-api", "http://127.0.0.1:1",
+	code, _, errOut := runTeamCLI(t, dir, []string{"--env-file", os.DevNull, "--kratos-api", "http://127.0.0.1:1",
 		"--ui", "json", "--token-store", "memory", "--record", "nats://127.0.0.1:1/TEAM"})
 	if code != 2 || !strings.Contains(errOut, "cannot reach 127.0.0.1:1") || !strings.Contains(errOut, "--record FILE") {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -146,7 +146,7 @@ func TestLiveWorkerAgainstKratos(t *testing.T) {
 		// Each intent once the screen it answers is shown, as a user
 		// would: the live replay sends them the same way.
 		dir := t.TempDir()
-		cmd := exec.Command(bin, "--env-file", filepath.Join(dir, "none.env"), "--kratos-api", srv.PublicURL, "--ui", "json",
+		cmd := exec.Command(bin, "--env-file", os.DevNull, "--kratos-api", srv.PublicURL, "--ui", "json",
 			"--token-store", "file", "--token-dir", filepath.Join(dir, "tokens"), "--record", filepath.Join(recDir, fmt.Sprintf("signin-%d.jsonl", i)))
 		cmd.Env = append(os.Environ(), "KRATOS_API=")
 		in, _ := cmd.StdinPipe()
@@ -183,7 +183,7 @@ func TestLiveWorkerAgainstKratos(t *testing.T) {
 		if out, err := exec.Command(bin, "replay", "--enqueue", addr, recDir).CombinedOutput(); err != nil {
 			t.Fatalf("enqueue: %v\n%s", err, out)
 		}
-		args := append([]string{"--env-file", filepath.Join(recDir, "none.env"), "replay-worker", addr, "--live", "--kratos-api", srv.PublicURL, "--token-store", "memory"}, c.args...)
+		args := append([]string{"--env-file", os.DevNull, "replay-worker", addr, "--live", "--kratos-api", srv.PublicURL, "--token-store", "memory"}, c.args...)
 		w := exec.Command(bin, args...)
 		w.Env = append(os.Environ(), "KRATOS_API=")
 		wOut := newSyncBuf()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -16,6 +17,10 @@ import (
 	"github.com/kratos-tui/kratos-tui/fsm"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
+
+// traceFormats are the values of trace --format (the README's synopsis
+// lists them; TestREADMETraceFormats holds it to this).
+var traceFormats = []string{"tui", "text", "html", "mermaid", "mermaid-sequence"}
 
 func traceCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
 	var format string
@@ -62,7 +67,7 @@ replayed side by side.`,
 			case "mermaid-sequence":
 				return traceview.WriteMermaidSequence(stdout, recs)
 			}
-			return fmt.Errorf("--format %q: want tui, text, html, mermaid or mermaid-sequence", format)
+			return fmt.Errorf("--format %q: want one of %s", format, strings.Join(traceFormats, ", "))
 		},
 	}
 	cmd.Flags().BoolVar(&withReplay, "replay", false, "replay the log first and show the first divergence (html, tui)")
