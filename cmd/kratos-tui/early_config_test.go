@@ -12,7 +12,7 @@ import (
 func TestEarlyLoginFlowIsForTheTUIOnly(t *testing.T) {
 	dir := t.TempDir()
 	for ui, want := range map[string]bool{"tui": true, "json": false, "plain": false} {
-		s := settings{envFile: filepath.Join(dir, "none.env"), logLevel: "warn", timeout: 1,
+		s := settings{envFile: os.DevNull, logLevel: "warn", timeout: 1,
 			kratosAPI: "http://127.0.0.1:4433", uiName: ui, logFile: filepath.Join(dir, "client.log")}
 		cfg, closeLog, err := s.config(os.Stdin, os.Stdout, os.Stderr)
 		if err != nil {
