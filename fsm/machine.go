@@ -111,9 +111,9 @@ type Machine struct {
 	// StateSettings, or "" for home.
 	afterSecondFactor string
 	// traitTypes are the identity schema's trait types, once read (see
-	// startTraitTypes); traitTypesDone is closed when the read ended.
+	// ensureTraitTypes); traitTypesRead says the read was made.
 	traitTypes     map[string]adapters.TraitType
-	traitTypesDone chan struct{}
+	traitTypesRead bool
 	// afterRecovery: a recovery code was accepted and the settings form
 	// that follows (maybe after a second factor) has not been shown yet.
 	afterRecovery bool
@@ -152,7 +152,6 @@ func New(cfg Config) (*Machine, error) {
 // Start subscribes the machine to the intents topic. It handles intents
 // until ctx ends or the bus closes.
 func (m *Machine) Start(ctx context.Context) error {
-	m.startTraitTypes(ctx)
 	if err := m.cfg.Bus.Subscribe(ctx, m.handleEnvelope, bus.TopicIntents); err != nil {
 		return fmt.Errorf("start state machine: %w", err)
 	}
@@ -318,7 +317,7 @@ func (m *Machine) takePublishErr() error {
 // must name a real state or event: TestCallbackKeysBind checks it.
 func (m *Machine) callbacks() looplab.Callbacks {
 	return looplab.Callbacks{
-		"after_event": func(_ context.Context, e *looplab.Event) {
+		"after_event": func(ctx context.Context, e *looplab.Event) {
 			if e.Dst != StateLoading && e.Dst != StateSocialSignIn {
 				// The browser's return is awaited only while signing in.
 				m.stopCallbacks()
@@ -327,6 +326,9 @@ func (m *Machine) callbacks() looplab.Callbacks {
 				m.mu.Unlock()
 			}
 			m.publish(events.TransitionMade{From: e.Src, Event: e.Event, To: e.Dst})
+			if e.Dst == StateRegistration || e.Dst == StateSettings {
+				m.ensureTraitTypes(ctx)
+			}
 			m.publish(m.stateEvent(e.Dst))
 			m.mu.Lock()
 			m.view.notice = ""

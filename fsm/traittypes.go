@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"context"
-	"time"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 )
@@ -13,43 +12,28 @@ type traitTyper interface {
 	TraitTypes(ctx context.Context, id string) (map[string]adapters.TraitType, error)
 }
 
-// traitTypesWait bounds how long a sign-up or settings form waits for the
-// trait types still being read: they refine the form, which never waits
-// long for them.
-const traitTypesWait = 2 * time.Second
-
-// startTraitTypes reads the identity schema's trait types once, in the
-// background, from the moment the machine starts. It is configuration,
-// not flow state: the read is not one of the flow's recorded calls, and a
-// replay (which answers calls from a recording) does without it.
-func (m *Machine) startTraitTypes(ctx context.Context) {
-	m.traitTypesDone = make(chan struct{})
+// ensureTraitTypes reads the identity schema's trait types the first time a
+// sign-up or settings form is about to be shown, as a call of the flow like
+// any other (kratos.identity_schema: recorded with its HTTP exchange, and
+// answered from the recording in a replay). One read a run: a failure is
+// kept too, and the forms then go by their nodes alone.
+func (m *Machine) ensureTraitTypes(ctx context.Context) {
 	tt, ok := m.cfg.Kratos.(traitTyper)
-	if !ok || m.cfg.Responder != nil {
-		close(m.traitTypesDone)
+	m.mu.Lock()
+	done := m.traitTypesRead
+	m.traitTypesRead = true
+	m.mu.Unlock()
+	if !ok || done {
 		return
 	}
-	go func() {
-		defer close(m.traitTypesDone)
-		types, err := tt.TraitTypes(context.WithoutCancel(ctx), "")
-		if err != nil {
-			m.log.Debug().Err(err).Msg("identity schema not read: sign-up and settings forms go by their nodes alone")
-			return
-		}
-		m.traitTypes = types
-	}()
-}
-
-// currentTraitTypes returns the trait types, waiting a moment for a read
-// still under way; nil when there are none.
-func (m *Machine) currentTraitTypes() map[string]adapters.TraitType {
-	if m.traitTypesDone == nil {
-		return nil
+	types, err := call(ctx, m, "kratos.identity_schema", nil, func(ctx context.Context) (map[string]adapters.TraitType, error) {
+		return tt.TraitTypes(ctx, "")
+	})
+	if err != nil {
+		m.log.Debug().Err(err).Msg("identity schema not read: sign-up and settings forms go by their nodes alone")
+		return
 	}
-	select {
-	case <-m.traitTypesDone:
-		return m.traitTypes
-	case <-time.After(traitTypesWait):
-		return nil
-	}
+	m.mu.Lock()
+	m.traitTypes = types
+	m.mu.Unlock()
 }

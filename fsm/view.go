@@ -31,12 +31,9 @@ type form struct {
 
 // stateEvent builds the state event for entering state.
 func (m *Machine) stateEvent(state string) events.Event {
-	var types map[string]adapters.TraitType
-	if state == StateRegistration || state == StateSettings {
-		types = m.currentTraitTypes()
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	types := m.traitTypes
 	v := m.view
 	switch state {
 	case StateCheckingSession:

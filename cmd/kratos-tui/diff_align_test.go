@@ -102,13 +102,8 @@ func TestDiffAlignsPipedAndStepwiseRuns(t *testing.T) {
 	field := `{"type":"FieldChanged","data":{"field":"identifier","value":"align@example.com"}}`
 	submit := `{"type":"SignInSubmitted","data":{"identifier":"align@example.com","password":"` + password + `"}}`
 	signOut := `{"type":"SignOutRequested"}`
-	recordJSON(t, srv.PublicURL, a, true, []string{login, submit, signOut}, []string{"SignedIn", "SignedOut"})
 	recordJSON(t, srv.PublicURL, b, false, []string{login, field, submit, signOut},
 		[]string{"SignedOut", "LoginFormShown", "LoginFormShown", "SignedIn", "SignedOut"})
-	la, err := flowdiff.Load("A", a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lb, err := flowdiff.Load("B", b)
 	if err != nil {
 		t.Fatal(err)
@@ -123,8 +118,24 @@ func TestDiffAlignsPipedAndStepwiseRuns(t *testing.T) {
 		t.Fatalf("%s has no %s", l.Name, typ)
 		return 0
 	}
-	if sa, sb := seqOf(la, "SignInSubmitted"), seqOf(lb, "SignInSubmitted"); sa != seqOf(la, "LoginFlowRequested")+1 || sb == sa {
-		t.Fatalf("SignInSubmitted at seq %d (piped) and %d (stepwise): the runs do not differ in timing", sa, sb)
+	// Piped intents land together when the json UI reads them before the
+	// machine has taken the first; on a loaded machine it may not, and
+	// that run shows nothing of what is tested here: it is recorded again
+	// (at most five times).
+	var la *flowdiff.Log
+	for try := 1; ; try++ {
+		recordJSON(t, srv.PublicURL, a, true, []string{login, submit, signOut}, []string{"SignedIn", "SignedOut"})
+		if la, err = flowdiff.Load("A", a); err != nil {
+			t.Fatal(err)
+		}
+		sa, sb := seqOf(la, "SignInSubmitted"), seqOf(lb, "SignInSubmitted")
+		if sa == seqOf(la, "LoginFlowRequested")+1 && sb != sa {
+			break
+		}
+		if try == 5 {
+			t.Fatalf("SignInSubmitted at seq %d (piped) and %d (stepwise) in %d tries: the runs do not differ in timing", sa, sb, try)
+		}
+		t.Logf("try %d: the piped intents did not land together (SignInSubmitted at seq %d); recording again", try, sa)
 	}
 	res := flowdiff.Compare(la, lb, flowdiff.Options{})
 	var text strings.Builder

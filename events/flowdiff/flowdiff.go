@@ -610,10 +610,7 @@ func (n *normalizer) value(key string, v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			if k == "latency_ms" || k == "trait_types" {
-				// (The identity schema's trait types are read from
-				// Kratos's /schemas once a run, outside the flow's
-				// recorded calls: a replay shows the forms without them.)
+			if k == "latency_ms" {
 				continue
 			}
 			out[k] = n.value(k, x)

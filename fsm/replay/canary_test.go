@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func TestLiveRerun(t *testing.T) {
 			if name == "sign_in_wrong_password" {
 				secret = "wrong-" + password // as the flow sent it
 			}
-			opts := replay.LiveOptions{Secrets: map[string]string{"«secret:1»": secret}, RewriteEmail: map[string]string{}}
+			opts := replay.LiveOptions{Secrets: map[string]string{passwordPlaceholder(t, rec): secret}, RewriteEmail: map[string]string{}}
 			if name == "sign_up" {
 				opts.RewriteEmail[email] = uniqueEmail("rerun")
 			}
@@ -263,4 +264,22 @@ func TestHoldsCode(t *testing.T) {
 			t.Errorf("holdsCode(%q) = %v, want %v", c.out, got, c.want)
 		}
 	}
+}
+
+// passwordPlaceholder is the placeholder the first intent with a password
+// holds (the numbers follow the order secrets first appear in: a cookie
+// of an earlier answer takes one before the password).
+func passwordPlaceholder(t *testing.T, rec *replay.Recording) string {
+	t.Helper()
+	for _, r := range rec.Intents() {
+		b, _ := json.Marshal(r.Event)
+		var m map[string]any
+		if json.Unmarshal(b, &m) == nil {
+			if p, ok := m["password"].(string); ok && flowlog.IsPlaceholder(p) {
+				return p
+			}
+		}
+	}
+	t.Fatal("no intent with a password placeholder")
+	return ""
 }

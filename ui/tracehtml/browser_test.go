@@ -3,6 +3,7 @@ package tracehtml_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
 	"github.com/kratos-tui/kratos-tui/ui/tracehtml"
 )
@@ -62,22 +65,65 @@ func divergentLog(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := corpusSeqs(t)
 	lines := strings.Split(string(data), "\n")
 	changed := false
 	for i, l := range lines {
-		if strings.HasPrefix(l, `{"seq":21,`) {
+		if strings.HasPrefix(l, fmt.Sprintf(`{"seq":%d,`, s.form)) {
 			lines[i] = strings.Replace(l, `"id":4000032`, `"id":4000031`, 1)
 			changed = lines[i] != l
 		}
 	}
 	if !changed {
-		t.Fatal("seq 21 of sign_up_short_password.jsonl has no 4000032: the corpus changed")
+		t.Fatalf("seq %d of sign_up_short_password.jsonl has no 4000032: the corpus changed", s.form)
 	}
 	path := filepath.Join(t.TempDir(), "sign_up_short_password.jsonl")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// seqs are the records of sign_up_short_password.jsonl the test reads:
+// the screen shown before the registration (RequestStarted), the
+// registration Kratos refused (its adapter result), the form it sent back,
+// and the password's placeholder.
+type seqs struct {
+	screen, registration, form uint64
+	password                   string
+}
+
+func corpusSeqs(t *testing.T) seqs {
+	t.Helper()
+	_, recs, err := flowlog.ReadAll(replay.Resolve("testdata/flows/sign_up_short_password.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s seqs
+	for _, r := range recs {
+		switch ev := r.Event.(type) {
+		case events.RequestStarted:
+			if s.registration == 0 {
+				s.screen = r.Seq
+			}
+		case events.AdapterReturned:
+			if ev.Operation == "kratos.submit_registration" && s.registration == 0 {
+				s.registration = r.Seq
+			}
+		case events.RegistrationFormShown:
+			if s.registration != 0 && s.form == 0 {
+				s.form = r.Seq
+			}
+		case events.SignUpSubmitted:
+			if s.password == "" {
+				s.password = ev.Password
+			}
+		}
+	}
+	if s.registration == 0 || s.form == 0 || !flowlog.IsPlaceholder(s.password) {
+		t.Fatalf("sign_up_short_password.jsonl changed: %+v", s)
+	}
+	return s
 }
 
 // TestHTMLReportInChromium writes the report of a replay that diverged and
@@ -88,6 +134,8 @@ func divergentLog(t *testing.T) string {
 func TestHTMLReportInChromium(t *testing.T) {
 	bin := chromium(t)
 	path := divergentLog(t)
+	sq := corpusSeqs(t)
+	form, reg := fmt.Sprintf("#rec-%d", sq.form), fmt.Sprintf("#rec-%d", sq.registration)
 	res, err := replay.RunFile(context.Background(), path, replay.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +209,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	}
 	for _, want := range []string{
 		"RegistrationFlowRequested", "SignUpSubmitted",
-		"[registration]", "loading --SignUpRejected--> registration", "30 records",
+		"[registration]", "loading --SignUpRejected--> registration", fmt.Sprintf("%d records", logRecords(t, path)),
 	} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("timeline's visible text lacks %q:\n%s", want, clipText(timeline))
@@ -175,37 +223,37 @@ func TestHTMLReportInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Replay: DIVERGED at seq 21", d.Reason, "Recorded (expected)", "Replayed (actual)", `"id": 4000031`, `"id": 4000032`} {
+	for _, want := range []string{fmt.Sprintf("Replay: DIVERGED at seq %d", sq.form), d.Reason, "Recorded (expected)", "Replayed (actual)", `"id": 4000031`, `"id": 4000032`} {
 		if !strings.Contains(divergence, want) {
 			t.Errorf("divergence's visible text lacks %q:\n%s", want, clipText(divergence))
 		}
 	}
-	if cls, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-21"), "class")); !strings.Contains(cls.Value, "diverged") {
-		t.Errorf("record 21 is not highlighted: class %q", cls.Value)
+	if cls, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS(form), "class")); !strings.Contains(cls.Value, "diverged") {
+		t.Errorf("record %d is not highlighted: class %q", sq.form, cls.Value)
 	}
-	if open, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-21"), "open")); !open.Exists {
-		t.Error("record 21, the divergence, is not open")
+	if open, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS(form), "open")); !open.Exists {
+		t.Errorf("record %d, the divergence, is not open", sq.form)
 	}
 
-	// Seq 19 is the registration Kratos refused: closed, its exchange is
+	// The registration Kratos refused: closed, its exchange is
 	// not visible; expanded, it reads as request and response.
-	closed, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#rec-19")))
+	closed, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(reg)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(closed, "Response") {
-		t.Errorf("record 19's exchange is visible while closed:\n%s", clipText(closed))
+		t.Errorf("record %d's exchange is visible while closed:\n%s", sq.registration, clipText(closed))
 	}
-	if err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS("#rec-19 > summary"))); err != nil {
+	if err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS(reg+" > summary"))); err != nil {
 		t.Fatal(err)
 	}
-	opened, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#rec-19")))
+	opened, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(reg)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"screen shown\nRequestStarted (seq 17)", "HTTP exchange 1 of 1", "Request", "POST /self-service/registration?flow=",
-		`"method": "password"`, `"password": "«secret:1»"`,
+		fmt.Sprintf("screen shown\nRequestStarted (seq %d)", sq.screen), "HTTP exchange 1 of 1", "Request", "POST /self-service/registration?flow=",
+		`"method": "password"`, `"password": "` + sq.password + `"`,
 		"Response", "400 Bad Request", "Kratos messages 4000032", `"id": 4000032`, `"min_length": 8`,
 	} {
 		if !strings.Contains(opened, want) {
@@ -224,7 +272,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	if err := os.WriteFile(png, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	exchange, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("#rec-19 .exchange")))
+	exchange, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS(reg+" .exchange")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,4 +340,14 @@ func clipText(s string) string {
 		return s[:3000] + "…"
 	}
 	return s
+}
+
+// logRecords is how many records the log at path holds.
+func logRecords(t *testing.T, path string) int {
+	t.Helper()
+	_, recs, err := flowlog.ReadAll(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(recs)
 }

@@ -9,6 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 )
 
 // startViewerAt runs a viewer on a simulation screen of w x h.
@@ -108,16 +111,17 @@ func quit(t *testing.T, s *screen) {
 func TestViewer80x24(t *testing.T) {
 	h, recs := corpus(t, "sign_up_short_password")
 	v := New(h, recs)
+	reg, _ := shortPasswordSeqs(t, recs)
 	s := startViewerAt(t, v, 80, 24)
 	got := s.settle(t, v, "the timeline", func(txt string) bool {
 		return strings.Contains(txt, "AppStarted") && strings.Contains(txt, "d diverged  q quit")
 	}, 1)
 	golden(t, "viewer_80x24_start.golden", []byte(got))
 
-	s.keys('g', "19", tcell.KeyEnter)
+	s.keys('g', strconvU(reg), tcell.KeyEnter)
 	got = s.settle(t, v, "the registration's 400", func(txt string) bool {
-		return strings.Contains(txt, "seq 19  adapter_result") && strings.Contains(txt, "▶ request   POST /self-service/registration")
-	}, 19)
+		return strings.Contains(txt, fmt.Sprintf("seq %d  adapter_result", reg)) && strings.Contains(txt, "▶ request   POST /self-service/registration")
+	}, reg)
 	if strings.Contains(got, "◀ response  400") {
 		t.Fatalf("the response fits without scrolling; the test needs a longer record:\n%s", got)
 	}
@@ -137,7 +141,7 @@ func TestViewer80x24(t *testing.T) {
 	got = s.await(t, "the response scrolled into view", func(txt string) bool {
 		return strings.Contains(txt, "◀ response  400 Bad Request  Kratos messages 4000032")
 	})
-	if seq := selected(v); seq != 19 {
+	if seq := selected(v); seq != reg {
 		t.Fatalf("scrolling the record pane moved the timeline to seq %d", seq)
 	}
 	// Page down until the pane's offset passes the body's message (line
@@ -173,21 +177,22 @@ func TestViewer80x24(t *testing.T) {
 func TestViewerSearch(t *testing.T) {
 	h, recs := corpus(t, "sign_up_short_password")
 	v := New(h, recs)
+	reg, form := shortPasswordSeqs(t, recs)
 	s := startViewerAt(t, v, 160, 40)
 	s.settle(t, v, "the timeline", func(txt string) bool { return strings.Contains(txt, "AppStarted") }, 1)
 
 	s.keys('/', "4000032", tcell.KeyEnter)
 	got := s.settle(t, v, "the first match", func(txt string) bool {
-		return strings.Contains(txt, `"4000032" found in seq 19`)
-	}, 19)
-	if !strings.Contains(got, "◀ response  400 Bad Request  Kratos messages 4000032") || strings.Contains(got, "seq 19  adapter_result") {
+		return strings.Contains(txt, fmt.Sprintf(`"4000032" found in seq %d`, reg))
+	}, reg)
+	if !strings.Contains(got, "◀ response  400 Bad Request  Kratos messages 4000032") || strings.Contains(got, fmt.Sprintf("seq %d  adapter_result", reg)) {
 		t.Fatalf("the record pane is not scrolled to the first match:\n%s", got)
 	}
 	golden(t, "viewer_search.golden", []byte(got))
 	s.keys('n')
-	s.settle(t, v, "the next match", func(txt string) bool { return strings.Contains(txt, `"4000032" found in seq 21`) }, 21)
+	s.settle(t, v, "the next match", func(txt string) bool { return strings.Contains(txt, fmt.Sprintf(`"4000032" found in seq %d`, form)) }, form)
 	s.keys('N')
-	s.settle(t, v, "the previous match", func(txt string) bool { return strings.Contains(txt, `"4000032" found in seq 19`) }, 19)
+	s.settle(t, v, "the previous match", func(txt string) bool { return strings.Contains(txt, fmt.Sprintf(`"4000032" found in seq %d`, reg)) }, reg)
 
 	// Filtered to intents, the search still finds the adapter result.
 	s.keys('x', 'f')
@@ -195,11 +200,11 @@ func TestViewerSearch(t *testing.T) {
 	s.keys('g', "1", tcell.KeyEnter)
 	s.keys('/', "Bad Request", tcell.KeyEnter)
 	s.settle(t, v, "a match the filter hid", func(txt string) bool {
-		return strings.Contains(txt, `"Bad Request" found in seq 19`) && strings.Contains(txt, "all records")
-	}, 19)
+		return strings.Contains(txt, fmt.Sprintf(`"Bad Request" found in seq %d`, reg)) && strings.Contains(txt, "all records")
+	}, reg)
 	s.keys('/', "no such text", tcell.KeyEnter)
 	s.await(t, "no match", func(txt string) bool { return strings.Contains(txt, `"no such text": no record holds it`) })
-	if seq := selected(v); seq != 19 {
+	if seq := selected(v); seq != reg {
 		t.Fatalf("a search without a match moved the selection to %d", seq)
 	}
 	quit(t, s)
@@ -217,8 +222,12 @@ func TestViewerFilters(t *testing.T) {
 	if strings.Contains(got, "kratos.") {
 		t.Fatalf("op filter shows other operations:\n%s", got)
 	}
-	s.keys('o') // kratos.create_registration_flow
-	s.keys('o') // kratos.submit_registration
+	// o goes on to the next operation, in the order they first come:
+	// kratos.create_registration_flow, kratos.identity_schema, then
+	// kratos.submit_registration.
+	for range 3 {
+		s.keys('o')
+	}
 	got = s.await(t, "the submit filter", func(txt string) bool { return strings.Contains(txt, "op kratos.submit_registration (4 shown)") })
 	golden(t, "viewer_filter_operation.golden", []byte(got))
 
@@ -258,25 +267,26 @@ func TestViewerFilters(t *testing.T) {
 // with the differing lines marked, Tab visits both sides, d comes back.
 func TestViewerDivergence(t *testing.T) {
 	h, recs := corpus(t, "sign_up_short_password")
+	_, form := shortPasswordSeqs(t, recs)
 	var exp json.RawMessage
 	for _, r := range recs {
-		if r.Seq == 21 {
+		if r.Seq == form {
 			b, err := json.Marshal(r.Event)
 			if err != nil {
 				t.Fatal(err)
 			}
-			exp = json.RawMessage(fmt.Sprintf(`{"seq":21,"type":%q,"data":%s}`, r.Type, b))
+			exp = json.RawMessage(fmt.Sprintf(`{"seq":%d,"type":%q,"data":%s}`, form, r.Type, b))
 		}
 	}
 	act := json.RawMessage(strings.Replace(string(exp), `"id":4000032`, `"id":4000031`, 1))
 	v := New(h, recs)
-	v.SetDivergence(&Divergence{Seq: 21, Field: "data.field_errors.password[0].id",
+	v.SetDivergence(&Divergence{Seq: form, Field: "data.field_errors.password[0].id",
 		Reason: "field data.field_errors.password[0].id differs: recorded 4000032, replayed 4000031", Expected: exp, Actual: act})
 	s := startViewerAt(t, v, 80, 24)
 	got := s.settle(t, v, "the divergence side by side", func(txt string) bool {
 		return strings.Contains(txt, "recorded (expected)") && strings.Contains(txt, "replayed (actual)") &&
-			marked(txt, `"id": 4000032,`) && marked(txt, `"id": 4000031,`) && strings.Contains(txt, "!  21 state")
-	}, 21)
+			marked(txt, `"id": 4000032,`) && marked(txt, `"id": 4000031,`) && strings.Contains(txt, fmt.Sprintf("!  %d state", form))
+	}, form)
 	golden(t, "viewer_divergence_80x24.golden", []byte(got))
 
 	s.keys(tcell.KeyTab)
@@ -286,7 +296,7 @@ func TestViewerDivergence(t *testing.T) {
 	s.keys(tcell.KeyTab, 'g', "1", tcell.KeyEnter)
 	s.settle(t, v, "seq 1", func(txt string) bool { return strings.Contains(txt, "seq 1  intent AppStarted") }, 1)
 	s.keys('d')
-	s.settle(t, v, "back at the divergence", func(txt string) bool { return strings.Contains(txt, "replay diverged") }, 21)
+	s.settle(t, v, "back at the divergence", func(txt string) bool { return strings.Contains(txt, "replay diverged") }, form)
 	quit(t, s)
 }
 
@@ -331,4 +341,23 @@ func TestViewerKeyLineAndJumpPastTheEnd(t *testing.T) {
 		return strings.Contains(txt, "seq 999: no such record; the log ends at seq "+strconvU(last))
 	}, last)
 	quit(t, s)
+}
+
+// shortPasswordSeqs are the seqs of sign_up_short_password.jsonl the
+// viewer tests read: the registration Kratos refused (its adapter result,
+// with the 400) and the form it sent back.
+func shortPasswordSeqs(t *testing.T, recs []flowlog.Record) (reg, form uint64) {
+	t.Helper()
+	for _, r := range recs {
+		if ret, ok := r.Event.(events.AdapterReturned); ok && ret.Operation == "kratos.submit_registration" && reg == 0 {
+			reg = r.Seq
+		}
+		if _, ok := r.Event.(events.RegistrationFormShown); ok && reg != 0 && form == 0 {
+			form = r.Seq
+		}
+	}
+	if reg == 0 || form == 0 {
+		t.Fatal("sign_up_short_password.jsonl changed: no refused registration and its form")
+	}
+	return reg, form
 }
