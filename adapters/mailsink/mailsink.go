@@ -235,26 +235,37 @@ func list(dir string) ([]string, error) {
 // template type starts with templatePrefix ("recovery", "verification";
 // "" matches any). The error wraps ErrNoCode when there is none.
 func Latest(dir, recipient, templatePrefix string) (Message, error) {
-	return LatestFor(dir, recipient, templatePrefix, "")
-}
-
-// LatestFor is Latest for the messages of one flow: those whose recovery or
-// verification link names flowID ("" matches any). A flow's own mail is
-// the right one even when it came before the form asked for it (the
-// verification mail a sign-up sends).
-func LatestFor(dir, recipient, templatePrefix, flowID string) (Message, error) {
-	names, err := list(dir)
+	var found *Message
+	err := eachWithCode(dir, recipient, templatePrefix, func(m Message) bool {
+		found = &m
+		return true
+	})
 	if err != nil {
 		return Message{}, err
+	}
+	if found == nil {
+		return Message{}, fmt.Errorf("%w: no %s in %s", ErrNoCode, codeOf(recipient, templatePrefix), dir)
+	}
+	return *found, nil
+}
+
+// eachWithCode calls take with the messages in dir that hold a code, whose
+// recipient is recipient ("" matches any, compared without case) and whose
+// template type starts with templatePrefix, newest first, until take
+// returns true.
+func eachWithCode(dir, recipient, templatePrefix string, take func(Message) bool) error {
+	names, err := list(dir)
+	if err != nil {
+		return err
 	}
 	for i := len(names) - 1; i >= 0; i-- {
 		b, err := os.ReadFile(filepath.Join(dir, names[i]))
 		if err != nil {
-			return Message{}, fmt.Errorf("mail sink: %w", err)
+			return fmt.Errorf("mail sink: %w", err)
 		}
 		var m Message
 		if err := json.Unmarshal(b, &m); err != nil {
-			return Message{}, fmt.Errorf("mail sink: %s: %w", names[i], err)
+			return fmt.Errorf("mail sink: %s: %w", names[i], err)
 		}
 		if recipient != "" && !strings.EqualFold(m.Recipient, recipient) {
 			continue
@@ -262,19 +273,23 @@ func LatestFor(dir, recipient, templatePrefix, flowID string) (Message, error) {
 		if !strings.HasPrefix(m.TemplateType, templatePrefix) || m.Code() == "" {
 			continue
 		}
-		if flowID != "" && !strings.Contains(m.RecoveryURL+" "+m.VerificationURL, "flow="+flowID) {
-			continue
+		if take(m) {
+			return nil
 		}
-		return m, nil
 	}
-	what := "message"
+	return nil
+}
+
+// codeOf names what was looked for: "recovery code to a@example.com".
+func codeOf(recipient, templatePrefix string) string {
+	what := "code"
 	if templatePrefix != "" {
-		what = templatePrefix + " message"
+		what = templatePrefix + " code"
 	}
 	if recipient != "" {
 		what += " to " + recipient
 	}
-	return Message{}, fmt.Errorf("%w: no %s with a code in %s", ErrNoCode, what, dir)
+	return what
 }
 
 // FlowID is the flow the message's recovery or verification link names
@@ -305,42 +320,24 @@ var ErrNoNewCode = errors.New("no new e-mailed code in the mail sink yet")
 // verification mail of a sign-up) must not answer this one. The error
 // wraps ErrNoNewCode when nothing matches yet.
 func CodeFor(dir, recipient, templatePrefix, flowID string, since time.Time) (Message, error) {
-	names, err := list(dir)
-	if err != nil {
-		return Message{}, err
-	}
-	var fallback *Message
-	for i := len(names) - 1; i >= 0; i-- {
-		b, err := os.ReadFile(filepath.Join(dir, names[i]))
-		if err != nil {
-			return Message{}, fmt.Errorf("mail sink: %w", err)
-		}
-		var m Message
-		if err := json.Unmarshal(b, &m); err != nil {
-			return Message{}, fmt.Errorf("mail sink: %s: %w", names[i], err)
-		}
-		if recipient != "" && !strings.EqualFold(m.Recipient, recipient) {
-			continue
-		}
-		if !strings.HasPrefix(m.TemplateType, templatePrefix) || m.Code() == "" {
-			continue
-		}
+	var own, fallback *Message
+	err := eachWithCode(dir, recipient, templatePrefix, func(m Message) bool {
 		switch id := m.FlowID(); {
 		case id != "" && id == flowID:
-			return m, nil
+			own = &m
+			return true
 		case id == "" && fallback == nil && !m.ReceivedAt.Before(since):
 			fallback = &m
 		}
-	}
-	if fallback != nil {
+		return false
+	})
+	switch {
+	case err != nil:
+		return Message{}, err
+	case own != nil:
+		return *own, nil
+	case fallback != nil:
 		return *fallback, nil
 	}
-	what := "code"
-	if templatePrefix != "" {
-		what = templatePrefix + " code"
-	}
-	if recipient != "" {
-		what += " to " + recipient
-	}
-	return Message{}, fmt.Errorf("%w: no %s for this flow in %s", ErrNoNewCode, what, dir)
+	return Message{}, fmt.Errorf("%w: no %s for this flow in %s", ErrNoNewCode, codeOf(recipient, templatePrefix), dir)
 }

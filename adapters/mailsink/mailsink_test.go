@@ -110,34 +110,6 @@ func TestSinkWritesAndLatestFinds(t *testing.T) {
 	}
 }
 
-// LatestFor picks a flow's own mail by the flow id in its link, even when
-// a newer mail of another flow came after it (a sign-up's verification
-// mail, then a recovery).
-func TestLatestForPicksTheFlowsOwnMail(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "mail")
-	s, err := Start("127.0.0.1:0", dir, &syncBuf{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, body := range []string{
-		`{"recipient":"a@example.com","template_type":"verification_code_valid","verification_code":"111111","verification_url":"http://k/self-service/verification?code=111111&flow=flow-A"}`,
-		`{"recipient":"a@example.com","template_type":"verification_code_valid","verification_code":"222222","verification_url":"http://k/self-service/verification?code=222222&flow=flow-B"}`,
-	} {
-		if code := post(t, s.URL(), body); code != http.StatusNoContent {
-			t.Fatalf("POST = %d", code)
-		}
-	}
-	for flow, want := range map[string]string{"flow-A": "111111", "flow-B": "222222", "": "222222"} {
-		if m, err := LatestFor(dir, "a@example.com", "verification", flow); err != nil || m.Code() != want {
-			t.Errorf("LatestFor(%q) = %q, %v; want %q", flow, m.Code(), err, want)
-		}
-	}
-	if _, err := LatestFor(dir, "a@example.com", "verification", "flow-C"); !errors.Is(err, ErrNoCode) {
-		t.Errorf("LatestFor an unknown flow = %v, want ErrNoCode", err)
-	}
-}
-
 // CodeFor never answers a flow with the mail of another flow, however new
 // (a sign-up's verification mail arriving after a new verification flow
 // asked for its code: the new user's stale code); it takes the flow's own
