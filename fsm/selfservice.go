@@ -569,30 +569,10 @@ func (m *Machine) completeCurrentSession(ctx context.Context, token string) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.view.session
-	if s == nil || (s.ID != "" && full.ID != "" && s.ID != full.ID) {
-		return
-	}
-	if s.ID == "" {
-		s.ID = full.ID
-	}
-	if len(s.Devices) == 0 {
-		s.Devices = full.Devices
-	}
-	if len(s.Methods) == 0 {
-		s.Methods = full.Methods
-	}
-	if s.IssuedAt == nil {
-		s.IssuedAt = full.IssuedAt
-	}
-	if s.AuthenticatedAt == nil {
-		s.AuthenticatedAt = full.AuthenticatedAt
-	}
-	if s.ExpiresAt == nil {
-		s.ExpiresAt = full.ExpiresAt
-	}
-	if s.AAL == "" {
-		s.AAL = full.AAL
+	if s := m.view.session; s != nil && (s.ID == "" || full.ID == "" || s.ID == full.ID) {
+		// What the session already says stays; what it lacks comes from
+		// Kratos's whoami.
+		m.view.session = keepDetails(full, s)
 	}
 }
 
