@@ -45,6 +45,13 @@ they differ, 2 when a log cannot be read.`,
 			if err != nil {
 				return err
 			}
+			for i, l := range []*flowdiff.Log{a, b} {
+				if !l.Ended {
+					// Told first: a difference at the end of such a log
+					// may only be where the run stopped.
+					warnNoEndMark(cmd.ErrOrStderr(), args[i])
+				}
+			}
 			opts := flowdiff.Options{Same: map[string]string{}}
 			for _, sv := range same {
 				av, bv, ok := strings.Cut(sv, "=")

@@ -52,6 +52,23 @@ func TestDiffCommand(t *testing.T) {
 	if err := os.WriteFile(corrupt, []byte(strings.Join(lines, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A log without its end mark (a killed run) is compared as far as it
+	// goes, with the warning on stderr; a whole log gets none.
+	if _, _, errOut := runCLI(t, "diff", signUp, signUp); strings.Contains(errOut, "end mark") {
+		t.Errorf("diff of whole logs warns: %q", errOut)
+	}
+	killed := filepath.Join(dir, "killed.jsonl")
+	whole := strings.SplitAfter(strings.TrimRight(string(data), "\n"), "\n")
+	if !flowlog.IsEnd([]byte(whole[len(whole)-1])) {
+		t.Fatal("sign_up.jsonl has no end mark")
+	}
+	if err := os.WriteFile(killed, []byte(strings.Join(whole[:len(whole)-1], "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "diff", signUp, killed)
+	if code != 0 || !strings.HasPrefix(out, "SAME ") || !strings.Contains(errOut, "killed.jsonl: the log ends without its end mark") {
+		t.Errorf("diff with a log without its end mark: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 	for _, args := range [][]string{
 		{"diff", signUp, filepath.Join(dir, "missing.jsonl")},
 		{"diff", signUp, corrupt},

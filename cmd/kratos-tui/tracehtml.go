@@ -41,6 +41,10 @@ func traceHTML(ctx context.Context, stdout, stderr io.Writer, path string, withR
 		opts.Replay = rp
 	}
 	err := tracehtml.WriteFile(stdout, path, opts)
+	if errors.Is(err, flowlog.ErrNoEndMark) {
+		warnNoEndMark(stderr, path)
+		return nil
+	}
 	if errors.Is(err, flowlog.ErrTruncated) {
 		fmt.Fprintf(stderr, "kratos-tui: warning: %v; the report shows the whole records before it\n", err)
 		return nil

@@ -20,7 +20,9 @@ package flowdiff
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"sort"
@@ -36,17 +38,32 @@ type Log struct {
 	Name    string
 	Header  flowlog.Header
 	Records []flowlog.Record
+	// Ended says whether the log ends with its end mark (closed normally);
+	// a log without it is whole up to where it stops, but may stop short
+	// of what the run did (flowlog.ErrNoEndMark).
+	Ended bool
 }
 
 // Load reads the flow log at path (it refuses a truncated or corrupt log:
 // a diff of half a run would report differences that are not there).
 func Load(name, path string) (*Log, error) {
-	h, recs, err := flowlog.ReadAll(path)
+	r, err := flowlog.Open(path)
 	if err != nil {
 		// The reader's errors name the path already.
 		return nil, fmt.Errorf("log %s: %w", name, err)
 	}
-	return &Log{Name: name, Header: h, Records: recs}, nil
+	defer r.Close()
+	var recs []flowlog.Record
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return &Log{Name: name, Header: r.Header(), Records: recs, Ended: r.Ended()}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("log %s: %s: %w", name, path, err)
+		}
+		recs = append(recs, rec)
+	}
 }
 
 // Difference is one difference between the two logs.

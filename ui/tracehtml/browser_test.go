@@ -292,8 +292,19 @@ func TestHTMLReportInChromium(t *testing.T) {
 	if err := chromedp.Do(tctx, chromedp.Navigate(url+"#rec-5")); err != nil {
 		t.Fatal(err)
 	}
-	if open, _ := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.CSS("#rec-5"), "open")); !open.Exists {
-		t.Error("#rec-5 did not open record 5")
+	// Navigating within the page fires hashchange, which the page handles
+	// after Navigate returns: poll for the record's open attribute.
+	recOpen := false
+	for deadline := time.Now().Add(10 * time.Second); !recOpen && time.Now().Before(deadline); {
+		if recOpen, err = chromedp.Run(tctx, chromedp.Evaluate[bool](`document.querySelector("#rec-5").open === true`)); err != nil {
+			t.Fatal(err)
+		}
+		if !recOpen {
+			time.Sleep(10 * time.Millisecond) // poll interval, under the deadline
+		}
+	}
+	if !recOpen {
+		t.Error("#rec-5 did not open record 5 within 10 s")
 	}
 
 	mu.Lock()

@@ -27,6 +27,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/fsm"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
@@ -61,7 +62,9 @@ var ErrTooLarge = errors.New("too many records for an HTML report")
 
 // WriteFile writes the report of the log at path. A log cut short (a
 // crash while writing) is reported up to its last whole record, with a
-// warning in the page and the error returned.
+// warning in the page and the error returned (flowlog.ErrTruncated); a log
+// without its end mark is reported whole, with a warning in the page and
+// flowlog.ErrNoEndMark returned.
 func WriteFile(w io.Writer, path string, opts Options) error {
 	r, err := flowlog.Open(path)
 	if err != nil {
@@ -89,6 +92,11 @@ func WriteFile(w io.Writer, path string, opts Options) error {
 	}
 	if opts.Name == "" {
 		opts.Name = path
+	}
+	if readErr == nil && !r.Ended() {
+		// A whole log that was not closed normally: shown whole, with
+		// the warning in the page and returned.
+		readErr = fmt.Errorf("%s: %w", path, flowlog.ErrNoEndMark)
 	}
 	if err := Write(w, r.Header(), recs, opts, readErr); err != nil {
 		return err
@@ -129,7 +137,12 @@ type page struct {
 
 func (p *page) f(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes s for HTML, after writing the characters that could
+// disguise a value as visible escapes (termtext.EscapeText): bidi
+// overrides and isolates, zero-width and other format characters, control
+// characters and bytes that are not UTF-8, as the text outputs do. A
+// browser would otherwise reorder or hide text from a log made by others.
+func esc(s string) string { return html.EscapeString(termtext.EscapeText(s)) }
 
 func (p *page) write(cut error) {
 	title := "kratos-tui trace: " + p.opts.Name
@@ -147,7 +160,10 @@ func (p *page) write(cut error) {
 		p.f(", backend %s", esc(p.h.Backend))
 	}
 	p.f(". Secrets were replaced by placeholders («secret:N») when the log was written.</p>\n")
-	if cut != nil {
+	switch {
+	case errors.Is(cut, flowlog.ErrNoEndMark):
+		p.f("<p class=\"warning\">Warning: %s. Its %d records are shown.</p>\n", esc(flowlog.ErrNoEndMark.Error()), len(p.entries))
+	case cut != nil:
 		p.f("<p class=\"warning\">The log is cut short: %s. The %d whole records before it are shown.</p>\n", esc(cut.Error()), len(p.entries))
 	}
 	p.f("<nav><a href=\"#timeline\">Timeline</a> <a href=\"#states\">State machine</a> <a href=\"#sequence\">Sequence</a>")
