@@ -196,13 +196,23 @@ func (p *Plugin) askField(ctx context.Context, fd fields.Field) (string, error) 
 	if (fd.Kind == fields.KindInput || fd.Kind == fields.KindChoice) && fd.Value != "" {
 		label += " [" + fd.Value + "]"
 	}
-	p.out.prompt(label+":", p.in.terminal)
-	if p.out.err != nil {
-		return "", p.out.err
-	}
-	line, err := p.in.read(ctx, fd.Kind == fields.KindSecret)
-	if err != nil {
-		return "", err
+	var line string
+	for {
+		p.out.prompt(label+":", p.in.terminal)
+		if p.out.err != nil {
+			return "", p.out.err
+		}
+		var err error
+		line, err = p.in.read(ctx, fd.Kind == fields.KindSecret)
+		if err != nil {
+			return "", err
+		}
+		// An enum's value that is not among its choices is asked again,
+		// as on the sign-up form, rather than sent for Kratos to refuse.
+		if v := strings.TrimSpace(line); fd.Kind != fields.KindChoice || v == "" || validChoice(fd, v) {
+			break
+		}
+		p.out.line("Choose one of: %s.", strings.ReplaceAll(choices(fd), "/", ", "))
 	}
 	if fd.Kind == fields.KindSecret {
 		if p.in.terminal {

@@ -26,11 +26,20 @@ func TestPlainTypedTraitsFromTheSchema(t *testing.T) {
 	s.await("Choose one of: free, pro, team.")
 	s.send("pro", "x, y", "Unter den Linden 1", "Berlin")
 	s.await("Session information")
+	// In settings too, a plan that is not a choice is asked again.
+	s.send("settings")
+	s.await("Command (profile")
+	s.send("profile", "", "", "", "")
+	s.await("Plan (free/pro/team) [pro]:")
+	s.send("platinum")
+	s.await("Choose one of: free, pro, team.")
+	s.send("team", "", "", "")
+	s.await("Your changes have been saved")
 	traits, err := srv.IdentityTraits(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"email": email, "newsletter": true, "age": float64(42), "height": 1.85, "plan": "pro", "tags": []any{"x", "y"},
+	want := map[string]any{"email": email, "newsletter": true, "age": float64(42), "height": 1.85, "plan": "team", "tags": []any{"x", "y"},
 		"address": map[string]any{"street": "Unter den Linden 1", "city": "Berlin"}}
 	if !reflect.DeepEqual(traits, want) {
 		t.Fatalf("Kratos stored %#v, want %#v", traits, want)
