@@ -42,6 +42,7 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 			}
 		},
 	})
+	ctx, sink := withSink(ctx)
 	resp, err := send(ctx)
 	if resp == nil {
 		if err == nil {
@@ -57,9 +58,13 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 		}
 		return nil, c.transportError(ctx, err)
 	}
-	// client-go has already read the body and replaced it with a buffer.
+	// client-go has already read the body (into the sink, transport.go)
+	// and replaced it with a buffer; a raw request (postJSON) has not.
 	body, rerr := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
+	if sink.read {
+		body, rerr = sink.body, sink.err
+	}
 	var apiErr *ory.GenericOpenAPIError
 	if err != nil && !errors.As(err, &apiErr) {
 		// The body could not be read completely.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -29,6 +30,10 @@ const (
 // DefaultSpinnerInterval is how often the loading spinner turns.
 const DefaultSpinnerInterval = 100 * time.Millisecond
 
+// DefaultLoadingRedrawDelay is how long a loading message that replaces
+// another one waits to be drawn (see Config.LoadingRedrawDelay).
+const DefaultLoadingRedrawDelay = 50 * time.Millisecond
+
 func init() {
 	ui.Register(Name, "full-screen terminal UI (default on a terminal)", New)
 }
@@ -46,6 +51,16 @@ type Config struct {
 	// DefaultSpinnerInterval, negative a still spinner (deterministic
 	// frames).
 	SpinnerInterval time.Duration
+	// LoadingRedrawDelay: while the launch screen shows its spinner, a
+	// state event that leaves it showing its spinner (at launch: the
+	// session check begun, no session found, the form asked for) changes
+	// only the message under the spinner; that frame is drawn after this
+	// delay, unless another frame is drawn first (the form, an error, a
+	// key). A form that comes within the delay is then the next frame, and
+	// the event loop is not busy drawing messages nobody could read when
+	// it comes. Zero means DefaultLoadingRedrawDelay, negative at once.
+	// Keys are never held by it: they wait for the form as before.
+	LoadingRedrawDelay time.Duration
 }
 
 // Plugin is the full-screen UI.
@@ -84,6 +99,40 @@ func (s *initOnce) Init() error {
 	return s.Screen.Init()
 }
 
+// resizeFilter is the screen the application draws on. It drops a resize
+// event for the size already drawn: tcell announces the terminal's size
+// once it is initialised, after the first frame is drawn at that size, and
+// tview would draw the same frame again (while the state events of the
+// launch wait). A resize to another size, or one that comes before a frame
+// of that size is drawn, passes.
+type resizeFilter struct {
+	tcell.Screen
+	// drawn is the size of the last frame drawn, as w<<32 | h (+1, so
+	// that zero means none yet).
+	drawn atomic.Uint64
+}
+
+// drawnAt records that a frame of the screen's size is being drawn (the
+// view calls it before every frame).
+func (s *resizeFilter) drawnAt(w, h int) {
+	s.drawn.Store(uint64(w)<<32 | uint64(h) + 1)
+}
+
+// PollEvent implements tcell.Screen.
+func (s *resizeFilter) PollEvent() tcell.Event {
+	for {
+		ev := s.Screen.PollEvent()
+		if r, ok := ev.(*tcell.EventResize); ok {
+			w, h := r.Size()
+			sw, sh := s.Screen.Size()
+			if w == sw && h == sh && s.drawn.Load() == uint64(w)<<32|uint64(h)+1 {
+				continue
+			}
+		}
+		return ev
+	}
+}
+
 // NewWithScreen makes the plugin on the given screen (a
 // tcell.SimulationScreen in tests) with a hook called after every drawn
 // frame. The spinner stands still so that frames are deterministic.
@@ -98,6 +147,9 @@ func NewPlugin(cfg Config) *Plugin {
 	}
 	if cfg.SpinnerInterval == 0 {
 		cfg.SpinnerInterval = DefaultSpinnerInterval
+	}
+	if cfg.LoadingRedrawDelay == 0 {
+		cfg.LoadingRedrawDelay = DefaultLoadingRedrawDelay
 	}
 	return &Plugin{cfg: cfg}
 }
@@ -114,10 +166,15 @@ func (p *Plugin) Run(ctx context.Context, host ui.Host) (err error) {
 	defer cancel()
 
 	app := tview.NewApplication()
+	var screen *resizeFilter
 	if p.cfg.Screen != nil {
-		app.SetScreen(p.cfg.Screen)
+		screen = &resizeFilter{Screen: p.cfg.Screen}
+		app.SetScreen(screen)
 	}
 	v := newView(app, host, p.cfg.Options)
+	if screen != nil {
+		v.drawn = screen.drawnAt
+	}
 	started := make(chan struct{})
 	var once sync.Once
 	app.SetAfterDrawFunc(func(s tcell.Screen) {
@@ -170,6 +227,20 @@ func (p *Plugin) pump(ctx context.Context, app *tview.Application, v *view, box 
 		defer t.Stop()
 		tick = t.C
 	}
+	// redraw is a loading message's frame, put off (LoadingRedrawDelay).
+	var redraw <-chan time.Time
+	var redrawTimer *time.Timer
+	defer func() {
+		if redrawTimer != nil {
+			redrawTimer.Stop()
+		}
+	}()
+	drew := func() {
+		if redrawTimer != nil {
+			redrawTimer.Stop()
+			redraw = nil
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -181,14 +252,30 @@ func (p *Plugin) pump(ctx context.Context, app *tview.Application, v *view, box 
 		case <-loopDone:
 			return
 		case <-box.wake:
-			app.QueueUpdateDraw(func() {
+			var later bool
+			app.QueueUpdate(func() {
+				before := v.launchLoading()
 				for _, ev := range box.drain() {
 					v.apply(ev)
 				}
+				if later = before && v.launchLoading() && p.cfg.LoadingRedrawDelay > 0; !later {
+					app.ForceDraw() // as QueueUpdateDraw does
+				}
 			})
+			switch {
+			case !later:
+				drew()
+			case redraw == nil:
+				redrawTimer = time.NewTimer(p.cfg.LoadingRedrawDelay)
+				redraw = redrawTimer.C
+			}
+		case <-redraw:
+			redraw = nil
+			app.QueueUpdateDraw(func() {})
 		case <-tick:
 			if v.animating.Load() {
 				app.QueueUpdateDraw(v.turnSpinner)
+				drew()
 			}
 		}
 	}

@@ -80,6 +80,9 @@ type view struct {
 	// asked to open (once per flow), and socialErr why it could not be.
 	socialOpened string
 	socialErr    error
+	// drawn, when set, is told the size of every frame before it is drawn
+	// (the resize filter).
+	drawn func(w, h int)
 }
 
 func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
@@ -91,6 +94,11 @@ func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
 	app.SetRoot(v.layout.root, true)
 	app.SetInputCapture(v.capture)
 	app.SetBeforeDrawFunc(func(screen tcell.Screen) bool {
+		if v.drawn != nil {
+			// The size tview lays this frame out at.
+			_, _, w, h := v.layout.root.GetRect()
+			v.drawn(w, h)
+		}
 		if v.screen != nil {
 			v.layout.root.width, _ = screen.Size()
 			v.refresh()
@@ -198,6 +206,12 @@ func (v *view) cancelRequest() {
 // intent's answer has not come, or the launch screen is loading.
 func (v *view) holding() bool {
 	return v.busy || v.waiting || (v.screen == v.launch && v.launch.retry == nil)
+}
+
+// launchLoading reports whether the launch screen shows its spinner, with
+// nothing over it (help, a question).
+func (v *view) launchLoading() bool {
+	return v.screen == v.launch && v.launch.retry == nil && !v.helpOpen && !v.qrOpen && v.asking == nil
 }
 
 // deliverPending hands the held keys, in order, to the screen, as the
