@@ -33,11 +33,6 @@ type cliRun struct {
 //	replay_cli_events_per_s      records per second of that run, parsing included (goal >= 100,000)
 //	replay_cli_vs_bare_fsm       that rate over a bare looplab/fsm loop's events per second
 //	replay_cli_linearity         time per record at 1M over time per record at 100k (1 = linear)
-//	replay_bare_clientgo_events_per_s the floor client-go sets: the cycle's three Kratos calls made
-//	                             with bare ory/client-go, answered in memory with the recorded
-//	                             responses, in records of the log per second (replay makes these
-//	                             same calls, so it cannot be faster)
-//	replay_cli_vs_bare_clientgo  replay_cli_events_per_s over that floor
 //	trace_text_cli_1m_peak_rss_mb peak RSS of trace --format text on 1M records
 func measureReplayCLI(tw, progress io.Writer, figures map[string]any) error {
 	bin, err := kratosTUIBinary()
@@ -86,23 +81,16 @@ func measureReplayCLI(tw, progress io.Writer, figures map[string]any) error {
 		}
 	}
 	bare := replay.MeasureBareFSM(1_000_000)
-	clientGo, err := replay.MeasureBareClientGo(replay.CycleTemplate, 20_000)
-	if err != nil {
-		return err
-	}
 	r1m, r100k := runs[1_000_000], runs[100_000]
 	eps := float64(n1m) / r1m.wall.Seconds()
 	linearity := (r1m.wall.Seconds() / 1e6) / (r100k.wall.Seconds() / 1e5)
 	fmt.Fprintf(tw, "CLI replay, %d records on the recorded wire (own process)\t%.1f MiB peak RSS\tgoal 64 MiB\t%.2f s\n", n1m, r1m.peakMB, r1m.wall.Seconds())
 	fmt.Fprintf(tw, "CLI replay events/s, parsing included\t%.0f events/s\tbare looplab/fsm %.0f events/s (goal >= 100,000)\t%.4f\n", eps, bare, eps/bare)
-	fmt.Fprintf(tw, "bare client-go: the cycle's Kratos calls on the recorded answers, in memory\t%.0f events/s\tCLI replay over it\t%.4f\n", clientGo, eps/clientGo)
 	fmt.Fprintf(tw, "CLI replay time per record, 1M / 100k\t%.2f\tlinear = 1\t\n", linearity)
 	figures["replay_cli_1m_peak_rss_mb"] = round(r1m.peakMB)
 	figures["replay_cli_events_per_s"] = round(eps)
 	figures["replay_cli_vs_bare_fsm"] = round(eps / bare)
 	figures["replay_cli_linearity"] = round(linearity)
-	figures["replay_bare_clientgo_events_per_s"] = round(clientGo)
-	figures["replay_cli_vs_bare_clientgo"] = round(eps / clientGo)
 	return nil
 }
 
