@@ -105,7 +105,7 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 	if errors.Is(ferr, io.EOF) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrUnreadable, name, ErrNoRecords)
 	}
-	read := func() (flowlog.Record, error) {
+	next := func() (flowlog.Record, error) {
 		if first.Seq != 0 || ferr != nil {
 			rec, err := first, ferr
 			first, ferr = flowlog.Record{}, nil
@@ -113,9 +113,11 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 		}
 		return r.Next()
 	}
+	read, stop := readAhead(next, readAheadRecords)
 	w := newWindow(read)
 	res, err := run(ctx, r.Header(), w, opts)
 	if err != nil {
+		stop()
 		return nil, err
 	}
 	w.drain()

@@ -181,3 +181,56 @@ func describeRecord(rec flowlog.Record) string {
 	}
 	return fmt.Sprintf("record seq %d (%s)", rec.Seq, rec.Type)
 }
+
+// readAheadRecords is how many records a streaming replay parses ahead of
+// the machine: enough to keep the reader busy while the machine works on
+// a sign-in's records, few enough that memory stays bounded.
+const readAheadRecords = 64
+
+// readAhead calls next on a goroutine of its own, up to n records ahead
+// of read, so that parsing the log (about a sixth of a replay's work)
+// runs beside the state machine rather than in turn with it. read returns
+// next's records and errors in order, and after an error that error
+// again. stop, for a replay that ends before the log does, lets the
+// goroutine end at its next record (or when the file is closed); it does
+// not wait for it.
+func readAhead(next func() (flowlog.Record, error), n int) (read func() (flowlog.Record, error), stop func()) {
+	type item struct {
+		rec flowlog.Record
+		err error
+	}
+	ch := make(chan item, n)
+	done := make(chan struct{})
+	go func() {
+		defer close(ch)
+		for {
+			rec, err := next()
+			select {
+			case ch <- item{rec, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var last error
+	read = func() (flowlog.Record, error) {
+		if last != nil {
+			return flowlog.Record{}, last
+		}
+		it, ok := <-ch
+		if !ok {
+			last = io.ErrUnexpectedEOF // stopped: not reached by a replay that reads on
+			return flowlog.Record{}, last
+		}
+		if it.err != nil {
+			last = it.err
+		}
+		return it.rec, it.err
+	}
+	var once sync.Once
+	stop = func() { once.Do(func() { close(done) }) }
+	return read, stop
+}
