@@ -7,6 +7,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // Messages shown by the self-service steps.
@@ -586,7 +587,7 @@ func summarize(current *adapters.Session, others []adapters.Session) []events.Se
 		if current != nil && s.ID == current.ID {
 			continue
 		}
-		out = append(out, summary(s, false))
+		out = append(out, summary(s, mutation.On(mutation.EverySessionCurrent)))
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 
 // view is what the state events show; the steps update it before firing
@@ -120,7 +121,7 @@ func newForm(flow *adapters.Flow, email string) form {
 	f.UI = flow.UI
 	f.Messages = append([]adapters.Message(nil), flow.UI.Messages...)
 	for _, msg := range flow.UI.Messages {
-		if msg.Type == "error" && f.GeneralError == "" {
+		if (msg.Type == "error" || mutation.On(mutation.InfoShownAsError) && msg.Type == "info") && f.GeneralError == "" {
 			f.GeneralError = msg.Text
 		}
 	}

@@ -68,6 +68,9 @@ func (c *Client) decodeFlow(x *exchange) (*adapters.Flow, *adapters.Error) {
 		if f.UI.Nodes[i].Attributes.Type == "password" {
 			f.UI.Nodes[i].Attributes.Value = nil
 		}
+		if mutation.On(mutation.EveryNodeRequired) {
+			f.UI.Nodes[i].Attributes.Required = true
+		}
 	}
 	if mutation.On(mutation.DropMessageIDs) {
 		for i := range f.UI.Messages {

@@ -109,7 +109,7 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 	_ = f.MarkHidden("secret")
 	f.StringArrayVar(&rf.rewriteEmail, "rewrite-email", nil, "for --live: use another email, old=new (repeatable)")
 	f.BoolVar(&rf.trace, "trace", false, "on a divergence, open the trace viewer at it, recorded and replayed side by side")
-	f.BoolVar(&rf.strict, "strict", false, "also report fields the replay adds that the recording lacks")
+	f.BoolVar(&rf.strict, "strict", false, "also report fields the replay adds that the recording lacks in a log of an older format (2.0); a 2.1 log is always compared so")
 	f.StringVar(&rf.mail, "mail", "", "for --live: Kratos's admin API URL, to read e-mailed codes from its courier messages")
 	f.IntVar(&rf.benchStream, "bench-stream", 0, "benchmark helper: stream a generated log of N records, print JSON")
 	_ = f.MarkHidden("bench-stream")

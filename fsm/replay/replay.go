@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -46,7 +47,12 @@ type Options struct {
 	// Logger receives the state machine's diagnostics.
 	Logger zerolog.Logger
 	// Strict also reports fields that the replay publishes and the
-	// recording lacks (by default such additions of a newer client pass).
+	// recording lacks in a log of an older minor version (which such a
+	// field may postdate): by default they pass there. A log of the
+	// current version is always compared strictly: it was written with
+	// every field the client writes, so a field it lacks that the replay
+	// has is something the client now adds (a message shown as an error,
+	// a session marked current), a divergence.
 	Strict bool
 
 	// wrap, set by tests (see WithAdapters), replaces the adapters the
@@ -141,7 +147,7 @@ func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Resul
 	defer b.Close()
 
 	red := newReplayRedactor()
-	cmp := &comparer{w: w, red: red, strict: opts.Strict}
+	cmp := &comparer{w: w, red: red, strict: opts.Strict || currentFormat(h)}
 	if err := b.Subscribe(ctx, cmp.handle, bus.TopicIntents, bus.TopicStates, bus.TopicTrace); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -375,4 +381,24 @@ func (il *interleaver) publishNext() (bool, error) {
 		return false, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
 	}
 	return true, nil
+}
+
+// currentFormat reports whether h is of the format version this build
+// writes (flowlog.SchemaVersion) or a later minor one: a log whose
+// records have every field this client writes.
+func currentFormat(h flowlog.Header) bool {
+	major, minor, ok := versionOf(h.SchemaVersion)
+	cmajor, cminor, _ := versionOf(flowlog.SchemaVersion)
+	return ok && major == cmajor && minor >= cminor
+}
+
+func versionOf(v string) (major, minor int, ok bool) {
+	a, b, found := strings.Cut(v, ".")
+	if !found {
+		return 0, 0, false
+	}
+	var err1, err2 error
+	major, err1 = strconv.Atoi(a)
+	minor, err2 = strconv.Atoi(b)
+	return major, minor, err1 == nil && err2 == nil
 }

@@ -35,8 +35,23 @@ const (
 	// CallbackPortIgnored: the state machine listens on the default
 	// callback (port 4446) whatever the configured one (--callback-port).
 	CallbackPortIgnored = "fsm-callback-port-ignored"
+
+	// Breaks that only add to what the client shows: caught because a
+	// log of the current format is compared strictly (a field the replay
+	// has and the recording lacks is a divergence).
+	//
+	// InfoShownAsError: the state machine shows a flow's info message
+	// (a code was sent) as the form's general error.
+	InfoShownAsError = "fsm-info-shown-as-error"
+	// EverySessionCurrent: the state machine marks every session of the
+	// list as the current one.
+	EverySessionCurrent = "fsm-every-session-current"
+	// EveryNodeRequired: the Kratos adapter marks every node of a flow as
+	// required (hidden fields, buttons, optional traits).
+	EveryNodeRequired = "kratos-every-node-required"
 )
 
 // All lists every break.
 var All = []string{No410Continue, DropMessageIDs, SwapErrorClasses, FieldErrorToGeneral, WrongFlowID, DropTrait, MachineNoTokenSave, LowerCasePassword,
-	SocialRegistrationIgnored, CallbackQueryDropped, CallbackPortIgnored}
+	SocialRegistrationIgnored, CallbackQueryDropped, CallbackPortIgnored,
+	InfoShownAsError, EverySessionCurrent, EveryNodeRequired}
