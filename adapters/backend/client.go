@@ -72,17 +72,45 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("backend URL is not valid (%s): %w", want, err)
+		// url.Parse's error quotes the URL, which may hold a secret.
+		return nil, fmt.Errorf("backend URL is not valid: %s", want)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("backend URL %q has scheme %q; %s", u.Redacted(), u.Scheme, want)
+		return nil, fmt.Errorf("backend URL %q has scheme %q; %s", shownURL(u), u.Scheme, want)
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("backend URL %q has no host; %s", u.Redacted(), want)
+		return nil, fmt.Errorf("backend URL %q has no host; %s", shownURL(u), want)
+	case u.User != nil:
+		return nil, fmt.Errorf("backend URL %q contains credentials (user:password@); they would be in the command line, the log and the recording, and sent to the backend as basic auth: the backend authenticates the session token, so give the URL without them, like http://127.0.0.1:4000", shownURL(u))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("backend URL %q has a query or fragment; %s", u.Redacted(), want)
+		return nil, fmt.Errorf("backend URL %q has a query or fragment; %s", shownURL(u), want)
 	}
 	return u, nil
+}
+
+// CheckURL reports whether raw is a usable backend base URL, with the
+// error New would give.
+func CheckURL(raw string) error {
+	_, err := parseBaseURL(raw)
+	return err
+}
+
+// shownURL is u as error messages show it: without its credentials, query
+// and fragment, which may hold secrets, each marked by an ellipsis.
+func shownURL(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	s := c.String()
+	if u.User != nil {
+		s = strings.Replace(s, "://", "://…@", 1)
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		s += "?…"
+	}
+	if u.Fragment != "" {
+		s += "#…"
+	}
+	return s
 }
 
 // BaseURL returns the backend's base URL as used in messages, with any

@@ -34,6 +34,7 @@ func TestNewValidatesTheURL(t *testing.T) {
 		{"http://example.com/?a=b", "query or fragment"},
 		{"http://example.com/#frag", "query or fragment"},
 		{"http://user:secret@:80", "no host"},
+		{"http://u:secret@h:1/x", "contains credentials"},
 	} {
 		c, err := New(tc.url, nil)
 		if err == nil {
@@ -55,7 +56,6 @@ func TestNewAcceptsGoodURLs(t *testing.T) {
 		{"http://127.0.0.1:4000", "http://127.0.0.1:4000", "http://127.0.0.1:4000/whoami"},
 		{"https://api.example.com/", "https://api.example.com", "https://api.example.com/whoami"},
 		{"HTTPS://api.example.com/v1/", "https://api.example.com/v1", "https://api.example.com/v1/whoami"},
-		{"http://u:pw@h:1/x", "http://u:xxxxx@h:1/x", "http://u:pw@h:1/x/whoami"},
 	} {
 		c, err := New(tc.url, nil)
 		if err != nil {

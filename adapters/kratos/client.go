@@ -88,19 +88,20 @@ func normalizeURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("cannot parse %q: %w", raw, err)
+		// url.Parse's error quotes the URL, which may hold a secret.
+		return "", errors.New("cannot parse the URL: want an absolute http or https URL like http://127.0.0.1:4433")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%q: scheme must be http or https", raw)
+		return "", fmt.Errorf("%q: scheme must be http or https", shownURL(u))
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("%q: missing host", raw)
+		return "", fmt.Errorf("%q: missing host", shownURL(u))
 	}
 	if u.User != nil {
-		return "", errors.New("URL must not contain credentials")
+		return "", fmt.Errorf("%q: the URL must not contain credentials (user:password@): they would be in the command line and the recording; Kratos's public API needs none", shownURL(u))
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q: must not have a query or fragment", raw)
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("%q: must not have a query or fragment", shownURL(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -129,4 +130,31 @@ func buildHTTPClient(opts Options) *http.Client {
 // callContext derives the per-call context with the client's timeout.
 func (c *Client) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, c.timeout)
+}
+
+// CheckURL reports whether raw is a usable Kratos public URL (an absolute
+// http(s) URL with a host and no credentials, query or fragment), with
+// the error NewClient would give.
+func CheckURL(raw string) error {
+	_, err := normalizeURL(raw)
+	return err
+}
+
+// shownURL is u as error messages show it: without its credentials, query
+// and fragment, which may hold secrets (an api_key, a password), each
+// marked by an ellipsis where it was.
+func shownURL(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	s := c.String()
+	if u.User != nil {
+		s = strings.Replace(s, "://", "://…@", 1)
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		s += "?…"
+	}
+	if u.Fragment != "" {
+		s += "#…"
+	}
+	return s
 }

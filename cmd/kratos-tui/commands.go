@@ -14,6 +14,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/kratos-tui/kratos-tui/adapters/backend"
+	"github.com/kratos-tui/kratos-tui/adapters/kratos"
 	"github.com/kratos-tui/kratos-tui/adapters/loopback"
 	"github.com/kratos-tui/kratos-tui/cmd/kratos-tui/app"
 	"github.com/kratos-tui/kratos-tui/events"
@@ -309,6 +311,18 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	if err := app.ValidateURL("KRATOS_API", cfg.KratosAPI); err != nil {
 		return app.Config{}, nil, err
+	}
+	// The URLs are checked before anything is written or created (the
+	// recording above all, whose header names them): a URL the client
+	// would refuse leaves no file behind, and its secrets (credentials, a
+	// query) are not echoed.
+	if err := kratos.CheckURL(cfg.KratosAPI); err != nil {
+		return app.Config{}, nil, fmt.Errorf("kratos adapter: %w", err)
+	}
+	if cfg.Backend != "" {
+		if err := backend.CheckURL(cfg.Backend); err != nil {
+			return app.Config{}, nil, fmt.Errorf("backend adapter: %w", err)
+		}
 	}
 	warnPlainHTTP(stderr, "KRATOS_API", cfg.KratosAPI)
 	if cfg.Backend != "" {

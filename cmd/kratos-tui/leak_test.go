@@ -40,13 +40,14 @@ func TestLeakPlainHTTPWarning(t *testing.T) {
 	}{
 		{"http://kratos.example.com:4433", "", []string{"KRATOS_API http://kratos.example.com:4433 uses plain http://"}},
 		{"http://10.1.2.3:4433/", "http://192.168.1.9:8080", []string{"KRATOS_API", "BACKEND http://192.168.1.9:8080"}},
-		{"http://user:secret@kratos.example.com", "", []string{"KRATOS_API http://user:xxxxx@kratos.example.com"}},
 		{"https://kratos.example.com", "http://127.0.0.1:8080", nil},
 		{"http://127.0.0.1:4433", "", nil},
 		{"http://127.8.9.1:4433", "", nil},
 		{"http://localhost:4433", "http://[::1]:8080", nil},
 		{"http://app.localhost:4433", "", nil},
 	}
+	// A URL with credentials is refused before any warning (see
+	// TestURLSecretsRefusedBeforeAnythingIsWritten).
 	for _, c := range cases {
 		dir := t.TempDir()
 		in, out, errOut := stdFiles(t, dir)
