@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -99,13 +100,18 @@ func (s *initOnce) Init() error {
 	return s.Screen.Init()
 }
 
-// resizeFilter is the screen the application draws on. It drops a resize
-// event for the size already drawn: tcell announces the terminal's size
-// once it is initialised, after the first frame is drawn at that size, and
-// tview would draw the same frame again (while the state events of the
-// launch wait). A resize to another size, or one that comes before a frame
-// of that size is drawn, passes.
-type resizeFilter struct {
+// appScreen is the screen the application draws on.
+//
+// It drops a resize event for the size already drawn: tcell announces the
+// terminal's size once it is initialised, after the first frame is drawn at
+// that size, and tview would draw the same frame again (while the state
+// events of the launch wait). A resize to another size, or one that comes
+// before a frame of that size is drawn, passes.
+//
+// It sets a cell of one ASCII character without the string tcell's
+// SetContent allocates for every cell (tview sets every cell of every box,
+// most of them to a space, several times a frame).
+type appScreen struct {
 	tcell.Screen
 	// drawn is the size of the last frame drawn, as w<<32 | h (+1, so
 	// that zero means none yet).
@@ -114,12 +120,12 @@ type resizeFilter struct {
 
 // drawnAt records that a frame of the screen's size is being drawn (the
 // view calls it before every frame).
-func (s *resizeFilter) drawnAt(w, h int) {
+func (s *appScreen) drawnAt(w, h int) {
 	s.drawn.Store(uint64(w)<<32 | uint64(h) + 1)
 }
 
 // PollEvent implements tcell.Screen.
-func (s *resizeFilter) PollEvent() tcell.Event {
+func (s *appScreen) PollEvent() tcell.Event {
 	for {
 		ev := s.Screen.PollEvent()
 		if r, ok := ev.(*tcell.EventResize); ok {
@@ -131,6 +137,24 @@ func (s *resizeFilter) PollEvent() tcell.Event {
 		}
 		return ev
 	}
+}
+
+// asciiCells are the strings of the ASCII characters.
+var asciiCells = func() (cells [utf8.RuneSelf]string) {
+	for i := range cells {
+		cells[i] = string(rune(i))
+	}
+	return cells
+}()
+
+// SetContent implements tcell.Screen: tcell's own SetContent is
+// Put(x, y, string(append([]rune{primary}, combining...)), style).
+func (s *appScreen) SetContent(x, y int, primary rune, combining []rune, style tcell.Style) {
+	if len(combining) == 0 && primary >= 0 && primary < utf8.RuneSelf {
+		s.Screen.Put(x, y, asciiCells[primary], style)
+		return
+	}
+	s.Screen.SetContent(x, y, primary, combining, style)
 }
 
 // NewWithScreen makes the plugin on the given screen (a
@@ -166,9 +190,9 @@ func (p *Plugin) Run(ctx context.Context, host ui.Host) (err error) {
 	defer cancel()
 
 	app := tview.NewApplication()
-	var screen *resizeFilter
+	var screen *appScreen
 	if p.cfg.Screen != nil {
-		screen = &resizeFilter{Screen: p.cfg.Screen}
+		screen = &appScreen{Screen: p.cfg.Screen}
 		app.SetScreen(screen)
 	}
 	v := newView(app, host, p.cfg.Options)

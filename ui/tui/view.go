@@ -81,7 +81,7 @@ type view struct {
 	socialOpened string
 	socialErr    error
 	// drawn, when set, is told the size of every frame before it is drawn
-	// (the resize filter).
+	// (the application's screen).
 	drawn func(w, h int)
 }
 
