@@ -56,7 +56,8 @@ type startup struct {
 }
 
 // measurePTYStartup starts the client binary in an 80x24 pseudo-terminal
-// against kratosURL, as a user would (`kratos-tui --kratos-api URL`), and
+// against kratosURL, as a user would (`kratos-tui --kratos-api URL`, the
+// default token store, auto, with its file in a directory of its own), and
 // times the first frame (the first visible character drawn) and the first
 // usable sign-in form (its Password field and its "Sign in with password"
 // button drawn),
@@ -64,7 +65,7 @@ type startup struct {
 // SIGTERM.
 func measurePTYStartup(ctx context.Context, bin, kratosURL, dir string) (startup, error) {
 	cmd := exec.CommandContext(ctx, bin, "--kratos-api", kratosURL, "--env-file", os.DevNull,
-		"--token-store", "memory", "--log-file", filepath.Join(dir, "client.log"))
+		"--token-dir", filepath.Join(dir, "tokens"), "--log-file", filepath.Join(dir, "client.log"))
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	start := time.Now()
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
