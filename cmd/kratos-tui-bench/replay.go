@@ -25,7 +25,13 @@ func measureReplay(progress io.Writer) (replayResult, error) {
 	if res.eventsPerSec, err = replay.MeasureThroughput(100_000); err != nil {
 		return res, fmt.Errorf("replay throughput: %w", err)
 	}
-	res.bareFSMPerSec = replay.MeasureBareFSM(1_000_000)
+	recs, err := replay.CycleRecords(replay.CycleTemplate)
+	if err != nil {
+		return res, err
+	}
+	if res.bareFSMPerSec, err = replay.MeasureBareFSMRecords(recs, 1_000_000); err != nil {
+		return res, err
+	}
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		fmt.Fprintf(progress, "streaming %d records...\n", n)
 		d, peak, err := replay.MeasureStreaming(n)

@@ -35,12 +35,7 @@ func (r *report) row(cells ...string) {
 func (r *report) figure(name string, v float64) { r.figures[name] = round(v) }
 
 // spreadFigure records a figure with its spread.
-func (r *report) spreadFigure(name string, s spread) {
-	r.figures[name] = round(s.med)
-	r.figures[name+"_min"] = round(s.min)
-	r.figures[name+"_max"] = round(s.max)
-	r.figures[name+"_n"] = s.n
-}
+func (r *report) spreadFigure(name string, s spread) { putSpread(r.figures, name, s) }
 
 // spread is the median, minimum and maximum of n samples.
 type spread struct {
@@ -109,4 +104,21 @@ func goalMet(v, goal float64) string {
 		return fmt.Sprintf("<= %.2f met", goal)
 	}
 	return fmt.Sprintf("<= %.2f NOT met", goal)
+}
+
+// metOrNot says "met" or "NOT met".
+func metOrNot(met bool) string {
+	if met {
+		return "met"
+	}
+	return "NOT met"
+}
+
+// putSpread records a figure with its spread in figures, as
+// report.spreadFigure does.
+func putSpread(figures map[string]any, name string, s spread) {
+	figures[name] = round(s.med)
+	figures[name+"_min"] = round(s.min)
+	figures[name+"_max"] = round(s.max)
+	figures[name+"_n"] = s.n
 }

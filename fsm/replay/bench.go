@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 
 	looplab "github.com/looplab/fsm"
 
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
@@ -41,31 +44,6 @@ func MeasureThroughput(nEvents int) (float64, error) {
 	return float64(len(rec.Records)) / d.Seconds(), nil
 }
 
-// bareRound is the machine events of one generate round, as fired on a
-// bare looplab machine.
-var bareRound = []string{
-	fsm.EventLoginFlowRequested, fsm.EventLoginFlowCreated,
-	fsm.EventSignInSubmitted, fsm.EventSignInRejected,
-	fsm.EventFieldChanged,
-	fsm.EventSignInSubmitted, fsm.EventSignInSucceeded,
-	fsm.EventSignOutRequested, fsm.EventSignOutSucceeded,
-}
-
-// MeasureBareFSM fires n events on a bare looplab/fsm machine built from
-// fsm.Transitions, with no callbacks, bus or adapters (the same rounds as
-// MeasureThroughput), and returns events per second: the floor under
-// which replay cannot go.
-func MeasureBareFSM(n int) float64 {
-	m := looplab.NewFSM(fsm.StateUninitialized, fsm.Transitions, looplab.Callbacks{})
-	ctx := context.Background()
-	_ = m.Event(ctx, fsm.EventAppStarted)
-	_ = m.Event(ctx, fsm.EventSessionNotFound)
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		_ = m.Event(ctx, bareRound[i%len(bareRound)])
-	}
-	return float64(n) / time.Since(start).Seconds()
-}
 
 // MeasureRecordOverhead runs the same session (in-memory adapters, about
 // 20,000 events) without and with the recorder writing a flow log to a
@@ -138,4 +116,75 @@ func streamIn(cmd *exec.Cmd) (time.Duration, float64, error) {
 		return 0, 0, fmt.Errorf("measure streaming: bad helper output %q: %w", out, err)
 	}
 	return time.Duration(res.Seconds * float64(time.Second)), res.PeakRSSMB, nil
+}
+
+// MeasureBareFSMRecords is the bare alternative to replaying recs, in the
+// same unit as replay's events per second: on a bare looplab/fsm machine
+// built from fsm.Transitions (no callbacks, bus, adapters, parsing or
+// comparison) it fires the transitions that recs record (their
+// TransitionMade records, in order), over and over until n records' worth
+// have been fired, and returns records per second (a pass over recs
+// counts len(recs) records, whatever share of them are transitions). Every
+// transition must be one the machine makes: an error is returned
+// otherwise.
+func MeasureBareFSMRecords(recs []flowlog.Record, n int) (float64, error) {
+	var steps []events.TransitionMade
+	for _, r := range recs {
+		if t, ok := r.Event.(events.TransitionMade); ok {
+			steps = append(steps, t)
+		}
+	}
+	if len(steps) == 0 || len(recs) == 0 {
+		return 0, errors.New("bare fsm: the records make no transition")
+	}
+	m := looplab.NewFSM(steps[0].From, fsm.Transitions, looplab.Callbacks{})
+	ctx := context.Background()
+	fire := func(t events.TransitionMade) error {
+		if m.Current() != t.From {
+			// A state the machine set itself (a launch, say).
+			m.SetState(t.From)
+		}
+		err := m.Event(ctx, t.Event)
+		var same looplab.NoTransitionError
+		if err != nil && !(errors.As(err, &same) && t.From == t.To) {
+			return fmt.Errorf("bare fsm: %s on %s: %w", t.Event, t.From, err)
+		}
+		if m.Current() != t.To {
+			return fmt.Errorf("bare fsm: %s on %s went to %s, the recording to %s", t.Event, t.From, m.Current(), t.To)
+		}
+		return nil
+	}
+	for _, t := range steps { // checked once, untimed
+		if err := fire(t); err != nil {
+			return 0, err
+		}
+	}
+	done := 0
+	start := time.Now()
+	for done < n {
+		for _, t := range steps {
+			_ = fire(t)
+		}
+		done += len(recs)
+	}
+	return float64(done) / time.Since(start).Seconds(), nil
+}
+
+// CycleRecords returns the records of template (see CycleTemplate) that
+// WriteCycles repeats: from its second intent to its end.
+func CycleRecords(template string) ([]flowlog.Record, error) {
+	_, recs, err := flowlog.ReadAll(Resolve(template))
+	if err != nil {
+		return nil, fmt.Errorf("cycle records: %w", err)
+	}
+	intents := 0
+	for i, r := range recs {
+		if r.Kind == events.KindIntent {
+			intents++
+			if intents == 2 {
+				return recs[i:], nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("cycle records: %s has no second intent", template)
 }

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 )
 
 // streamChildEnv makes the test binary a --bench-stream helper.
@@ -73,7 +76,9 @@ func BenchmarkReplay(b *testing.B) {
 
 func BenchmarkReplayBareFSM(b *testing.B) {
 	for b.Loop() {
-		MeasureBareFSM(10000)
+		if _, err := MeasureBareFSMRecords(cycleRecs(b), 10000); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -98,8 +103,8 @@ func TestMeasures(t *testing.T) {
 	if err != nil || eps <= 0 {
 		t.Fatalf("MeasureThroughput: %v %v", eps, err)
 	}
-	if bare := MeasureBareFSM(5000); bare <= 0 {
-		t.Fatalf("MeasureBareFSM: %v", bare)
+	if bare, err := MeasureBareFSMRecords(cycleRecs(t), 5000); err != nil || bare <= 0 {
+		t.Fatalf("MeasureBareFSMRecords: %v %v", bare, err)
 	}
 	t.Logf("replay %.0f events/s", eps)
 }
@@ -149,5 +154,48 @@ func TestReplayStreamsInConstantMemory(t *testing.T) {
 	t.Logf("peak RSS of kratos-tui replay: %.1f MiB for 5k records, %.1f MiB for 50k", small, large)
 	if large > small+16 {
 		t.Fatalf("peak RSS grew from %.1f to %.1f MiB with 10x the records", small, large)
+	}
+}
+
+func cycleRecs(tb testing.TB) []flowlog.Record {
+	tb.Helper()
+	recs, err := CycleRecords(CycleTemplate)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return recs
+}
+
+// TestBareFSMRecordsCountsRecords: the bare alternative counts records of
+// the log, as replay does, and refuses records whose transitions the
+// machine does not make.
+func TestBareFSMRecordsCountsRecords(t *testing.T) {
+	recs := cycleRecs(t)
+	if len(recs) != 25 {
+		t.Fatalf("the cycle has %d records, want 25", len(recs))
+	}
+	transitions := 0
+	for _, r := range recs {
+		if r.Kind == events.KindTransition {
+			transitions++
+		}
+	}
+	if transitions == 0 || transitions == len(recs) {
+		t.Fatalf("%d transitions in %d records", transitions, len(recs))
+	}
+	if _, err := MeasureBareFSMRecords(recs, 1000); err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]flowlog.Record(nil), recs...)
+	for i, r := range bad {
+		if tm, ok := r.Event.(events.TransitionMade); ok {
+			tm.Event = "NoSuchEvent"
+			r.Event = tm
+			bad[i] = r
+			break
+		}
+	}
+	if _, err := MeasureBareFSMRecords(bad, 1000); err == nil {
+		t.Fatal("a transition the machine does not make was fired without an error")
 	}
 }
