@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -173,6 +176,11 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 		}
 		return app.RunWith(ctx, cfg, client, plugin)
 	}
+	// A Kratos that cannot be reached is an error to fix, not drift: the
+	// run would otherwise compare an outage with the recording.
+	if err := kratosReachable(ctx, cfg.KratosAPI, cfg.Timeout); err != nil {
+		return err
+	}
 	res, err := replay.Live(ctx, rec, opts, run)
 	if err != nil {
 		return err
@@ -211,4 +219,31 @@ func terminalColumns(out *os.File) int {
 		return 0
 	}
 	return cols
+}
+
+// kratosReachable asks Kratos's public health endpoint (GET
+// /health/alive) whether it is up, within timeout.
+func kratosReachable(ctx context.Context, kratosAPI string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	url := strings.TrimRight(kratosAPI, "/") + "/health/alive"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("replay --live: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("replay --live: Kratos at %s cannot be reached (%v): start it (make up starts the local one) or point --kratos-api / KRATOS_API at it; nothing was compared",
+			kratosAPI, errors.Unwrap(err))
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("replay --live: Kratos at %s answered GET /health/alive with HTTP %d: it is not up (or this is not Kratos's public URL); nothing was compared",
+			kratosAPI, resp.StatusCode)
+	}
+	return nil
 }

@@ -457,6 +457,10 @@ func liveReplayer(s *settings, secretsFile, mail string, stdin, stdout, stderr *
 			}
 			return app.RunWith(ctx, c, client, plugin)
 		}
+		// An outage is a failed job, not drift (see replayLive).
+		if err := kratosReachable(ctx, cfg.KratosAPI, cfg.Timeout); err != nil {
+			return farm.Result{Status: farm.Failed, Reason: err.Error()}
+		}
 		res, err := replay.Live(ctx, rec, opts, run)
 		if err != nil {
 			return farm.Result{Status: farm.Failed, Reason: err.Error()}
