@@ -114,6 +114,14 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
   kratos-tui trace --format mermaid run.jsonl > flow.mmd`
 	root.AddCommand(replay, trace, diffCommand(stdout))
 	teamCommands(root, replay, trace, &s, stdin, stdout, stderr)
+	// --record and --redact-pii are the client's: a command that reads or
+	// compares logs, and records nothing, says so rather than ignore them.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if (s.record != "" || s.redactPII) && !runsClient(cmd) {
+			return fmt.Errorf("--record and --redact-pii record a run of the client; %s runs none and would record nothing: leave them out", cmd.CommandPath())
+		}
+		return nil
+	}
 	// Before the completion command, which takes its output at creation.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -469,4 +477,18 @@ func devMail(vals map[string]string) []string {
 		return nil
 	}
 	return []string{vals["KRATOS_API"], vals[devenv.KeyMailDir]}
+}
+
+// runsClient reports whether cmd runs the client (which --record records):
+// the client itself, status, token, logout, replay --live and the live
+// replay worker.
+func runsClient(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "status", "token", "logout", "replay-worker":
+		return true
+	case "replay":
+		live := cmd.Flags().Lookup("live")
+		return live != nil && live.Value.String() == "true"
+	}
+	return !cmd.HasParent()
 }

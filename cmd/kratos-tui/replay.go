@@ -79,7 +79,15 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 				return benchStream(stdout, rf.benchStream)
 			}
 			if rf.live {
+				if rf.strict || rf.trace {
+					return errors.New("--strict and --trace apply to an offline replay; --live compares each screen's stable view and reports DRIFT: leave them out")
+				}
 				return replayLive(cmd.Context(), s, &rf, args[0], stdin, stdout, stderr)
+			}
+			for _, name := range []string{"secrets-file", "mail", "rewrite-email"} {
+				if cmd.Flags().Changed(name) {
+					return fmt.Errorf("--%s applies to --live: an offline replay sends nothing to Kratos", name)
+				}
 			}
 			res, err := replayFileWithProgress(cmd.Context(), args[0], replay.Options{Strict: rf.strict}, stderr)
 			if err != nil {
