@@ -11,11 +11,13 @@ package jsonui
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
+	"reflect"
 	"strings"
 	"sync"
 
@@ -184,7 +186,38 @@ func ParseIntent(line []byte) (events.Event, error) {
 	if ev.EventKind() != events.KindIntent {
 		return nil, fmt.Errorf("%s is a %s event, not an intent", in.Type, ev.EventKind())
 	}
+	if err := knownFields(in.Type, ev, in.Data); err != nil {
+		return nil, err
+	}
 	return ev, nil
+}
+
+// knownFields refuses data with a key the intent does not have: a typo
+// ("pasword") would otherwise send the intent without that value.
+func knownFields(typ string, ev events.Event, data json.RawMessage) error {
+	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	t := reflect.TypeOf(ev)
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(reflect.New(t).Interface()); err != nil && strings.Contains(err.Error(), "unknown field") {
+		var names []string
+		for i := range t.NumField() {
+			if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+				names = append(names, name)
+			}
+		}
+		_, field, _ := strings.Cut(err.Error(), "unknown field ")
+		if len(names) == 0 {
+			return fmt.Errorf("%s takes no data, but it has the field %s", typ, field)
+		}
+		return fmt.Errorf("%s has no field %s: its fields are %s", typ, field, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 func (p *Plugin) write(env events.Envelope) error {

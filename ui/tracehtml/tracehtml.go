@@ -27,8 +27,8 @@ import (
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
-	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/fsm"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/ui/traceview"
 )
 
