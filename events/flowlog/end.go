@@ -30,8 +30,25 @@ var ErrNoEndMark = errors.New("the log ends without its end mark: the run was ki
 
 var endPrefix = []byte(`{"` + EndMagic + `"`)
 
-// IsEnd reports whether line (trimmed) is an end mark.
-func IsEnd(line []byte) bool { return bytes.HasPrefix(line, endPrefix) }
+// IsEnd reports whether line (trimmed) is an end mark: as the writer
+// writes it, or with its keys in another order or other spacing (a log
+// passed through a JSON tool), a JSON object whose top-level
+// kratos_tui_flow_log_end is true.
+func IsEnd(line []byte) bool {
+	if bytes.HasPrefix(line, endPrefix) {
+		return true
+	}
+	if !bytes.Contains(line, endKey) || bytes.HasPrefix(line, seqPrefix) {
+		return false
+	}
+	var e End
+	return json.Unmarshal(line, &e) == nil && e.Mark
+}
+
+var (
+	endKey    = []byte(`"` + EndMagic + `"`)
+	seqPrefix = []byte(`{"seq":`)
+)
 
 // appendEnd appends the end mark of a log of n records, with its newline.
 func appendEnd(b []byte, n int) []byte {
@@ -47,8 +64,11 @@ func CheckEnd(line []byte, records int) error {
 	if err := json.Unmarshal(line, &e); err != nil || !e.Mark {
 		return fmt.Errorf("bad end mark %.80q", line)
 	}
-	if e.Records != records {
+	switch {
+	case e.Records > records:
 		return fmt.Errorf("the end mark counts %d records, the log has %d: records are missing", e.Records, records)
+	case e.Records < records:
+		return fmt.Errorf("the end mark counts %d records, the log has %d: records were added to the log after it was written, or two logs were joined", e.Records, records)
 	}
 	return nil
 }

@@ -81,10 +81,12 @@ func TestBadEndMarks(t *testing.T) {
 		want string
 		line int
 	}{
-		"wrong count":  {open + `{"kratos_tui_flow_log_end":true,"records":4}` + "\n", "counts 4 records, the log has 3", 5},
-		"line after":   {s + `{"seq":4,"id":"x","kind":"intent","type":"AppStarted","time":"0001-01-01T00:00:00Z","data":{}}` + "\n", "follows the end mark", 6},
-		"two logs":     {s + s, "follows the end mark", 6},
-		"cut end mark": {s[:len(s)-8], "cut short", 5},
+		"wrong count":            {open + `{"kratos_tui_flow_log_end":true,"records":4}` + "\n", "counts 4 records, the log has 3: records are missing", 5},
+		"count short":            {open + `{"kratos_tui_flow_log_end":true,"records":2}` + "\n", "counts 2 records, the log has 3: records were added", 5},
+		"reordered, wrong count": {open + `{"records": 2, "kratos_tui_flow_log_end": true}` + "\n", "counts 2 records, the log has 3", 5},
+		"line after":             {s + `{"seq":4,"id":"x","kind":"intent","type":"AppStarted","time":"0001-01-01T00:00:00Z","data":{}}` + "\n", "follows the end mark", 6},
+		"two logs":               {s + s, "follows the end mark", 6},
+		"cut end mark":           {s[:len(s)-8], "cut short", 5},
 	} {
 		n, _, err := readEnded(t, c.log)
 		var le *LineError
@@ -122,5 +124,24 @@ func TestRecorderThatLostRecordsWritesNoEndMark(t *testing.T) {
 	}
 	if n, ended, err := readEnded(t, log.String()); n != 1 || !ended || err != nil {
 		t.Errorf("%d records, ended %v, %v", n, ended, err)
+	}
+}
+
+// An end mark with its keys in another order or other spacing (a log
+// passed through a JSON tool) is read as the end mark; a record that
+// merely holds the key in its data is not one.
+func TestEndMarkReorderedKeys(t *testing.T) {
+	open := writeLog(t, 3, false)
+	for _, mark := range []string{
+		`{"records":3,"kratos_tui_flow_log_end":true}`,
+		`{ "kratos_tui_flow_log_end" : true, "records" : 3 }`,
+	} {
+		n, ended, err := readEnded(t, open+mark+"\n")
+		if err != nil || !ended || n != 3 {
+			t.Errorf("%s: %d records, ended %v, %v", mark, n, ended, err)
+		}
+	}
+	if IsEnd([]byte(`{"seq":4,"data":{"kratos_tui_flow_log_end":true}}`)) || IsEnd([]byte(`{"id":"x","data":{"kratos_tui_flow_log_end":true}}`)) {
+		t.Error("a record holding the key is taken for the end mark")
 	}
 }
