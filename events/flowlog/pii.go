@@ -18,13 +18,15 @@ import (
 // pseudonym everywhere in one log, so the log still replays. What is
 // personal is decided by meaning: the sign-in identifier, the identity's
 // identifiers and addresses, traits whose path has a name key (name,
-// first, last, given_name, ...), and any e-mail address in any string.
+// first, last, given_name, ...), and any e-mail address in any string; a
+// session device's IP address and location become ip-N and place-N.
 // Other traits (postal_code, country_code...) are kept.
 type PII struct {
 	mu      sync.Mutex
 	pseudo  map[string]string
 	users   int
 	names   int
+	places  map[string]int // ip, place
 	version int
 	built   int
 	rep     *events.Replacer
@@ -37,7 +39,11 @@ func NewPII() *PII { return &PII{pseudo: map[string]string{}, built: -1} }
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 
 // pseudonymRE matches what PII writes.
-var pseudonymRE = regexp.MustCompile(`^(user-[0-9]+(@example\.invalid)?|name-[0-9]+)$`)
+var pseudonymRE = regexp.MustCompile(`^(user-[0-9]+(@example\.invalid)?|name-[0-9]+|ip-[0-9]+|place-[0-9]+)$`)
+
+// deviceKeys are the keys of a session's device that locate a person: its
+// IP address (with the port Kratos keeps) and the location Kratos derived.
+var deviceKeys = map[string]string{"ip_address": "ip", "location": "place"}
 
 // minPIILen is the shortest personal value replaced by value. Values are
 // replaced only where they stand as a token of their own (never inside a
@@ -72,6 +78,12 @@ func (p *PII) Value(v, kind string) string {
 	case kind == "name":
 		p.names++
 		ps = fmt.Sprintf("name-%d", p.names)
+	case kind == "ip" || kind == "place":
+		if p.places == nil {
+			p.places = map[string]int{}
+		}
+		p.places[kind]++
+		ps = fmt.Sprintf("%s-%d", kind, p.places[kind])
 	case emailRE.MatchString(v) && emailRE.FindString(v) == v:
 		p.users++
 		ps = fmt.Sprintf("user-%d@example.invalid", p.users)
@@ -184,6 +196,8 @@ func (p *PII) collect(v any, key string, traits bool) {
 			}
 		} else if identifierKeys[strings.ToLower(key)] {
 			p.Value(t, "user")
+		} else if kind, ok := deviceKeys[strings.ToLower(key)]; ok {
+			p.Value(t, kind)
 		}
 		for _, m := range emailRE.FindAllString(t, -1) {
 			if !strings.HasSuffix(m, "@example.invalid") {

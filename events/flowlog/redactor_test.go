@@ -307,3 +307,25 @@ func TestRedactorManySecretsLearnedOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// A session's device IP address and location are personal: pseudonyms
+// ip-N and place-N, the same value the same pseudonym; the user agent is
+// kept.
+func TestRedactorPIIDevices(t *testing.T) {
+	r := NewRedactor(RedactorOptions{RedactPII: true})
+	a := record(t, r, events.AdapterReturned{Operation: "kratos.list_sessions", Result: json.RawMessage(
+		`{"sessions":[{"devices":[{"ip_address":"203.0.113.7:51234","location":"Springfield, US","user_agent":"kratos-tui/1"}]}]}`)})
+	b := record(t, r, events.AdapterReturned{Operation: "kratos.whoami", Result: json.RawMessage(
+		`{"devices":[{"ip_address":"203.0.113.7:51234","location":"Springfield, US"}]}`)})
+	for _, line := range []string{a, b} {
+		if strings.Contains(line, "203.0.113.7") || strings.Contains(line, "Springfield") {
+			t.Errorf("a device's address or location survived: %s", line)
+		}
+		if !strings.Contains(line, `"ip_address":"ip-1"`) || !strings.Contains(line, `"location":"place-1"`) {
+			t.Errorf("no stable pseudonyms: %s", line)
+		}
+	}
+	if !strings.Contains(a, "kratos-tui/1") {
+		t.Errorf("the user agent was replaced: %s", a)
+	}
+}
