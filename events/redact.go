@@ -460,6 +460,14 @@ func RedactURLQuery(u string, r Redactor) string {
 }
 
 func redactURLQuery(u string, r Redactor, depth int) string {
+	// A fragment of key=value pairs (an implicit OAuth grant's
+	// #access_token=…&state=…) is read as a query is.
+	if base, frag, ok := strings.Cut(u, "#"); ok && strings.Contains(frag, "=") {
+		if red := redactParams(frag, r, depth); red != frag {
+			return redactURLQuery(base, r, depth) + "#" + red
+		}
+		return redactURLQuery(base, r, depth) + "#" + frag
+	}
 	path, query, ok := strings.Cut(u, "?")
 	if !ok || query == "" {
 		return u
@@ -468,6 +476,16 @@ func redactURLQuery(u string, r Redactor, depth int) string {
 	if i := strings.IndexByte(query, '#'); i >= 0 {
 		query, frag = query[:i], query[i:]
 	}
+	red := redactParams(query, r, depth)
+	if red == query {
+		return u
+	}
+	return path + "?" + red + frag
+}
+
+// redactParams redacts the secret values of a query (or fragment) of
+// key=value pairs joined by '&' (see RedactURLQuery).
+func redactParams(query string, r Redactor, depth int) string {
 	parts := strings.Split(query, "&")
 	changed := false
 	for i, kv := range parts {
@@ -500,9 +518,9 @@ func redactURLQuery(u string, r Redactor, depth int) string {
 		changed = true
 	}
 	if !changed {
-		return u
+		return query
 	}
-	return path + "?" + strings.Join(parts, "&") + frag
+	return strings.Join(parts, "&")
 }
 
 // urlInText finds absolute http(s) URLs inside text (an error message
@@ -522,7 +540,7 @@ func RedactURLsInText(text string, r Redactor) string {
 // strings whose query RedactURLQuery reads inside JSON documents and
 // headers.
 func isHTTPURL(s string) bool {
-	if len(s) < 8 || !strings.Contains(s, "?") {
+	if len(s) < 8 || !strings.ContainsAny(s, "?#") {
 		return false
 	}
 	p := s[:8]

@@ -31,6 +31,9 @@ func TestRedactURLQueryBySecretKey(t *testing.T) {
 		"/self-service/login/flows?id=f1": "/self-service/login/flows?id=f1",
 		"/callback?code=x%20y#frag":       "/callback?code=«X»#frag",
 		"/no-query":                       "/no-query",
+		// A fragment of parameters (an implicit grant) is read as a query.
+		"http://127.0.0.1:4446/callback#access_token=tok&state=st&token_type=bearer": "http://127.0.0.1:4446/callback#access_token=«T»&state=«S»&token_type=bearer",
+		"/cb?code=c1#state=s1": "/cb?code=«C»#state=«S»",
 	}
 	for in, want := range cases {
 		if got := events.RedactURLQuery(in, r); got != want {
