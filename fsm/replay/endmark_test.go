@@ -33,6 +33,18 @@ func TestEndMarkAndOldLogs(t *testing.T) {
 	if err != nil || res.Ended {
 		t.Fatalf("cut log: %+v, %v", res, err)
 	}
+	// What the replay does past the last record of such a log is not a
+	// divergence: the run was killed there. It passes for its records.
+	if !res.Passed() || res.Records != 16 || res.Compared != 16 {
+		t.Fatalf("cut log mid-call: %+v (divergence %+v)", res, res.Divergence)
+	}
+	// The same records closed normally (with their end mark) claim the
+	// run ended there: the replay's going on is a divergence.
+	closed := strings.Join(lines[:17], "") + `{"kratos_tui_flow_log_end":true,"records":16}` + "\n"
+	res, err = replay.RunFile(ctx, writeTemp(t, []byte(closed)), replay.Options{})
+	if err != nil || !res.Ended || res.Passed() {
+		t.Fatalf("closed log that stops mid-call: %+v, %v", res, err)
+	}
 }
 
 // A log of only its header (or its header and end mark) does not replay:

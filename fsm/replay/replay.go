@@ -82,8 +82,20 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 	res, err := run(ctx, rec.Header, newWindow(sliceReader(rec.Records)), opts)
 	if res != nil {
 		res.Ended = rec.Ended
+		pastTheEnd(res)
 	}
 	return res, err
+}
+
+// pastTheEnd clears a divergence that is only the replay going on past
+// the last record of a log that was not closed normally (a run killed
+// during a call): the recording stopped there, so what follows is not a
+// divergence. The result covers the records the log has; commands warn
+// that it ends without its end mark.
+func pastTheEnd(res *Result) {
+	if d := res.Divergence; !res.Ended && d != nil && d.Expected == nil && d.Index >= res.Records {
+		res.Divergence, res.Compared = nil, res.Records
+	}
 }
 
 // RunFile replays the log at path, streaming: it holds a bounded window of
@@ -132,6 +144,7 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 	}
 	res.Records = w.count()
 	res.Ended = r.Ended()
+	pastTheEnd(res)
 	return res, nil
 }
 
