@@ -57,3 +57,32 @@ func TestPlainCancelsACallInFlight(t *testing.T) {
 		t.Fatal("Ctrl-C with no call in flight was taken by the UI (it must end the client)")
 	}
 }
+
+// TestPlainTypedInACall: lines typed while a
+// call is in flight (Kratos slow) are kept, in order, for the prompts that
+// follow; the call ends normally and the client goes on (a second line
+// once made the watcher keep and re-read its kept line for ever: the
+// client hung at full CPU, deaf to cancel and Ctrl-C).
+func TestPlainTypedInACall(t *testing.T) {
+	srv := kratosServer(t)
+	email := uniqueEmail(t)
+	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := faultproxy.New(srv.PublicURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	s := start(t, proxy.URL())
+	s.await("E-Mail")
+	proxy.Add(faultproxy.Rule{Method: "POST", PathPrefix: "/self-service/login", Kind: faultproxy.Delay, Delay: 2 * time.Second})
+	s.send(email, password)
+	s.await("type cancel")
+	// Typed while Kratos thinks: two commands for the home screen.
+	s.send("token", "sessions")
+	s.await("Session information")
+	s.await("ory_st_") // the token command's answer
+	s.await("Sessions")
+	proxy.Clear()
+}

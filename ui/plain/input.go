@@ -57,6 +57,16 @@ func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
 		l.kept = l.kept[1:]
 		return line, nil
 	}
+	return l.readNew(ctx, secret)
+}
+
+// readNew returns the next line from the input, past the kept ones (which
+// stay kept): what the call watcher reads, so that the lines it keeps are
+// not read again.
+func (l *lineReader) readNew(ctx context.Context, secret bool) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	if l.err != nil {
 		return "", l.err
 	}

@@ -176,7 +176,10 @@ func (p *Plugin) watchCancel(ctx context.Context, host ui.Host) (stop func()) {
 	go func() {
 		defer close(done)
 		for {
-			line, err := p.in.read(ctx, false)
+			// Fresh input only: a line kept for the next prompt must not
+			// come back here, to be kept again for ever (a busy loop that
+			// never saw the call end).
+			line, err := p.in.readNew(ctx, false)
 			if err != nil {
 				return
 			}
