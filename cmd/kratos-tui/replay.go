@@ -93,7 +93,12 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 			if err != nil {
 				return err
 			}
-			if !res.Ended {
+			switch {
+			case res.Cut != nil:
+				// A run killed while writing its last line: the whole
+				// records before it were replayed.
+				defer fmt.Fprintf(stderr, "kratos-tui: warning: %s; the replay covers the %d whole records before it\n", termtext.Escape(res.Cut.Error()), res.Records)
+			case !res.Ended:
 				// A killed run leaves a legitimate log: a warning, not
 				// a failure; the result covers the records it has.
 				defer warnNoEndMark(stderr, args[0])

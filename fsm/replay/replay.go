@@ -37,6 +37,10 @@ type Result struct {
 	// run, a file cut at a record boundary) the result holds for the
 	// records the log has, and commands warn (flowlog.ErrNoEndMark).
 	Ended bool
+	// Cut, when not nil, says the log's last line was cut short (a run
+	// killed while writing it; it wraps flowlog.ErrTruncated): the result
+	// holds for the whole records before it, and commands warn.
+	Cut error
 }
 
 // Passed reports whether the replay matched the recording.
@@ -140,7 +144,13 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 	}
 	w.drain()
 	if err := w.failure(); err != nil {
-		return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, name, err)
+		if !errors.Is(err, flowlog.ErrTruncated) || w.count() == 0 {
+			return nil, fmt.Errorf("%w: replay %s: %w", ErrUnreadable, name, err)
+		}
+		// A last line cut short (a run killed while writing it): the
+		// records before it are whole, and replay as a log without its
+		// end mark does.
+		res.Cut = fmt.Errorf("%s: %w", name, err)
 	}
 	res.Records = w.count()
 	res.Ended = r.Ended()
