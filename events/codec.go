@@ -79,6 +79,38 @@ func Marshal(env Envelope) ([]byte, error) {
 // around it, which read the event's bytes again to check them); the bytes
 // are the same.
 func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
+	start := len(dst)
+	dst, err := appendHead(dst, env)
+	if err != nil {
+		return dst, err
+	}
+	return appendData(dst, start, env.Event)
+}
+
+// AppendMarshalRedacted appends to dst what AppendMarshal appends for env
+// with its event redacted by r (Redact(env.Event, r)), calling r on the
+// same secrets in the same order. The raw JSON documents of trace events
+// (adapter requests and results, HTTP bodies) are redacted straight into
+// dst, each read once, where redacting first copied each and encoding
+// read the copy again.
+func AppendMarshalRedacted(dst []byte, env Envelope, r Redactor) ([]byte, error) {
+	start := len(dst)
+	dst, err := appendHead(dst, env)
+	if err != nil {
+		return dst, err
+	}
+	head := len(dst)
+	if out, ok := appendTraceRedacted(dst, env.Event, r); ok {
+		return append(out, '}'), nil
+	}
+	// Left to Redact: r is called again on what it already saw, which
+	// only gives the same answers again.
+	return appendData(dst[:head], start, Redact(env.Event, r))
+}
+
+// appendHead appends the envelope's fields up to its event's data
+// (`{"seq":…,"data":`); on error dst comes back as it was.
+func appendHead(dst []byte, env Envelope) ([]byte, error) {
 	if env.Event == nil {
 		return dst, fmt.Errorf("marshal envelope %d: no event", env.Seq)
 	}
@@ -111,18 +143,24 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 		dst = append(dst, `,"flow_id":`...)
 		dst = appendString(dst, env.FlowID)
 	}
-	dst = append(dst, `,"data":`...)
-	if out, ok := appendTrace(dst, env.Event); ok {
+	return append(dst, `,"data":`...), nil
+}
+
+// appendData appends ev as the data of the envelope that starts at
+// dst[start:], and the envelope's end; on error the envelope is taken
+// back out of dst.
+func appendData(dst []byte, start int, ev Event) ([]byte, error) {
+	if out, ok := appendTrace(dst, ev); ok {
 		return append(out, '}'), nil
 	}
 	enc := encoderPool.Get().(*appendEncoder)
 	enc.buf = dst
-	err = enc.enc.Encode(env.Event)
+	err := enc.enc.Encode(ev)
 	dst = enc.buf
 	enc.buf = nil
 	encoderPool.Put(enc)
 	if err != nil {
-		return dst[:start], fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
+		return dst[:start], fmt.Errorf("marshal %s event: %w", ev.EventType(), err)
 	}
 	// Encode ends the value with a newline.
 	dst = dst[:len(dst)-1]
@@ -150,8 +188,7 @@ var encoderPool = sync.Pool{New: func() any {
 // appendString appends s as a JSON string, as json.Marshal writes it.
 func appendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainByte[s[i]] {
 			b, _ := json.Marshal(s)
 			return append(dst, b...)
 		}
@@ -160,6 +197,16 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
+
+// plainByte says which bytes json.Marshal writes as they are inside a
+// string: printable ASCII but for '"', '\\' and the HTML-escaped '<', '>'
+// and '&'. A string of such bytes only is written between quotes.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // Unmarshal decodes an envelope written by Marshal. Unknown fields are
 // ignored; an unknown event type, or data that does not fit the type, is an

@@ -144,21 +144,28 @@ func (ix *ValueIndex) match(s string, i int) int {
 // Contains reports whether s holds a registered secret (not merely a
 // protect pattern) by value, standing as a token of its own.
 func (ix *ValueIndex) Contains(s string) bool {
+	return ix.containsFrom(s, 0)
+}
+
+// containsFrom is Contains of the secrets that start at s[from:] or
+// later, read with what comes before (a secret stands as a token of its
+// own in s, not merely in s[from:]).
+func (ix *ValueIndex) containsFrom(s string, from int) bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if len(ix.pats) == len(protectPatterns) || len(s) < minPattern {
+	if len(ix.pats) == len(protectPatterns) || len(s)-from < minPattern {
 		return false
 	}
 	// Where a pattern starts at i, it covers [i, i+minPattern), so one of
 	// the blocks read at every stride-th position is one of its first
 	// blocks; only there are the positions before it tried.
-	tried := -1 // positions up to tried were tried
-	for p := 0; p+4 <= len(s); p += stride {
+	tried := from - 1 // positions up to tried were tried
+	for p := from; p+4 <= len(s); p += stride {
 		h := keyHash(binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s[p:]), 4)))
 		if ix.blocks[h/64]&(1<<(h%64)) == 0 {
 			continue
 		}
-		for i := max(p-stride+1, tried+1, 0); i <= p; i++ {
+		for i := max(p-stride+1, tried+1, from); i <= p; i++ {
 			if j := ix.match(s, i); j >= 0 && ix.pats[j].secret >= 0 {
 				return true
 			}
@@ -170,7 +177,14 @@ func (ix *ValueIndex) Contains(s string) bool {
 
 // ContainsBytes is Contains of b, read in place.
 func (ix *ValueIndex) ContainsBytes(b []byte) bool {
-	return ix.Contains(unsafe.String(unsafe.SliceData(b), len(b)))
+	return ix.containsFrom(unsafe.String(unsafe.SliceData(b), len(b)), 0)
+}
+
+// ContainsBytesFrom is Contains of b, read in place, for the secrets that
+// start at b[from:] or later; what comes before is read only to see
+// whether a secret found stands as a token of its own.
+func (ix *ValueIndex) ContainsBytesFrom(b []byte, from int) bool {
+	return ix.containsFrom(unsafe.String(unsafe.SliceData(b), len(b)), from)
 }
 
 // AppendReplace appends s to dst with every registered secret replaced by
