@@ -2,7 +2,7 @@ package events
 
 import (
 	"encoding/binary"
-	"sort"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -22,10 +22,15 @@ import (
 type ValueIndex struct {
 	mu   sync.RWMutex
 	pats []indexPattern
-	// byKey lists, by the first four bytes of a pattern, the patterns that
-	// start with them, longest first; filter has the bit of each key's
-	// hash set, so that most positions of a text cost one load.
-	byKey  map[uint32][]int32
+	// byText finds a pattern by its text; lens lists, by the first four
+	// bytes of a pattern, the lengths of the patterns that start with
+	// them, longest first. A position of a text is matched with one
+	// lookup per length, however many patterns share their start (the
+	// session tokens a long run learns, all "ory_st_…"). filter has the
+	// bit of each key's hash set, so that most positions of a text cost
+	// one load.
+	byText map[string]int32
+	lens   map[uint32][]int32
 	filter []uint64
 	// blocks has the bit of the hash of every pattern's four-byte blocks
 	// at offsets 0 to minPattern-4: a text read at a stride of
@@ -55,7 +60,7 @@ const stride = minPattern - 4 + 1
 var protectPatterns = []string{"«secret:", "«unrecorded-secret:", Redacted}
 
 func newValueIndex() *ValueIndex {
-	ix := &ValueIndex{byKey: map[uint32][]int32{}, filter: make([]uint64, filterBits/64), blocks: make([]uint64, filterBits/64)}
+	ix := &ValueIndex{byText: map[string]int32{}, lens: map[uint32][]int32{}, filter: make([]uint64, filterBits/64), blocks: make([]uint64, filterBits/64)}
 	for _, p := range protectPatterns {
 		ix.add(p, -1)
 	}
@@ -71,18 +76,16 @@ func (ix *ValueIndex) add(text string, secret int) {
 		// shorter pattern would need another scan, so none is indexed.
 		return
 	}
-	k := binary.LittleEndian.Uint32([]byte(text[:4]))
-	list := ix.byKey[k]
-	for _, j := range list {
-		if ix.pats[j].text == text {
-			return // the same text already maps to an earlier secret
-		}
+	if _, ok := ix.byText[text]; ok {
+		return // the same text already maps to an earlier secret
 	}
 	ix.pats = append(ix.pats, indexPattern{text: text, secret: secret})
-	list = append(list, int32(len(ix.pats)-1))
-	// Longest first; equal lengths keep the order they were added in.
-	sort.SliceStable(list, func(a, b int) bool { return len(ix.pats[list[a]].text) > len(ix.pats[list[b]].text) })
-	ix.byKey[k] = list
+	ix.byText[text] = int32(len(ix.pats) - 1)
+	k := binary.LittleEndian.Uint32([]byte(text[:4]))
+	lens := ix.lens[k]
+	if i, found := slices.BinarySearchFunc(lens, int32(len(text)), func(a, b int32) int { return int(b - a) }); !found {
+		ix.lens[k] = slices.Insert(lens, i, int32(len(text))) // longest first
+	}
 	h := keyHash(k)
 	ix.filter[h/64] |= 1 << (h % 64)
 	for off := 0; off+4 <= minPattern; off++ {
@@ -132,10 +135,13 @@ func (ix *ValueIndex) match(s string, i int) int {
 	if ix.filter[h/64]&(1<<(h%64)) == 0 {
 		return -1
 	}
-	for _, j := range ix.byKey[k] {
-		p := ix.pats[j].text
-		if len(p) <= len(s)-i && s[i:i+len(p)] == p && bounded(s, i, i+len(p)) {
-			return int(j)
+	// The longest pattern that stands as a token wins: patterns of one
+	// length that match here are one and the same text.
+	for _, n := range ix.lens[k] {
+		if end := i + int(n); end <= len(s) {
+			if j, ok := ix.byText[s[i:end]]; ok && bounded(s, i, end) {
+				return int(j)
+			}
 		}
 	}
 	return -1
