@@ -90,9 +90,12 @@ func checkMarshalRedacted(t *testing.T, env events.Envelope) {
 	}
 	want, wantErr := events.AppendMarshal([]byte("prefix"), redacted)
 	fused := &redactForTest{seen: map[string]bool{}}
-	got, err := events.AppendMarshalRedacted([]byte("prefix"), env, fused.redact)
+	got, data, err := events.AppendMarshalRedacted([]byte("prefix"), env, fused.redact)
 	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("error %v, want %v", err, wantErr)
+	}
+	if err == nil && !bytes.HasSuffix(got[:data], []byte(`,"data":`)) {
+		t.Fatalf("data starts at %d, after %q", data, got[:data])
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("AppendMarshalRedacted wrote\n%s\nwant (Redact, then AppendMarshal)\n%s", got, want)

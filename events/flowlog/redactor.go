@@ -130,7 +130,7 @@ func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error)
 	// event is redacted as it is encoded.
 	marked := false
 	start := len(dst)
-	out, err := events.AppendMarshalRedacted(dst, env, func(s string) string {
+	out, data, err := events.AppendMarshalRedacted(dst, env, func(s string) string {
 		if IsPlaceholder(s) {
 			return s
 		}
@@ -149,7 +149,7 @@ func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error)
 	// value (replaceInStrings), so a secret found there alone would
 	// change nothing.
 	line := out[start:]
-	if ix := r.secrets.ValueIndex(); ix.ContainsBytesFrom(line, dataOffset(line)) {
+	if ix := r.secrets.ValueIndex(); ix.ContainsBytesFrom(line, data-start) {
 		line = replaceInStrings(line, ix)
 		out = append(out[:start], line...)
 	}
@@ -170,20 +170,6 @@ func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error)
 }
 
 var markOpenBytes = []byte(string(markOpen))
-
-// dataKey is what ends a record's envelope fields and starts its event's
-// data, as events.AppendMarshal writes a record.
-var dataKey = []byte(`,"data":`)
-
-// dataOffset returns where the event's data starts in a record line: after
-// the first `,"data":` (no string of the envelope's fields can hold one,
-// its quotes are escaped), or 0 when there is none.
-func dataOffset(line []byte) int {
-	if i := bytes.Index(line, dataKey); i >= 0 {
-		return i + len(dataKey)
-	}
-	return 0
-}
 
 func (r *Redactor) markerOf(s string) string {
 	if i, ok := r.secrets.Index(s); ok {
