@@ -28,10 +28,11 @@ type loginResult struct {
 	clientSamples, recordedSamples, bareSamples []time.Duration
 }
 
-// startDriver runs a client with a steerable UI until ctx ends; observers
-// are attached to its bus (the recorder, say).
-func startDriver(ctx context.Context, srv *kratostest.Server, observers ...func(context.Context, *bus.Bus) error) (*driver, <-chan error, error) {
-	cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokenstore.NewMemory(), Clock: clock.System{}, IDs: clock.RandomIDs{}, Observers: observers}
+// startDriver runs a client with a steerable UI until ctx ends, with the
+// registry of secrets given (a new one when nil); observers are attached
+// to its bus (the recorder, say).
+func startDriver(ctx context.Context, srv *kratostest.Server, secrets *events.Secrets, observers ...func(context.Context, *bus.Bus) error) (*driver, <-chan error, error) {
+	cfg := app.Config{KratosAPI: srv.PublicURL, Tokens: tokenstore.NewMemory(), Clock: clock.System{}, IDs: clock.RandomIDs{}, Observers: observers, Secrets: secrets}
 	client, err := app.NewClient(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -54,16 +55,18 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	driver, runErr, err := startDriver(runCtx, srv)
+	driver, runErr, err := startDriver(runCtx, srv, nil)
 	if err != nil {
 		return loginResult{}, err
 	}
-	recorder, cleanup, err := tempRecorder()
+	// The recorder redacts with the client's registry, as --record does.
+	secrets := events.NewSecrets()
+	recorder, cleanup, err := tempRecorder(secrets)
 	if err != nil {
 		return loginResult{}, err
 	}
 	defer cleanup()
-	recDriver, recErr, err := startDriver(runCtx, srv, recorder.Attach)
+	recDriver, recErr, err := startDriver(runCtx, srv, secrets, recorder.Attach)
 	if err != nil {
 		return loginResult{}, err
 	}
