@@ -259,6 +259,22 @@ func ScanSecrets(text string) []string {
 	return scanTokens(text)
 }
 
+// scanSecretsBytes is ScanSecrets(string(raw)) reading a whole document
+// in place: an HTTP body the state machine learns from is not copied
+// twice (to a string, and back to bytes) to be read once. The secrets it
+// returns are copies, never views of raw.
+func scanSecretsBytes(raw []byte) []string {
+	var out []string
+	collect := func(s string) string {
+		out = append(out, s)
+		return s
+	}
+	if _, ok := redactTokens(raw, collect, false); ok {
+		return out
+	}
+	return ScanSecrets(string(raw))
+}
+
 // scanTokens is ScanSecrets for a document cut short.
 func scanTokens(text string) []string {
 	dec := json.NewDecoder(strings.NewReader(text))
