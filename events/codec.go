@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 var (
@@ -79,6 +81,40 @@ func Marshal(env Envelope) ([]byte, error) {
 // around it, which read the event's bytes again to check them); the bytes
 // are the same.
 func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
+	start := len(dst)
+	dst, err := appendHead(dst, env)
+	if err != nil {
+		return dst, err
+	}
+	return appendData(dst, start, env.Event)
+}
+
+// AppendMarshalRedacted appends to dst what AppendMarshal appends for env
+// with its event redacted by r (Redact(env.Event, r)), calling r on the
+// same secrets. The raw JSON documents of trace events (adapter requests
+// and results, HTTP bodies) are redacted straight into dst, each read
+// once, where redacting first copied each and encoding read the copy
+// again. data is where the event's data starts in out (after the
+// envelope's fields).
+func AppendMarshalRedacted(dst []byte, env Envelope, r Redactor) (out []byte, data int, err error) {
+	start := len(dst)
+	dst, err = appendHead(dst, env)
+	if err != nil {
+		return dst, 0, err
+	}
+	data = len(dst)
+	if out, ok := appendTraceRedacted(dst, env.Event, r); ok {
+		return append(out, '}'), data, nil
+	}
+	// Left to Redact: r is called again on what it already saw, which
+	// only gives the same answers again.
+	out, err = appendData(dst[:data], start, Redact(env.Event, r))
+	return out, data, err
+}
+
+// appendHead appends the envelope's fields up to its event's data
+// (`{"seq":…,"data":`); on error dst comes back as it was.
+func appendHead(dst []byte, env Envelope) ([]byte, error) {
 	if env.Event == nil {
 		return dst, fmt.Errorf("marshal envelope %d: no event", env.Seq)
 	}
@@ -93,7 +129,7 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 	dst = appendString(dst, env.Event.EventType())
 	dst = append(dst, `,"time":"`...)
 	// As MarshalJSON writes it (strict RFC 3339), without its allocation.
-	withTime, err := env.Time.AppendText(dst)
+	withTime, err := appendTime(dst, env.Time)
 	if err != nil {
 		return dst[:start], fmt.Errorf("marshal envelope %d: %w", env.Seq, err)
 	}
@@ -111,18 +147,72 @@ func AppendMarshal(dst []byte, env Envelope) ([]byte, error) {
 		dst = append(dst, `,"flow_id":`...)
 		dst = appendString(dst, env.FlowID)
 	}
-	dst = append(dst, `,"data":`...)
-	if out, ok := appendTrace(dst, env.Event); ok {
+	return append(dst, `,"data":`...), nil
+}
+
+// appendTime appends t as t.AppendText does (RFC 3339 with the
+// nanoseconds that are not zero). A UTC time of years 1970 to 9999 (the
+// bus's clock gives UTC) is written here, without the time package's
+// general formatting; any other goes to AppendText.
+func appendTime(dst []byte, t time.Time) ([]byte, error) {
+	const end = 253402300800 // 10000-01-01T00:00:00Z
+	sec := t.Unix()
+	if t.Location() != time.UTC || sec < 0 || sec >= end {
+		return t.AppendText(dst)
+	}
+	// The civil date of a day count (H. Hinnant's days_from_civil,
+	// inverted), from 1970-01-01.
+	days, rem := sec/86400, sec%86400
+	z := days + 719468
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	year := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	month := mp + 3
+	if mp >= 10 {
+		month = mp - 9
+	}
+	if month <= 2 {
+		year++
+	}
+	dst = append(dst, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+rem/36000), byte('0'+rem/3600%10), ':', byte('0'+rem/600%6), byte('0'+rem/60%10), ':',
+		byte('0'+rem%60/10), byte('0'+rem%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		dst = append(dst, frac[:n]...)
+	}
+	return append(dst, 'Z'), nil
+}
+
+// appendData appends ev as the data of the envelope that starts at
+// dst[start:], and the envelope's end; on error the envelope is taken
+// back out of dst.
+func appendData(dst []byte, start int, ev Event) ([]byte, error) {
+	if out, ok := appendTrace(dst, ev); ok {
 		return append(out, '}'), nil
 	}
 	enc := encoderPool.Get().(*appendEncoder)
 	enc.buf = dst
-	err = enc.enc.Encode(env.Event)
+	err := enc.enc.Encode(ev)
 	dst = enc.buf
 	enc.buf = nil
 	encoderPool.Put(enc)
 	if err != nil {
-		return dst[:start], fmt.Errorf("marshal %s event: %w", env.Event.EventType(), err)
+		return dst[:start], fmt.Errorf("marshal %s event: %w", ev.EventType(), err)
 	}
 	// Encode ends the value with a newline.
 	dst = dst[:len(dst)-1]
@@ -149,17 +239,56 @@ var encoderPool = sync.Pool{New: func() any {
 
 // appendString appends s as a JSON string, as json.Marshal writes it.
 func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, _ := json.Marshal(s)
-			return append(dst, b...)
-		}
+	if !plainString(s) {
+		b, _ := json.Marshal(s)
+		return append(dst, b...)
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
+
+// plainString reports whether every byte of s is a plainByte, eight bytes
+// at a time.
+func plainString(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !plainWord(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if !plainByte[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainWord reports whether the eight bytes of w are plainBytes: none
+// from 0x80, none below 0x20, none of '"' or '&' (0x22, 0x26: equal with
+// bit 2 set), '<' or '>' (0x3C, 0x3E: equal with bit 1 set) or '\\'. Each
+// test is exact once no byte has its high bit set.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs } // a byte of v is 0
+	bad := w&highs |
+		(w-0x20*ones)&^w&highs | // a byte below 0x20
+		zero((w|0x04*ones)^0x26*ones) |
+		zero((w|0x02*ones)^0x3E*ones) |
+		zero(w^0x5C*ones)
+	return bad == 0
+}
+
+// plainByte says which bytes json.Marshal writes as they are inside a
+// string: printable ASCII but for '"', '\\' and the HTML-escaped '<', '>'
+// and '&'. A string of such bytes only is written between quotes.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // Unmarshal decodes an envelope written by Marshal. Unknown fields are
 // ignored; an unknown event type, or data that does not fit the type, is an

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Redactor replaces one secret with what may be shown or stored instead
@@ -95,8 +96,35 @@ var secretNodeIDs = map[string]bool{
 // IsSecretKey reports whether string values under this JSON key or header
 // name are secrets (see secretKeys). Keys are matched whole.
 func IsSecretKey(key string) bool {
+	// Most keys of a document are not secret, and most are ASCII: those
+	// whose length and first letter no secret key has are answered
+	// without lowering and hashing them (the meaning pass asks for every
+	// key of every document).
+	ascii := true
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii && (len(key) == 0 || len(key) >= len(secretKeyStarts) || !secretKeyStarts[len(key)][key[0]|0x20]) {
+		return false
+	}
 	return secretKeys[strings.ToLower(key)]
 }
+
+// secretKeyStarts[n][c] says whether a secret key is n bytes long and
+// starts with the ASCII byte c: an ASCII key lowers to as many bytes, its
+// first letter to c|0x20.
+var secretKeyStarts = func() (t [32][256]bool) {
+	for k := range secretKeys {
+		if len(k) == 0 || len(k) >= len(t) {
+			panic("events: secret key " + k + " does not fit secretKeyStarts")
+		}
+		t[len(k)][k[0]|0x20] = true
+	}
+	return t
+}()
 
 // secretFields are the names of Kratos form fields (UI node names, form
 // values) whose values are secrets.
@@ -229,6 +257,22 @@ func ScanSecrets(text string) []string {
 		return out
 	}
 	return scanTokens(text)
+}
+
+// scanSecretsBytes is ScanSecrets(string(raw)) reading a whole document
+// in place: an HTTP body the state machine learns from is not copied
+// twice (to a string, and back to bytes) to be read once. The secrets it
+// returns are copies, never views of raw.
+func scanSecretsBytes(raw []byte) []string {
+	var out []string
+	collect := func(s string) string {
+		out = append(out, s)
+		return s
+	}
+	if _, ok := redactTokens(raw, collect, false); ok {
+		return out
+	}
+	return ScanSecrets(string(raw))
 }
 
 // scanTokens is ScanSecrets for a document cut short.

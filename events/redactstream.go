@@ -1,9 +1,8 @@
 package events
 
 import (
-	"bytes"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -21,12 +20,34 @@ import (
 // jsonTok is one token of a valid JSON document: its kind ('{', '}', '[',
 // ']', 'k' a key, 's' a string, 'n' a number, 'l' true/false/null), its
 // bytes raw[start:end] (a string's with its quotes), and for '{' and '['
-// the index of the token that closes it.
+// the index of the token that closes it. A string's flags say what the
+// tokenizer saw in it, so that it is not read again to find out.
 type jsonTok struct {
 	kind       byte
+	flags      byte
 	start, end int32
 	close      int32
 }
+
+// The flags of a string token.
+const (
+	// tokEscape: the string has a backslash escape.
+	tokEscape = 1 << iota
+	// tokHigh: the string has a byte from 0x80 (UTF-8, maybe invalid).
+	tokHigh
+	// tokHTML: the string has '<', '>', '&', U+2028 or U+2029, which
+	// encoding/json escapes in its HTML-safe output.
+	tokHTML
+)
+
+// strPlain marks the bytes a string token holds with nothing to note:
+// printable ASCII but for '"', '\\', '<', '>' and '&'.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // tokenizer reads a JSON document into tokens, checking it as json.Valid
 // does (the same grammar, any bytes from 0x20 in strings, the same depth
@@ -148,15 +169,28 @@ func (t *tokenizer) str(kind byte) bool {
 	if t.i >= len(raw) || raw[t.i] != '"' {
 		return false
 	}
+	var flags byte
 	for j := t.i + 1; j < len(raw); j++ {
-		switch c := raw[j]; {
+		c := raw[j]
+		if strPlain[c] {
+			continue
+		}
+		switch {
 		case c == '"':
-			t.toks = append(t.toks, jsonTok{kind: kind, start: int32(t.i), end: int32(j + 1)})
+			t.toks = append(t.toks, jsonTok{kind: kind, flags: flags, start: int32(t.i), end: int32(j + 1)})
 			t.i = j + 1
 			return true
 		case c < 0x20:
 			return false
+		case c == '<' || c == '>' || c == '&':
+			flags |= tokHTML
+		case c >= 0x80:
+			flags |= tokHigh
+			if c == 0xE2 && j+2 < len(raw) && raw[j+1] == 0x80 && (raw[j+2] == 0xA8 || raw[j+2] == 0xA9) {
+				flags |= tokHTML
+			}
 		case c == '\\':
+			flags |= tokEscape
 			j++
 			if j >= len(raw) {
 				return false
@@ -215,21 +249,16 @@ type member struct {
 	tok int32
 }
 
+// byKey orders members by key, as encoding/json sorts a map's keys.
+func byKey(a, b member) int { return strings.Compare(a.key, b.key) }
+
 // view returns the text of a string token without copying it, when it has
 // no escapes and is valid UTF-8 (what it decodes to is then exactly its
 // bytes); ok is false otherwise.
 func (w *tokenWalk) view(t jsonTok) (string, bool) {
 	b := w.raw[t.start+1 : t.end-1]
-	for i, c := range b {
-		if c == '\\' {
-			return "", false
-		}
-		if c >= utf8.RuneSelf {
-			if bytes.IndexByte(b[i:], '\\') >= 0 || !utf8.Valid(b[i:]) {
-				return "", false
-			}
-			break
-		}
+	if t.flags&tokEscape != 0 || (t.flags&tokHigh != 0 && !utf8.Valid(b)) {
+		return "", false
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
@@ -258,7 +287,7 @@ func (w *tokenWalk) copyTok(t jsonTok) {
 		return
 	}
 	b := w.raw[t.start:t.end]
-	if (t.kind == 's' || t.kind == 'k') && !htmlSafe(b) {
+	if t.flags&tokHTML != 0 {
 		// Encoding escapes these (HTML-safe JSON); so does this copy.
 		w.out = appendString(w.out, w.text(t))
 		return
@@ -307,12 +336,12 @@ func (w *tokenWalk) value(i int, key string, secret, traits, node bool) int {
 			}
 		}
 		nodeSecret := !traits && (name != "" || typ != "") && IsSecretNode(name, typ)
-		node = node || secretNodeIDs[id]
+		node = node || (id != "" && secretNodeIDs[id])
 		if w.emit {
 			// Written as encoding a decoded map wrote it: keys sorted, a
 			// repeated key once, with its last value.
-			if !sort.SliceIsSorted(ms, func(a, b int) bool { return ms[a].key < ms[b].key }) {
-				sort.SliceStable(ms, func(a, b int) bool { return ms[a].key < ms[b].key })
+			if !slices.IsSortedFunc(ms, byKey) {
+				slices.SortStableFunc(ms, byKey)
 			}
 			w.out = append(w.out, '{')
 		}
@@ -420,12 +449,22 @@ var walkPool = sync.Pool{New: func() any { return &walkScratch{toks: make([]json
 // array, as RedactJSON does, and returns it compact; ok is false when raw
 // is not such a document (the caller decodes it instead).
 func redactTokens(raw []byte, r Redactor, emit bool) (out []byte, ok bool) {
+	if emit {
+		out = make([]byte, 0, len(raw))
+	}
+	return redactTokensTo(out, raw, r, emit)
+}
+
+// redactTokensTo is redactTokens appending to dst (when emit): what it
+// appends is valid, compact and HTML-safe JSON, as encoding/json writes
+// it. When ok is false, dst comes back as it was and r was not called.
+func redactTokensTo(dst, raw []byte, r Redactor, emit bool) (out []byte, ok bool) {
 	start := 0
 	for start < len(raw) && (raw[start] == ' ' || raw[start] == '\t' || raw[start] == '\n' || raw[start] == '\r') {
 		start++
 	}
 	if start == len(raw) || (raw[start] != '{' && raw[start] != '[') {
-		return nil, false
+		return dst, false
 	}
 	scratch := walkPool.Get().(*walkScratch)
 	defer func() {
@@ -436,29 +475,10 @@ func redactTokens(raw []byte, r Redactor, emit bool) (out []byte, ok bool) {
 	toks, valid := tokenize(raw, scratch.toks[:0])
 	scratch.toks = toks
 	if !valid {
-		return nil, false
+		return dst, false
 	}
-	w := tokenWalk{raw: raw, r: r, emit: emit, toks: toks, members: scratch.members[:0]}
-	if emit {
-		w.out = make([]byte, 0, len(raw))
-	}
+	w := tokenWalk{raw: raw, r: r, emit: emit, toks: toks, members: scratch.members[:0], out: dst}
 	w.value(0, "", false, false, false)
 	scratch.members = w.members
 	return w.out, true
-}
-
-// htmlSafe reports whether b has none of the characters encoding/json
-// escapes in HTML-safe output: '<', '>', '&', U+2028 and U+2029.
-func htmlSafe(b []byte) bool {
-	for i, c := range b {
-		switch c {
-		case '<', '>', '&':
-			return false
-		case 0xE2:
-			if i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9) {
-				return false
-			}
-		}
-	}
-	return true
 }

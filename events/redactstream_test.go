@@ -187,3 +187,32 @@ func FuzzTokenizeValid(f *testing.F) {
 		}
 	})
 }
+
+// TestScanSecretsBytesAsScanSecrets: reading a document in place finds
+// what ScanSecrets finds, whole or cut short or not JSON, and what it
+// returns does not change when the document's bytes are reused.
+func TestScanSecretsBytesAsScanSecrets(t *testing.T) {
+	docs := []string{
+		`{"session_token":"ory_st_abc123456","ui":{"nodes":[{"attributes":{"name":"password","type":"password","value":"p-123456"}}]},"traits":{"code":"kept"}}`,
+		`{"session_token":"ory_st_cut12`,
+		`["a",{"token":"t-123456","url":"http://h/?code=c-654321&x=1"}]`,
+		`{"body":"{\"password\":\"in-text-123\"}","n":{"password":123456}}`,
+		`"a string"`,
+		`not json`,
+		``,
+	}
+	for _, d := range docs {
+		raw := []byte(d)
+		want := ScanSecrets(d)
+		got := scanSecretsBytes(raw)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: scanSecretsBytes %q, ScanSecrets %q", d, got, want)
+		}
+		for i := range raw {
+			raw[i] = 'x'
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the secrets found changed with the document's bytes: %q", d, got)
+		}
+	}
+}

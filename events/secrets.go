@@ -162,7 +162,7 @@ func (s *Secrets) learnRaw(raw json.RawMessage) {
 		}
 		return
 	}
-	s.Add(ScanSecrets(string(raw))...)
+	s.Add(scanSecretsBytes(raw)...)
 }
 
 // LearnJSON registers every secret a JSON document (or a JSON text cut
@@ -171,7 +171,7 @@ func (s *Secrets) LearnJSON(doc []byte) {
 	if s == nil || len(doc) == 0 {
 		return
 	}
-	s.Add(ScanSecrets(string(doc))...)
+	s.Add(scanSecretsBytes(doc)...)
 }
 
 // Redactor returns a Redactor that registers each secret it is given and

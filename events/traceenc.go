@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // The trace events are most of a log's bytes: adapter results carry whole
@@ -19,6 +20,27 @@ import (
 // appendTrace appends the JSON of a trace event to dst; ok is false when
 // ev is not one or it must go through encoding/json.
 func appendTrace(dst []byte, ev Event) (out []byte, ok bool) {
+	return appendTraceRedacted(dst, ev, nil)
+}
+
+// appendTraceRedacted is appendTrace of Redact(ev, r) when r is not nil:
+// the raw JSON fields are redacted straight into dst, each read once
+// (Redact copies each redacted document, which appendTrace then read again
+// to check it), and r is called on the same secrets, in the same order. ok
+// is false for the rare events it leaves to Redact (an AdapterReturned
+// with an error, or of the token store); dst then holds what was
+// appended so far, and r may have been called.
+func appendTraceRedacted(dst []byte, ev Event, r Redactor) (out []byte, ok bool) {
+	if r != nil {
+		// As Redact calls it: an empty secret stays empty.
+		red := r
+		r = func(s string) string {
+			if s == "" {
+				return ""
+			}
+			return red(s)
+		}
+	}
 	switch e := ev.(type) {
 	case TransitionMade:
 		dst = append(dst, `{"from":`...)
@@ -33,17 +55,20 @@ func appendTrace(dst []byte, ev Event) (out []byte, ok bool) {
 		dst = appendString(dst, e.Operation)
 		if len(e.Request) > 0 {
 			dst = append(dst, `,"request":`...)
-			if dst, ok = appendRaw(dst, e.Request); !ok {
+			if dst, ok = appendRawField(dst, e.Request, r); !ok {
 				return dst, false
 			}
 		}
 		return append(dst, '}'), true
 	case AdapterReturned:
+		if r != nil && (e.Error != nil || strings.HasPrefix(e.Operation, "tokens.")) {
+			return dst, false
+		}
 		dst = append(dst, `{"operation":`...)
 		dst = appendString(dst, e.Operation)
 		if len(e.Result) > 0 {
 			dst = append(dst, `,"result":`...)
-			if dst, ok = appendRaw(dst, e.Result); !ok {
+			if dst, ok = appendRawField(dst, e.Result, r); !ok {
 				return dst, false
 			}
 		}
@@ -65,7 +90,7 @@ func appendTrace(dst []byte, ev Event) (out []byte, ok bool) {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				if dst, ok = appendExchange(dst, h); !ok {
+				if dst, ok = appendExchange(dst, h, r); !ok {
 					return dst, false
 				}
 			}
@@ -76,7 +101,13 @@ func appendTrace(dst []byte, ev Event) (out []byte, ok bool) {
 	return dst, false
 }
 
-func appendExchange(dst []byte, h HTTPExchange) (out []byte, ok bool) {
+// appendExchange appends h, redacted by r when r is not nil (as
+// AdapterReturned.Redacted redacts it, in the same order).
+func appendExchange(dst []byte, h HTTPExchange, r Redactor) (out []byte, ok bool) {
+	if r != nil {
+		h.URL = RedactURLQuery(h.URL, r)
+		h.Error = RedactURLsInText(h.Error, r)
+	}
 	dst = append(dst, `{"method":`...)
 	dst = appendString(dst, h.Method)
 	dst = append(dst, `,"url":`...)
@@ -91,13 +122,13 @@ func appendExchange(dst []byte, h HTTPExchange) (out []byte, ok bool) {
 	}
 	if len(h.Request) > 0 {
 		dst = append(dst, `,"request_body":`...)
-		if dst, ok = appendRaw(dst, h.Request); !ok {
+		if dst, ok = appendRawField(dst, h.Request, r); !ok {
 			return dst, false
 		}
 	}
 	if len(h.Response) > 0 {
 		dst = append(dst, `,"response_body":`...)
-		if dst, ok = appendRaw(dst, h.Response); !ok {
+		if dst, ok = appendRawField(dst, h.Response, r); !ok {
 			return dst, false
 		}
 	}
@@ -112,11 +143,11 @@ func appendExchange(dst []byte, h HTTPExchange) (out []byte, ok bool) {
 	}
 	if len(h.Headers) > 0 {
 		dst = append(dst, `,"request_headers":`...)
-		dst = appendHeaders(dst, h.Headers)
+		dst = appendHeaders(dst, h.Headers, r)
 	}
 	if len(h.ResponseHeaders) > 0 {
 		dst = append(dst, `,"response_headers":`...)
-		dst = appendHeaders(dst, h.ResponseHeaders)
+		dst = appendHeaders(dst, h.ResponseHeaders, r)
 	}
 	if h.Error != "" {
 		dst = append(dst, `,"error":`...)
@@ -130,8 +161,10 @@ func appendExchange(dst []byte, h HTTPExchange) (out []byte, ok bool) {
 }
 
 // appendHeaders writes a header map as encoding/json does: keys sorted, a
-// nil list as null.
-func appendHeaders(dst []byte, hs map[string][]string) []byte {
+// nil list as null. With r, the values are redacted as redactHeaders
+// redacts them: a secret header's values by r, a Location's query by
+// meaning (and a redacted list is never nil).
+func appendHeaders(dst []byte, hs map[string][]string, r Redactor) []byte {
 	keys := make([]string, 0, len(hs))
 	for k := range hs {
 		keys = append(keys, k)
@@ -145,20 +178,41 @@ func appendHeaders(dst []byte, hs map[string][]string) []byte {
 		dst = appendString(dst, k)
 		dst = append(dst, ':')
 		vs := hs[k]
+		if r != nil {
+			switch {
+			case IsSecretKey(k):
+				dst = appendList(dst, vs, r)
+				continue
+			case strings.EqualFold(k, "location"):
+				// A redirect's address: its query's secrets (a code,
+				// OAuth's state) by meaning.
+				dst = appendList(dst, vs, func(v string) string { return RedactURLQuery(v, r) })
+				continue
+			}
+		}
 		if vs == nil {
 			dst = append(dst, "null"...)
 			continue
 		}
-		dst = append(dst, '[')
-		for j, v := range vs {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, v)
-		}
-		dst = append(dst, ']')
+		dst = appendList(dst, vs, nil)
 	}
 	return append(dst, '}')
+}
+
+// appendList writes a list of strings, each passed through redact when it
+// is not nil.
+func appendList(dst []byte, vs []string, redact func(string) string) []byte {
+	dst = append(dst, '[')
+	for j, v := range vs {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		if redact != nil {
+			v = redact(v)
+		}
+		dst = appendString(dst, v)
+	}
+	return append(dst, ']')
 }
 
 // appendFloat writes a float64 as encoding/json does.
@@ -180,6 +234,19 @@ func appendFloat(dst []byte, f float64) ([]byte, bool) {
 		}
 	}
 	return dst, true
+}
+
+// appendRawField appends the raw JSON value of a trace event's field:
+// as it is (appendRaw) when r is nil, else redacted by r as RedactJSON
+// redacts it.
+func appendRawField(dst []byte, raw []byte, r Redactor) ([]byte, bool) {
+	if r == nil {
+		return appendRaw(dst, raw)
+	}
+	if out, ok := redactTokensTo(dst, raw, r, true); ok {
+		return out, true
+	}
+	return appendRaw(dst, redactDecoded(raw, r))
 }
 
 // appendRaw copies a raw JSON value that is valid, compact and HTML-safe

@@ -2,7 +2,7 @@ package events
 
 import (
 	"encoding/binary"
-	"sort"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -22,10 +22,15 @@ import (
 type ValueIndex struct {
 	mu   sync.RWMutex
 	pats []indexPattern
-	// byKey lists, by the first four bytes of a pattern, the patterns that
-	// start with them, longest first; filter has the bit of each key's
-	// hash set, so that most positions of a text cost one load.
-	byKey  map[uint32][]int32
+	// byText finds a pattern by its text; lens lists, by the first four
+	// bytes of a pattern, the lengths of the patterns that start with
+	// them, longest first. A position of a text is matched with one
+	// lookup per length, however many patterns share their start (the
+	// session tokens a long run learns, all "ory_st_…"). filter has the
+	// bit of each key's hash set, so that most positions of a text cost
+	// one load.
+	byText map[string]int32
+	lens   map[uint32][]int32
 	filter []uint64
 	// blocks has the bit of the hash of every pattern's four-byte blocks
 	// at offsets 0 to minPattern-4: a text read at a stride of
@@ -55,7 +60,7 @@ const stride = minPattern - 4 + 1
 var protectPatterns = []string{"«secret:", "«unrecorded-secret:", Redacted}
 
 func newValueIndex() *ValueIndex {
-	ix := &ValueIndex{byKey: map[uint32][]int32{}, filter: make([]uint64, filterBits/64), blocks: make([]uint64, filterBits/64)}
+	ix := &ValueIndex{byText: map[string]int32{}, lens: map[uint32][]int32{}, filter: make([]uint64, filterBits/64), blocks: make([]uint64, filterBits/64)}
 	for _, p := range protectPatterns {
 		ix.add(p, -1)
 	}
@@ -71,18 +76,16 @@ func (ix *ValueIndex) add(text string, secret int) {
 		// shorter pattern would need another scan, so none is indexed.
 		return
 	}
-	k := binary.LittleEndian.Uint32([]byte(text[:4]))
-	list := ix.byKey[k]
-	for _, j := range list {
-		if ix.pats[j].text == text {
-			return // the same text already maps to an earlier secret
-		}
+	if _, ok := ix.byText[text]; ok {
+		return // the same text already maps to an earlier secret
 	}
 	ix.pats = append(ix.pats, indexPattern{text: text, secret: secret})
-	list = append(list, int32(len(ix.pats)-1))
-	// Longest first; equal lengths keep the order they were added in.
-	sort.SliceStable(list, func(a, b int) bool { return len(ix.pats[list[a]].text) > len(ix.pats[list[b]].text) })
-	ix.byKey[k] = list
+	ix.byText[text] = int32(len(ix.pats) - 1)
+	k := binary.LittleEndian.Uint32([]byte(text[:4]))
+	lens := ix.lens[k]
+	if i, found := slices.BinarySearchFunc(lens, int32(len(text)), func(a, b int32) int { return int(b - a) }); !found {
+		ix.lens[k] = slices.Insert(lens, i, int32(len(text))) // longest first
+	}
 	h := keyHash(k)
 	ix.filter[h/64] |= 1 << (h % 64)
 	for off := 0; off+4 <= minPattern; off++ {
@@ -132,10 +135,13 @@ func (ix *ValueIndex) match(s string, i int) int {
 	if ix.filter[h/64]&(1<<(h%64)) == 0 {
 		return -1
 	}
-	for _, j := range ix.byKey[k] {
-		p := ix.pats[j].text
-		if len(p) <= len(s)-i && s[i:i+len(p)] == p && bounded(s, i, i+len(p)) {
-			return int(j)
+	// The longest pattern that stands as a token wins: patterns of one
+	// length that match here are one and the same text.
+	for _, n := range ix.lens[k] {
+		if end := i + int(n); end <= len(s) {
+			if j, ok := ix.byText[s[i:end]]; ok && bounded(s, i, end) {
+				return int(j)
+			}
 		}
 	}
 	return -1
@@ -144,21 +150,28 @@ func (ix *ValueIndex) match(s string, i int) int {
 // Contains reports whether s holds a registered secret (not merely a
 // protect pattern) by value, standing as a token of its own.
 func (ix *ValueIndex) Contains(s string) bool {
+	return ix.containsFrom(s, 0)
+}
+
+// containsFrom is Contains of the secrets that start at s[from:] or
+// later, read with what comes before (a secret stands as a token of its
+// own in s, not merely in s[from:]).
+func (ix *ValueIndex) containsFrom(s string, from int) bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if len(ix.pats) == len(protectPatterns) || len(s) < minPattern {
+	if len(ix.pats) == len(protectPatterns) || len(s)-from < minPattern {
 		return false
 	}
 	// Where a pattern starts at i, it covers [i, i+minPattern), so one of
 	// the blocks read at every stride-th position is one of its first
 	// blocks; only there are the positions before it tried.
-	tried := -1 // positions up to tried were tried
-	for p := 0; p+4 <= len(s); p += stride {
+	tried := from - 1 // positions up to tried were tried
+	for p := from; p+4 <= len(s); p += stride {
 		h := keyHash(binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s[p:]), 4)))
 		if ix.blocks[h/64]&(1<<(h%64)) == 0 {
 			continue
 		}
-		for i := max(p-stride+1, tried+1, 0); i <= p; i++ {
+		for i := max(p-stride+1, tried+1, from); i <= p; i++ {
 			if j := ix.match(s, i); j >= 0 && ix.pats[j].secret >= 0 {
 				return true
 			}
@@ -170,7 +183,14 @@ func (ix *ValueIndex) Contains(s string) bool {
 
 // ContainsBytes is Contains of b, read in place.
 func (ix *ValueIndex) ContainsBytes(b []byte) bool {
-	return ix.Contains(unsafe.String(unsafe.SliceData(b), len(b)))
+	return ix.containsFrom(unsafe.String(unsafe.SliceData(b), len(b)), 0)
+}
+
+// ContainsBytesFrom is Contains of b, read in place, for the secrets that
+// start at b[from:] or later; what comes before is read only to see
+// whether a secret found stands as a token of its own.
+func (ix *ValueIndex) ContainsBytesFrom(b []byte, from int) bool {
+	return ix.containsFrom(unsafe.String(unsafe.SliceData(b), len(b)), from)
 }
 
 // AppendReplace appends s to dst with every registered secret replaced by

@@ -2,14 +2,23 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kratos-tui/kratos-tui/adapters/clock"
 	"github.com/kratos-tui/kratos-tui/adapters/kratos/kratostest"
+	"github.com/kratos-tui/kratos-tui/adapters/memory"
+	"github.com/kratos-tui/kratos-tui/adapters/tokenstore"
+	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/events/bus"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
 // TestMeasurementsRun runs the in-memory measurements at a small size so
@@ -104,4 +113,69 @@ func TestStartupInAPseudoTerminal(t *testing.T) {
 		t.Fatalf("first frame %v, first form %v", s.firstFrame, s.firstForm)
 	}
 	t.Logf("first frame %v, sign-in form %v", s.firstFrame, s.firstForm)
+}
+
+// capturingJournal keeps every event a bus carries.
+type capturingJournal struct {
+	mu   sync.Mutex
+	envs []events.Envelope
+}
+
+func (j *capturingJournal) Append(env events.Envelope) {
+	j.mu.Lock()
+	j.envs = append(j.envs, env)
+	j.mu.Unlock()
+}
+
+func (*capturingJournal) Written(context.Context, uint64) {}
+
+// BenchmarkRecordCycle is the recorder's own work for one sign-in/sign-out
+// cycle of the pipeline (25 events, with the machine's registry of secrets):
+// redacting and encoding its records into a flow log, the write left out
+// (io.Discard). It is where a CPU profile of the in-memory worst case
+// points (go test -bench RecordCycle -cpuprofile).
+func BenchmarkRecordCycle(b *testing.B) {
+	bb, err := bus.New(bus.Options{Clock: clock.System{}, IDs: clock.RandomIDs{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bb.Close()
+	j := &capturingJournal{}
+	if err := bb.SetJournal(j); err != nil {
+		b.Fatal(err)
+	}
+	secrets := events.NewSecrets()
+	k := memory.NewKratos()
+	k.AddUser(benchEmail, benchPassword)
+	m, err := fsm.New(fsm.Config{Bus: bb, Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory(), Secrets: secrets})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := m.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for _, intent := range append([]events.Event{events.AppStarted{}}, cycleIntents()...) {
+		if _, err := bb.Publish(intent, bus.Meta{}); err != nil {
+			b.Fatal(err)
+		}
+		if err := bb.Wait(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	j.mu.Lock()
+	cycle := j.envs[len(j.envs)-25:]
+	j.mu.Unlock()
+	w, err := flowlog.NewWriter(io.Discard, flowlog.NewHeader("bench", time.Now()),
+		flowlog.WithRedactor(flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: secrets})))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := w.WriteBatch(cycle); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

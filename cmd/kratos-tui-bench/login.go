@@ -30,14 +30,14 @@ type loginResult struct {
 	clientSamples, recordedSamples, bareSamples []time.Duration
 }
 
-// startDriver runs a client with a steerable UI until ctx ends; observers
-// are attached to its bus (the recorder, say). Its session token is kept
-// as users' is, by the default token store (auto: the OS keyring when one
-// answers, else a 0600 file, written durably), in tokenDir, a directory
-// of its own.
-func startDriver(ctx context.Context, srv *kratostest.Server, tokenDir string, observers ...func(context.Context, *bus.Bus) error) (*driver, <-chan error, error) {
+// startDriver runs a client with a steerable UI until ctx ends, with the
+// registry of secrets given (a new one when nil); observers are attached
+// to its bus (the recorder, say). Its session token is kept as users' is,
+// by the default token store (auto: the OS keyring when one answers, else
+// a 0600 file, written durably), in tokenDir, a directory of its own.
+func startDriver(ctx context.Context, srv *kratostest.Server, tokenDir string, secrets *events.Secrets, observers ...func(context.Context, *bus.Bus) error) (*driver, <-chan error, error) {
 	cfg := app.Config{KratosAPI: srv.PublicURL, TokenStore: tokenstore.BackendAuto, TokenDir: tokenDir,
-		Clock: clock.System{}, IDs: clock.RandomIDs{}, Observers: observers}
+		Clock: clock.System{}, IDs: clock.RandomIDs{}, Observers: observers, Secrets: secrets}
 	client, err := app.NewClient(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -65,16 +65,18 @@ func measureLogin(ctx context.Context, srv *kratostest.Server, rounds int) (logi
 		return loginResult{}, err
 	}
 	defer os.RemoveAll(tokens)
-	driver, runErr, err := startDriver(runCtx, srv, filepath.Join(tokens, "client"))
+	driver, runErr, err := startDriver(runCtx, srv, filepath.Join(tokens, "client"), nil)
 	if err != nil {
 		return loginResult{}, err
 	}
-	recorder, cleanup, err := tempRecorder()
+	// The recorder redacts with the client's registry, as --record does.
+	secrets := events.NewSecrets()
+	recorder, cleanup, err := tempRecorder(secrets)
 	if err != nil {
 		return loginResult{}, err
 	}
 	defer cleanup()
-	recDriver, recErr, err := startDriver(runCtx, srv, filepath.Join(tokens, "recorded"), recorder.Attach)
+	recDriver, recErr, err := startDriver(runCtx, srv, filepath.Join(tokens, "recorded"), secrets, recorder.Attach)
 	if err != nil {
 		return loginResult{}, err
 	}

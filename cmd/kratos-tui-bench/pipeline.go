@@ -54,21 +54,24 @@ func (r pipelineResult) perEvent() time.Duration {
 
 // measurePipeline runs cycles sign-in/sign-out cycles through the bus and
 // the state machine with in-memory adapters and a subscriber on the states
-// topic standing for the UI; it counts every event the bus carried. With
-// record, a flow log recorder writes every event to a temporary file, as
-// --record does, and the clock stops when the last record is written to
-// the operating system. With interactive, each intent is published only
-// once the previous one was handled, as a user would.
+// topic standing for the UI; it counts every event the bus carried. The
+// machine has the run's registry of secrets, as the client always gives it
+// (app.RunWith), with or without --record. With record, a flow log
+// recorder writes every event to a temporary file, redacting with that
+// registry as --record does, and the clock stops when the last record is
+// written to the operating system. With interactive, each intent is
+// published only once the previous one was handled, as a user would.
 func measurePipeline(cycles int, record, interactive bool) (pipelineResult, error) {
 	b, err := bus.New(bus.Options{Clock: clock.System{}, IDs: clock.RandomIDs{}})
 	if err != nil {
 		return pipelineResult{}, err
 	}
 	defer b.Close()
+	secrets := events.NewSecrets()
 	var rec *flowlog.Recorder
 	if record {
 		var cleanup func()
-		if rec, cleanup, err = tempRecorder(); err != nil {
+		if rec, cleanup, err = tempRecorder(secrets); err != nil {
 			return pipelineResult{}, err
 		}
 		defer cleanup()
@@ -78,7 +81,7 @@ func measurePipeline(cycles int, record, interactive bool) (pipelineResult, erro
 	}
 	k := memory.NewKratos()
 	k.AddUser(benchEmail, benchPassword)
-	m, err := fsm.New(fsm.Config{Bus: b, Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory()})
+	m, err := fsm.New(fsm.Config{Bus: b, Kratos: k, Sessions: k, Tokens: tokenstore.NewMemory(), Secrets: secrets})
 	if err != nil {
 		return pipelineResult{}, err
 	}
@@ -126,15 +129,17 @@ func measurePipeline(cycles int, record, interactive bool) (pipelineResult, erro
 }
 
 // tempRecorder returns a recorder writing a flow log to a temporary file,
-// and a function that closes it and removes the file.
-func tempRecorder() (*flowlog.Recorder, func(), error) {
+// redacting with the run's registry of secrets as --record does, and a
+// function that closes it and removes the file.
+func tempRecorder(secrets *events.Secrets) (*flowlog.Recorder, func(), error) {
 	f, err := os.CreateTemp("", "kratos-tui-bench-*.flowlog")
 	if err != nil {
 		return nil, nil, err
 	}
 	name := f.Name()
 	_ = f.Close()
-	w, err := flowlog.Create(name, flowlog.NewHeader("bench", time.Now()))
+	red := flowlog.NewRedactor(flowlog.RedactorOptions{Secrets: secrets})
+	w, err := flowlog.Create(name, flowlog.NewHeader("bench", time.Now()), flowlog.WithRedactor(red))
 	if err != nil {
 		_ = os.Remove(name)
 		return nil, nil, err

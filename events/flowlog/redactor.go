@@ -126,9 +126,11 @@ func (r *Redactor) Record(env events.Envelope) ([]byte, error) {
 // AppendRecord appends env encoded as one flow log line (no newline),
 // redacted, to dst. On error dst comes back as it was.
 func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error) {
-	// 1. By meaning: secrets go to the registry and become markers.
+	// 1. By meaning: secrets go to the registry and become markers; the
+	// event is redacted as it is encoded.
 	marked := false
-	env.Event = events.Redact(env.Event, func(s string) string {
+	start := len(dst)
+	out, data, err := events.AppendMarshalRedacted(dst, env, func(s string) string {
 		if IsPlaceholder(s) {
 			return s
 		}
@@ -136,16 +138,19 @@ func (r *Redactor) AppendRecord(dst []byte, env events.Envelope) ([]byte, error)
 		marked = true
 		return r.markerOf(s)
 	})
-	start := len(dst)
-	out, err := events.AppendMarshal(dst, env)
 	if err != nil {
 		return dst, err
 	}
 	// 2. By value, inside JSON strings only (numbers stay numbers). The
-	// index is read over the whole line first: most lines hold no secret
-	// and are left as they are, with nothing decoded or copied.
-	if ix := r.secrets.ValueIndex(); ix.ContainsBytes(out[start:]) {
-		line := replaceInStrings(out[start:], ix)
+	// index is read over the event's data first: most lines hold no
+	// secret and are left as they are, with nothing decoded or copied.
+	// The envelope's fields before the data are not read: their values
+	// (seq, ids, kind, type, time) are structural, never replaced by
+	// value (replaceInStrings), so a secret found there alone would
+	// change nothing.
+	line := out[start:]
+	if ix := r.secrets.ValueIndex(); ix.ContainsBytesFrom(line, data-start) {
+		line = replaceInStrings(line, ix)
 		out = append(out[:start], line...)
 	}
 	// 3. Markers become this log's placeholders, by first appearance.
