@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,6 +118,9 @@ default) unless --log-file says otherwise; the other UIs log to stderr.`,
 	// --record and --redact-pii are the client's: a command that reads or
 	// compares logs, and records nothing, says so rather than ignore them.
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if s.uiName != "" && !slices.Contains(ui.Names(), s.uiName) {
+			return fmt.Errorf("--ui: unknown UI %q; choose one of: %s", s.uiName, strings.Join(ui.Names(), ", "))
+		}
 		if (s.record != "" || s.redactPII) && !runsClient(cmd) {
 			return fmt.Errorf("--record and --redact-pii record a run of the client; %s runs none and would record nothing: leave them out", cmd.CommandPath())
 		}

@@ -24,6 +24,8 @@ func TestFlagsThatWouldBeIgnoredAreRefused(t *testing.T) {
 		{[]string{"replay", "--live", "--trace", log}, "--strict and --trace apply to an offline replay"},
 		{[]string{"replay", "--mail", "http://127.0.0.1:1", log}, "--mail applies to --live"},
 		{[]string{"replay", "--rewrite-email", "a=b", log}, "--rewrite-email applies to --live"},
+		{[]string{"--ui", "bogus", "status"}, `unknown UI "bogus"`},
+		{[]string{"--ui", "bogus", "replay", log}, `unknown UI "bogus"`},
 	} {
 		code, _, stderr := runCLI(t, c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
