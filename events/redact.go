@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -58,7 +59,8 @@ func Mask(secret string) string {
 var secretKeys = map[string]bool{
 	// Session tokens and how they travel.
 	"session_token": true, "x-session-token": true, "ory_session_token": true,
-	"authorization": true, "cookie": true, "set-cookie": true,
+	"session-token": true, "authorization": true, "proxy-authorization": true,
+	"cookie": true, "set-cookie": true,
 	"session_token_exchange_code": true,
 	// The two halves of a session token exchange (/sessions/token-exchange).
 	"init_code": true, "return_to_code": true,
@@ -213,10 +215,47 @@ func RedactText(s string, r Redactor) string {
 	secrets := ScanSecrets(t)
 	// Longest first, so that a secret holding another is replaced whole.
 	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	var raws map[string][]string
+	if len(secrets) > 0 {
+		// As the text writes them: a cut document's strings may use
+		// escapes Go does not write ("hunt\u0065r", "h\u00e4nter").
+		raws = rawStrings(t)
+	}
 	for _, sec := range secrets {
-		s = replaceEncoded(s, sec, r(sec))
+		ph := r(sec)
+		s = replaceEncoded(s, sec, ph)
+		for _, raw := range raws[sec] {
+			s = strings.ReplaceAll(s, raw, jsonEscape(ph))
+		}
 	}
 	return s
+}
+
+// rawStrings maps each string of the JSON text (read token by token as
+// far as it is well formed) to the ways the text writes it, when they
+// differ from its value and from Go's escaping of it.
+func rawStrings(text string) map[string][]string {
+	out := map[string][]string{}
+	dec := json.NewDecoder(strings.NewReader(text))
+	for {
+		off0 := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		v, ok := tok.(string)
+		if !ok {
+			continue
+		}
+		raw := text[off0:dec.InputOffset()]
+		i, j := strings.IndexByte(raw, '"'), strings.LastIndexByte(raw, '"')
+		if i < 0 || j <= i {
+			continue
+		}
+		if raw = raw[i+1 : j]; raw != v && raw != jsonEscape(v) && !slices.Contains(out[v], raw) {
+			out[v] = append(out[v], raw)
+		}
+	}
 }
 
 // replaceEncoded replaces sec in s, both as is and JSON-escaped.

@@ -374,10 +374,14 @@ func bounded(s string, i, j int) bool {
 	return true
 }
 
-// afterEscape reports whether s[:i] ends with a JSON escape (\n, \u003e):
-// its last letter or digit is not part of a word of the text it encodes.
+// afterEscape reports whether s[:i] ends with a JSON escape (\n, \u003e)
+// or a URL percent-escape (%3A, %0A): its last letter or digit is not part
+// of a word of the text it encodes.
 func afterEscape(s string, i int) bool {
 	if i >= 2 && s[i-2] == '\\' && strings.IndexByte("nrtbf", s[i-1]) >= 0 {
+		return true
+	}
+	if i >= 3 && s[i-3] == '%' && isHex(s[i-2]) && isHex(s[i-1]) {
 		return true
 	}
 	if i >= 6 && s[i-6] == '\\' && s[i-5] == 'u' {
@@ -389,6 +393,10 @@ func afterEscape(s string, i int) bool {
 		return true
 	}
 	return false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func isWordByte(c byte) bool {

@@ -329,3 +329,42 @@ func TestRedactorPIIDevices(t *testing.T) {
 		t.Errorf("the user agent was replaced: %s", a)
 	}
 }
+
+// TestRedactorEscapesAndGluedSecrets: in a body cut short and kept as
+// text, a secret under a secret key is redacted however the text escapes
+// it (escapes Go never writes, a Python backend's \u00e4); a secret known
+// by value is replaced right after a URL percent-escape (%3A, %0A) too;
+// Proxy-Authorization and a Session-Token header are secrets by meaning.
+func TestRedactorEscapesAndGluedSecrets(t *testing.T) {
+	const tok = "ory_st_" + "AbCdEf0123456789GhIjKl"
+	for name, body := range map[string]string{
+		"escaped letter":    `{"password":"hunt\u0065r2222","x":`,
+		"escaped non-ASCII": `{"password":"h\u00e4nter2222","x":`,
+		"escaped token":     `{"session_token":"ory\u005fst_AbCdEf0123456789GhIjKl","x":`,
+	} {
+		raw, _ := json.Marshal(body)
+		line := record(t, NewRedactor(RedactorOptions{}), events.AdapterReturned{Operation: "kratos.submit_login",
+			HTTP: []events.HTTPExchange{{Method: "POST", Response: raw, ResponseText: true}}})
+		if strings.Contains(line, "2222") || strings.Contains(line, "AbCdEf0123") || !strings.Contains(line, "«secret:1»") {
+			t.Errorf("%s: %s", name, line)
+		}
+	}
+	for name, ev := range map[string]events.Event{
+		"after %3A in a text body": events.AdapterReturned{Operation: "kratos.submit_login", HTTP: []events.HTTPExchange{{Method: "POST", URL: "/x", Status: 400,
+			Response: json.RawMessage(`"error=Password%3Ahunter2222\u0026x=1"`), ResponseText: true}}},
+		"after %0A in a query": events.AdapterReturned{Operation: "kratos.submit_login", HTTP: []events.HTTPExchange{{Method: "GET", URL: "/self-service/login?return_to=%0Ahunter2222", Status: 200}}},
+	} {
+		r := NewRedactor(RedactorOptions{})
+		r.Secrets().Add("hunter2222")
+		if line := record(t, r, ev); strings.Contains(line, "hunter2222") {
+			t.Errorf("%s: %s", name, line)
+		}
+	}
+	for _, h := range []string{"Proxy-Authorization", "Session-Token"} {
+		line := record(t, NewRedactor(RedactorOptions{}), events.AdapterReturned{Operation: "kratos.whoami",
+			HTTP: []events.HTTPExchange{{Method: "GET", URL: "/x", Status: 200, Headers: map[string][]string{h: {"Bearer " + tok}}}}})
+		if strings.Contains(line, "AbCdEf0123") {
+			t.Errorf("header %s: %s", h, line)
+		}
+	}
+}
