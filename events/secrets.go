@@ -364,6 +364,12 @@ outer:
 // bounded reports whether s[i:j] is not glued to a letter or digit: its
 // first byte, when a letter or digit, has none before it, and likewise its
 // last byte and the byte after it.
+//
+// Nor is s[i:j] a token of its own when it is part of an e-mail address
+// (its local part, a label of its domain): a password that is the user's
+// own name ("alice" of alice@example.com) would otherwise be marked as
+// the password in every later record that shows the address, which
+// earlier records show in clear.
 func bounded(s string, i, j int) bool {
 	if i > 0 && isWordByte(s[i]) && isWordByte(s[i-1]) && !afterEscape(s, i) {
 		return false
@@ -371,7 +377,32 @@ func bounded(s string, i, j int) bool {
 	if j < len(s) && isWordByte(s[j-1]) && isWordByte(s[j]) {
 		return false
 	}
-	return true
+	return !partOfEmail(s, i, j)
+}
+
+// partOfEmail reports whether s[i:j] is a proper part of an e-mail address
+// written in s.
+func partOfEmail(s string, i, j int) bool {
+	l, r := i, j
+	for l > 0 && isEmailByte(s[l-1]) {
+		l--
+	}
+	for r < len(s) && isEmailByte(s[r]) {
+		r++
+	}
+	if l == i && r == j {
+		return false // the match is the whole token
+	}
+	at := strings.IndexByte(s[l:r], '@')
+	if at <= 0 || strings.Count(s[l:r], "@") != 1 {
+		return false
+	}
+	domain := s[l+at+1 : r]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+func isEmailByte(c byte) bool {
+	return isWordByte(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@'
 }
 
 // afterEscape reports whether s[:i] ends with a JSON escape (\n, \u003e)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/events"
 )
 
 // redacted replaces a secret in messages.
@@ -26,14 +27,22 @@ func fail(e *adapters.Error, secrets ...string) error {
 	return e
 }
 
-// scrub replaces every secret of at least minSecretLen bytes in s.
+// scrub replaces every secret of at least minSecretLen bytes in s where
+// it stands as a token of its own (events.Replacer): not inside a longer
+// word, nor inside an e-mail address, where it is the user's own text (a
+// password that is the local part of the identifier would otherwise turn
+// the identifier into "[redacted]@example.com", showing what it is).
 func scrub(s string, secrets []string) string {
+	var pairs []string
 	for _, sec := range secrets {
 		if len(sec) >= minSecretLen && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
+			pairs = append(pairs, sec, redacted)
 		}
 	}
-	return s
+	if len(pairs) == 0 {
+		return s
+	}
+	return events.NewLongestFirstReplacer(pairs...).Replace(s)
 }
 
 // scrubFlow removes secrets from a flow's messages and node values.

@@ -368,3 +368,22 @@ func TestRedactorEscapesAndGluedSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactorPasswordInsideAnAddress: a password that is part of the
+// user's e-mail address (its local part: trying one's name as the
+// password) is not replaced inside the address, which earlier records
+// show in clear: a placeholder there would tell which part the password
+// is. Where it stands alone it is replaced as ever.
+func TestRedactorPasswordInsideAnAddress(t *testing.T) {
+	r := NewRedactor(RedactorOptions{})
+	record(t, r, events.SignInSubmitted{Identifier: "alice4711@example.com", Password: "wrong-pass-1"})
+	record(t, r, events.SignInSubmitted{Identifier: "alice4711@example.com", Password: "alice4711"})
+	line := record(t, r, events.AdapterReturned{Operation: "kratos.submit_login", Result: json.RawMessage(
+		`{"identifier":"alice4711@example.com","note":"you typed alice4711 again","domain":"example.com"}`)})
+	if !strings.Contains(line, `"identifier":"alice4711@example.com"`) {
+		t.Errorf("the address was rewritten: %s", line)
+	}
+	if strings.Contains(line, "typed alice4711") || !strings.Contains(line, "typed «secret:2» again") {
+		t.Errorf("the password standing alone was not replaced: %s", line)
+	}
+}
