@@ -77,13 +77,13 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("backend URL %q has scheme %q; %s", shownURL(u), u.Scheme, want)
+		return nil, fmt.Errorf("backend URL %q has scheme %q; %s", adapters.ShownURL(u), u.Scheme, want)
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("backend URL %q has no host; %s", shownURL(u), want)
+		return nil, fmt.Errorf("backend URL %q has no host; %s", adapters.ShownURL(u), want)
 	case u.User != nil:
-		return nil, fmt.Errorf("backend URL %q contains credentials (user:password@); they would be in the command line, the log and the recording, and sent to the backend as basic auth: the backend authenticates the session token, so give the URL without them, like http://127.0.0.1:4000", shownURL(u))
+		return nil, fmt.Errorf("backend URL %q contains credentials (user:password@); they would be in the command line, the log and the recording, and sent to the backend as basic auth: the backend authenticates the session token, so give the URL without them, like http://127.0.0.1:4000", adapters.ShownURL(u))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("backend URL %q has a query or fragment; %s", shownURL(u), want)
+		return nil, fmt.Errorf("backend URL %q has a query or fragment; %s", adapters.ShownURL(u), want)
 	}
 	return u, nil
 }
@@ -93,24 +93,6 @@ func parseBaseURL(raw string) (*url.URL, error) {
 func CheckURL(raw string) error {
 	_, err := parseBaseURL(raw)
 	return err
-}
-
-// shownURL is u as error messages show it: without its credentials, query
-// and fragment, which may hold secrets, each marked by an ellipsis.
-func shownURL(u *url.URL) string {
-	c := *u
-	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
-	s := c.String()
-	if u.User != nil {
-		s = strings.Replace(s, "://", "://…@", 1)
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		s += "?…"
-	}
-	if u.Fragment != "" {
-		s += "#…"
-	}
-	return s
 }
 
 // BaseURL returns the backend's base URL as used in messages, with any

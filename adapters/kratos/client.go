@@ -92,16 +92,16 @@ func normalizeURL(raw string) (string, error) {
 		return "", errors.New("cannot parse the URL: want an absolute http or https URL like http://127.0.0.1:4433")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%q: scheme must be http or https", shownURL(u))
+		return "", fmt.Errorf("%q: scheme must be http or https", adapters.ShownURL(u))
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("%q: missing host", shownURL(u))
+		return "", fmt.Errorf("%q: missing host", adapters.ShownURL(u))
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("%q: the URL must not contain credentials (user:password@): they would be in the command line and the recording; Kratos's public API needs none", shownURL(u))
+		return "", fmt.Errorf("%q: the URL must not contain credentials (user:password@): they would be in the command line and the recording; Kratos's public API needs none", adapters.ShownURL(u))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", fmt.Errorf("%q: must not have a query or fragment", shownURL(u))
+		return "", fmt.Errorf("%q: must not have a query or fragment", adapters.ShownURL(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -138,23 +138,4 @@ func (c *Client) callContext(ctx context.Context) (context.Context, context.Canc
 func CheckURL(raw string) error {
 	_, err := normalizeURL(raw)
 	return err
-}
-
-// shownURL is u as error messages show it: without its credentials, query
-// and fragment, which may hold secrets (an api_key, a password), each
-// marked by an ellipsis where it was.
-func shownURL(u *url.URL) string {
-	c := *u
-	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
-	s := c.String()
-	if u.User != nil {
-		s = strings.Replace(s, "://", "://…@", 1)
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		s += "?…"
-	}
-	if u.Fragment != "" {
-		s += "#…"
-	}
-	return s
 }

@@ -14,18 +14,7 @@ import (
 // timeout, and the form comes back with the e-mail typed as its default;
 // signing in then works (issue 11, items 10 and 11).
 func TestPlainCancelsACallInFlight(t *testing.T) {
-	srv := kratosServer(t)
-	email := uniqueEmail(t)
-	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := faultproxy.New(srv.PublicURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proxy.Close() })
-	s := start(t, proxy.URL())
-	s.await("E-Mail")
+	email, proxy, s := signInFormBehindProxy(t)
 	proxy.Add(faultproxy.Rule{Method: "POST", PathPrefix: "/self-service/login", Kind: faultproxy.Delay, Delay: time.Minute})
 	s.send(email, password)
 	s.await("type cancel")
@@ -64,6 +53,23 @@ func TestPlainCancelsACallInFlight(t *testing.T) {
 // once made the watcher keep and re-read its kept line for ever: the
 // client hung at full CPU, deaf to cancel and Ctrl-C).
 func TestPlainTypedInACall(t *testing.T) {
+	email, proxy, s := signInFormBehindProxy(t)
+	proxy.Add(faultproxy.Rule{Method: "POST", PathPrefix: "/self-service/login", Kind: faultproxy.Delay, Delay: 2 * time.Second})
+	s.send(email, password)
+	s.await("type cancel")
+	// Typed while Kratos thinks: two commands for the home screen.
+	s.send("token", "sessions")
+	s.await("Session information")
+	s.await("ory_st_") // the token command's answer
+	s.await("Sessions")
+	proxy.Clear()
+}
+
+// signInFormBehindProxy starts the plain client against a real Kratos
+// behind a fault proxy, with an identity to sign in as, and waits for the
+// sign-in form.
+func signInFormBehindProxy(t *testing.T) (string, *faultproxy.Proxy, *session) {
+	t.Helper()
 	srv := kratosServer(t)
 	email := uniqueEmail(t)
 	if _, err := srv.CreateIdentity(context.Background(), email, password); err != nil {
@@ -76,13 +82,5 @@ func TestPlainTypedInACall(t *testing.T) {
 	t.Cleanup(func() { _ = proxy.Close() })
 	s := start(t, proxy.URL())
 	s.await("E-Mail")
-	proxy.Add(faultproxy.Rule{Method: "POST", PathPrefix: "/self-service/login", Kind: faultproxy.Delay, Delay: 2 * time.Second})
-	s.send(email, password)
-	s.await("type cancel")
-	// Typed while Kratos thinks: two commands for the home screen.
-	s.send("token", "sessions")
-	s.await("Session information")
-	s.await("ory_st_") // the token command's answer
-	s.await("Sessions")
-	proxy.Clear()
+	return email, proxy, s
 }
