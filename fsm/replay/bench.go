@@ -44,7 +44,6 @@ func MeasureThroughput(nEvents int) (float64, error) {
 	return float64(len(rec.Records)) / d.Seconds(), nil
 }
 
-
 // MeasureRecordOverhead runs the same session (in-memory adapters, about
 // 20,000 events) without and with the recorder writing a flow log to a
 // temporary file, and returns the ratio of the durations (with/without).
