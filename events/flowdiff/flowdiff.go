@@ -15,6 +15,9 @@
 // RFC 3339 time, keys that name an id or an instant (`id`, `*_id`, `*_at`,
 // `expires_in`), the URL of the server (two recordings rarely talk to the
 // same port), and the numbering of redaction placeholders («secret:N»).
+// How two UIs drove the flow (an intent naming its flow, a FieldChanged
+// that only cleared messages, steps after both ended in the same state)
+// is a Note, not a difference, unless Options.Strict (see uidriving.go).
 package flowdiff
 
 import (
