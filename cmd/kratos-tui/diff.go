@@ -38,8 +38,9 @@ on one side only when both sides' calls used the same (aligned) flow; a
 FieldChanged step only one side has that made no call and only cleared
 the screen's messages ("skipped: …"); steps only one side has after both
 reached the same state and screen, when the other log ended with its end
-mark and none of those steps' calls failed. --strict counts them as
-differences.
+mark and those steps only asked for a new form (a *FlowRequested whose
+calls only created or read a flow, none failing; a trailing sign-out stays
+a difference). --strict counts them as differences.
 
 --format text (default) or json. Exit 0 when the logs are the same, 1 when
 they differ, 2 when a log cannot be read.`,

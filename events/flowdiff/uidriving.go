@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
@@ -33,8 +34,11 @@ import (
 //     are a note when the other side's log ended with its end mark (a log
 //     without it may have stopped short of those steps), both sides were
 //     then in the same machine state with the same last screen (after
-//     normalization), and no adapter call of those steps failed. They
-//     are not compared: the other side has nothing to compare them with.
+//     normalization), and each of those steps only asked for a new
+//     form: a *FlowRequested intent whose adapter calls only created or
+//     read a flow, none failing. They are not compared: the other side
+//     has nothing to compare them with. A trailing sign-out, submit, or
+//     any call that changed a session stays a difference.
 //
 // Each is reported as a Note, never silently.
 
@@ -289,13 +293,38 @@ func trailing(pairs []pair, a, b *side, na, nb *normalizer) (int, string) {
 		return len(pairs), ""
 	}
 	for _, st := range x.steps[xi+1:] {
-		for _, r := range st {
-			if ret, ok := r.Event.(events.AdapterReturned); ok && ret.Error != nil {
-				return len(pairs), ""
-			}
+		if !formRequest(st) {
+			return len(pairs), ""
 		}
 	}
 	screen, _ := sx.(map[string]any)["type"].(string)
 	return last + 1, fmt.Sprintf("%s goes on after both reached %s (%s), where %s ended: not compared",
 		x.log.Name, state, screen, y.log.Name)
+}
+
+// formRequest reports whether a step only asked for a new form: its intent
+// is a *FlowRequested, its adapter calls only created or read a flow (or
+// the identity schema), and none failed. A step that submitted, signed
+// out, or saved or deleted a token changed a session: not a form request.
+func formRequest(st step) bool {
+	if !strings.HasSuffix(st.key(), "FlowRequested") {
+		return false
+	}
+	for _, r := range st {
+		switch ev := r.Event.(type) {
+		case events.AdapterCalled:
+			if !readOnlyFlowCall(ev.Operation) {
+				return false
+			}
+		case events.AdapterReturned:
+			if ev.Error != nil || !readOnlyFlowCall(ev.Operation) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func readOnlyFlowCall(op string) bool {
+	return strings.HasPrefix(op, "kratos.create_") || strings.HasPrefix(op, "kratos.get_") || op == "kratos.identity_schema"
 }
