@@ -15,6 +15,9 @@
 // RFC 3339 time, keys that name an id or an instant (`id`, `*_id`, `*_at`,
 // `expires_in`), the URL of the server (two recordings rarely talk to the
 // same port), and the numbering of redaction placeholders («secret:N»).
+// How two UIs drove the flow (an intent naming its flow, a FieldChanged
+// that only cleared messages, steps after both ended in the same state)
+// is a Note, not a difference, unless Options.Strict (see uidriving.go).
 package flowdiff
 
 import (
@@ -99,6 +102,9 @@ type Step struct {
 	SeqA        uint64       `json:"seq_a,omitempty"`
 	SeqB        uint64       `json:"seq_b,omitempty"`
 	Differences []Difference `json:"differences"`
+	// Note says why a step that is not the same on both sides is not a
+	// difference (see Note); empty otherwise.
+	Note string `json:"note,omitempty"`
 }
 
 // Result is the outcome of a comparison.
@@ -114,6 +120,9 @@ type Result struct {
 	Steps []Step `json:"steps"`
 	// Count is the number of differences.
 	Count int `json:"differences"`
+	// Notes are the ways the logs differ that are how their UIs drove
+	// the flow, not counted as differences (none with Options.Strict).
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // Options tunes a comparison.
@@ -123,32 +132,70 @@ type Options struct {
 	// addresses of two sign-ups). Each is replaced wherever it occurs in
 	// a string of B.
 	Same map[string]string
+	// Strict compares how the UIs drove the flow too: no step is skipped
+	// and nothing is a note (see Note).
+	Strict bool
 }
 
-// Compare aligns a and b and returns every difference.
+// Compare aligns a and b and returns every difference, and (unless
+// opts.Strict) the notes on how their UIs drove the flow (see Note).
 func Compare(a, b *Log, opts Options) *Result {
 	na, nb := newNormalizer(a.Header), newNormalizer(b.Header)
 	for av, bv := range opts.Same {
 		nb.rewrite = append(nb.rewrite, bv, av)
 	}
-	sa, sb := steps(a.Records), steps(b.Records)
+	sa, sb := &side{log: a, steps: steps(a.Records)}, &side{log: b, steps: steps(b.Records)}
 	res := &Result{A: a.Name, B: b.Name}
-	pairs := align(len(sa), len(sb), func(i, j int) bool { return sa[i].key() == sb[j].key() })
+	pairs := align(len(sa.steps), len(sb.steps), func(i, j int) bool { return sa.steps[i].key() == sb.steps[j].key() })
+	alignedB := map[int]int{}
+	for _, p := range pairs {
+		if p.i >= 0 && p.j >= 0 {
+			alignedB[p.i] = p.j
+		}
+	}
+	trail, trailReason := len(pairs), ""
+	if !opts.Strict {
+		trail, trailReason = trailing(pairs, sa, sb, na, nb)
+	}
 	for n, p := range pairs {
 		st := Step{N: n + 1}
+		note := func(kind, sideName, reason string) {
+			st.Note = reason
+			res.Notes = append(res.Notes, Note{Kind: kind, Step: st.N, Intent: st.Intent, Side: sideName,
+				SeqA: st.SeqA, SeqB: st.SeqB, Reason: reason})
+		}
 		switch {
 		case p.i >= 0 && p.j >= 0:
-			st.Intent = sa[p.i].key()
-			st.SeqA, st.SeqB = sa[p.i].seq(), sb[p.j].seq()
-			st.Differences = compareSteps(st, a.Name, b.Name, sa[p.i], sb[p.j], na, nb)
+			st.Intent = sa.steps[p.i].key()
+			st.SeqA, st.SeqB = sa.steps[p.i].seq(), sb.steps[p.j].seq()
+			flowOK := func() bool { return !opts.Strict && sameFlow(sa, sb, p.i, p.j, alignedB) }
+			var named string
+			st.Differences, named = compareSteps(st, a.Name, b.Name, sa.steps[p.i], sb.steps[p.j], na, nb, flowOK)
+			if named != "" {
+				note(NoteFlowNamed, named, fmt.Sprintf("the %s intent names its flow in %s only; the machine used the same (aligned) flow on both sides", st.Intent, named))
+			}
 		case p.i >= 0:
-			st.Intent, st.SeqA = sa[p.i].key(), sa[p.i].seq()
-			st.Differences = []Difference{{Step: st.N, Intent: st.Intent, SeqA: st.SeqA, Record: "step",
-				Reason: fmt.Sprintf("%s has no %s step where %s has one (%d records)", b.Name, st.Intent, a.Name, len(sa[p.i]))}}
+			st.Intent, st.SeqA = sa.steps[p.i].key(), sa.steps[p.i].seq()
+			switch {
+			case !opts.Strict && uiInputOnly(sa, p.i, na):
+				note(NoteUIInput, a.Name, fmt.Sprintf("%s step only in %s (UI input): no adapter call, the screen only cleared its messages", st.Intent, a.Name))
+			case n >= trail:
+				note(NoteTrailing, a.Name, trailReason)
+			default:
+				st.Differences = []Difference{{Step: st.N, Intent: st.Intent, SeqA: st.SeqA, Record: "step",
+					Reason: fmt.Sprintf("%s has no %s step where %s has one (%d records)", b.Name, st.Intent, a.Name, len(sa.steps[p.i]))}}
+			}
 		default:
-			st.Intent, st.SeqB = sb[p.j].key(), sb[p.j].seq()
-			st.Differences = []Difference{{Step: st.N, Intent: st.Intent, SeqB: st.SeqB, Record: "step",
-				Reason: fmt.Sprintf("%s has a %s step that %s lacks (%d records)", b.Name, st.Intent, a.Name, len(sb[p.j]))}}
+			st.Intent, st.SeqB = sb.steps[p.j].key(), sb.steps[p.j].seq()
+			switch {
+			case !opts.Strict && uiInputOnly(sb, p.j, nb):
+				note(NoteUIInput, b.Name, fmt.Sprintf("%s step only in %s (UI input): no adapter call, the screen only cleared its messages", st.Intent, b.Name))
+			case n >= trail:
+				note(NoteTrailing, b.Name, trailReason)
+			default:
+				st.Differences = []Difference{{Step: st.N, Intent: st.Intent, SeqB: st.SeqB, Record: "step",
+					Reason: fmt.Sprintf("%s has a %s step that %s lacks (%d records)", b.Name, st.Intent, a.Name, len(sb.steps[p.j]))}}
+			}
 		}
 		if st.Differences == nil {
 			st.Differences = []Difference{}
@@ -259,8 +306,11 @@ func recordKey(r flowlog.Record) string {
 	return string(r.Kind) + " " + r.Type
 }
 
-func compareSteps(st Step, nameA, nameB string, a, b step, na, nb *normalizer) []Difference {
-	var out []Difference
+// compareSteps lists the differences of two aligned steps. flowOK says
+// whether both used the same (aligned) flow: then an intent's flow_id
+// only one side has is not a difference, and named is the side that has
+// it.
+func compareSteps(st Step, nameA, nameB string, a, b step, na, nb *normalizer, flowOK func() bool) (out []Difference, named string) {
 	pairs := align(len(a), len(b), func(i, j int) bool { return recordKey(a[i]) == recordKey(b[j]) })
 	// Records the alignment could not pair but that sit at the same place
 	// (a transition to another state, a state event of another type) are
@@ -276,6 +326,20 @@ func compareSteps(st Step, nameA, nameB string, a, b step, na, nb *normalizer) [
 			va, vb := na.record(ra), nb.record(rb)
 			var leaves []leaf
 			diffValues("", va, vb, collapsed(ra, rb), &leaves)
+			if ra.Kind == events.KindIntent && ra.Type == rb.Type {
+				kept := leaves[:0]
+				for _, l := range leaves {
+					if l.path == "data.flow_id" && oneSided(l) && flowOK() {
+						named = nameA
+						if _, ok := l.a.(absent); ok {
+							named = nameB
+						}
+						continue
+					}
+					kept = append(kept, l)
+				}
+				leaves = kept
+			}
 			if len(leaves) == 0 {
 				continue
 			}
@@ -307,7 +371,7 @@ func compareSteps(st Step, nameA, nameB string, a, b step, na, nb *normalizer) [
 			out = append(out, d)
 		}
 	}
-	return out
+	return out, named
 }
 
 func describe(r flowlog.Record) string {
@@ -451,6 +515,13 @@ func collapsed(a, b flowlog.Record) map[string]bool {
 		}
 	}
 	return whole
+}
+
+// oneSided reports whether the leaf is a value only one side has.
+func oneSided(l leaf) bool {
+	_, na := l.a.(absent)
+	_, nb := l.b.(absent)
+	return na != nb
 }
 
 // leaf is one differing value.

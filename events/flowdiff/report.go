@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
@@ -18,6 +19,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	esc := termtext.Escape
 	if r.Same {
 		fmt.Fprintf(bw, "SAME %s %s: %d steps, no difference (ids, times, tokens, flow ids and placeholders' numbers ignored)\n", esc(r.A), esc(r.B), len(r.Steps))
+		r.writeNotes(bw)
 		return flush(bw)
 	}
 	steps := 0
@@ -29,6 +31,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(bw, "DIFFERENT %s %s: %s in %d of %d steps\n", esc(r.A), esc(r.B), plural(r.Count, "difference"), steps, len(r.Steps))
 	f := r.First
 	fmt.Fprintf(bw, "first: step %d (%s), %s%s: %s\n", f.Step, esc(f.Intent), esc(f.Record), seqs(f.SeqA, f.SeqB), esc(f.Reason))
+	r.writeNotes(bw)
 	for _, st := range r.Steps {
 		if len(st.Differences) == 0 {
 			continue
@@ -45,6 +48,51 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 	}
 	return flush(bw)
+}
+
+// writeNotes summarizes the notes, one line per kind, side and intent:
+// "skipped: 1 FieldChanged step only in A (UI input: …) at A seq 22".
+func (r *Result) writeNotes(bw *bufio.Writer) {
+	type group struct {
+		kind, side, intent, reason string
+		seqs                       []string
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, n := range r.Notes {
+		key := n.Kind + "\x00" + n.Side + "\x00" + n.Intent
+		if n.Kind == NoteTrailing {
+			key = n.Kind + "\x00" + n.Side
+		}
+		g := byKey[key]
+		if g == nil {
+			g = &group{kind: n.Kind, side: n.Side, intent: n.Intent, reason: n.Reason}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		s := strings.TrimPrefix(seqs(n.SeqA, n.SeqB), " (")
+		s = strings.TrimSuffix(s, ")")
+		if n.Kind == NoteTrailing {
+			s = n.Intent + " at " + s
+		}
+		g.seqs = append(g.seqs, s)
+	}
+	esc := termtext.Escape
+	for _, g := range groups {
+		n := len(g.seqs)
+		switch g.kind {
+		case NoteUIInput:
+			fmt.Fprintf(bw, "skipped: %s only in %s (UI input: no adapter call, the screen only cleared its messages) at %s\n",
+				plural(n, esc(g.intent)+" step"), esc(g.side), esc(strings.Join(g.seqs, ", ")))
+		case NoteFlowNamed:
+			fmt.Fprintf(bw, "note: %s name their flow in %s only; the machine used the same (aligned) flow on both sides (%s)\n",
+				plural(n, esc(g.intent)+" intent"), esc(g.side), esc(strings.Join(g.seqs, "; ")))
+		case NoteTrailing:
+			fmt.Fprintf(bw, "note: %s; %s only in %s: %s\n", esc(g.reason), plural(n, "step"), esc(g.side), esc(strings.Join(g.seqs, ", ")))
+		default:
+			fmt.Fprintf(bw, "note: %s\n", esc(g.reason))
+		}
+	}
 }
 
 func seqs(a, b uint64) string {
