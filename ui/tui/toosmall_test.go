@@ -1,0 +1,44 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/kratos-tui/kratos-tui/events"
+)
+
+// TestKeysTypedWhileTooSmallReachTheForm: keys typed while the terminal is
+// too small wait and go, in order, to the form once it is shown; the first
+// frame after the resize has the form's help bar.
+func TestKeysTypedWhileTooSmallReachTheForm(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	form := loginForm(t, "login_flow_created_200.json")
+	h.feed(form)
+	resize := func(w, hh int) {
+		h.sim.SetSize(w, hh)
+		_ = h.sim.PostEvent(tcell.NewEventResize(w, hh))
+	}
+	resize(40, 12)
+	h.waitFor("the too-small message", func(f string) bool { return strings.Contains(f, "Terminal too small") })
+	before := len(h.host.intents())
+	for _, r := range "zoë@example.com" {
+		h.sim.InjectKey(tcell.KeyRune, r, tcell.ModNone)
+	}
+	h.sim.InjectKey(tcell.KeyTab, 0, tcell.ModNone)
+	for _, r := range "pässword-1" {
+		h.sim.InjectKey(tcell.KeyRune, r, tcell.ModNone)
+	}
+	h.key(tcell.KeyEnter)
+	if n := len(h.host.intents()); n != before {
+		t.Fatalf("keys acted while the terminal was too small: %v", h.host.intents()[before:])
+	}
+	resize(60, 16)
+	frame := h.waitFor("the form again", func(f string) bool { return !strings.Contains(f, "Terminal too small") })
+	if !strings.Contains(frame, "Tab/↑↓ move") {
+		t.Fatalf("the first frame after the resize has no form keys in its help bar:\n%s", frame)
+	}
+	h.waitFor("the submit", func(f string) bool { return strings.Contains(f, "Esc cancel") })
+	h.want(events.SignInSubmitted{FlowID: form.Form.FlowID, Identifier: "zoë@example.com", Password: "pässword-1"})
+}
