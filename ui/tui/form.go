@@ -10,6 +10,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
@@ -56,6 +57,9 @@ type formScreen struct {
 	// in this form (carried over, or sent back by Kratos): as a selected
 	// text in a browser, the first key that edits it types it over.
 	fresh map[string]bool
+	// source is the flow's form as Kratos sent it, this form was built
+	// from.
+	source adapters.UI
 }
 
 // newFormScreen builds the form. When keep is the same form (re-rendered

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -61,8 +62,12 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	s := &settingsScreen{v: v, form: f, sections: fields.Sections(model), built: map[string]*formScreen{}, uri: fields.TOTPURI(f)}
 	s.current = s.pick(prev, toPassword)
 	if prev != nil && prev.form.FlowID == f.FlowID {
+		// A section submitted starts anew from Kratos's answer, unless
+		// the call was cancelled or failed before Kratos answered (the
+		// flow's form came back as it was): then what was typed stays.
+		again := v.cancelling || reflect.DeepEqual(prev.form.UI, f.UI)
 		for group, fs := range prev.built {
-			if !fs.submitted {
+			if !fs.submitted || again {
 				s.keepFrom(group, fs)
 			}
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -67,9 +68,10 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	var keep *formScreen
 	carry := map[string]string{}
 	if prev := v.form; prev != nil {
-		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling) {
-			// The same form again, after an edit or a cancelled call:
-			// everything typed stays, the password too.
+		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling || failedCall(prev, f)) {
+			// The same form again, after an edit, a cancelled call or a
+			// call that failed before Kratos answered: everything typed
+			// stays, the password too.
 			keep = prev
 		}
 		for _, name := range []string{"identifier", "traits.email", "email"} {
@@ -92,7 +94,16 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	}
 	v.cancelling = false
 	v.form = newFormScreen(v, model, spec, keep, carry)
+	v.form.source = f.UI
 	v.show(v.form)
+}
+
+// failedCall reports whether f is the form prev submitted, sent back as it
+// was but for the error: the call failed (Kratos down, slow, timed out)
+// and nothing was refused, so what was typed stays. An answer of Kratos
+// is a new render of the flow (its messages, the values it keeps).
+func failedCall(prev *formScreen, f events.Form) bool {
+	return prev.submitted && prev.source.Nodes != nil && reflect.DeepEqual(prev.source, f.UI)
 }
 
 // carriesIdentifier are the forms that start with the identifier typed on

@@ -42,3 +42,27 @@ func TestKeysTypedWhileTooSmallReachTheForm(t *testing.T) {
 	h.waitFor("the submit", func(f string) bool { return strings.Contains(f, "Esc cancel") })
 	h.want(events.SignInSubmitted{FlowID: form.Form.FlowID, Identifier: "zoë@example.com", Password: "pässword-1"})
 }
+
+// TestFailedCallKeepsWhatWasTyped: a submit that fails before Kratos
+// answers (a timeout: the machine sends the same form back with the error)
+// keeps everything typed, the password too, as a cancelled one does.
+func TestFailedCallKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	form := loginForm(t, "login_flow_created_200.json")
+	h.feed(form)
+	h.typeText("zoë@example.com")
+	h.key(tcell.KeyTab)
+	h.typeText("pässword-1")
+	h.key(tcell.KeyEnter)
+	h.want(events.SignInSubmitted{FlowID: form.Form.FlowID, Identifier: "zoë@example.com", Password: "pässword-1"})
+	failed := form
+	failed.Form.GeneralError = "Kratos did not answer within 10s."
+	frame := h.feed(failed)
+	if !strings.Contains(frame, "Kratos did not answer") || !strings.Contains(frame, "**********") || strings.Contains(frame, "Password (required)") {
+		t.Fatalf("the failed submit lost the password:\n%s", frame)
+	}
+	h.key(tcell.KeyEnter)
+	if got, ok := h.host.last().(events.SignInSubmitted); !ok || got.Identifier != "zoë@example.com" || got.Password != "pässword-1" {
+		t.Fatalf("submitted again %#v", h.host.last())
+	}
+}
