@@ -3,18 +3,27 @@ package tui
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // MessageSetPasswordNow is shown on the settings after a recovery.
 const MessageSetPasswordNow = fields.MessageSetPasswordNow
+
+// MessageConfirmCodes is the notice while new backup codes wait to be
+// confirmed.
+const MessageConfirmCodes = "New backup codes: keep them safe, then Confirm to use them; until then the old codes stay valid."
+
+// messageSaved is Kratos's "Your changes have been saved!" (1050001).
+const messageSaved = 1050001
 
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.
@@ -107,6 +116,17 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	s.flex.SetBorder(true).SetTitle(" Settings ")
 	s.switchTo(s.current)
 	return s
+}
+
+// unconfirmedCodes: while new backup codes wait to be confirmed nothing is
+// saved yet, whatever the flow's state says: the notice says what to do
+// instead, and Kratos's "saved" message of the flow is not shown.
+func unconfirmedCodes(f events.Form) events.Form {
+	if fields.HasNode(f, "lookup_secret_confirm") {
+		f.Notice = MessageConfirmCodes
+		f.Messages = slices.DeleteFunc(slices.Clone(f.Messages), func(m adapters.Message) bool { return m.ID == messageSaved })
+	}
+	return f
 }
 
 // keepFrom remembers fs so that the section's new form starts from it.

@@ -6,7 +6,9 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/fsm"
 )
 
 // TestKeysTypedWhileTooSmallReachTheForm: keys typed while the terminal is
@@ -64,5 +66,40 @@ func TestFailedCallKeepsWhatWasTyped(t *testing.T) {
 	h.key(tcell.KeyEnter)
 	if got, ok := h.host.last().(events.SignInSubmitted); !ok || got.Identifier != "zoë@example.com" || got.Password != "pässword-1" {
 		t.Fatalf("submitted again %#v", h.host.last())
+	}
+}
+
+// TestSwitchingSecondFactorMethodDropsItsErrors: a wrong authenticator code
+// is not the backup code's fault: F3 shows the backup code form without
+// it.
+func TestSwitchingSecondFactorMethodDropsItsErrors(t *testing.T) {
+	wrong := secondFactorForm(t, "login_totp_wrong_code_400.json")
+	lookup := secondFactorForm(t, "login_lookup_used_code_400.json")
+	for _, n := range lookup.Form.UI.Nodes {
+		if n.Group == "lookup_secret" {
+			wrong.Form.UI.Nodes = append(wrong.Form.UI.Nodes, n)
+		}
+	}
+	h := newHarness(t, 80, 24, testOpts)
+	frame := h.feed(wrong)
+	if !strings.Contains(frame, "authentication code is invalid") || !strings.Contains(frame, "F3") {
+		t.Fatalf("no error or no F3 on the wrong code's form:\n%s", frame)
+	}
+	frame = h.key(tcell.KeyF3)
+	if !strings.Contains(frame, "Backup recovery code") || strings.Contains(frame, "invalid") {
+		t.Fatalf("the backup code form shows the authenticator code's error:\n%s", frame)
+	}
+}
+
+// TestUnconfirmedBackupCodesAreNotSaved: new backup codes that wait to be
+// confirmed are not "saved", even when the flow's state says success.
+func TestUnconfirmedBackupCodesAreNotSaved(t *testing.T) {
+	form := settingsForm(t, "settings_lookup_regenerated_200.json", fsm.MessageSettingsSaved)
+	form.Form.State = "success"
+	form.Form.Messages = append(form.Form.Messages, adapters.Message{ID: 1050001, Type: "success", Text: "Your changes have been saved!"})
+	h := newHarness(t, 80, 24, testOpts)
+	frame := h.feed(form)
+	if strings.Contains(frame, "saved") || !strings.Contains(frame, "then Confirm") {
+		t.Fatalf("codes not confirmed yet are said to be saved:\n%s", frame)
 	}
 }

@@ -465,6 +465,7 @@ func (v *view) showSettings(f events.Form) {
 		prev = nil
 	}
 	v.form = nil
+	f = unconfirmedCodes(f)
 	v.setNotice(f.Notice)
 	v.settings = newSettingsScreen(v, f, prev, fromRecovery)
 	v.show(v.settings)
