@@ -326,7 +326,9 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		if value == "" && fd.Kind == fields.KindInput && !events.IsSecretField(fd.Name) {
 			value = s.carry[fd.Name]
 		}
-		s.fresh[fd.Name] = value != "" && carriesIdentifier[s.spec.kind]
+		// Any value the client or Kratos put there (carried, refilled,
+		// a trait Kratos holds) is typed over.
+		s.fresh[fd.Name] = value != ""
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
 			s.fresh[fd.Name] = keep.fresh[fd.Name]

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,6 +53,10 @@ type settingsScreen struct {
 	msgs  *tview.TextView
 	rows  int
 	about string
+	// onTabs: the focus is on the section tabs (arriving at Settings),
+	// where 1-9 switch sections; Tab, ↓ or Enter goes into the section's
+	// form. In a field a digit is a digit.
+	onTabs bool
 }
 
 // newSettingsScreen renders a settings form. prev, the settings screen
@@ -69,12 +72,18 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 		}
 	}
 	s := &settingsScreen{v: v, form: f, sections: fields.Sections(model), built: map[string]*formScreen{}, uri: fields.TOTPURI(f)}
-	s.current = s.pick(prev, toPassword)
+	var flagged bool
+	s.current, flagged = s.pick(prev, toPassword)
+	// Arriving at Settings the focus is on the tabs, so that the section
+	// keys work and nothing typed lands in a field unasked; a re-render
+	// keeps where it was; a field Kratos flagged, or the password to set
+	// after a recovery, takes it.
+	s.onTabs = (prev == nil || prev.onTabs) && !flagged && !toPassword
 	if prev != nil && prev.form.FlowID == f.FlowID {
 		// A section submitted starts anew from Kratos's answer, unless
 		// the call was cancelled or failed before Kratos answered (the
 		// flow's form came back as it was): then what was typed stays.
-		again := v.cancelling || reflect.DeepEqual(prev.form.UI, f.UI)
+		again := v.cancelling || callFailed(prev.form.UI, f)
 		for group, fs := range prev.built {
 			if !fs.submitted || again {
 				s.keepFrom(group, fs)
@@ -137,13 +146,14 @@ func (s *settingsScreen) keepFrom(group string, fs *formScreen) {
 	s.kept[group] = fs
 }
 
-// pick chooses the section to show: one with an error, else the one shown
-// before, else the password one after recovery, else the first.
-func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) int {
+// pick chooses the section to show: one with an error in a field
+// (flagged), else the one shown before, else the password one after
+// recovery, else the first.
+func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) (i int, flagged bool) {
 	for i, sec := range s.sections {
 		for _, fd := range sec.Fields {
 			if len(fd.Messages) > 0 {
-				return i
+				return i, true
 			}
 		}
 	}
@@ -156,10 +166,10 @@ func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) int {
 	}
 	for i, sec := range s.sections {
 		if sec.Group == want {
-			return i
+			return i, false
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // switchTo shows section i.
@@ -172,9 +182,13 @@ func (s *settingsScreen) switchTo(i int) {
 	var tabs []string
 	for j, sec := range s.sections {
 		label := strconv.Itoa(j+1) + " " + sec.Title
-		if j == s.current {
+		switch {
+		case j == s.current && s.onTabs:
+			// The focus is here: underlined too.
+			label = s.v.theme.tag("::ru", "["+label+"]")
+		case j == s.current:
 			label = s.v.theme.tag("::r", "["+label+"]")
-		} else {
+		default:
 			label = " " + tview.Escape(label) + " "
 		}
 		tabs = append(tabs, label)
@@ -212,9 +226,16 @@ func (s *settingsScreen) switchTo(i int) {
 	if s.v.screen == s {
 		s.v.refresh()
 		if !s.v.helpOpen {
-			s.v.app.SetFocus(fs.focus())
+			s.v.app.SetFocus(s.focus())
 		}
 	}
+}
+
+// enter moves the focus from the tabs into the section's form, where it
+// starts.
+func (s *settingsScreen) enter() {
+	s.onTabs = false
+	s.switchTo(s.current)
 }
 
 // sectionForm builds the form of one section.
@@ -279,13 +300,16 @@ func (s *settingsScreen) section() *formScreen {
 func (s *settingsScreen) primitive() tview.Primitive { return s.flex }
 
 func (s *settingsScreen) focus() tview.Primitive {
-	if fs := s.section(); fs != nil {
+	if fs := s.section(); fs != nil && !s.onTabs {
 		return fs.focus()
 	}
 	return s.tabs
 }
 
 func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	if s.onTabs {
+		return s.tabsKey(ev)
+	}
 	switch ev.Key() {
 	case tcell.KeyEscape:
 		s.v.publish(events.HomeRequested{})
@@ -314,7 +338,57 @@ func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	return nil
 }
 
+// tabsKey handles a key while the focus is on the tabs: the section keys,
+// the way into the form, the form's own keys (F3, Esc); a letter types
+// nowhere (no field has the focus).
+func (s *settingsScreen) tabsKey(ev *tcell.EventKey) *tcell.EventKey {
+	switch ev.Key() {
+	case tcell.KeyEscape:
+		s.v.publish(events.HomeRequested{})
+	case tcell.KeyPgDn:
+		s.onTabs = false
+		s.switchTo(s.current + 1)
+	case tcell.KeyPgUp:
+		s.onTabs = false
+		s.switchTo(s.current - 1)
+	case tcell.KeyTab, tcell.KeyDown, tcell.KeyEnter:
+		if s.section() != nil {
+			s.enter()
+		}
+	case tcell.KeyRune:
+		if n, err := strconv.Atoi(string(ev.Rune())); err == nil && n >= 1 && n <= len(s.sections) {
+			s.switchTo(n - 1)
+		} else if ev.Rune() == 'z' && s.onTOTP() {
+			s.v.openQR(s.uri)
+		}
+	default:
+		if fs := s.section(); fs != nil {
+			// The form's links on a key (F3 QR code).
+			for _, l := range fs.spec.links {
+				if l.key != 0 && ev.Key() == l.key {
+					l.do()
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func (s *settingsScreen) bindings() []binding {
+	if s.onTabs {
+		keys := "PgUp/PgDn"
+		if n := len(s.sections); n > 1 {
+			keys = fmt.Sprintf("1-%d/", min(n, 9)) + keys
+		}
+		bs := []binding{{keys, "section"}}
+		if s.section() != nil {
+			bs = append(bs, binding{"↓/Enter", "form"})
+		}
+		if s.onTOTP() {
+			bs = append(bs, binding{"F3/z", "QR code"})
+		}
+		return append(bs, binding{"Esc", "home"})
+	}
 	bs := []binding{{"PgUp/PgDn", "section"}}
 	if !s.v.typing() {
 		if n := len(s.sections); n > 1 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
@@ -103,7 +104,22 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 // and nothing was refused, so what was typed stays. An answer of Kratos
 // is a new render of the flow (its messages, the values it keeps).
 func failedCall(prev *formScreen, f events.Form) bool {
-	return prev.submitted && prev.source.Nodes != nil && reflect.DeepEqual(prev.source, f.UI)
+	return prev.submitted && prev.source.Nodes != nil && callFailed(prev.source, f)
+}
+
+// callFailed reports whether f is the flow's form ui sent back by the
+// machine with the error of a call that failed before Kratos answered:
+// the same nodes and messages, and an error that is none of Kratos's.
+func callFailed(ui adapters.UI, f events.Form) bool {
+	if f.GeneralError == "" || !reflect.DeepEqual(ui, f.UI) {
+		return false
+	}
+	for _, m := range f.UI.Messages {
+		if m.Text == f.GeneralError {
+			return false
+		}
+	}
+	return true
 }
 
 // carriesIdentifier are the forms that start with the identifier typed on

@@ -441,7 +441,7 @@ func (v *view) typing() bool {
 		return s.typing()
 	case *settingsScreen:
 		fs := s.section()
-		return fs != nil && fs.typing()
+		return fs != nil && !s.onTabs && fs.typing()
 	case *socialScreen:
 		// The pasted address's field has the focus.
 		return true
