@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -97,8 +98,10 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 			}
 		}
 	}
-	s.tabs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
-	s.tabs.SetBorderPadding(0, 0, 1, 1)
+	s.tabs = tview.NewTextView().SetDynamicColors(true)
+	// No padding on the right: the four tabs of a TOTP-enabled Kratos
+	// fit one row at 60 columns.
+	s.tabs.SetBorderPadding(0, 0, 1, 0)
 	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	msgs.SetBorderPadding(0, 0, 1, 1)
 	var lines []string
@@ -179,27 +182,38 @@ func (s *settingsScreen) switchTo(i int) {
 		return
 	}
 	s.current = (i + len(s.sections)) % len(s.sections)
-	var tabs []string
+	// The tabs are separated by a space, the current one in brackets
+	// (reverse video in colour); on a narrow terminal they take another
+	// row, broken between tabs, never inside one.
+	var lines []string
+	line, cols, width := "", 0, s.v.layout.root.width-3
 	for j, sec := range s.sections {
-		label := strconv.Itoa(j+1) + " " + sec.Title
-		switch {
-		case j == s.current && s.onTabs:
-			// The focus is here: underlined too.
-			label = s.v.theme.tag("::ru", "["+label+"]")
-		case j == s.current:
-			label = s.v.theme.tag("::r", "["+label+"]")
-		default:
-			label = " " + tview.Escape(label) + " "
+		shown := strconv.Itoa(j+1) + " " + sec.Title
+		label := tview.Escape(shown)
+		if j == s.current {
+			shown = "[" + shown + "]"
+			style := "::r"
+			if s.onTabs {
+				// The focus is here: underlined too.
+				style = "::ru"
+			}
+			label = s.v.theme.tag(style, shown)
 		}
-		tabs = append(tabs, label)
+		n := utf8.RuneCountInString(shown)
+		if cols > 0 && cols+1+n > width {
+			lines = append(lines, line)
+			line, cols = "", 0
+		}
+		if cols > 0 {
+			line += " "
+			cols++
+		}
+		line += label
+		cols += n
 	}
-	s.tabs.SetText(strings.Join(tabs, " "))
-	// On a narrow terminal the tabs take a second line, never cut.
-	plain := make([]string, len(s.sections))
-	for j, sec := range s.sections {
-		plain[j] = "[" + strconv.Itoa(j+1) + " " + sec.Title + "]"
-	}
-	s.flex.ResizeItem(s.tabs, wrappedRows(strings.Join(plain, " "), s.v.layout.root.width-4), 0)
+	lines = append(lines, line)
+	s.tabs.SetText(strings.Join(lines, "\n"))
+	s.flex.ResizeItem(s.tabs, len(lines), 0)
 	sec := s.sections[s.current]
 	// A message (and the notice) of a save is about the section saved:
 	// not shown on the others.

@@ -87,6 +87,15 @@ var everyScreen = []screenCase{
 		h.feed(settingsForm(t, "settings_lookup_revealed_200.json", fsm.MessageSettingsSaved))
 		return h.key(tcell.KeyPgUp)
 	}},
+	{name: "settings_backup_codes_revealed", show: func(t *testing.T, h *harness) string {
+		// Reveal pressed on the backup codes section: the codes come
+		// with the notice that the flow saved, under the tabs, above
+		// both buttons.
+		h.feed(settingsForm(t, "settings_lookup_confirmed_200.json", ""))
+		h.key(tcell.KeyPgUp)
+		h.key(tcell.KeyEnter)
+		return h.feed(settingsForm(t, "settings_lookup_revealed_200.json", fsm.MessageSettingsSaved))
+	}},
 	feedCase("recovery", func(t *testing.T) events.Event { return recoveryForm(t, "recovery_flow_created_200.json") }),
 	feedCase("recovery_wrong_code", func(t *testing.T) events.Event { return recoveryForm(t, "recovery_wrong_code_200.json") }),
 	feedCase("verification_sent", func(t *testing.T) events.Event { return verificationForm(t, "verification_code_sent_200.json", "") }),
