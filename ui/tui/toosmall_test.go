@@ -103,3 +103,29 @@ func TestUnconfirmedBackupCodesAreNotSaved(t *testing.T) {
 		t.Fatalf("codes not confirmed yet are said to be saved:\n%s", frame)
 	}
 }
+
+// TestEscWhileTooSmallCancelsTheCall: Esc typed while the terminal is too
+// small during a call cancels it once the terminal is large enough (it is
+// not kept for the form that comes next, where it would go back).
+func TestEscWhileTooSmallCancelsTheCall(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	form := loginForm(t, "login_flow_created_200.json")
+	h.feed(form)
+	h.typeText("zoë@example.com")
+	h.key(tcell.KeyTab)
+	h.typeText("pässword-1")
+	h.key(tcell.KeyEnter)
+	h.waitFor("the call in flight", func(f string) bool { return strings.Contains(f, "Esc cancel") })
+	resize := func(w, hh int) {
+		h.sim.SetSize(w, hh)
+		_ = h.sim.PostEvent(tcell.NewEventResize(w, hh))
+	}
+	resize(40, 12)
+	h.waitFor("the too-small message", func(f string) bool { return strings.Contains(f, "Terminal too small") })
+	h.key(tcell.KeyEscape)
+	if _, ok := h.host.last().(events.SignInSubmitted); !ok {
+		t.Fatalf("Esc acted while the terminal was too small: %#v", h.host.last())
+	}
+	resize(80, 24)
+	h.waitIntent(events.RequestCancelled{})
+}
