@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -229,6 +230,13 @@ func checkNothingCut(t *testing.T, whole, frame string) {
 			missing = append(missing, fmt.Sprintf("%q (%d of %d)", w, got[w], n))
 		}
 	}
+	// A bracketed label (the settings section shown) is never broken
+	// across rows.
+	for _, label := range bracketed.FindAllString(whole, -1) {
+		if !strings.Contains(frame, label) {
+			missing = append(missing, fmt.Sprintf("%q (broken)", label))
+		}
+	}
 	if len(missing) > 0 {
 		t.Errorf("cut: %s missing; on a large terminal:\n%s\nhere:\n%s", strings.Join(missing, ", "), whole, frame)
 	}
@@ -236,6 +244,9 @@ func checkNothingCut(t *testing.T, whole, frame string) {
 		t.Errorf("the help bar names other keys than on a large terminal:\n%s\n%s", wantBar, gotBar)
 	}
 }
+
+// bracketed are the labels drawn in brackets on one row.
+var bracketed = regexp.MustCompile(`\[[^\]\n]+\]`)
 
 // checkFrame checks a frame's structure.
 func checkFrame(t *testing.T, frame string, w, h int) {
