@@ -75,8 +75,12 @@ type Viewer struct {
 	prompt   *tview.InputField
 	bottom   *tview.Pages
 	body     *tview.Flex
-	title    string
-	st       *store
+	root     *tview.Flex
+	// headerLine is the header's text, broken into rows at the width
+	// drawn (fitBars).
+	headerLine string
+	title      string
+	st         *store
 	// total is the number of records the timeline knows (the store may
 	// have indexed more since the last grow).
 	total int
@@ -161,7 +165,7 @@ func NewLive(h flowlog.Header, where string) *Viewer {
 	st := newStore(h)
 	v := newViewer(st)
 	v.live, v.tail = where, true
-	v.help.SetText(HelpBarLive)
+	v.fitBars()
 	v.grow()
 	return v
 }
@@ -219,9 +223,9 @@ func newViewer(st *store) *Viewer {
 	v.right.AddPage("record", v.detailPane, true, true).AddPage("divergence", divPane, true, false)
 	v.body = tview.NewFlex().AddItem(v.table, 0, 3, true).AddItem(v.right, 0, 2, false)
 	v.bottom.AddPage("help", v.help, true, true).AddPage("prompt", v.prompt, true, false)
-	root := tview.NewFlex().SetDirection(tview.FlexRow).
+	v.root = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(v.header, 1, 0, false).AddItem(v.body, 0, 1, true).AddItem(v.bottom, 1, 0, false)
-	v.app.SetRoot(root, true)
+	v.app.SetRoot(v.root, true)
 	v.setFocus(v.table)
 	v.app.SetInputCapture(v.keys)
 	v.app.SetBeforeDrawFunc(v.layout)
@@ -395,14 +399,7 @@ func (v *Viewer) layout(screen tcell.Screen) bool {
 		row, _ := v.table.GetSelection()
 		v.selectRow(row)
 	}
-	if v.live == "" {
-		// The whole key line where it fits, else the short one: never cut.
-		if w >= utf8.RuneCountInString(HelpBar) {
-			v.help.SetText(HelpBar)
-		} else {
-			v.help.SetText(HelpBarShort)
-		}
-	}
+	v.fitBars()
 	stacked := w < 120
 	if stacked != v.stacked {
 		v.stacked = stacked
@@ -883,7 +880,70 @@ func (v *Viewer) updateHeader() {
 	if err == nil && v.live == "" && v.st.unended() {
 		line += " | warning: no end mark (the run was killed or the file cut)"
 	}
-	v.header.SetText(termtext.Escape(line))
+	v.headerLine = line
+	v.fitBars()
+}
+
+// helpBar is the key line: the whole one where it fits, else the short
+// one; a run followed live has its own.
+func (v *Viewer) helpBar() string {
+	switch {
+	case v.live != "":
+		return HelpBarLive
+	case v.width == 0 || v.width >= utf8.RuneCountInString(HelpBar):
+		return HelpBar
+	}
+	return HelpBarShort
+}
+
+// fitBars lays out the header and the key line at the width drawn: each
+// takes as many rows as it needs (a narrow terminal, a long status),
+// broken between words and between keys, never cut.
+func (v *Viewer) fitBars() {
+	if v.root == nil {
+		return // still being built: laid out before the first frame
+	}
+	w := v.width
+	if w <= 0 {
+		w = 80
+	}
+	header := breakRows(strings.Split(v.headerLine, " "), " ", w)
+	for i := range header {
+		header[i] = termtext.Escape(header[i])
+	}
+	v.header.SetText(strings.Join(header, "\n"))
+	v.root.ResizeItem(v.header, len(header), 0)
+	keys := breakRows(strings.Split(v.helpBar(), "  "), "  ", w)
+	v.help.SetText(strings.Join(keys, "\n"))
+	v.root.ResizeItem(v.bottom, len(keys), 0)
+}
+
+// breakRows joins parts with sep into rows of at most w columns; a part
+// wider than a row is broken.
+func breakRows(parts []string, sep string, w int) []string {
+	var rows []string
+	cur := ""
+	for _, p := range parts {
+		for utf8.RuneCountInString(p) > w {
+			if cur != "" {
+				rows = append(rows, cur)
+				cur = ""
+			}
+			r := []rune(p)
+			rows = append(rows, string(r[:w]))
+			p = string(r[w:])
+		}
+		switch {
+		case cur == "":
+			cur = p
+		case utf8.RuneCountInString(cur)+utf8.RuneCountInString(sep)+utf8.RuneCountInString(p) <= w:
+			cur += sep + p
+		default:
+			rows = append(rows, cur)
+			cur = p
+		}
+	}
+	return append(rows, cur)
 }
 
 func kindColor(k events.Kind) tcell.Color {

@@ -10,6 +10,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
@@ -56,6 +57,9 @@ type formScreen struct {
 	// in this form (carried over, or sent back by Kratos): as a selected
 	// text in a browser, the first key that edits it types it over.
 	fresh map[string]bool
+	// source is the flow's form as Kratos sent it, this form was built
+	// from.
+	source adapters.UI
 }
 
 // newFormScreen builds the form. When keep is the same form (re-rendered
@@ -322,7 +326,9 @@ func (s *formScreen) addField(fd fields.Field, keep *formScreen) {
 		if value == "" && fd.Kind == fields.KindInput && !events.IsSecretField(fd.Name) {
 			value = s.carry[fd.Name]
 		}
-		s.fresh[fd.Name] = value != "" && carriesIdentifier[s.spec.kind]
+		// Any value the client or Kratos put there (carried, refilled,
+		// a trait Kratos holds) is typed over.
+		s.fresh[fd.Name] = value != ""
 		if keep != nil && keep.inputs[fd.Name] != nil {
 			value = keep.inputs[fd.Name].GetText()
 			s.fresh[fd.Name] = keep.fresh[fd.Name]

@@ -59,7 +59,8 @@ func TestQQuitsOutsideTextFields(t *testing.T) {
 func TestSettingsNoticeBelongsToItsSection(t *testing.T) {
 	h := newHarness(t, 80, 24, testOpts)
 	h.feed(settingsForm(t, "settings_flow_created_200.json", ""))
-	h.key(tcell.KeyEnter) // 1 Profile: save
+	h.key(tcell.KeyTab)   // 1 Profile: from the tabs into the form
+	h.key(tcell.KeyEnter) // save
 	frame := h.feed(settingsForm(t, "settings_profile_saved_200.json", fsm.MessageSettingsSaved))
 	if !strings.Contains(frame, "Your changes have been saved!") {
 		t.Fatalf("the saved section does not say so:\n%s", frame)

@@ -160,15 +160,25 @@ type sizeGuard struct {
 	onResize func()
 }
 
+// measure takes the size of the frame about to be drawn (the view calls
+// it before every frame, before it lays out the status line and the help
+// bar): it reports whether the terminal has just become big enough.
+func (g *sizeGuard) measure(w, h int) (grown bool) {
+	wasSmall := g.small
+	g.width, g.height = w, h
+	g.small = w < MinWidth || h < MinHeight
+	return wasSmall && !g.small
+}
+
 // Draw implements tview.Primitive.
 func (g *sizeGuard) Draw(screen tcell.Screen) {
 	w, h := screen.Size()
-	resized := w != g.width
-	g.width, g.height = w, h
-	g.small = w < MinWidth || h < MinHeight
-	if resized && g.onResize != nil {
-		// The help bar fits the new width.
-		g.onResize()
+	resized := w != g.width || h != g.height
+	if g.measure(w, h) || resized {
+		if g.onResize != nil {
+			// The help bar fits the new size.
+			g.onResize()
+		}
 	}
 	if !g.small {
 		g.Primitive.Draw(screen)

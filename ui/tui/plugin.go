@@ -293,6 +293,8 @@ func (p *Plugin) pump(ctx context.Context, app *tview.Application, v *view, box 
 				redrawTimer = time.NewTimer(p.cfg.LoadingRedrawDelay)
 				redraw = redrawTimer.C
 			}
+		case <-v.grown:
+			app.QueueUpdateDraw(v.resumePending)
 		case <-redraw:
 			redraw = nil
 			app.QueueUpdateDraw(func() {})

@@ -37,6 +37,13 @@ func secondFactorMethods(f events.Form) []string {
 // flow offers both). Enter, or the method's button, submits the method of
 // the field shown; Esc signs out.
 func (v *view) showSecondFactor(f events.Form, backup bool) {
+	v.showSecondFactorMethod(f, backup, false)
+}
+
+// showSecondFactorMethod renders the step with one method; switched (F3)
+// drops the errors shown: they were Kratos's answer to the other method
+// (a wrong authenticator code is no fault of the backup code).
+func (v *view) showSecondFactorMethod(f events.Form, backup, switched bool) {
 	methods := secondFactorMethods(f)
 	method := methodTOTP
 	switch {
@@ -46,6 +53,9 @@ func (v *view) showSecondFactor(f events.Form, backup bool) {
 		method = methodLookup
 	}
 	all := fields.BuildAll(f, "Second factor")
+	if switched {
+		all.Errors = nil
+	}
 	model := all
 	model.Fields, model.Buttons = nil, nil
 	for _, fd := range all.Fields {
@@ -84,7 +94,7 @@ func (v *view) showSecondFactor(f events.Form, backup bool) {
 			other, help = "Use the authenticator app instead", "authenticator"
 		}
 		spec.links = append([]link{{label: other, key: tcell.KeyF3, help: help,
-			do: func() { v.showSecondFactor(f, method == methodTOTP) }}}, spec.links...)
+			do: func() { v.showSecondFactorMethod(f, method == methodTOTP, true) }}}, spec.links...)
 	}
 	v.showSpec(f, model, spec)
 	v.secondFactorBackup = method == methodLookup

@@ -118,8 +118,10 @@ func TestSettingsSubmitsEachMethod(t *testing.T) {
 		h.feed(created)
 		return h
 	}
-	// Profile: the focus is on the first empty input (First Name).
+	// Profile: the focus is on the tabs; Tab goes into the form, on the
+	// first empty input (First Name).
 	h := open()
+	h.key(tcell.KeyTab)
 	h.typeText("Ada")
 	h.key(tcell.KeyTab)
 	h.typeText("Lovelace")

@@ -2,18 +2,28 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
 // MessageSetPasswordNow is shown on the settings after a recovery.
 const MessageSetPasswordNow = fields.MessageSetPasswordNow
+
+// MessageConfirmCodes is the notice while new backup codes wait to be
+// confirmed.
+const MessageConfirmCodes = "New backup codes: keep them safe, then Confirm to use them; until then the old codes stay valid."
+
+// messageSaved is Kratos's "Your changes have been saved!" (1050001).
+const messageSaved = 1050001
 
 // qrMinFormWidth is the width the TOTP form keeps when the QR code is drawn
 // beside it.
@@ -44,6 +54,10 @@ type settingsScreen struct {
 	msgs  *tview.TextView
 	rows  int
 	about string
+	// onTabs: the focus is on the section tabs (arriving at Settings),
+	// where 1-9 switch sections; Tab, ↓ or Enter goes into the section's
+	// form. In a field a digit is a digit.
+	onTabs bool
 }
 
 // newSettingsScreen renders a settings form. prev, the settings screen
@@ -59,10 +73,20 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 		}
 	}
 	s := &settingsScreen{v: v, form: f, sections: fields.Sections(model), built: map[string]*formScreen{}, uri: fields.TOTPURI(f)}
-	s.current = s.pick(prev, toPassword)
+	var flagged bool
+	s.current, flagged = s.pick(prev, toPassword)
+	// Arriving at Settings the focus is on the tabs, so that the section
+	// keys work and nothing typed lands in a field unasked; a re-render
+	// keeps where it was; a field Kratos flagged, or the password to set
+	// after a recovery, takes it.
+	s.onTabs = (prev == nil || prev.onTabs) && !flagged && !toPassword
 	if prev != nil && prev.form.FlowID == f.FlowID {
+		// A section submitted starts anew from Kratos's answer, unless
+		// the call was cancelled or failed before Kratos answered (the
+		// flow's form came back as it was): then what was typed stays.
+		again := v.cancelling || callFailed(prev.form.UI, f)
 		for group, fs := range prev.built {
-			if !fs.submitted {
+			if !fs.submitted || again {
 				s.keepFrom(group, fs)
 			}
 		}
@@ -74,8 +98,10 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 			}
 		}
 	}
-	s.tabs = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
-	s.tabs.SetBorderPadding(0, 0, 1, 1)
+	s.tabs = tview.NewTextView().SetDynamicColors(true)
+	// No padding on the right: the four tabs of a TOTP-enabled Kratos
+	// fit one row at 60 columns.
+	s.tabs.SetBorderPadding(0, 0, 1, 0)
 	msgs := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
 	msgs.SetBorderPadding(0, 0, 1, 1)
 	var lines []string
@@ -104,6 +130,17 @@ func newSettingsScreen(v *view, f events.Form, prev *settingsScreen, toPassword 
 	return s
 }
 
+// unconfirmedCodes: while new backup codes wait to be confirmed nothing is
+// saved yet, whatever the flow's state says: the notice says what to do
+// instead, and Kratos's "saved" message of the flow is not shown.
+func unconfirmedCodes(f events.Form) events.Form {
+	if fields.HasNode(f, "lookup_secret_confirm") {
+		f.Notice = MessageConfirmCodes
+		f.Messages = slices.DeleteFunc(slices.Clone(f.Messages), func(m adapters.Message) bool { return m.ID == messageSaved })
+	}
+	return f
+}
+
 // keepFrom remembers fs so that the section's new form starts from it.
 func (s *settingsScreen) keepFrom(group string, fs *formScreen) {
 	if s.kept == nil {
@@ -112,13 +149,14 @@ func (s *settingsScreen) keepFrom(group string, fs *formScreen) {
 	s.kept[group] = fs
 }
 
-// pick chooses the section to show: one with an error, else the one shown
-// before, else the password one after recovery, else the first.
-func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) int {
+// pick chooses the section to show: one with an error in a field
+// (flagged), else the one shown before, else the password one after
+// recovery, else the first.
+func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) (i int, flagged bool) {
 	for i, sec := range s.sections {
 		for _, fd := range sec.Fields {
 			if len(fd.Messages) > 0 {
-				return i
+				return i, true
 			}
 		}
 	}
@@ -131,10 +169,10 @@ func (s *settingsScreen) pick(prev *settingsScreen, toPassword bool) int {
 	}
 	for i, sec := range s.sections {
 		if sec.Group == want {
-			return i
+			return i, false
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // switchTo shows section i.
@@ -144,23 +182,38 @@ func (s *settingsScreen) switchTo(i int) {
 		return
 	}
 	s.current = (i + len(s.sections)) % len(s.sections)
-	var tabs []string
+	// The tabs are separated by a space, the current one in brackets
+	// (reverse video in colour); on a narrow terminal they take another
+	// row, broken between tabs, never inside one.
+	var lines []string
+	line, cols, width := "", 0, s.v.layout.root.width-3
 	for j, sec := range s.sections {
-		label := strconv.Itoa(j+1) + " " + sec.Title
+		shown := strconv.Itoa(j+1) + " " + sec.Title
+		label := tview.Escape(shown)
 		if j == s.current {
-			label = s.v.theme.tag("::r", "["+label+"]")
-		} else {
-			label = " " + tview.Escape(label) + " "
+			shown = "[" + shown + "]"
+			style := "::r"
+			if s.onTabs {
+				// The focus is here: underlined too.
+				style = "::ru"
+			}
+			label = s.v.theme.tag(style, shown)
 		}
-		tabs = append(tabs, label)
+		n := utf8.RuneCountInString(shown)
+		if cols > 0 && cols+1+n > width {
+			lines = append(lines, line)
+			line, cols = "", 0
+		}
+		if cols > 0 {
+			line += " "
+			cols++
+		}
+		line += label
+		cols += n
 	}
-	s.tabs.SetText(strings.Join(tabs, " "))
-	// On a narrow terminal the tabs take a second line, never cut.
-	plain := make([]string, len(s.sections))
-	for j, sec := range s.sections {
-		plain[j] = "[" + strconv.Itoa(j+1) + " " + sec.Title + "]"
-	}
-	s.flex.ResizeItem(s.tabs, wrappedRows(strings.Join(plain, " "), s.v.layout.root.width-4), 0)
+	lines = append(lines, line)
+	s.tabs.SetText(strings.Join(lines, "\n"))
+	s.flex.ResizeItem(s.tabs, len(lines), 0)
 	sec := s.sections[s.current]
 	// A message (and the notice) of a save is about the section saved:
 	// not shown on the others.
@@ -187,9 +240,16 @@ func (s *settingsScreen) switchTo(i int) {
 	if s.v.screen == s {
 		s.v.refresh()
 		if !s.v.helpOpen {
-			s.v.app.SetFocus(fs.focus())
+			s.v.app.SetFocus(s.focus())
 		}
 	}
+}
+
+// enter moves the focus from the tabs into the section's form, where it
+// starts.
+func (s *settingsScreen) enter() {
+	s.onTabs = false
+	s.switchTo(s.current)
 }
 
 // sectionForm builds the form of one section.
@@ -254,13 +314,16 @@ func (s *settingsScreen) section() *formScreen {
 func (s *settingsScreen) primitive() tview.Primitive { return s.flex }
 
 func (s *settingsScreen) focus() tview.Primitive {
-	if fs := s.section(); fs != nil {
+	if fs := s.section(); fs != nil && !s.onTabs {
 		return fs.focus()
 	}
 	return s.tabs
 }
 
 func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
+	if s.onTabs {
+		return s.tabsKey(ev)
+	}
 	switch ev.Key() {
 	case tcell.KeyEscape:
 		s.v.publish(events.HomeRequested{})
@@ -289,7 +352,57 @@ func (s *settingsScreen) key(ev *tcell.EventKey) *tcell.EventKey {
 	return nil
 }
 
+// tabsKey handles a key while the focus is on the tabs: the section keys,
+// the way into the form, the form's own keys (F3, Esc); a letter types
+// nowhere (no field has the focus).
+func (s *settingsScreen) tabsKey(ev *tcell.EventKey) *tcell.EventKey {
+	switch ev.Key() {
+	case tcell.KeyEscape:
+		s.v.publish(events.HomeRequested{})
+	case tcell.KeyPgDn:
+		s.onTabs = false
+		s.switchTo(s.current + 1)
+	case tcell.KeyPgUp:
+		s.onTabs = false
+		s.switchTo(s.current - 1)
+	case tcell.KeyTab, tcell.KeyDown, tcell.KeyEnter:
+		if s.section() != nil {
+			s.enter()
+		}
+	case tcell.KeyRune:
+		if n, err := strconv.Atoi(string(ev.Rune())); err == nil && n >= 1 && n <= len(s.sections) {
+			s.switchTo(n - 1)
+		} else if ev.Rune() == 'z' && s.onTOTP() {
+			s.v.openQR(s.uri)
+		}
+	default:
+		if fs := s.section(); fs != nil {
+			// The form's links on a key (F3 QR code).
+			for _, l := range fs.spec.links {
+				if l.key != 0 && ev.Key() == l.key {
+					l.do()
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func (s *settingsScreen) bindings() []binding {
+	if s.onTabs {
+		keys := "PgUp/PgDn"
+		if n := len(s.sections); n > 1 {
+			keys = fmt.Sprintf("1-%d/", min(n, 9)) + keys
+		}
+		bs := []binding{{keys, "section"}}
+		if s.section() != nil {
+			bs = append(bs, binding{"↓/Enter", "form"})
+		}
+		if s.onTOTP() {
+			bs = append(bs, binding{"F3/z", "QR code"})
+		}
+		return append(bs, binding{"Esc", "home"})
+	}
 	bs := []binding{{"PgUp/PgDn", "section"}}
 	if !s.v.typing() {
 		if n := len(s.sections); n > 1 {

@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -86,6 +87,15 @@ var everyScreen = []screenCase{
 	{name: "settings_backup_codes", show: func(t *testing.T, h *harness) string {
 		h.feed(settingsForm(t, "settings_lookup_revealed_200.json", fsm.MessageSettingsSaved))
 		return h.key(tcell.KeyPgUp)
+	}},
+	{name: "settings_backup_codes_revealed", show: func(t *testing.T, h *harness) string {
+		// Reveal pressed on the backup codes section: the codes come
+		// with the notice that the flow saved, under the tabs, above
+		// both buttons.
+		h.feed(settingsForm(t, "settings_lookup_confirmed_200.json", ""))
+		h.key(tcell.KeyPgUp)
+		h.key(tcell.KeyEnter)
+		return h.feed(settingsForm(t, "settings_lookup_revealed_200.json", fsm.MessageSettingsSaved))
 	}},
 	feedCase("recovery", func(t *testing.T) events.Event { return recoveryForm(t, "recovery_flow_created_200.json") }),
 	feedCase("recovery_wrong_code", func(t *testing.T) events.Event { return recoveryForm(t, "recovery_wrong_code_200.json") }),
@@ -220,6 +230,13 @@ func checkNothingCut(t *testing.T, whole, frame string) {
 			missing = append(missing, fmt.Sprintf("%q (%d of %d)", w, got[w], n))
 		}
 	}
+	// A bracketed label (the settings section shown) is never broken
+	// across rows.
+	for _, label := range bracketed.FindAllString(whole, -1) {
+		if !strings.Contains(frame, label) {
+			missing = append(missing, fmt.Sprintf("%q (broken)", label))
+		}
+	}
 	if len(missing) > 0 {
 		t.Errorf("cut: %s missing; on a large terminal:\n%s\nhere:\n%s", strings.Join(missing, ", "), whole, frame)
 	}
@@ -227,6 +244,9 @@ func checkNothingCut(t *testing.T, whole, frame string) {
 		t.Errorf("the help bar names other keys than on a large terminal:\n%s\n%s", wantBar, gotBar)
 	}
 }
+
+// bracketed are the labels drawn in brackets on one row.
+var bracketed = regexp.MustCompile(`\[[^\]\n]+\]`)
 
 // checkFrame checks a frame's structure.
 func checkFrame(t *testing.T, frame string, w, h int) {

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/kratos-tui/kratos-tui/adapters"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
@@ -67,9 +69,10 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	var keep *formScreen
 	carry := map[string]string{}
 	if prev := v.form; prev != nil {
-		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling) {
-			// The same form again, after an edit or a cancelled call:
-			// everything typed stays, the password too.
+		if prev.spec.kind == spec.kind && prev.model.FlowID == f.FlowID && (!prev.submitted || v.cancelling || failedCall(prev, f)) {
+			// The same form again, after an edit, a cancelled call or a
+			// call that failed before Kratos answered: everything typed
+			// stays, the password too.
 			keep = prev
 		}
 		for _, name := range []string{"identifier", "traits.email", "email"} {
@@ -92,7 +95,31 @@ func (v *view) showSpec(f events.Form, model fields.Form, spec formSpec) {
 	}
 	v.cancelling = false
 	v.form = newFormScreen(v, model, spec, keep, carry)
+	v.form.source = f.UI
 	v.show(v.form)
+}
+
+// failedCall reports whether f is the form prev submitted, sent back as it
+// was but for the error: the call failed (Kratos down, slow, timed out)
+// and nothing was refused, so what was typed stays. An answer of Kratos
+// is a new render of the flow (its messages, the values it keeps).
+func failedCall(prev *formScreen, f events.Form) bool {
+	return prev.submitted && prev.source.Nodes != nil && callFailed(prev.source, f)
+}
+
+// callFailed reports whether f is the flow's form ui sent back by the
+// machine with the error of a call that failed before Kratos answered:
+// the same nodes and messages, and an error that is none of Kratos's.
+func callFailed(ui adapters.UI, f events.Form) bool {
+	if f.GeneralError == "" || !reflect.DeepEqual(ui, f.UI) {
+		return false
+	}
+	for _, m := range f.UI.Messages {
+		if m.Text == f.GeneralError {
+			return false
+		}
+	}
+	return true
 }
 
 // carriesIdentifier are the forms that start with the identifier typed on

@@ -35,6 +35,9 @@ type view struct {
 	theme theme
 	// quit asks the pump to stop the application (buffered, never blocks).
 	quit chan struct{}
+	// grown tells the pump that the terminal is big enough again and
+	// keys wait (buffered, never blocks).
+	grown chan struct{}
 	// animating is read by the pump: a spinner is showing.
 	animating atomic.Bool
 
@@ -71,11 +74,14 @@ type view struct {
 	// check, a form on its way, a request in flight): they go, in order,
 	// to the next screen that can, so that a burst typed ahead (a password
 	// manager's user<Tab>password<Enter>) lands where it was meant to.
-	pending  []*tcell.EventKey
-	spin     int
-	notice   string
-	helpOpen bool
-	qrOpen   bool
+	pending []*tcell.EventKey
+	// delivering: the held keys are being handed over (a key in
+	// pending is not held again).
+	delivering bool
+	spin       int
+	notice     string
+	helpOpen   bool
+	qrOpen     bool
 	// socialOpened is the social sign-in flow whose page the browser was
 	// asked to open (once per flow), and socialErr why it could not be.
 	socialOpened string
@@ -86,7 +92,7 @@ type view struct {
 }
 
 func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
-	v := &view{app: app, host: host, opts: opts, theme: newTheme(opts.NoColor), quit: make(chan struct{}, 1)}
+	v := &view{app: app, host: host, opts: opts, theme: newTheme(opts.NoColor), quit: make(chan struct{}, 1), grown: make(chan struct{}, 1)}
 	v.layout = newLayout(v)
 	v.launch = newLaunchScreen(v)
 	v.show(v.launch)
@@ -100,7 +106,18 @@ func newView(app *tview.Application, host ui.Host, opts ui.Options) *view {
 			v.drawn(w, h)
 		}
 		if v.screen != nil {
-			v.layout.root.width, _ = screen.Size()
+			// The size, and whether it is too small, are those of this
+			// frame: the help bar laid out now is the one drawn.
+			if v.layout.root.measure(screen.Size()) && len(v.pending) > 0 {
+				// Keys typed while the terminal was too small go, in
+				// order, to the screen now shown: the pump hands them
+				// over right after this frame (tview holds its lock
+				// while it draws).
+				select {
+				case v.grown <- struct{}{}:
+				default:
+				}
+			}
 			v.refresh()
 		}
 		return false
@@ -202,10 +219,27 @@ func (v *view) cancelRequest() {
 	v.refresh()
 }
 
-// holding reports whether keys must wait: a request is in flight, an
-// intent's answer has not come, or the launch screen is loading.
+// holding reports whether keys must wait: the terminal is too small to
+// show the screen, a request is in flight, an intent's answer has not
+// come, or the launch screen is loading.
 func (v *view) holding() bool {
-	return v.busy || v.waiting || (v.screen == v.launch && v.launch.retry == nil)
+	return v.layout.tooSmall() || v.busy || v.waiting || (v.screen == v.launch && v.launch.retry == nil)
+}
+
+// resumePending runs when the terminal is big enough again: an Esc typed
+// while it was too small during a call cancels the call (as it would
+// have, the keys typed ahead going with it); the other keys go, in order,
+// to the screen.
+func (v *view) resumePending() {
+	if v.busy || v.waiting {
+		for _, ev := range v.pending {
+			if ev.Key() == tcell.KeyEscape {
+				v.cancelRequest()
+				return
+			}
+		}
+	}
+	v.deliverPending()
 }
 
 // launchLoading reports whether the launch screen shows its spinner, with
@@ -217,6 +251,11 @@ func (v *view) launchLoading() bool {
 // deliverPending hands the held keys, in order, to the screen, as the
 // event loop would, until one of them makes the screen wait again.
 func (v *view) deliverPending() {
+	if v.delivering {
+		return
+	}
+	v.delivering = true
+	defer func() { v.delivering = false }()
 	for len(v.pending) > 0 && !v.holding() {
 		ev := v.pending[0]
 		v.pending = v.pending[1:]
@@ -339,6 +378,8 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		return nil
 	}
 	if v.layout.tooSmall() {
+		// Nothing of the screen is shown: the key waits for it.
+		v.pending = append(v.pending, ev)
 		return nil
 	}
 	if ev.Key() == tcell.KeyEscape && (v.busy || v.waiting) {
@@ -346,8 +387,10 @@ func (v *view) capture(ev *tcell.EventKey) *tcell.EventKey {
 		v.cancelRequest()
 		return nil
 	}
-	if v.holding() {
+	if v.holding() || (len(v.pending) > 0 && !v.delivering) {
+		// Keys held before this one go first.
 		v.pending = append(v.pending, ev)
+		v.deliverPending()
 		return nil
 	}
 	if v.qrOpen {
@@ -398,7 +441,7 @@ func (v *view) typing() bool {
 		return s.typing()
 	case *settingsScreen:
 		fs := s.section()
-		return fs != nil && fs.typing()
+		return fs != nil && !s.onTabs && fs.typing()
 	case *socialScreen:
 		// The pasted address's field has the focus.
 		return true
@@ -422,6 +465,7 @@ func (v *view) showSettings(f events.Form) {
 		prev = nil
 	}
 	v.form = nil
+	f = unconfirmedCodes(f)
 	v.setNotice(f.Notice)
 	v.settings = newSettingsScreen(v, f, prev, fromRecovery)
 	v.show(v.settings)
