@@ -83,6 +83,7 @@ type frames struct {
 	mu     sync.Mutex
 	n      int
 	last   string
+	all    []string // every frame, for a test that reports what it saw
 	signal chan struct{}
 	// colours counts the cells of the last frame drawn in a colour other
 	// than the terminal's default.
@@ -106,6 +107,7 @@ func (f *frames) afterDraw(s tcell.Screen) {
 	f.mu.Lock()
 	f.n++
 	f.last = text
+	f.all = append(f.all, text)
 	f.colours = colours
 	f.mu.Unlock()
 	select {
