@@ -907,43 +907,15 @@ func (v *Viewer) fitBars() {
 	if w <= 0 {
 		w = 80
 	}
-	header := breakRows(strings.Split(v.headerLine, " "), " ", w)
+	header := termtext.Rows(strings.Split(v.headerLine, " "), " ", w)
 	for i := range header {
 		header[i] = termtext.Escape(header[i])
 	}
 	v.header.SetText(strings.Join(header, "\n"))
 	v.root.ResizeItem(v.header, len(header), 0)
-	keys := breakRows(strings.Split(v.helpBar(), "  "), "  ", w)
+	keys := termtext.Rows(strings.Split(v.helpBar(), "  "), "  ", w)
 	v.help.SetText(strings.Join(keys, "\n"))
 	v.root.ResizeItem(v.bottom, len(keys), 0)
-}
-
-// breakRows joins parts with sep into rows of at most w columns; a part
-// wider than a row is broken.
-func breakRows(parts []string, sep string, w int) []string {
-	var rows []string
-	cur := ""
-	for _, p := range parts {
-		for utf8.RuneCountInString(p) > w {
-			if cur != "" {
-				rows = append(rows, cur)
-				cur = ""
-			}
-			r := []rune(p)
-			rows = append(rows, string(r[:w]))
-			p = string(r[w:])
-		}
-		switch {
-		case cur == "":
-			cur = p
-		case utf8.RuneCountInString(cur)+utf8.RuneCountInString(sep)+utf8.RuneCountInString(p) <= w:
-			cur += sep + p
-		default:
-			rows = append(rows, cur)
-			cur = p
-		}
-	}
-	return append(rows, cur)
 }
 
 func kindColor(k events.Kind) tcell.Color {

@@ -9,6 +9,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 	"github.com/kratos-tui/kratos-tui/ui/tui/fields"
 )
 
@@ -111,21 +112,8 @@ type homeBox struct {
 func (b *homeBox) Draw(screen tcell.Screen) {
 	_, _, width, height := b.GetInnerRect()
 	info := wrappedRows(b.h.info.GetText(true), width)
-	// The menu's entries, as many to a line as fit, none broken.
-	var lines []string
-	cur := ""
-	for _, e := range b.h.entries {
-		switch {
-		case cur == "":
-			cur = e
-		case len([]rune(cur))+3+len([]rune(e)) <= width-2:
-			cur += "   " + e
-		default:
-			lines = append(lines, cur)
-			cur = e
-		}
-	}
-	lines = append(lines, cur)
+	// The menu's entries, as many to a line as fit.
+	lines := termtext.Rows(b.h.entries, "   ", width-2)
 	b.h.menu.SetText(b.h.v.theme.tag("::b", strings.Join(lines, "\n")))
 	if info+1+len(lines) <= height {
 		info++ // an empty row between the session and the menu

@@ -3,7 +3,8 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // binding is a key and what it does, for the help bar and overlay.
@@ -52,24 +53,11 @@ func (v *view) barBindings() []binding {
 // between entries: every key is listed, on a second line (or more) when
 // one is not enough.
 func helpBar(bs []binding, width int) []string {
-	var lines []string
-	cur := ""
-	for _, b := range bs {
-		part := b.key + " " + b.does
-		switch {
-		case cur == "":
-			cur = part
-		case utf8.RuneCountInString(cur)+3+utf8.RuneCountInString(part) <= width:
-			cur += " · " + part
-		default:
-			lines = append(lines, cur)
-			cur = part
-		}
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.key + " " + b.does
 	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
+	return termtext.Rows(parts, " · ", width)
 }
 
 // helpText is the help overlay: every key of the current screen and the

@@ -3,10 +3,11 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+
+	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
 // layout is the frame around the screens: a header line, the body, a
@@ -80,33 +81,7 @@ func (l *layout) setStatus(color, plain string) {
 // wrapLines breaks text into lines of at most width columns at spaces (a
 // longer word is broken).
 func wrapLines(text string, width int) []string {
-	width = max(width, 1)
-	var lines []string
-	cur := ""
-	for _, word := range strings.Fields(text) {
-		for utf8.RuneCountInString(word) > width {
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
-			}
-			r := []rune(word)
-			lines = append(lines, string(r[:width]))
-			word = string(r[width:])
-		}
-		switch {
-		case cur == "":
-			cur = word
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) <= width:
-			cur += " " + word
-		default:
-			lines = append(lines, cur)
-			cur = word
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
+	return termtext.Rows(strings.Fields(text), " ", width)
 }
 
 // setHelp shows the help bar's lines (one, or more on a narrow terminal),
