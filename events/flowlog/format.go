@@ -125,8 +125,8 @@ func parseHeader(line []byte) (Header, error) {
 	}
 	major := h.Format
 	if h.SchemaVersion != "" {
-		m, err := strconv.Atoi(strings.SplitN(h.SchemaVersion, ".", 2)[0])
-		if err != nil {
+		m, _, ok := parseVersion(h.SchemaVersion)
+		if !ok {
 			return Header{}, fmt.Errorf("line 1: bad schema_version %q", h.SchemaVersion)
 		}
 		if m != major {
@@ -153,4 +153,28 @@ func (e *VersionError) Error() string {
 	}
 	return fmt.Sprintf("flow log format version %d (schema %q) is not supported: this kratos-tui reads version %d only; use a kratos-tui release that writes version %d",
 		e.Got, e.SchemaVersion, MajorVersion, e.Got)
+}
+
+// Current reports whether h is of the version this package writes
+// (SchemaVersion) or a later minor one: a log whose records have every
+// field the client writes.
+func (h Header) Current() bool {
+	major, minor, ok := parseVersion(h.SchemaVersion)
+	cmajor, cminor, _ := parseVersion(SchemaVersion)
+	return ok && major == cmajor && minor >= cminor
+}
+
+// parseVersion reads "major.minor" ("major" alone is minor 0).
+func parseVersion(v string) (major, minor int, ok bool) {
+	a, b, found := strings.Cut(v, ".")
+	major, err := strconv.Atoi(a)
+	if err != nil {
+		return 0, 0, false
+	}
+	if found {
+		if minor, err = strconv.Atoi(b); err != nil {
+			return 0, 0, false
+		}
+	}
+	return major, minor, true
 }

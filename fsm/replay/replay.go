@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -170,7 +169,7 @@ func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Resul
 	defer b.Close()
 
 	red := newReplayRedactor()
-	cmp := &comparer{w: w, red: red, strict: opts.Strict || currentFormat(h)}
+	cmp := &comparer{w: w, red: red, strict: opts.Strict || h.Current()}
 	if err := b.Subscribe(ctx, cmp.handle, bus.TopicIntents, bus.TopicStates, bus.TopicTrace); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -404,24 +403,4 @@ func (il *interleaver) publishNext() (bool, error) {
 		return false, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
 	}
 	return true, nil
-}
-
-// currentFormat reports whether h is of the format version this build
-// writes (flowlog.SchemaVersion) or a later minor one: a log whose
-// records have every field this client writes.
-func currentFormat(h flowlog.Header) bool {
-	major, minor, ok := versionOf(h.SchemaVersion)
-	cmajor, cminor, _ := versionOf(flowlog.SchemaVersion)
-	return ok && major == cmajor && minor >= cminor
-}
-
-func versionOf(v string) (major, minor int, ok bool) {
-	a, b, found := strings.Cut(v, ".")
-	if !found {
-		return 0, 0, false
-	}
-	var err1, err2 error
-	major, err1 = strconv.Atoi(a)
-	minor, err2 = strconv.Atoi(b)
-	return major, minor, err1 == nil && err2 == nil
 }
