@@ -202,7 +202,7 @@ func Run(ctx context.Context, cfg Config) error {
 	tokens, login := startEarly(ctx, open, client.Kratos, cfg.EarlyLoginFlow, cfg.Logger)
 	client.Tokens = tokens
 	if login != nil {
-		client.Kratos = login
+		client.Kratos = earlyKratos(login)
 	}
 	plugin, err := ui.New(cfg.UI, cfg.Stdio, cfg.UIOptions)
 	if err != nil {

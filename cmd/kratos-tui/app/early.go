@@ -121,6 +121,35 @@ type earlyLogin struct {
 	exchanges []events.HTTPExchange
 }
 
+// traitTyper is the identity-schema read a Kratos adapter may offer (the
+// state machine asks for it: fsm.traitTyper).
+type traitTyper interface {
+	TraitTypes(ctx context.Context, id string) (map[string]adapters.TraitType, error)
+}
+
+// earlyLoginTyped is earlyLogin over an adapter that reads the identity
+// schema: the wrapper keeps that method visible, or the machine would see
+// an adapter without it (the TUI's sign-up and settings forms lost their
+// trait types, and their recordings the schema read replay makes).
+type earlyLoginTyped struct {
+	*earlyLogin
+	tt traitTyper
+}
+
+// TraitTypes passes the read to the wrapped adapter.
+func (e earlyLoginTyped) TraitTypes(ctx context.Context, id string) (map[string]adapters.TraitType, error) {
+	return e.tt.TraitTypes(ctx, id)
+}
+
+// earlyKratos is login as the Kratos adapter, with every optional method
+// of the adapter it wraps.
+func earlyKratos(login *earlyLogin) adapters.Kratos {
+	if tt, ok := login.Kratos.(traitTyper); ok {
+		return earlyLoginTyped{earlyLogin: login, tt: tt}
+	}
+	return login
+}
+
 // CreateLoginFlow implements adapters.Kratos.
 func (e *earlyLogin) CreateLoginFlow(ctx context.Context) (*adapters.Flow, error) {
 	if e.taken.Swap(true) {

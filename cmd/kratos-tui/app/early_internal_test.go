@@ -177,3 +177,28 @@ func TestUnavailableTokenStoreFailsBeforeTheUI(t *testing.T) {
 		t.Fatalf("the UI was started %d times for a run that cannot open its token store", n)
 	}
 }
+
+// typedKratos is a Kratos adapter that also reads the identity schema.
+type typedKratos struct{ adapters.Kratos }
+
+func (typedKratos) TraitTypes(context.Context, string) (map[string]adapters.TraitType, error) {
+	return map[string]adapters.TraitType{"traits.age": {Type: "integer"}}, nil
+}
+
+// The early login adapter hides none of the wrapped adapter's optional
+// methods: the identity schema read stays visible to the state machine
+// (without it the TUI's sign-up and settings forms had no trait types and
+// their recordings did not replay), and is not claimed when absent.
+func TestEarlyLoginKeepsTheSchemaRead(t *testing.T) {
+	wrapped := earlyKratos(&earlyLogin{Kratos: typedKratos{}, done: make(chan struct{})})
+	tt, ok := wrapped.(traitTyper)
+	if !ok {
+		t.Fatal("the early login adapter hides TraitTypes")
+	}
+	if types, err := tt.TraitTypes(context.Background(), ""); err != nil || types["traits.age"].Type != "integer" {
+		t.Fatalf("TraitTypes: %v, %v", types, err)
+	}
+	if _, ok := earlyKratos(&earlyLogin{done: make(chan struct{})}).(traitTyper); ok {
+		t.Fatal("TraitTypes claimed for an adapter without it")
+	}
+}
