@@ -74,3 +74,28 @@ func TestTypeAheadAfterSubmitWaitsForTheNextForm(t *testing.T) {
 		t.Fatalf("published %#v", h.host.last())
 	}
 }
+
+// TestTypeAheadIsNotRoutedToALaunchFailure: keys typed for a sign-in form
+// that does not come (Kratos timed out) are not fed to the failure's
+// screen, where the r of the password would retry and its rest fill the
+// next form's e-mail, shown in clear: they are dropped, the user told, and
+// the next form starts empty.
+func TestTypeAheadIsNotRoutedToALaunchFailure(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(events.SessionCheckStarted{Message: "Checking your session…"})
+	h.feed(events.SignedOut{Reason: events.ReasonNoSession})
+	h.feed(events.RequestStarted{Operation: "create_login_flow"})
+	h.autoType("me@example.com", "a-long-dev-password-42")
+	before := len(h.host.intents())
+	frame := h.feed(events.SignedOut{Reason: events.ReasonFlowFailed, Message: "Kratos has not answered (timed out)."})
+	if !strings.Contains(frame, "was not used") {
+		t.Fatalf("the dropped keys are not told:\n%s", frame)
+	}
+	if got := h.host.intents()[before:]; len(got) != 0 {
+		t.Fatalf("keys typed ahead published %#v on the failure's screen", got)
+	}
+	frame = h.feed(loginForm(t, "login_flow_created_200.json"))
+	if strings.Contains(frame, "password") && strings.Contains(frame, "d-42") || strings.Contains(frame, "me@example.com") {
+		t.Fatalf("keys typed ahead reached the next form:\n%s", frame)
+	}
+}

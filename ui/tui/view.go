@@ -293,6 +293,17 @@ func (v *view) apply(ev events.Event) {
 	if _, progress := ev.(events.RequestStarted); !progress {
 		v.cancelling = false
 	}
+	if len(v.pending) > 0 && v.screen == v.launch && v.launch.retry != nil {
+		// The keys were typed for a form that did not come: the
+		// failure's screen is not where they were meant to go (an r of
+		// the password would retry, its rest fill the next form's
+		// e-mail in clear, a q quit). They are dropped, and the user
+		// told.
+		v.pending = nil
+		v.notice = "What you typed while the form was on its way was not used: type it again once it is shown."
+		v.refresh()
+		return
+	}
 	v.deliverPending()
 }
 
