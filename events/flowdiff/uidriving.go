@@ -320,9 +320,27 @@ func formRequest(st step) bool {
 			if ev.Error != nil || !readOnlyFlowCall(ev.Operation) {
 				return false
 			}
+		case events.TransitionMade:
+			// Asking for a form only goes to loading and on to a form:
+			// a step that ends signed in (or anywhere else) did more.
+			if ev.To != "loading" && !formState[ev.To] {
+				return false
+			}
+		default:
+			if r.Kind == events.KindState && !formScreen(r.Type) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// formState are the machine's states that show a form asked for.
+var formState = map[string]bool{"login": true, "registration": true, "recovery": true, "verification": true, "settings": true}
+
+// formScreen says a state event only shows a form on its way or shown.
+func formScreen(typ string) bool {
+	return typ == "RequestStarted" || strings.HasSuffix(typ, "FormShown")
 }
 
 func readOnlyFlowCall(op string) bool {

@@ -167,6 +167,13 @@ func TestUIDrivingRulesHideNothingReal(t *testing.T) {
 		}),
 		json:       retryJSON,
 		wantIntent: "LoginFlowRequested",
+	}, {
+		// The trailing form request ended signed in, not on a form (the
+		// breaker's edit: its transition and its last screen).
+		name:       "a trailing form request that signed in",
+		tui:        filepath.Join("testdata", "sign_in_retry_tui_trailing_signed_in.jsonl"),
+		json:       retryJSON,
+		wantIntent: "LoginFlowRequested",
 	}}
 	for _, c := range cases {
 		for _, order := range [][2]string{{c.tui, c.json}, {c.json, c.tui}} {
