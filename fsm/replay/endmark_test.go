@@ -27,20 +27,28 @@ func TestEndMarkAndOldLogs(t *testing.T) {
 	if err != nil || rec.Ended || len(rec.Records) != 23 {
 		t.Fatalf("2.0 log loaded: %v", err)
 	}
-	// Cut after seq 16, where the machine waits for Kratos: no end mark.
+	// Cut after seq 18, the call to Kratos whose answer never came (a run
+	// killed while Kratos answered): no end mark.
 	lines := strings.SplitAfter(string(corpusBytes(t, "sign_in")), "\n")
-	res, err = replay.RunFile(ctx, writeTemp(t, []byte(strings.Join(lines[:17], ""))), replay.Options{})
+	res, err = replay.RunFile(ctx, writeTemp(t, []byte(strings.Join(lines[:19], ""))), replay.Options{})
 	if err != nil || res.Ended {
 		t.Fatalf("cut log: %+v, %v", res, err)
 	}
 	// What the replay does past the last record of such a log is not a
 	// divergence: the run was killed there. It passes for its records.
-	if !res.Passed() || res.Records != 16 || res.Compared != 16 {
+	if !res.Passed() || res.Records != 18 || res.Compared != 18 {
 		t.Fatalf("cut log mid-call: %+v (divergence %+v)", res, res.Divergence)
+	}
+	// Cut anywhere else (here after seq 22, before SignedIn: the client's
+	// last screen removed), the missing end mark hides nothing: the
+	// replay's SignedIn is a divergence.
+	res, err = replay.RunFile(ctx, writeTemp(t, []byte(strings.Join(lines[:23], ""))), replay.Options{})
+	if err != nil || res.Passed() || res.Divergence.Seq != 23 {
+		t.Fatalf("log cut before its last screen: %+v, %v", res, err)
 	}
 	// The same records closed normally (with their end mark) claim the
 	// run ended there: the replay's going on is a divergence.
-	closed := strings.Join(lines[:17], "") + `{"kratos_tui_flow_log_end":true,"records":16}` + "\n"
+	closed := strings.Join(lines[:19], "") + `{"kratos_tui_flow_log_end":true,"records":18}` + "\n"
 	res, err = replay.RunFile(ctx, writeTemp(t, []byte(closed)), replay.Options{})
 	if err != nil || !res.Ended || res.Passed() {
 		t.Fatalf("closed log that stops mid-call: %+v, %v", res, err)

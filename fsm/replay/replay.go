@@ -85,18 +85,21 @@ func Run(ctx context.Context, rec *Recording, opts Options) (*Result, error) {
 	res, err := run(ctx, rec.Header, newWindow(sliceReader(rec.Records)), opts)
 	if res != nil {
 		res.Ended = rec.Ended
-		pastTheEnd(res)
+		pastTheEnd(res, rec.Records[len(rec.Records)-1].Kind)
 	}
 	return res, err
 }
 
 // pastTheEnd clears a divergence that is only the replay going on past
-// the last record of a log that was not closed normally (a run killed
-// during a call): the recording stopped there, so what follows is not a
-// divergence. The result covers the records the log has; commands warn
-// that it ends without its end mark.
-func pastTheEnd(res *Result) {
-	if d := res.Divergence; !res.Ended && d != nil && d.Expected == nil && d.Index >= res.Records {
+// the last record of a log that was not closed normally and whose last
+// whole record is an adapter call (a run killed during the call, its
+// result never written): the recording stopped there, so what follows is
+// not a divergence. Any other log that merely lacks its end mark is
+// compared to its last record and beyond, so that cutting a log cannot
+// hide what the client does at its end. The result covers the records the
+// log has; commands warn that it ends without its end mark.
+func pastTheEnd(res *Result, lastKind events.Kind) {
+	if d := res.Divergence; !res.Ended && lastKind == events.KindAdapterCall && d != nil && d.Expected == nil && d.Index >= res.Records {
 		res.Divergence, res.Compared = nil, res.Records
 	}
 }
@@ -153,7 +156,7 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 	}
 	res.Records = w.count()
 	res.Ended = r.Ended()
-	pastTheEnd(res)
+	pastTheEnd(res, w.lastKind())
 	return res, nil
 }
 

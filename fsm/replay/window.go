@@ -23,6 +23,7 @@ type window struct {
 	eof  bool
 	err  error
 	n    int // records read
+	last events.Kind
 	corr string
 
 	times   queue[time.Time]
@@ -50,6 +51,7 @@ func (w *window) fill() bool {
 		return false
 	}
 	w.n++
+	w.last = rec.Kind
 	w.times.push(rec.Time)
 	// The bus asks for ids in this order: for an intent that starts a
 	// flow (or the first intent), the correlation id, then for every
@@ -110,15 +112,23 @@ func (w *window) drain() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for !w.eof && w.err == nil {
-		_, err := w.read()
+		rec, err := w.read()
 		if errors.Is(err, io.EOF) {
 			w.eof = true
 		} else if err != nil {
 			w.err = err
 		} else {
 			w.n++
+			w.last = rec.Kind
 		}
 	}
+}
+
+// lastKind is the kind of the last record read.
+func (w *window) lastKind() events.Kind {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.last
 }
 
 func (w *window) count() int {
