@@ -3,8 +3,10 @@ package replay_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
@@ -73,5 +75,30 @@ func TestLogWithoutRecordsDoesNotReplay(t *testing.T) {
 		if _, err := replay.Run(context.Background(), &replay.Recording{}, replay.Options{}); !errors.Is(err, replay.ErrNoRecords) {
 			t.Errorf("Run of no records: %v", err)
 		}
+	}
+}
+
+// A replay of a log that stalls (a pipe whose writer neither writes nor
+// closes) ends when its context does, with the context's error, instead of
+// waiting for the log (Ctrl-C and SIGTERM cancel the CLI's context).
+func TestReplayOfAStalledLogEndsWithItsContext(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	lines := strings.SplitAfter(string(corpusBytes(t, "sign_in")), "\n")
+	go func() { _, _ = io.WriteString(pw, strings.Join(lines[:6], "")) }() // then nothing
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := replay.RunReader(ctx, pr, "fifo", replay.Options{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("RunReader: %v, want the context's error", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the replay of a stalled log did not end with its context")
 	}
 }

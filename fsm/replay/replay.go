@@ -137,12 +137,16 @@ func RunReader(ctx context.Context, in io.Reader, name string, opts Options) (*R
 		}
 		return r.Next()
 	}
-	read, stop := readAhead(next, readAheadRecords)
+	read, stop := readAhead(ctx, next, readAheadRecords)
 	w := newWindow(read)
 	res, err := run(ctx, r.Header(), w, opts)
 	if err != nil {
 		stop()
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		stop()
+		return nil, fmt.Errorf("replay %s: %w", name, err)
 	}
 	w.drain()
 	if err := w.failure(); err != nil {

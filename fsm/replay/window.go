@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -201,10 +202,11 @@ const readAheadRecords = 64
 // of read, so that parsing the log (about a sixth of a replay's work)
 // runs beside the state machine rather than in turn with it. read returns
 // next's records and errors in order, and after an error that error
-// again. stop, for a replay that ends before the log does, lets the
-// goroutine end at its next record (or when the file is closed); it does
-// not wait for it.
-func readAhead(next func() (flowlog.Record, error), n int) (read func() (flowlog.Record, error), stop func()) {
+// again; once ctx ends, ctx's error at once (a stalled pipe does not hold
+// a cancelled replay). stop, for a replay that ends before the log does,
+// lets the goroutine end at its next record (or when the file is closed);
+// it does not wait for it.
+func readAhead(ctx context.Context, next func() (flowlog.Record, error), n int) (read func() (flowlog.Record, error), stop func()) {
 	type item struct {
 		rec flowlog.Record
 		err error
@@ -230,7 +232,16 @@ func readAhead(next func() (flowlog.Record, error), n int) (read func() (flowlog
 		if last != nil {
 			return flowlog.Record{}, last
 		}
-		it, ok := <-ch
+		var it item
+		var ok bool
+		select {
+		case it, ok = <-ch:
+		case <-ctx.Done():
+			// A log that stalls (a pipe, a FIFO) does not keep a
+			// cancelled replay (Ctrl-C, SIGTERM) waiting.
+			last = ctx.Err()
+			return flowlog.Record{}, last
+		}
 		if !ok {
 			last = io.ErrUnexpectedEOF // stopped: not reached by a replay that reads on
 			return flowlog.Record{}, last
