@@ -60,6 +60,10 @@ var secretKeys = map[string]bool{
 	// Session tokens and how they travel.
 	"session_token": true, "x-session-token": true, "ory_session_token": true,
 	"session-token": true, "authorization": true, "proxy-authorization": true,
+	// OAuth 2.0 / OpenID Connect tokens and client secrets, and API keys,
+	// in a JSON body (a backend's answer) as in a URL.
+	"access_token": true, "refresh_token": true, "id_token": true,
+	"client_secret": true, "api_key": true,
 	"cookie": true, "set-cookie": true,
 	"session_token_exchange_code": true,
 	// The two halves of a session token exchange (/sessions/token-exchange).
@@ -546,8 +550,12 @@ func redactURLQuery(u string, r Redactor, depth int) string {
 	// A fragment of key=value pairs (an implicit OAuth grant's
 	// #access_token=…&state=…) is read as a query is.
 	if base, frag, ok := strings.Cut(u, "#"); ok && strings.Contains(frag, "=") {
-		if red := redactParams(frag, r, depth); red != frag {
-			return redactURLQuery(base, r, depth) + "#" + red
+		if strings.Contains(frag, "?") {
+			// A single-page app's route with its own query
+			// (#/callback?access_token=…).
+			frag = redactURLQuery(frag, r, depth)
+		} else {
+			frag = redactParams(frag, r, depth)
 		}
 		return redactURLQuery(base, r, depth) + "#" + frag
 	}

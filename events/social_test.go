@@ -34,6 +34,7 @@ func TestRedactURLQueryBySecretKey(t *testing.T) {
 		// A fragment of parameters (an implicit grant) is read as a query.
 		"http://127.0.0.1:4446/callback#access_token=tok&state=st&token_type=bearer": "http://127.0.0.1:4446/callback#access_token=«T»&state=«S»&token_type=bearer",
 		"/cb?code=c1#state=s1": "/cb?code=«C»#state=«S»",
+		"https://app.example.com/#/callback?access_token=tok&state=st": "https://app.example.com/#/callback?access_token=«T»&state=«S»",
 	}
 	for in, want := range cases {
 		if got := events.RedactURLQuery(in, r); got != want {

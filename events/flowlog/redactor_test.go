@@ -387,3 +387,14 @@ func TestRedactorPasswordInsideAnAddress(t *testing.T) {
 		t.Errorf("the password standing alone was not replaced: %s", line)
 	}
 }
+
+// OAuth tokens, client secrets and API keys in a JSON body (a backend's
+// whoami answer) are secrets by meaning, as in a URL.
+func TestRedactorOAuthKeysInBodies(t *testing.T) {
+	line := record(t, NewRedactor(RedactorOptions{}), events.AdapterReturned{Operation: "backend.whoami",
+		HTTP: []events.HTTPExchange{{Method: "GET", URL: "/whoami", Status: 200, Response: json.RawMessage(
+			`{"access_token":"at-0123456789","refresh_token":"rt-0123456789","id_token":"it-0123456789","client_secret":"cs-0123456789","api_key":"ak-0123456789"}`)}}})
+	if strings.Contains(line, "0123456789") {
+		t.Fatalf("a token in a body is in clear: %s", line)
+	}
+}
