@@ -5,11 +5,16 @@ import (
 	"strings"
 )
 
-// ShownURL is u as error messages show it: without its credentials, query
-// and fragment, which may hold secrets (a password, an api_key), each
-// marked by an ellipsis where it was.
+// ShownURL is u as error messages show it: without its credentials, query,
+// fragment and opaque part, which may hold secrets (a password, an
+// api_key), each marked by an ellipsis where it was.
 func ShownURL(u *url.URL) string {
 	c := *u
+	if c.Opaque != "" {
+		// "user:password@host" parses as scheme "user" and an opaque
+		// rest: nothing of it is shown.
+		c.Opaque = "…"
+	}
 	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
 	s := c.String()
 	if u.User != nil {

@@ -484,11 +484,11 @@ func devMail(vals map[string]string) []string {
 }
 
 // runsClient reports whether cmd runs the client (which --record records):
-// the client itself, status, token, logout, replay --live and the live
-// replay worker.
+// the client itself, status, logout, replay --live and the live replay
+// worker (token reads the token store and records nothing).
 func runsClient(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "status", "token", "logout", "replay-worker":
+	case "status", "logout", "replay-worker":
 		return true
 	case "replay":
 		live := cmd.Flags().Lookup("live")

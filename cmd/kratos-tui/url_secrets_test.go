@@ -21,6 +21,12 @@ func TestURLSecretsRefusedBeforeAnythingIsWritten(t *testing.T) {
 		{[]string{"--kratos-api", "http://127.0.0.1:1/?api_key=" + secret}, "must not have a query"},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--backend", "http://bob:" + secret + "@127.0.0.1:2"}, "contains credentials"},
 		{[]string{"--kratos-api", "http://127.0.0.1:1", "--backend", "http://203.0.113.9/?api_key=" + secret}, "has a query"},
+		// Refused before the adapters' checks, by the setting's own: the
+		// secret is not echoed there either.
+		{[]string{"--kratos-api", "alice:" + secret + "@127.0.0.1:1"}, "has no scheme"},
+		{[]string{"--kratos-api", "ftp://alice:" + secret + "@127.0.0.1"}, "must be an absolute"},
+		{[]string{"--kratos-api", "http://alice:" + secret + "@127.0.0.1:99999x"}, "is not a URL"},
+		{[]string{"--kratos-api", "http://127.0.0.1:1", "--backend", "alice:" + secret + "@b.example.com"}, "backend"},
 	}
 	for _, c := range cases {
 		rec := filepath.Join(t.TempDir(), "run.jsonl")

@@ -173,7 +173,12 @@ func (p *Plugin) read(ctx context.Context, out chan<- lineOrErr) {
 // ParseIntent decodes one input line into an intent.
 func ParseIntent(line []byte) (events.Event, error) {
 	var in inputLine
-	if err := json.Unmarshal(line, &in); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields() // "dat", a top-level "password": a typo, not an empty intent
+	if err := dec.Decode(&in); err != nil {
+		if _, field, ok := strings.Cut(err.Error(), "unknown field "); ok {
+			return nil, fmt.Errorf(`a line has only "type" and "data", not %s (e.g. {"type":"SignInSubmitted","data":{"identifier":"…","password":"…"}})`, field)
+		}
 		return nil, fmt.Errorf("not a JSON object with type and data: %v", err)
 	}
 	if in.Type == "" {

@@ -23,4 +23,13 @@ func TestParseIntentRefusesUnknownFields(t *testing.T) {
 	if _, err := jsonui.ParseIntent([]byte(`{"type":"LoginFlowRequested","data":{"flow":"x"}}`)); err == nil {
 		t.Fatal("data on an intent that takes none was accepted")
 	}
+	// One level up: "dat" for "data", a password beside the type.
+	for _, l := range []string{
+		`{"type":"SignInSubmitted","dat":{"identifier":"a@example.org","password":"correct horse"}}`,
+		`{"type":"SignInSubmitted","password":"correct horse"}`,
+	} {
+		if _, err := jsonui.ParseIntent([]byte(l)); err == nil || strings.Contains(err.Error(), "correct horse") {
+			t.Errorf("%s: %v", l, err)
+		}
+	}
 }

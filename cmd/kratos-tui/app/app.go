@@ -105,15 +105,20 @@ func ValidateURL(what, raw string) error {
 		return fmt.Errorf("%s is not set; give it with --%s or the %s environment variable (for example http://127.0.0.1:4433)%s",
 			what, strings.ToLower(strings.ReplaceAll(what, "_", "-")), what, hint)
 	}
+	// The URL is shown without credentials and query, which may hold a
+	// secret (adapters.ShownURL); one that does not parse is not shown.
 	if !strings.Contains(raw, "://") {
-		return fmt.Errorf("%s %q has no scheme: write http://%s (or https://%s)", what, raw, raw, raw)
+		if u, err := url.Parse("http://" + raw); err == nil && u.User == nil && u.RawQuery == "" && u.Fragment == "" {
+			return fmt.Errorf("%s %q has no scheme: write http://%s (or https://%s)", what, raw, raw, raw)
+		}
+		return fmt.Errorf("%s has no scheme: write it as http://HOST:PORT (or https://), without credentials or a query", what)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%s %q is not a URL: %v", what, raw, err)
+		return fmt.Errorf("%s is not a URL (%s): write it as http://HOST:PORT (or https://)", what, strings.TrimPrefix(err.Error(), fmt.Sprintf("parse %q: ", raw)))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s %q must be an absolute http:// or https:// URL with a host, such as http://127.0.0.1:4433", what, raw)
+		return fmt.Errorf("%s %q must be an absolute http:// or https:// URL with a host, such as http://127.0.0.1:4433", what, adapters.ShownURL(u))
 	}
 	return nil
 }
