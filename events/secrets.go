@@ -380,8 +380,12 @@ func bounded(s string, i, j int) bool {
 	return !partOfEmail(s, i, j)
 }
 
-// partOfEmail reports whether s[i:j] is a proper part of an e-mail address
-// written in s.
+// partOfEmail reports whether s[i:j] is exactly the local part, the
+// domain or one label of the domain of an e-mail address written in s
+// (not one inside a URL's user:password@host, nor one percent-encoded):
+// the user's own text, which earlier records show in clear. Any other
+// match inside such a token ("Hunter2+bob@…", "code-4829-sent-to-bob@…")
+// is replaced as usual.
 func partOfEmail(s string, i, j int) bool {
 	l, r := i, j
 	for l > 0 && isEmailByte(s[l-1]) {
@@ -393,12 +397,25 @@ func partOfEmail(s string, i, j int) bool {
 	if l == i && r == j {
 		return false // the match is the whole token
 	}
-	at := strings.IndexByte(s[l:r], '@')
-	if at <= 0 || strings.Count(s[l:r], "@") != 1 {
+	tok := s[l:r]
+	at := strings.IndexByte(tok, '@')
+	if at <= 0 || strings.Count(tok, "@") != 1 || strings.IndexByte(tok, '%') >= 0 || (l > 0 && (s[l-1] == ':' || s[l-1] == '/')) {
 		return false
 	}
-	domain := s[l+at+1 : r]
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+	domain := tok[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return false
+	}
+	dl := l + at + 1 // where the domain starts in s
+	switch {
+	case i == l && j == l+at: // the local part
+		return true
+	case i == dl && j == r: // the domain
+		return true
+	case i >= dl && (s[i-1] == '.' || i == dl) && (j == r || s[j] == '.'): // a label
+		return true
+	}
+	return false
 }
 
 func isEmailByte(c byte) bool {

@@ -398,3 +398,20 @@ func TestRedactorOAuthKeysInBodies(t *testing.T) {
 		t.Fatalf("a token in a body is in clear: %s", line)
 	}
 }
+
+// The e-mail exception is narrow: only a whole local part, domain or
+// domain label is left inside an address; a secret that is another part
+// of an address-shaped text, in a URL's user:password@host or in a
+// percent-encoded text, is replaced.
+func TestRedactorEmailExceptionIsNarrow(t *testing.T) {
+	r := NewRedactor(RedactorOptions{})
+	r.Secrets().Add("Hunter2Secret", "P@ssw0rd.2024", "482913x")
+	line := record(t, r, events.AdapterReturned{Operation: "kratos.whoami", Result: json.RawMessage(
+		`{"a":"https://alice:Hunter2Secret@kratos.example.com/","b":"Hunter2Secret+bob@example.com","c":"P@ssw0rd.2024-",` +
+			`"d":"code-482913x-sent-to-bob@example.com","e":"https%3A%2F%2Fx%2F%3Fu%3DHunter2Secret%26by%3Dbob@example.com"}`)})
+	for _, s := range []string{"Hunter2Secret", "P@ssw0rd", "482913x"} {
+		if strings.Contains(line, s) {
+			t.Errorf("%s in clear: %s", s, line)
+		}
+	}
+}
