@@ -137,6 +137,9 @@ func printResults(w io.Writer, rs []farm.Result) error {
 				fmt.Fprintf(w, ": %s", esc(r.Reason))
 			}
 		}
+		if r.Warning != "" {
+			fmt.Fprintf(w, " (warning: %s)", esc(r.Warning))
+		}
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "%d recordings: %d PASS, %d not\n", len(rs), len(rs)-failed, failed)

@@ -155,13 +155,15 @@ func (e *VersionError) Error() string {
 		e.Got, e.SchemaVersion, MajorVersion, e.Got)
 }
 
-// Current reports whether h is of the version this package writes
-// (SchemaVersion) or a later minor one: a log whose records have every
-// field the client writes.
+// Current reports whether h is to be read as the version this package
+// writes (SchemaVersion): a log whose records have every field the client
+// writes. Only a log that names an older minor version of this major
+// ("2.0") is not; a missing or unreadable version is read as current, so
+// that editing the header cannot loosen what a replay compares.
 func (h Header) Current() bool {
 	major, minor, ok := parseVersion(h.SchemaVersion)
 	cmajor, cminor, _ := parseVersion(SchemaVersion)
-	return ok && major == cmajor && minor >= cminor
+	return !ok || major != cmajor || minor >= cminor
 }
 
 // parseVersion reads "major.minor" ("major" alone is minor 0).

@@ -30,6 +30,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/kratos-tui/kratos-tui/adapters/natsrec"
+	"github.com/kratos-tui/kratos-tui/events/flowlog"
 	"github.com/kratos-tui/kratos-tui/fsm/replay"
 )
 
@@ -69,6 +70,9 @@ type Result struct {
 	// more: redelivered).
 	Worker   string `json:"worker,omitempty"`
 	Delivery uint64 `json:"delivery,omitempty"`
+	// Warning says the log was not closed normally (no end mark, or a
+	// last line cut): the result holds for the records it has.
+	Warning string `json:"warning,omitempty"`
 }
 
 // JobsStream returns the work queue's stream (and subject) name.
@@ -271,6 +275,12 @@ func Offline(ctx context.Context, name string, data []byte) Result {
 		return Result{Status: Failed, Reason: err.Error()}
 	}
 	out := Result{Status: Pass, Records: res.Records, Compared: res.Compared}
+	switch {
+	case res.Cut != nil:
+		out.Warning = res.Cut.Error()
+	case !res.Ended:
+		out.Warning = flowlog.ErrNoEndMark.Error()
+	}
 	if d := res.Divergence; d != nil {
 		out.Status, out.Seq, out.Field, out.Reason, out.Expected, out.Actual = Diverged, d.Seq, d.Field, d.Reason, d.Expected, d.Actual
 	}
