@@ -52,7 +52,10 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 		if sent.Load() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, c.slow(time.Since(start))
 		}
-		if errors.Is(ctx.Err(), context.Canceled) {
+		// The context's own state, or the error's (a replay serves a
+		// recorded cancel as an error wrapping context.Canceled, its
+		// context untouched): the same message either way.
+		if errors.Is(ctx.Err(), context.Canceled) || errors.Is(err, context.Canceled) {
 			return nil, &adapters.Error{Class: adapters.ClassUnavailable,
 				Message: "The request was cancelled before Kratos answered"}
 		}
