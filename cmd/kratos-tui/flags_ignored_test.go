@@ -24,6 +24,7 @@ func TestFlagsThatWouldBeIgnoredAreRefused(t *testing.T) {
 		{[]string{"replay", "--live", "--trace", log}, "--strict and --trace apply to an offline replay"},
 		{[]string{"replay", "--mail", "http://127.0.0.1:1", log}, "--mail applies to --live"},
 		{[]string{"replay", "--rewrite-email", "a=b", log}, "--rewrite-email applies to --live"},
+		{[]string{"replay", log, "--kratos-api", "http://127.0.0.1:1"}, "--kratos-api applies to --live"},
 		{[]string{"--ui", "bogus", "status"}, `unknown UI "bogus"`},
 		{[]string{"--ui", "bogus", "replay", log}, `unknown UI "bogus"`},
 	} {

@@ -84,7 +84,7 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 				}
 				return replayLive(cmd.Context(), s, &rf, args[0], stdin, stdout, stderr)
 			}
-			for _, name := range []string{"secrets-file", "mail", "rewrite-email"} {
+			for _, name := range []string{"secrets-file", "mail", "rewrite-email", "kratos-api", "backend"} {
 				if cmd.Flags().Changed(name) {
 					return fmt.Errorf("--%s applies to --live: an offline replay sends nothing to Kratos", name)
 				}
