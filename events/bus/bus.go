@@ -4,11 +4,21 @@
 // gochannel alone delivers messages from concurrent publishers in any order.
 // The bus makes order a guarantee: Publish stamps each event with the next
 // gapless sequence number and queues it; one pump goroutine hands the queue
-// to gochannel one message at a time and waits until every subscriber has
-// acknowledged it. A subscriber acknowledges as soon as the event is in its
-// mailbox and handles its mailbox in order on its own goroutine, so a slow
-// subscriber (the state machine waiting on Kratos) never holds the others,
-// and handlers may publish without deadlock.
+// to gochannel and waits for the acknowledgement. The bus's one gochannel
+// subscription, its dispatcher, puts each event in the mailbox of every
+// subscription that wants its topic and then acknowledges; each
+// subscription handles its mailbox in order on its own goroutine, so a
+// slow subscriber (the state machine waiting on Kratos) never holds the
+// others, and handlers may publish without deadlock.
+//
+// The pump hands gochannel one message per batch: every event queued since
+// its last hand-off, in order, on one watermill topic (TopicEvents); the
+// dispatcher sorts them by topic (TopicIntents, TopicStates, TopicTrace).
+// Under load the batches grow, so the cost of a hand-off (gochannel starts
+// goroutines and waits for the acknowledgement, per message and per
+// gochannel subscriber) is paid once per batch, not per event and
+// subscriber; when events come one at a time a batch is one event and
+// nothing waits to fill it.
 //
 // A Journal (the flow log recorder) sees every event before any subscriber,
 // and a state event reaches subscribers only once the journal has written
@@ -39,6 +49,22 @@ const (
 	TopicTrace   = "trace"
 )
 
+// TopicEvents is the one watermill topic the bus publishes on: a message
+// carries a batch of consecutive events of every topic.
+const TopicEvents = "events"
+
+// topicIndex is the index of TopicOf(k) in a subscription's topics.
+func topicIndex(k events.Kind) int {
+	switch k {
+	case events.KindIntent:
+		return 0
+	case events.KindState:
+		return 1
+	default:
+		return 2
+	}
+}
+
 // TopicOf returns the topic that events of kind k travel on.
 func TopicOf(k events.Kind) string {
 	switch k {
@@ -63,15 +89,19 @@ const CorrelationIDMetadataKey = "correlation_id"
 // CorrelationIDMetadataKey).
 const TypeMetadataKey = "event_type"
 
-type envelopeKey struct{}
+type batchKey struct{}
 
-// envelopeOf returns the envelope a message carries: in its context when it
-// was published by a Bus, else JSON-encoded in its payload.
-func envelopeOf(msg *message.Message) (events.Envelope, error) {
-	if env, ok := msg.Context().Value(envelopeKey{}).(events.Envelope); ok {
-		return env, nil
+// batchOf returns the envelopes a message carries: in its context when it
+// was published by a Bus, else one JSON-encoded in its payload.
+func batchOf(msg *message.Message) ([]events.Envelope, error) {
+	if batch, ok := msg.Context().Value(batchKey{}).([]events.Envelope); ok {
+		return batch, nil
 	}
-	return events.Unmarshal(msg.Payload)
+	env, err := events.Unmarshal(msg.Payload)
+	if err != nil {
+		return nil, err
+	}
+	return []events.Envelope{env}, nil
 }
 
 // ErrClosed is returned by Publish and Subscribe after Close.
@@ -106,7 +136,7 @@ type Bus struct {
 	wake        *sync.Cond // signalled when queue grows or bus closes
 	idle        *sync.Cond // signalled when pending reaches 0
 	seq         uint64
-	queue       []*message.Message
+	queue       []events.Envelope
 	pending     int // events queued or in a mailbox, not yet handled
 	closed      bool
 	correlation string
@@ -117,6 +147,18 @@ type Bus struct {
 	subs        sync.WaitGroup
 	cancelSubs  context.CancelFunc
 	subsCtx     context.Context
+	// receivers are the live subscriptions' mailboxes, replaced whole
+	// (under mu) when one comes or goes; the dispatcher reads them
+	// without a lock.
+	receivers atomic.Pointer[[]*receiver]
+}
+
+// receiver is one subscription as the dispatcher sees it: the topics it
+// wants and its mailbox.
+type receiver struct {
+	wanted [3]bool // by topicIndex
+	box    *mailbox
+	mine   []events.Envelope // the dispatcher's scratch space
 }
 
 // New starts a bus. Close it when done.
@@ -136,8 +178,67 @@ func New(opts Options) (*Bus, error) {
 	}
 	b.wake = sync.NewCond(&b.mu)
 	b.idle = sync.NewCond(&b.mu)
+	b.receivers.Store(&[]*receiver{})
+	ch, err := ps.Subscribe(ctx, TopicEvents)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("new bus: subscribe to %s: %w", TopicEvents, err)
+	}
+	b.subs.Add(1)
+	go b.dispatch(ch)
 	go b.pump()
 	return b, nil
+}
+
+// dispatch takes each batch from gochannel and puts the events of each
+// subscription's topics in its mailbox, in order, before acknowledging
+// it: once the pump's hand-off returns, every subscriber has the batch.
+func (b *Bus) dispatch(ch <-chan *message.Message) {
+	defer b.subs.Done()
+	for msg := range ch {
+		batch, err := batchOf(msg)
+		if err != nil {
+			b.log.Error().Err(err).Msg("bus: undecodable message dropped")
+			msg.Ack()
+			continue
+		}
+		for _, r := range *b.receivers.Load() {
+			r.mine = r.mine[:0]
+			for _, env := range batch {
+				if r.wanted[topicIndex(env.Kind)] {
+					r.mine = append(r.mine, env)
+				}
+			}
+			if len(r.mine) == 0 {
+				continue
+			}
+			b.mu.Lock()
+			b.pending += len(r.mine)
+			b.mu.Unlock()
+			if !r.box.put(r.mine) {
+				b.doneN(len(r.mine)) // the subscriber has stopped
+			}
+			clear(r.mine)
+		}
+		msg.Ack()
+	}
+}
+
+// addReceiver adds r to the receivers, or removes it (add false).
+func (b *Bus) addReceiver(r *receiver, add bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	old := *b.receivers.Load()
+	next := make([]*receiver, 0, len(old)+1)
+	for _, o := range old {
+		if o != r {
+			next = append(next, o)
+		}
+	}
+	if add {
+		next = append(next, r)
+	}
+	b.receivers.Store(&next)
 }
 
 // Publish stamps ev with the next sequence number, an id and the time, and
@@ -165,20 +266,19 @@ func (b *Bus) Publish(ev events.Event, meta Meta) (events.Envelope, error) {
 		Time: b.clock.Now(), CorrelationID: meta.CorrelationID,
 		CausationID: meta.CausationID, FlowID: meta.FlowID, Event: ev,
 	}
-	// In process the typed envelope travels in the message's context
+	// In process the typed envelopes travel in the message's context
 	// (gochannel preserves it); nothing is encoded on the hot path. The
 	// codec serialises events where they leave the process.
-	msg := message.NewMessage(env.ID, nil)
-	msg.SetContext(context.WithValue(context.Background(), envelopeKey{}, env))
-	b.queue = append(b.queue, msg)
+	b.queue = append(b.queue, env)
 	b.pending++
 	b.wake.Signal()
 	return env, nil
 }
 
-// pump hands queued messages to gochannel one at a time, in order.
+// pump hands the queued events to gochannel, a batch at a time, in order.
 func (b *Bus) pump() {
 	defer close(b.pumpDone)
+	var spare []events.Envelope
 	for {
 		b.mu.Lock()
 		for len(b.queue) == 0 && !b.closed {
@@ -188,28 +288,36 @@ func (b *Bus) pump() {
 			b.mu.Unlock()
 			return
 		}
-		msg := b.queue[0]
-		b.queue[0] = nil
-		b.queue = b.queue[1:]
+		batch := b.queue
+		b.queue = spare[:0]
 		b.mu.Unlock()
 
-		env, _ := msg.Context().Value(envelopeKey{}).(events.Envelope)
 		if j := b.journal.Load(); j != nil {
-			j.Append(env)
+			for _, env := range batch {
+				j.Append(env)
+			}
 		}
-		topic := TopicOf(env.Kind)
-		if err := b.pubsub.Publish(topic, msg); err != nil {
-			b.log.Error().Err(err).Str("topic", topic).Msg("bus: publish failed")
+		msg := message.NewMessage(batch[0].ID, nil)
+		msg.SetContext(context.WithValue(context.Background(), batchKey{}, batch))
+		if err := b.pubsub.Publish(TopicEvents, msg); err != nil {
+			b.log.Error().Err(err).Str("topic", TopicEvents).Msg("bus: publish failed")
 		}
-		// Every subscriber has the message in its mailbox now.
-		b.done()
+		// Every subscriber has the batch in its mailbox now: the batch's
+		// slice is free for the next one (the mailboxes hold copies).
+		n := len(batch)
+		clear(batch)
+		spare = batch
+		b.doneN(n)
 	}
 }
 
 // done marks one pending unit handled.
-func (b *Bus) done() {
+func (b *Bus) done() { b.doneN(1) }
+
+// doneN marks n pending units handled.
+func (b *Bus) doneN(n int) {
 	b.mu.Lock()
-	b.pending--
+	b.pending -= n
 	if b.pending == 0 {
 		b.idle.Broadcast()
 	}
@@ -234,38 +342,24 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 	if len(topics) == 0 {
 		return errors.New("subscribe: no topics")
 	}
+	r := &receiver{box: newMailbox()}
+	for _, topic := range topics {
+		switch topic {
+		case TopicIntents:
+			r.wanted[0] = true
+		case TopicStates:
+			r.wanted[1] = true
+		case TopicTrace:
+			r.wanted[2] = true
+		default:
+			return fmt.Errorf("subscribe to %s: no such topic (the topics are %s, %s and %s)", topic, TopicIntents, TopicStates, TopicTrace)
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(b.subsCtx, cancel)
-	box := newMailbox()
+	box := r.box
 	b.count(topics, +1)
-	for _, topic := range topics {
-		ch, err := b.pubsub.Subscribe(ctx, topic)
-		if err != nil {
-			cancel()
-			stop()
-			b.count(topics, -1)
-			return fmt.Errorf("subscribe to %s: %w", topic, err)
-		}
-		b.subs.Add(1)
-		go func() {
-			defer b.subs.Done()
-			for msg := range ch {
-				env, err := envelopeOf(msg)
-				if err != nil {
-					b.log.Error().Err(err).Str("topic", topic).Msg("bus: undecodable message dropped")
-					msg.Ack()
-					continue
-				}
-				b.mu.Lock()
-				b.pending++
-				b.mu.Unlock()
-				if !box.put(env) {
-					b.done() // the subscriber has stopped
-				}
-				msg.Ack()
-			}
-		}()
-	}
+	b.addReceiver(r, true)
 	b.subs.Add(1)
 	go func() {
 		defer b.subs.Done()
@@ -274,6 +368,7 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 		for {
 			env, ok := box.take(ctx)
 			if !ok {
+				b.addReceiver(r, false)
 				b.drop(box.discard())
 				return
 			}

@@ -19,14 +19,14 @@ func newMailbox() *mailbox {
 	return &mailbox{notify: make(chan struct{}, 1)}
 }
 
-// put appends env; false when the mailbox was discarded.
-func (m *mailbox) put(env events.Envelope) bool {
+// put appends envs, in order; false when the mailbox was discarded.
+func (m *mailbox) put(envs []events.Envelope) bool {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
 		return false
 	}
-	m.items = append(m.items, env)
+	m.items = append(m.items, envs...)
 	m.mu.Unlock()
 	select {
 	case m.notify <- struct{}{}:

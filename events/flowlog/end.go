@@ -38,7 +38,7 @@ func IsEnd(line []byte) bool {
 	if bytes.HasPrefix(line, endPrefix) {
 		return true
 	}
-	if !bytes.Contains(line, endKey) || bytes.HasPrefix(line, seqPrefix) {
+	if bytes.HasPrefix(line, seqPrefix) || !bytes.Contains(line, endKey) {
 		return false
 	}
 	var e End

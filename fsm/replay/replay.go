@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -186,7 +187,7 @@ func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Resul
 		return nil, err
 	}
 	cfg.Bus, cfg.Responder, cfg.Logger = b, resp, opts.Logger
-	il := &interleaver{bus: b, w: w, red: red}
+	il := &interleaver{bus: b, w: w, red: red, cmp: cmp}
 	cfg.Publisher = il
 	m, err := fsm.New(cfg)
 	if err != nil {
@@ -195,9 +196,12 @@ func run(ctx context.Context, h flowlog.Header, w *window, opts Options) (*Resul
 	if err := m.Start(ctx); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	// Each time the machine is idle the next recorded intent goes in; the
-	// intents a UI sent while the machine was busy go in from the
-	// interleaver, at their recorded places.
+	// Each recorded intent goes in at its recorded place: from the
+	// interleaver as soon as the machine has published the record before
+	// it (a UI may send intents while the machine is busy, and the machine
+	// takes its intents in order), else here once the bus is idle (the
+	// machine published fewer events than recorded, or the comparer is
+	// behind, see maxLag).
 	for {
 		if err := b.Wait(ctx); err != nil {
 			return nil, fmt.Errorf("replay: %w", err)
@@ -276,8 +280,8 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 	}
 	i := c.n
 	c.n++
-	actual := c.red.envelope(env)
 	rec, ok := take(c.w, &c.w.records)
+	actual := c.red.envelopeAgainst(env, rec.Envelope)
 	if !ok {
 		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
 		return
@@ -286,6 +290,19 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 		c.first = d
 	}
 }
+
+// lag reports whether the comparer has diverged or is more than maxLag
+// records behind seq: the replay then feeds the machine only when the bus
+// is idle.
+func (c *comparer) lag(seq uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first != nil || seq > uint64(c.n)+maxLag
+}
+
+// maxLag bounds how far the machine may run ahead of the comparer, in
+// records (and so the records a replay holds).
+const maxLag = 256
 
 func (c *comparer) diverged() bool {
 	c.mu.Lock()
@@ -366,6 +383,52 @@ func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
 	return env
 }
 
+// envelopeAgainst redacts env, the replay's event compared with rec. An
+// adapter result's parts that are byte for byte the recorded ones (the
+// adapter's result, a response served from the recording) are the
+// recording's already: redaction would give back the recorded bytes, so
+// they are kept as they are and only the rest is redacted. This is most of
+// a replay's redaction work: the responses are the large part of a log.
+func (r *replayRedactor) envelopeAgainst(env, rec events.Envelope) events.Envelope {
+	act, ok1 := env.Event.(events.AdapterReturned)
+	exp, ok2 := rec.Event.(events.AdapterReturned)
+	if !ok1 || !ok2 {
+		return r.envelope(env)
+	}
+	sameResult := len(act.Result) > 0 && bytes.Equal(act.Result, exp.Result)
+
+	if sameResult {
+		act.Result = nil
+	}
+	var sameResponse []bool
+	if len(act.HTTP) > 0 {
+		sameResponse = make([]bool, len(act.HTTP))
+		ex := make([]events.HTTPExchange, len(act.HTTP))
+		copy(ex, act.HTTP)
+		for i := range ex {
+			if i < len(exp.HTTP) && len(ex[i].Response) > 0 && bytes.Equal(ex[i].Response, exp.HTTP[i].Response) {
+				sameResponse[i] = true
+				ex[i].Response = nil
+			}
+		}
+		act.HTTP = ex
+	}
+	red, ok := events.Redact(act, r.redact).(events.AdapterReturned)
+	if !ok {
+		return r.envelope(env)
+	}
+	if sameResult {
+		red.Result = exp.Result
+	}
+	for i, same := range sameResponse {
+		if same {
+			red.HTTP[i].Response = exp.HTTP[i].Response
+		}
+	}
+	env.Event = red
+	return env
+}
+
 // interleaver publishes the machine's events during a replay and puts each
 // recorded intent on the bus at the sequence number it has in the
 // recording: a UI may send intents while the machine is still busy (the
@@ -375,6 +438,7 @@ type interleaver struct {
 	bus *bus.Bus
 	w   *window
 	red *replayRedactor
+	cmp *comparer
 
 	mu sync.Mutex
 }
@@ -394,8 +458,35 @@ func (il *interleaver) Publish(ev events.Event, meta bus.Meta) (events.Envelope,
 			return events.Envelope{}, fmt.Errorf("replay intent at seq %d: %w", in.Seq, err)
 		}
 	}
+	env, err := il.bus.Publish(ev, meta)
+	if err == nil {
+		il.publishDue()
+	}
 	il.mu.Unlock()
-	return il.bus.Publish(ev, meta)
+	return env, err
+}
+
+// publishDue publishes the recorded intents whose turn has come: the
+// machine's event just published is the record before them, so that the
+// machine finds its next intent waiting rather than idling until the bus
+// is idle. The intent gets the seq it would get either way (once the bus
+// is idle, or before the machine's next event): only its timing differs.
+// Not a RequestCancelled: it acts at once (it cancels the call in flight),
+// so it waits for the machine to be idle as before. Nor while the
+// comparer is maxLag records behind or has found a divergence: what the
+// replay holds stays bounded, and it stops at a divergence. il.mu must be
+// held.
+func (il *interleaver) publishDue() {
+	for {
+		in, ok := peek(il.w, &il.w.intents)
+		if !ok || in.Seq != il.bus.LastSeq()+1 || in.Type == fsm.EventRequestCancelled || il.cmp.lag(in.Seq) {
+			return
+		}
+		take(il.w, &il.w.intents)
+		if _, err := il.bus.Publish(il.red.fill(in.Event), bus.Meta{}); err != nil {
+			return
+		}
+	}
 }
 
 // publishNext publishes the next recorded intent, if any is left.

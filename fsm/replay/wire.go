@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -236,6 +237,9 @@ func replayedExchange(req *http.Request, red *replayRedactor) events.HTTPExchang
 // requestDiff says how a replayed request differs from the recorded one,
 // or "" when it matches.
 func requestDiff(want, got events.HTTPExchange) string {
+	if sameRequest(want, got) {
+		return ""
+	}
 	if want.Method != got.Method {
 		return fmt.Sprintf("method %s, recorded %s", got.Method, want.Method)
 	}
@@ -269,6 +273,22 @@ func requestDiff(want, got events.HTTPExchange) string {
 		return fmt.Sprintf("%s is %s, recorded %s", path, show(a), show(e))
 	}
 	return ""
+}
+
+// sameRequest reports whether two requests are the same byte for byte
+// (method, URL, headers, body): the common case, decided without parsing.
+func sameRequest(want, got events.HTTPExchange) bool {
+	if want.Method != got.Method || want.URL != got.URL || want.RequestText != got.RequestText ||
+		!bytes.Equal(want.Request, got.Request) || len(want.Headers) != len(got.Headers) {
+		return false
+	}
+	for k, wv := range want.Headers {
+		gv, ok := got.Headers[k]
+		if !ok || !slices.Equal(wv, gv) {
+			return false
+		}
+	}
+	return true
 }
 
 func unionKeys[V any](a, b map[string]V) []string {
