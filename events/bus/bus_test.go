@@ -3,6 +3,7 @@ package bus_test
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,5 +218,79 @@ func TestSubscribedFollowsSubscriptions(t *testing.T) {
 	// so poll the count with the bus's own idle signal instead of a sleep.
 	for b.Subscribed(bus.TopicTrace) {
 		runtime.Gosched()
+	}
+}
+
+// TestUnknownTopicRefused: a subscription to a topic the bus does not
+// have would never receive anything; it is refused, and counts nowhere.
+func TestUnknownTopicRefused(t *testing.T) {
+	b := newBus(t)
+	err := b.Subscribe(context.Background(), func(context.Context, events.Envelope) {}, bus.TopicStates, "state")
+	if err == nil || !strings.Contains(err.Error(), `no such topic`) {
+		t.Fatalf("subscribe to an unknown topic: %v, want an error naming the topics", err)
+	}
+	if b.Subscribed(bus.TopicStates) {
+		t.Fatal("a refused subscription is counted")
+	}
+}
+
+// TestBatchesKeepEachSubscribersTopics publishes bursts that the pump
+// hands on in batches mixing every topic, while one subscriber is slow,
+// and checks that each subscriber gets exactly its topics' events, in
+// order, and that Wait returns only once all are handled.
+func TestBatchesKeepEachSubscribersTopics(t *testing.T) {
+	b := newBus(t)
+	ctx := context.Background()
+	var intents, trace collector
+	release := make(chan struct{})
+	slow := func(ctx context.Context, env events.Envelope) {
+		<-release
+		intents.handle(ctx, env)
+	}
+	if err := b.Subscribe(ctx, slow, bus.TopicIntents); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Subscribe(ctx, trace.handle, bus.TopicTrace); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 500
+	for range rounds {
+		for _, ev := range []events.Event{
+			events.FieldChanged{Field: "email", Value: "x"},
+			events.TransitionMade{From: "a", Event: "e", To: "b"},
+			events.RequestStarted{Operation: "op"},
+		} {
+			if _, err := b.Publish(ev, bus.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- b.Wait(ctx) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("Wait returned (%v) while a subscriber still had events to handle", err)
+	default:
+	}
+	close(release)
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*collector{"intents": &intents, "trace": &trace} {
+		if len(c.envs) != rounds {
+			t.Fatalf("%s subscriber got %d events, want %d", name, len(c.envs), rounds)
+		}
+		for i, env := range c.envs {
+			want := events.KindIntent
+			if name == "trace" {
+				want = events.KindTransition
+			}
+			if env.Kind != want {
+				t.Fatalf("%s subscriber got a %s event (seq %d)", name, env.Kind, env.Seq)
+			}
+			if i > 0 && env.Seq <= c.envs[i-1].Seq {
+				t.Fatalf("%s subscriber got seq %d after %d", name, env.Seq, c.envs[i-1].Seq)
+			}
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -335,12 +334,10 @@ type replayRedactor struct {
 	seen map[string]string
 }
 
-var unrecordedRE = regexp.MustCompile(`^«unrecorded-secret:[0-9]+»$`)
-
 func newReplayRedactor() *replayRedactor { return &replayRedactor{seen: map[string]string{}} }
 
 func (r *replayRedactor) redact(s string) string {
-	if flowlog.IsPlaceholder(s) || unrecordedRE.MatchString(s) {
+	if events.IsPlaceholder(s) { // «secret:N», or «unrecorded-secret:N» given before
 		return s
 	}
 	r.mu.Lock()
