@@ -26,6 +26,7 @@ require (
 require (
 	github.com/creack/pty v1.1.24
 	github.com/pkg/browser v0.0.0-20240102092130-5ac0b6a4141c
+	github.com/segmentio/encoding v0.5.4
 )
 
 require (
@@ -38,6 +39,7 @@ require (
 	github.com/nats-io/jwt/v2 v2.8.0 // indirect
 	github.com/nats-io/nkeys v0.4.16 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
+	github.com/segmentio/asm v1.1.3 // indirect
 	golang.org/x/crypto v0.57.0 // indirect
 	golang.org/x/time v0.13.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect

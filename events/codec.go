@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"reflect"
 	"sort"
 	"strconv"
@@ -348,7 +349,7 @@ func unmarshalCanonical(b []byte) (env Envelope, ok bool) {
 			return Envelope{}, false
 		}
 		if !bytes.Equal(data, []byte("null")) {
-			if json.Unmarshal(data, ptr) != nil {
+			if fastjson.Unmarshal(data, ptr) != nil {
 				return Envelope{}, false
 			}
 		}

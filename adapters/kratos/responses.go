@@ -3,6 +3,7 @@ package kratos
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"mime"
 	"net/http"
 	"strings"
@@ -90,7 +91,7 @@ func (c *Client) decodeBody(x *exchange, v any) *adapters.Error {
 	if !isJSON(x.contentType) {
 		return c.badResponse(x, fmt.Sprintf("with content type %q instead of JSON", x.contentType))
 	}
-	if err := json.Unmarshal(x.body, v); err != nil {
+	if err := fastjson.Unmarshal(x.body, v); err != nil {
 		return c.badResponse(x, "with a body that is not the JSON the API promises: "+jsonProblem(err))
 	}
 	return nil

@@ -1,0 +1,29 @@
+// Package fastjson decodes JSON with github.com/segmentio/encoding/json, a
+// drop-in replacement for encoding/json that decodes the same documents
+// into the same values several times faster, and falls back to
+// encoding/json for a document it refuses: every error (its type, offset
+// and text, which callers show) is encoding/json's own, and a document
+// encoding/json accepts is never refused. Offline replay decodes every
+// Kratos answer and most records of a log this way (see docs/flowlog.md).
+package fastjson
+
+import (
+	"encoding/json"
+	"reflect"
+
+	segjson "github.com/segmentio/encoding/json"
+)
+
+// Unmarshal decodes data into v as encoding/json.Unmarshal does.
+func Unmarshal(data []byte, v any) error {
+	if segjson.Unmarshal(data, v) == nil {
+		return nil
+	}
+	// Refused: encoding/json decides, from a zero value (what segmentio
+	// filled before it stopped is dropped), and its error is the one
+	// reported (segmentio's quotes the input, which may hold a secret).
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv.Elem().SetZero()
+	}
+	return json.Unmarshal(data, v)
+}
