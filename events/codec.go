@@ -5,13 +5,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"reflect"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 )
 
 var (

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/events"
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 )
 
 // MaxBody bounds how much of a body is kept: more than any adapter accepts
@@ -150,7 +151,7 @@ func asJSON(data []byte) (json.RawMessage, bool) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, false
 	}
-	if json.Valid(data) {
+	if fastjson.Valid(data) {
 		return json.RawMessage(bytes.Clone(data)), false
 	}
 	s, _ := json.Marshal(string(data))

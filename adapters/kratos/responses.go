@@ -3,12 +3,12 @@ package kratos
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/kratos-tui/kratos-tui/adapters"
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"github.com/kratos-tui/kratos-tui/internal/mutation"
 )
 

@@ -17,6 +17,7 @@ import (
 	"github.com/kratos-tui/kratos-tui/adapters/httplog"
 	"github.com/kratos-tui/kratos-tui/events"
 	"github.com/kratos-tui/kratos-tui/events/flowlog"
+	"github.com/kratos-tui/kratos-tui/internal/fastjson"
 	"github.com/kratos-tui/kratos-tui/internal/termtext"
 )
 
@@ -222,7 +223,7 @@ func replayedExchange(req *http.Request, red *replayRedactor) events.HTTPExchang
 	if req.Body != nil {
 		data, _ := io.ReadAll(req.Body)
 		if len(bytes.TrimSpace(data)) > 0 {
-			if json.Valid(data) {
+			if fastjson.Valid(data) {
 				ex.Request = data
 			} else {
 				ex.Request, _ = json.Marshal(string(data))

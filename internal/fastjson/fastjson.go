@@ -27,3 +27,11 @@ func Unmarshal(data []byte, v any) error {
 	}
 	return json.Unmarshal(data, v)
 }
+
+// Valid reports whether data is one valid JSON value, as encoding/json's
+// Valid does: segmentio decides what it accepts, encoding/json what it
+// refuses (so it is never stricter, and a differential fuzz test checks
+// it is never more lenient either).
+func Valid(data []byte) bool {
+	return segjson.Valid(data) || json.Valid(data)
+}

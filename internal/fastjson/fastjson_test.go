@@ -72,3 +72,18 @@ func errorsAs(err error, target **json.SyntaxError) bool {
 	*target = s
 	return ok
 }
+
+// FuzzValidSameAsEncodingJSON: Valid agrees with encoding/json's.
+func FuzzValidSameAsEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `[1,2`, "\"\xff\"", `"\ud800"`, ` 1 `, `1 2`, `{"a":1,}`, `nul`, `-0`, `01`, `1e400`, "{\"a\"\x00:1}", `"\u00"`, ``} {
+		f.Add([]byte(s))
+	}
+	if b, err := os.ReadFile("../../testdata/flows/sign_out.jsonl"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := fastjson.Valid(data), json.Valid(data); got != want {
+			t.Fatalf("Valid(%q) = %v, encoding/json says %v", data, got, want)
+		}
+	})
+}
