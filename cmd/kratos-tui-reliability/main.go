@@ -38,11 +38,16 @@ type fuzzTarget struct{ name, pkg string }
 // fuzzTargets are every fuzz target of the module.
 var fuzzTargets = []fuzzTarget{
 	{"FuzzUnmarshal", "./events/"},
+	{"FuzzCanonicalUnmarshal", "./events/"},
+	{"FuzzMarshalRedacted", "./events/"},
+	{"FuzzTokenizeValid", "./events/"},
 	{"FuzzReader", "./events/flowlog/"},
 	{"FuzzClassify", "./adapters/kratos/"},
 	{"FuzzBuild", "./ui/tui/fields/"},
 	{"FuzzEnvFile", "./cmd/kratos-tui/"},
 	{"FuzzValidateURL", "./cmd/kratos-tui/"},
+	{"FuzzSameAsEncodingJSON", "./internal/fastjson/"},
+	{"FuzzValidSameAsEncodingJSON", "./internal/fastjson/"},
 }
 
 // testPackages and testPattern select the reliability tests for -run-tests.

@@ -48,6 +48,10 @@ func FuzzSameAsEncodingJSON(f *testing.F) {
 		check("flow", &adapters.Flow{}, &adapters.Flow{})
 		check("form", &events.LoginFormShown{}, &events.LoginFormShown{})
 		check("signed in", &events.SignedIn{}, &events.SignedIn{})
+		check("settings form", &events.SettingsFormShown{}, &events.SettingsFormShown{})
+		check("sessions", &events.SessionsListShown{}, &events.SessionsListShown{})
+		check("settings submitted", &events.SettingsSubmitted{}, &events.SettingsSubmitted{})
+		check("session", &adapters.Session{}, &adapters.Session{})
 		check("any", new(any), new(any))
 	})
 }
