@@ -49,6 +49,10 @@ type settings struct {
 	// redactPII pseudonymizes identifiers, e-mails and names in the
 	// recording (--redact-pii).
 	redactPII bool
+	// preflight, when set, checks the resolved settings before anything
+	// is created (the log file, the recording): replay --live checks that
+	// Kratos is up, so that an outage leaves no empty recording behind.
+	preflight func(app.Config) error
 }
 
 func newRootCommand(stdin *os.File, stdout, stderr *os.File) *cobra.Command {
@@ -345,6 +349,11 @@ func (s *settings) config(stdin *os.File, stdout, stderr *os.File) (app.Config, 
 	}
 	if s.callbackPort < 0 || s.callbackPort > 65535 {
 		return app.Config{}, nil, fmt.Errorf("--callback-port must be a TCP port (1-65535; 0: the default %d), got %d", loopback.DefaultPort, s.callbackPort)
+	}
+	if s.preflight != nil {
+		if err := s.preflight(cfg); err != nil {
+			return app.Config{}, nil, err
+		}
 	}
 	uiName := s.uiName
 	if uiName == "" {

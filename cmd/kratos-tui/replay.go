@@ -179,6 +179,10 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 		}
 		opts.RewriteEmail[old] = repl
 	}
+	// A Kratos that cannot be reached is an error to fix, not drift: the
+	// run would otherwise compare an outage with the recording. It is
+	// checked before the recording (--record) is created.
+	s.preflight = func(cfg app.Config) error { return kratosReachable(ctx, cfg.KratosAPI, cfg.Timeout) }
 	cfg, closeLog, err := s.config(stdin, stdout, stderr)
 	if err != nil {
 		return err
@@ -191,11 +195,6 @@ func replayLive(ctx context.Context, s *settings, rf *replayFlags, path string, 
 			return err
 		}
 		return app.RunWith(ctx, cfg, client, plugin)
-	}
-	// A Kratos that cannot be reached is an error to fix, not drift: the
-	// run would otherwise compare an outage with the recording.
-	if err := kratosReachable(ctx, cfg.KratosAPI, cfg.Timeout); err != nil {
-		return err
 	}
 	res, err := replay.Live(ctx, rec, opts, run)
 	if err != nil {
