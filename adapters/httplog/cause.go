@@ -11,16 +11,19 @@ import (
 // The kinds of transport failure a recording names, so that replay gives
 // the adapter an error it classifies the same way (see adapters/netcause).
 const (
-	CauseCanceled      = "canceled"
-	CauseTimeout       = "timeout"
-	CauseRefused       = "connection_refused"
-	CauseReset         = "connection_reset"
-	CauseHostUnreach   = "host_unreachable"
-	CauseNetUnreach    = "network_unreachable"
-	CauseDNSNotFound   = "dns_not_found"
-	CauseEOF           = "eof"
-	CauseUnexpectedEOF = "unexpected_eof"
-	CauseOther         = "other"
+	CauseCanceled = "canceled"
+	CauseTimeout  = "timeout"
+	// CauseTimeoutAfterRequest: the request was written, and no answer
+	// came in time (CauseTimeout: no connection in time).
+	CauseTimeoutAfterRequest = "timeout_after_request"
+	CauseRefused             = "connection_refused"
+	CauseReset               = "connection_reset"
+	CauseHostUnreach         = "host_unreachable"
+	CauseNetUnreach          = "network_unreachable"
+	CauseDNSNotFound         = "dns_not_found"
+	CauseEOF                 = "eof"
+	CauseUnexpectedEOF       = "unexpected_eof"
+	CauseOther               = "other"
 )
 
 // Cause names the kind of a transport failure.
@@ -61,7 +64,7 @@ func ErrorFor(cause, message string) error {
 	switch cause {
 	case CauseCanceled:
 		return &wrapped{msg: message, err: context.Canceled}
-	case CauseTimeout:
+	case CauseTimeout, CauseTimeoutAfterRequest:
 		return &wrapped{msg: message, err: context.DeadlineExceeded}
 	case CauseRefused:
 		return op(syscall.ECONNREFUSED)

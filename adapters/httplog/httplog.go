@@ -18,7 +18,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kratos-tui/kratos-tui/events"
@@ -89,12 +91,26 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			ex.Request, ex.RequestText = bodyJSON(body)
 		}
 	}
+	// written tells a request Kratos got but did not answer in time from
+	// one that never reached it (both time out); the adapter tells them
+	// apart the same way, and replay serves the difference back.
+	var written atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				written.Store(true)
+			}
+		},
+	}))
 	start := time.Now()
 	resp, err := base.RoundTrip(req)
 	ex.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
 		ex.Error = err.Error()
 		ex.ErrorCause = Cause(req.Context(), err)
+		if ex.ErrorCause == CauseTimeout && written.Load() {
+			ex.ErrorCause = CauseTimeoutAfterRequest
+		}
 		c.add(ex)
 		return resp, err
 	}

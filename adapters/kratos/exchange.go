@@ -34,7 +34,6 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 	// sent tells "reached but slow" from "cannot reach": the request was
 	// written to a connection.
 	var sent atomic.Bool
-	start := time.Now()
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
@@ -49,8 +48,11 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 			return nil, &adapters.Error{Class: adapters.ClassInternal,
 				Message: "kratos: no response and no error from client-go"}
 		}
-		if sent.Load() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, c.slow(time.Since(start))
+		// The context's deadline, or the error's (a replay serves a
+		// recorded timeout as an error wrapping context.DeadlineExceeded,
+		// its context untouched).
+		if sent.Load() && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)) {
+			return nil, c.slow()
 		}
 		// The context's own state, or the error's (a replay serves a
 		// recorded cancel as an error wrapping context.Canceled, its
@@ -84,14 +86,15 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 }
 
 // slow builds the error for a request Kratos received but did not answer
-// within the timeout.
-func (c *Client) slow(waited time.Duration) *adapters.Error {
+// within the timeout. It names the timeout, not the time measured, so that
+// a replay of the call says the same.
+func (c *Client) slow() *adapters.Error {
 	return &adapters.Error{
 		Class: adapters.ClassUnavailable,
-		Message: fmt.Sprintf("Kratos at %s was reached but has not answered (timed out after %s). "+
+		Message: fmt.Sprintf("Kratos at %s was reached but has not answered within %s (--timeout). "+
 			"It may just be slow (a password breach check without internet takes 15 s or more): "+
 			"try again, or allow longer with --timeout (e.g. --timeout %s).",
-			c.baseURL, waited.Round(time.Millisecond), max(3*c.timeout, 30*time.Second)),
+			c.baseURL, c.timeout, max(3*c.timeout, 30*time.Second)),
 	}
 }
 

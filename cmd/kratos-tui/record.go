@@ -34,6 +34,7 @@ func openRecorder(path string, cfg app.Config, stderr io.Writer, redactPII bool)
 	h := flowlog.NewHeader(Version, time.Now())
 	h.KratosAPI, h.Backend = cfg.KratosAPI, cfg.Backend
 	h.CallbackURL = loopback.ReturnTo(cfg.CallbackPort)
+	h.TimeoutMS = cfg.Timeout.Milliseconds()
 	sink, err := openSink(path, stderr)
 	if err != nil {
 		return nil, nil, err

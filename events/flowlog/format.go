@@ -60,6 +60,11 @@ type Header struct {
 	// with (--callback-port); replay configures the machine with it, so
 	// that a client listening elsewhere diverges.
 	CallbackURL string `json:"callback_url,omitempty"`
+	// TimeoutMS is the client's bound on each HTTP call (--timeout), in
+	// milliseconds; replay builds the adapters with it, since a call that
+	// timed out says how long it was allowed. Absent in logs written
+	// before it was recorded: replay then uses the default (10 s).
+	TimeoutMS int64 `json:"timeout_ms,omitempty"`
 }
 
 // RedactionPolicy describes how secrets were replaced in a log.

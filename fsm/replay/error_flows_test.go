@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,9 @@ var errorCorpus = []flow{
 	{name: "sign_up_short_password", script: signUpShortPassword},
 	{name: "totp_wrong_code", script: totpWrongCode},
 	{name: "kratos_down_then_back", account: true, proxied: true, script: kratosDownThenBack},
+	// Kratos gets the request and does not answer within the client's
+	// timeout, then answers the same request.
+	{name: "kratos_slow_then_answers", account: true, proxied: true, timeout: 300 * time.Millisecond, script: kratosSlowThenAnswers},
 	// The backend answers who is signed in at launch: its client runs on
 	// the recorded wire too.
 	{name: "launch_backend_token", account: true, token: true, backend: true},
@@ -50,6 +54,28 @@ func TestTOTPWrongCodeReplays(t *testing.T) {
 
 func TestKratosDownThenBackReplays(t *testing.T) {
 	replay.File(t, "testdata/flows/kratos_down_then_back.jsonl")
+}
+
+// TestKratosSlowThenAnswersReplays: a call that timed out after Kratos got
+// the request replays as it ran (the adapter hears the request was
+// written, and names the recorded timeout), and the replay diverges when
+// the client classifies it otherwise.
+func TestKratosSlowThenAnswersReplays(t *testing.T) {
+	const path = "testdata/flows/kratos_slow_then_answers.jsonl"
+	replay.File(t, path)
+	rec, err := replay.LoadFile(replay.Resolve(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rec.Records {
+		if ret, ok := r.Event.(events.AdapterReturned); ok && ret.Error != nil && strings.Contains(ret.Error.Message, "was reached but has not answered within 300ms") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("%s has no call that timed out after Kratos got the request", path)
+	}
 }
 
 // signUpShortPassword: a password under Kratos's minimum length is refused
@@ -137,14 +163,59 @@ func kratosDownThenBack(r *run) []step {
 	}
 }
 
+// kratosSlowThenAnswers: Kratos gets the request for a sign-in form and
+// does not answer within the client's timeout (300 ms); asked again, it
+// answers, and the user signs in.
+func kratosSlowThenAnswers(r *run) []step {
+	return []step{
+		func(seen []events.Envelope) events.Event {
+			r.proxy.stallNext()
+			return events.LoginFlowRequested{}
+		},
+		func(seen []events.Envelope) events.Event {
+			if len(seen) == 0 {
+				return r.fail("no state after the request Kratos did not answer")
+			}
+			if _, ok := seen[len(seen)-1].Event.(events.LoginFormShown); ok {
+				return r.fail("a login form though Kratos did not answer")
+			}
+			return events.LoginFlowRequested{}
+		},
+		then[events.LoginFormShown](r, events.SignInSubmitted{Identifier: r.email, Password: r.password}),
+		end(r, func(in events.SignedIn) string { return signedInAs(r, "")(in) }),
+	}
+}
+
 // switchProxy forwards to a Kratos on a fixed loopback address that can be
-// taken down (nothing listens: connection refused) and brought back.
+// taken down (nothing listens: connection refused) and brought back, or
+// made to hold the next request unanswered until the client gives up.
 type switchProxy struct {
 	addr  string
 	proxy *httputil.ReverseProxy
 
-	mu  sync.Mutex
-	srv *http.Server
+	mu    sync.Mutex
+	srv   *http.Server
+	stall bool
+}
+
+// stallNext makes the next request wait, unanswered, until the client
+// gives up on it (its timeout).
+func (p *switchProxy) stallNext() {
+	p.mu.Lock()
+	p.stall = true
+	p.mu.Unlock()
+}
+
+func (p *switchProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	p.mu.Lock()
+	stall := p.stall
+	p.stall = false
+	p.mu.Unlock()
+	if stall {
+		<-req.Context().Done()
+		return
+	}
+	p.proxy.ServeHTTP(w, req)
 }
 
 func startSwitchProxy(t *testing.T, upstream string) *switchProxy {
@@ -167,7 +238,7 @@ func startSwitchProxy(t *testing.T, upstream string) *switchProxy {
 func (p *switchProxy) URL() string { return "http://" + p.addr }
 
 func (p *switchProxy) serve(ln net.Listener) {
-	srv := &http.Server{Handler: p.proxy, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
 	p.mu.Lock()
 	p.srv = srv
 	p.mu.Unlock()

@@ -57,6 +57,8 @@ type flow struct {
 	// social runs against a Kratos with a real Hydra as its OIDC provider
 	// (hydratest.NewStack), the client listening on the allowed callback.
 	social bool
+	// timeout is the client's bound on each HTTP call (30 s when zero).
+	timeout time.Duration
 }
 
 // step returns the next intent from the state events seen so far, or nil
@@ -279,8 +281,13 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 		r.proxy = startSwitchProxy(t, srv.PublicURL)
 		api = r.proxy.URL()
 	}
+	timeout := 30 * time.Second
+	if f.timeout > 0 {
+		timeout = f.timeout
+	}
 	header := flowlog.NewHeader("corpus", start)
 	header.KratosAPI = api
+	header.TimeoutMS = timeout.Milliseconds()
 	if stack != nil {
 		header.CallbackURL = stack.ReturnTo
 	}
@@ -302,7 +309,7 @@ func recordFlow(t *testing.T, f flow, email, password, path string) recorded {
 	rec := flowlog.NewRecorder(w)
 	var debugLog lockedBuffer
 	cfg := app.Config{
-		KratosAPI: api, Backend: backendURL, Tokens: tokens, Timeout: 30 * time.Second,
+		KratosAPI: api, Backend: backendURL, Tokens: tokens, Timeout: timeout,
 		Clock: clock.NewStepping(start, time.Millisecond), IDs: clock.SequentialIDs("ev"),
 		Logger:    zerolog.New(events.ScrubWriter{W: &debugLog, Secrets: secrets}).Level(zerolog.DebugLevel),
 		Secrets:   secrets,

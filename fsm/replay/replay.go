@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -237,7 +238,7 @@ func wiredAdapters(h flowlog.Header, wrap func(fsm.Config) fsm.Config) (fsm.Conf
 	if api == "" {
 		api = "http://kratos.invalid"
 	}
-	k, err := kratos.New(api, kratos.Options{Transport: transport})
+	k, err := kratos.New(api, kratos.Options{Transport: transport, Timeout: time.Duration(h.TimeoutMS) * time.Millisecond})
 	if err != nil {
 		return fsm.Config{}, fmt.Errorf("replay: the recorded Kratos URL: %w", err)
 	}

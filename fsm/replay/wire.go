@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"slices"
@@ -171,6 +172,14 @@ func (wireTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, s.mismatch(err)
 	}
 	if want.Error != "" {
+		if want.ErrorCause == httplog.CauseTimeoutAfterRequest {
+			// The request reached Kratos, which did not answer in time:
+			// the adapter (and the recorder) hear it was written, as
+			// they did live.
+			if trace := httptrace.ContextClientTrace(req.Context()); trace != nil && trace.WroteRequest != nil {
+				trace.WroteRequest(httptrace.WroteRequestInfo{})
+			}
+		}
 		return nil, httplog.ErrorFor(want.ErrorCause, want.Error)
 	}
 	body := []byte(want.Response)
