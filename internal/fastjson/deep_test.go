@@ -27,6 +27,9 @@ func TestTooDeepIsEncodingJSONs(t *testing.T) {
 		if (errStd == nil) != (errFast == nil) || errStd != nil && errStd.Error() != errFast.Error() {
 			t.Errorf("depth %d: encoding/json says %v, fastjson %v", n, errStd, errFast)
 		}
+		if fastjson.Valid(data) != json.Valid(data) {
+			t.Errorf("depth %d: Valid says %v, encoding/json %v", n, fastjson.Valid(data), json.Valid(data))
+		}
 		var a, b any
 		errStd, errFast = json.Unmarshal(data, &a), fastjson.Unmarshal(data, &b)
 		if (errStd == nil) != (errFast == nil) || errStd != nil && errStd.Error() != errFast.Error() {
@@ -45,6 +48,9 @@ func TestVeryDeepIsRefusedNotACrash(t *testing.T) {
 		err := fastjson.Unmarshal(nested(2_000_000), &adapters.Flow{})
 		if err == nil || !strings.Contains(err.Error(), "exceeded max depth") {
 			t.Fatalf("2M-deep document: error %v, want encoding/json's max depth error", err)
+		}
+		if fastjson.Valid(nested(2_000_000)) {
+			t.Fatal("2M-deep document: Valid says yes, encoding/json no")
 		}
 		return
 	}

@@ -14,9 +14,14 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 )
 
+// maxDepth is encoding/json's limit on nesting: it refuses a document
+// nested deeper. segmentio has none, and recurses once per level: a few
+// MiB of brackets overflow the stack, which kills the process.
+const maxDepth = 10000
+
 // Unmarshal decodes data into v as encoding/json.Unmarshal does.
 func Unmarshal(data []byte, v any) error {
-	if segjson.Unmarshal(data, v) == nil {
+	if !deeper(data, maxDepth) && segjson.Unmarshal(data, v) == nil {
 		return nil
 	}
 	// Refused: encoding/json decides, from a zero value (what segmentio
@@ -33,5 +38,37 @@ func Unmarshal(data []byte, v any) error {
 // refuses (so it is never stricter, and a differential fuzz test checks
 // it is never more lenient either).
 func Valid(data []byte) bool {
-	return segjson.Valid(data) || json.Valid(data)
+	return !deeper(data, maxDepth) && segjson.Valid(data) || json.Valid(data)
+}
+
+// deeper reports whether data opens more than limit arrays and objects at
+// once, counting the brackets outside strings. Up to the first byte that
+// is not JSON it counts exactly what a decoder nests, and a decoder stops
+// there: a document it reports as not deeper cannot take segmentio deeper
+// than limit.
+func deeper(data []byte, limit int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++ // the escaped byte cannot end the string
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return false
 }
