@@ -14,14 +14,18 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 )
 
-// maxDepth is encoding/json's limit on nesting: it refuses a document
-// nested deeper. segmentio has none, and recurses once per level: a few
-// MiB of brackets overflow the stack, which kills the process.
-const maxDepth = 10000
+// maxFastDepth is the deepest nesting segmentio is given: far more than
+// any Kratos answer or flow-log record has (about a dozen levels). A
+// deeper document goes to encoding/json, which refuses more than 10,000
+// levels: segmentio has no limit, takes time that grows faster than the
+// square of the depth, and recurses once per level, so a few MiB of
+// brackets (a garbage answer, a corrupt log line) would overflow the stack
+// and kill the process.
+const maxFastDepth = 128
 
 // Unmarshal decodes data into v as encoding/json.Unmarshal does.
 func Unmarshal(data []byte, v any) error {
-	if !deeper(data, maxDepth) && segjson.Unmarshal(data, v) == nil {
+	if !deeper(data, maxFastDepth) && segjson.Unmarshal(data, v) == nil {
 		return nil
 	}
 	// Refused: encoding/json decides, from a zero value (what segmentio
@@ -38,7 +42,7 @@ func Unmarshal(data []byte, v any) error {
 // refuses (so it is never stricter, and a differential fuzz test checks
 // it is never more lenient either).
 func Valid(data []byte) bool {
-	return !deeper(data, maxDepth) && segjson.Valid(data) || json.Valid(data)
+	return !deeper(data, maxFastDepth) && segjson.Valid(data) || json.Valid(data)
 }
 
 // deeper reports whether data opens more than limit arrays and objects at
