@@ -91,7 +91,7 @@ func (c *Client) call(ctx context.Context, send sendFunc) (*exchange, *adapters.
 func (c *Client) slow() *adapters.Error {
 	return &adapters.Error{
 		Class: adapters.ClassUnavailable,
-		Message: fmt.Sprintf("Kratos at %s was reached but has not answered within %s (--timeout). "+
+		Message: fmt.Sprintf("Kratos at %s was reached but has not answered (timed out after %s, the --timeout). "+
 			"It may just be slow (a password breach check without internet takes 15 s or more): "+
 			"try again, or allow longer with --timeout (e.g. --timeout %s).",
 			c.baseURL, c.timeout, max(3*c.timeout, 30*time.Second)),

@@ -69,7 +69,7 @@ func TestKratosSlowThenAnswersReplays(t *testing.T) {
 	}
 	found := false
 	for _, r := range rec.Records {
-		if ret, ok := r.Event.(events.AdapterReturned); ok && ret.Error != nil && strings.Contains(ret.Error.Message, "was reached but has not answered within 300ms") {
+		if ret, ok := r.Event.(events.AdapterReturned); ok && ret.Error != nil && strings.Contains(ret.Error.Message, "was reached but has not answered (timed out after 300ms") {
 			found = true
 		}
 	}
