@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -281,7 +280,7 @@ func (c *comparer) handle(_ context.Context, env events.Envelope) {
 	i := c.n
 	c.n++
 	rec, ok := take(c.w, &c.w.records)
-	actual := c.red.envelopeAgainst(env, rec.Envelope)
+	actual := c.red.envelope(env)
 	if !ok {
 		c.first = newDivergence(i, nil, &actual, "the replay published an event the recording does not have")
 		return
@@ -378,52 +377,6 @@ func (r *replayRedactor) fill(ev events.Event) events.Event {
 
 func (r *replayRedactor) envelope(env events.Envelope) events.Envelope {
 	env.Event = events.Redact(env.Event, r.redact)
-	return env
-}
-
-// envelopeAgainst redacts env, the replay's event compared with rec. An
-// adapter result's parts that are byte for byte the recorded ones (the
-// adapter's result, a response served from the recording) are the
-// recording's already: redaction would give back the recorded bytes, so
-// they are kept as they are and only the rest is redacted. This is most of
-// a replay's redaction work: the responses are the large part of a log.
-func (r *replayRedactor) envelopeAgainst(env, rec events.Envelope) events.Envelope {
-	act, ok1 := env.Event.(events.AdapterReturned)
-	exp, ok2 := rec.Event.(events.AdapterReturned)
-	if !ok1 || !ok2 {
-		return r.envelope(env)
-	}
-	sameResult := len(act.Result) > 0 && bytes.Equal(act.Result, exp.Result)
-
-	if sameResult {
-		act.Result = nil
-	}
-	var sameResponse []bool
-	if len(act.HTTP) > 0 {
-		sameResponse = make([]bool, len(act.HTTP))
-		ex := make([]events.HTTPExchange, len(act.HTTP))
-		copy(ex, act.HTTP)
-		for i := range ex {
-			if i < len(exp.HTTP) && len(ex[i].Response) > 0 && bytes.Equal(ex[i].Response, exp.HTTP[i].Response) {
-				sameResponse[i] = true
-				ex[i].Response = nil
-			}
-		}
-		act.HTTP = ex
-	}
-	red, ok := events.Redact(act, r.redact).(events.AdapterReturned)
-	if !ok {
-		return r.envelope(env)
-	}
-	if sameResult {
-		red.Result = exp.Result
-	}
-	for i, same := range sameResponse {
-		if same {
-			red.HTTP[i].Response = exp.HTTP[i].Response
-		}
-	}
-	env.Event = red
 	return env
 }
 
