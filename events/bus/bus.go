@@ -158,7 +158,10 @@ type Bus struct {
 type receiver struct {
 	wanted [3]bool // by topicIndex
 	box    *mailbox
-	mine   []events.Envelope // the dispatcher's scratch space
+	// ctx is the subscription's: once it ends, events are no longer put
+	// in its mailbox (those already there are handled or dropped).
+	ctx  context.Context
+	mine []events.Envelope // the dispatcher's scratch space
 }
 
 // New starts a bus. Close it when done.
@@ -203,6 +206,9 @@ func (b *Bus) dispatch(ch <-chan *message.Message) {
 			continue
 		}
 		for _, r := range *b.receivers.Load() {
+			if r.ctx.Err() != nil {
+				continue // cancelled: its handler gets nothing published after
+			}
 			r.mine = r.mine[:0]
 			for _, env := range batch {
 				if r.wanted[topicIndex(env.Kind)] {
@@ -357,6 +363,7 @@ func (b *Bus) Subscribe(ctx context.Context, handler Handler, topics ...string) 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(b.subsCtx, cancel)
+	r.ctx = ctx
 	box := r.box
 	b.count(topics, +1)
 	b.addReceiver(r, true)
