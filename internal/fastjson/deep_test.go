@@ -65,3 +65,18 @@ func TestVeryDeepIsRefusedNotACrash(t *testing.T) {
 		t.Fatalf("decoding a 2M-deep document: child failed (%v):\n%s", err, s)
 	}
 }
+
+// TestDeepAmongManyBrackets: a document with more brackets than the limit
+// in all, side by side or in strings, is not too deep; one that nests
+// them is.
+func TestDeepAmongManyBrackets(t *testing.T) {
+	flat := []byte("[" + strings.Repeat("[],", 300) + `"` + strings.Repeat("[", 300) + `"]`)
+	var a, b any
+	if errStd, errFast := json.Unmarshal(flat, &a), fastjson.Unmarshal(flat, &b); errStd != nil || errFast != nil || len(a.([]any)) != len(b.([]any)) {
+		t.Fatalf("300 empty arrays side by side: encoding/json %v, fastjson %v", errStd, errFast)
+	}
+	deep := nested(300)
+	if errStd, errFast := json.Unmarshal(deep, &adapters.Flow{}), fastjson.Unmarshal(deep, &adapters.Flow{}); (errStd == nil) != (errFast == nil) {
+		t.Fatalf("300 levels: encoding/json %v, fastjson %v", errStd, errFast)
+	}
+}

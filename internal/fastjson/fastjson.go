@@ -8,6 +8,7 @@
 package fastjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 
@@ -51,6 +52,11 @@ func Valid(data []byte) bool {
 // there: a document it reports as not deeper cannot take segmentio deeper
 // than limit.
 func deeper(data []byte, limit int) bool {
+	// Most documents do not have that many brackets at all: counting them
+	// is much faster than reading the document byte by byte.
+	if bytes.Count(data, []byte{'['})+bytes.Count(data, []byte{'{'}) <= limit {
+		return false
+	}
 	depth, inString := 0, false
 	for i := 0; i < len(data); i++ {
 		c := data[i]
