@@ -263,12 +263,15 @@ func kratosReachable(ctx context.Context, kratosAPI string, timeout time.Duratio
 	return nil
 }
 
-// offlineReplayGOGC is the collector's target for an offline replay (see
-// tuneOfflineReplay).
-const offlineReplayGOGC = 400
+// offlineReplayGOGC and offlineReplayMemoryLimit are the collector's
+// settings for an offline replay (see tuneOfflineReplay).
+const (
+	offlineReplayGOGC        = 800
+	offlineReplayMemoryLimit = 56 << 20
+)
 
 // tuneOfflineReplay sets the Go runtime for an offline replay, where the
-// environment does not (GOMAXPROCS, GOGC win):
+// environment does not (GOMAXPROCS, GOGC and GOMEMLIMIT win):
 //   - One P. A replay is one chain of hand-offs (the read-ahead, the bus,
 //     the machine, the comparer), each waiting on the one before it. On
 //     one P a hand-off is a direct goroutine switch; on two, the woken
@@ -277,25 +280,32 @@ const offlineReplayGOGC = 400
 //     one P replays faster and with about half the CPU time, and leaves
 //     the other cores to whatever runs beside it (a farm runs replays side
 //     by side).
-//   - GOGC 400. Its live heap is a few MiB (the window of records), so at
-//     the default of 100 the collector runs every few MiB allocated; at
-//     400 it runs a quarter as often, and the peak stays far under the
-//     64 MiB the docs promise (docs/replay.md).
+//   - GOGC 800 with a 56 MiB soft memory limit. Its live heap is a few
+//     MiB (the window of records), so at the default of 100 the collector
+//     runs every few MiB allocated; at 800 it runs an eighth as often, and
+//     the limit keeps the peak under the 64 MiB the docs promise
+//     (docs/flowlog.md) should a log's records be large.
 //
 // It returns the function that puts the settings back (the command may
 // run inside a longer-lived process, such as the tests').
 func tuneOfflineReplay() (restore func()) {
-	procs, gc := runtime.GOMAXPROCS(0), -2
+	procs, gc, limit := runtime.GOMAXPROCS(0), -2, int64(-2)
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
 	if os.Getenv("GOGC") == "" {
 		gc = debug.SetGCPercent(offlineReplayGOGC)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = debug.SetMemoryLimit(offlineReplayMemoryLimit)
+	}
 	return func() {
 		runtime.GOMAXPROCS(procs)
 		if gc != -2 {
 			debug.SetGCPercent(gc)
+		}
+		if limit != -2 {
+			debug.SetMemoryLimit(limit)
 		}
 	}
 }
