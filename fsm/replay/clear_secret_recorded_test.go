@@ -20,8 +20,8 @@ import (
 func TestClearSecretInRecordedAnswerDivergesThere(t *testing.T) {
 	for _, tc := range []struct {
 		name, flow, seqPrefix, old, new string
-		seq                              uint64
-		field                            string
+		seq                             uint64
+		field                           string
 	}{
 		{
 			// A password in clear in the body of create_login_flow's
