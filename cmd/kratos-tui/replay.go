@@ -91,8 +91,11 @@ the recording), e-mailed codes are read with --mail ADMIN_URL. Use
 					return fmt.Errorf("--%s applies to --live: an offline replay sends nothing to Kratos", name)
 				}
 			}
-			defer tuneOfflineReplay()()
+			// Tuned for the replay only: the divergence viewer (--trace)
+			// that may follow keeps to its own memory budget.
+			restore := tuneOfflineReplay()
 			res, err := replayFileWithProgress(cmd.Context(), args[0], replay.Options{Strict: rf.strict}, stderr)
+			restore()
 			if err != nil {
 				return err
 			}
@@ -289,8 +292,9 @@ const (
 // It returns the function that puts the settings back (the command may
 // run inside a longer-lived process, such as the tests').
 func tuneOfflineReplay() (restore func()) {
-	procs, gc, limit := runtime.GOMAXPROCS(0), -2, int64(-2)
-	if os.Getenv("GOMAXPROCS") == "" {
+	gc, limit := -2, int64(-2)
+	setProcs := os.Getenv("GOMAXPROCS") == ""
+	if setProcs {
 		runtime.GOMAXPROCS(1)
 	}
 	if os.Getenv("GOGC") == "" {
@@ -300,7 +304,11 @@ func tuneOfflineReplay() (restore func()) {
 		limit = debug.SetMemoryLimit(offlineReplayMemoryLimit)
 	}
 	return func() {
-		runtime.GOMAXPROCS(procs)
+		if setProcs {
+			// The runtime's own choice again, which follows the CPU
+			// limit as it changes (GOMAXPROCS(n) would fix it).
+			runtime.SetDefaultGOMAXPROCS()
+		}
 		if gc != -2 {
 			debug.SetGCPercent(gc)
 		}

@@ -24,7 +24,9 @@ import (
 // and kill the process.
 const maxFastDepth = 128
 
-// Unmarshal decodes data into v as encoding/json.Unmarshal does.
+// Unmarshal decodes data into v as encoding/json.Unmarshal does, v being
+// a new value (a pointer to a zero value): when segmentio refuses the
+// document, v is zeroed before encoding/json decodes it.
 func Unmarshal(data []byte, v any) error {
 	if !deeper(data, maxFastDepth) && segjson.Unmarshal(data, v) == nil {
 		return nil
