@@ -99,3 +99,26 @@ func TestTypeAheadIsNotRoutedToALaunchFailure(t *testing.T) {
 		t.Fatalf("keys typed ahead reached the next form:\n%s", frame)
 	}
 }
+
+// TestTypeAheadDroppedByEscIsTold: keys typed while the sign-in form was
+// on its way go with an Esc that cancels the request; the user is told,
+// as when the form does not come, and nothing typed is published.
+func TestTypeAheadDroppedByEscIsTold(t *testing.T) {
+	h := newHarness(t, 80, 24, testOpts)
+	h.feed(events.SessionCheckStarted{Message: "Checking your session…"})
+	h.feed(events.SignedOut{Reason: events.ReasonNoSession})
+	h.feed(events.RequestStarted{Operation: "create_login_flow"})
+	h.typeText("abc@example.com")
+	before := len(h.host.intents())
+	h.key(tcell.KeyEscape)
+	if _, ok := h.host.last().(events.RequestCancelled); !ok {
+		t.Fatalf("Esc published %#v, want RequestCancelled", h.host.last())
+	}
+	frame := h.feed(events.SignedOut{Reason: events.ReasonFlowFailed, Message: "The request was cancelled before Kratos answered."})
+	if !strings.Contains(frame, "was not used") {
+		t.Fatalf("the keys dropped with the cancel are not told:\n%s", frame)
+	}
+	if got := h.host.intents()[before:]; len(got) != 1 {
+		t.Fatalf("published %#v after the typed keys, want only the cancel", got)
+	}
+}

@@ -209,12 +209,18 @@ func (v *view) publish(intent events.Event) {
 // cancelRequest asks the machine to abandon the call in flight; the form
 // that comes back keeps everything that was typed.
 func (v *view) cancelRequest() {
+	dropped := len(v.pending) > 0
 	v.pending = nil
 	if err := v.host.Publish(events.RequestCancelled{}); err != nil {
 		v.notice = fmt.Sprintf("Could not cancel: %v", err)
 	} else {
 		v.cancelling = true
 		v.busyText = "Cancelling…"
+		if dropped {
+			// Keys typed while waiting went with the cancel: say so,
+			// as when a form does not come.
+			v.notice = "What you typed while waiting was not used (Esc cancelled the request): type it again."
+		}
 	}
 	v.refresh()
 }
